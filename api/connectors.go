@@ -1,0 +1,205 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Connector is one entry of the connector list. Status is kept as the server
+// sent it: values beyond "active" exist and must be shown, not dropped.
+type Connector struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Platform   string     `json:"platform"`
+	Status     string     `json:"status"`
+	LastSyncAt *time.Time `json:"last_sync_at"` // nil: never synced
+	CreatedAt  *time.Time `json:"created_at"`   // nil: not sent (the detail answer may omit it)
+}
+
+// SyncStats is the sync state of one connector.
+type SyncStats struct {
+	ProductsSynced  int     `json:"products_synced"`
+	ProductsPending int     `json:"products_pending"`
+	LastError       *string `json:"last_error"` // nil: no error; "" is an (odd) empty error
+}
+
+// ConnectorDetail is the answer of GET /connectors/{id}.
+type ConnectorDetail struct {
+	Connector
+	SyncStats SyncStats `json:"sync_stats"`
+}
+
+// PageMeta is the pagination block of the list answer. Page is 1-based.
+type PageMeta struct {
+	Total       int  `json:"total"`
+	Page        int  `json:"page"`
+	PerPage     int  `json:"per_page"`
+	TotalPages  int  `json:"total_pages"`
+	HasNext     bool `json:"has_next"`
+	HasPrevious bool `json:"has_previous"`
+}
+
+// ConnectorPage is one page of the connector list.
+type ConnectorPage struct {
+	Items []Connector `json:"items"`
+	Meta  PageMeta    `json:"meta"`
+}
+
+// SyncResult is the answer to a triggered sync.
+type SyncResult struct {
+	SyncID         string `json:"sync_id"`
+	Status         string `json:"status"`
+	ProductsQueued int    `json:"products_queued"`
+}
+
+// TestResult is the answer of POST /connectors/{id}/test, which the docs do
+// not describe in detail: the known fields are decoded, the rest kept raw.
+type TestResult struct {
+	OK      *bool          `json:"ok"`
+	Message string         `json:"message"`
+	Fields  map[string]any `json:"-"`
+}
+
+// MaxPerPage is the largest page the API serves.
+const MaxPerPage = 500
+
+// ListConnectors fetches one page (1-based) of perPage connectors. It sends
+// skip/limit, which both versions of the docs accept, and copes with the
+// list living at "/connectors" (older docs) or "/connectors/" (newer docs,
+// no redirect): on a 404 or 405 it tries the other spelling once and
+// remembers the one that answered.
+func (c *Client) ListConnectors(ctx context.Context, page, perPage int) (*ConnectorPage, *Response, error) {
+	if page < 1 {
+		return nil, nil, fmt.Errorf("api: page must be >= 1, got %d", page)
+	}
+	if perPage < 1 || perPage > MaxPerPage {
+		return nil, nil, fmt.Errorf("api: per page must be 1..%d, got %d", MaxPerPage, perPage)
+	}
+	q := url.Values{}
+	q.Set("skip", strconv.Itoa((page-1)*perPage))
+	q.Set("limit", strconv.Itoa(perPage))
+
+	spelling := c.listSlash.Load()
+	paths := [2]string{"/connectors", "/connectors/"}
+	first := 0
+	if spelling == 2 {
+		first = 1
+	}
+	var out ConnectorPage
+	resp, err := c.do(ctx, http.MethodGet, paths[first], q, nil, &out)
+	if spelling == 0 && isMissingRoute(resp, err) {
+		first = 1 - first
+		out = ConnectorPage{}
+		resp, err = c.do(ctx, http.MethodGet, paths[first], q, nil, &out)
+	}
+	if err != nil {
+		return nil, resp, err
+	}
+	c.listSlash.Store(int32(first + 1))
+	if out.Items == nil {
+		out.Items = []Connector{}
+	}
+	return &out, resp, nil
+}
+
+func isMissingRoute(resp *Response, err error) bool {
+	return err != nil && resp != nil &&
+		(resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed)
+}
+
+// GetConnector fetches one connector with its sync stats.
+func (c *Client) GetConnector(ctx context.Context, id string) (*ConnectorDetail, *Response, error) {
+	if id == "" {
+		return nil, nil, errors.New("api: empty connector id")
+	}
+	var out ConnectorDetail
+	resp, err := c.do(ctx, http.MethodGet, "/connectors/"+escapeID(id), nil, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// escapeID makes a connector id one escaped path segment: "/", "?", "%"
+// and the like are escaped, and the dot segments "." and ".." are spelled
+// "%2E" so no client, proxy or server can take them as "this" or "parent".
+func escapeID(id string) string {
+	switch id {
+	case ".":
+		return "%2E"
+	case "..":
+		return "%2E%2E"
+	}
+	return url.PathEscape(id)
+}
+
+// SyncEANs queues a sync of the given EANs. An empty list is refused: its
+// meaning on the server is ambiguous; use SyncCatalog for the whole catalog.
+// The client never retries a POST.
+func (c *Client) SyncEANs(ctx context.Context, id string, eans []string) (*SyncResult, *Response, error) {
+	if len(eans) == 0 {
+		return nil, nil, errors.New("api: no EANs to sync (use SyncCatalog to sync the whole catalog)")
+	}
+	return c.sync(ctx, id, syncBody{EANs: eans})
+}
+
+// SyncCatalog queues a sync of the whole catalog: the body carries no "eans"
+// key at all.
+func (c *Client) SyncCatalog(ctx context.Context, id string) (*SyncResult, *Response, error) {
+	return c.sync(ctx, id, syncBody{})
+}
+
+type syncBody struct {
+	EANs []string `json:"eans,omitempty"`
+}
+
+func (c *Client) sync(ctx context.Context, id string, body syncBody) (*SyncResult, *Response, error) {
+	if id == "" {
+		return nil, nil, errors.New("api: empty connector id")
+	}
+	var out SyncResult
+	resp, err := c.do(ctx, http.MethodPost, "/connectors/"+escapeID(id)+"/sync", nil, body, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// TestConnector asks the server to test the platform connection (newer
+// docs). A server without the endpoint (404/405) yields an error matching
+// ErrNotSupported.
+func (c *Client) TestConnector(ctx context.Context, id string) (*TestResult, *Response, error) {
+	if id == "" {
+		return nil, nil, errors.New("api: empty connector id")
+	}
+	var fields map[string]any
+	resp, err := c.do(ctx, http.MethodPost, "/connectors/"+escapeID(id)+"/test", nil, struct{}{}, &fields)
+	if err != nil {
+		if resp != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed) {
+			return nil, resp, &NotSupportedError{Err: err}
+		}
+		return nil, resp, err
+	}
+	out := &TestResult{Fields: fields}
+	if ok, isBool := fields["ok"].(bool); isBool {
+		out.OK = &ok
+	}
+	if msg, isStr := fields["message"].(string); isStr {
+		out.Message = msg
+	}
+	return out, resp, nil
+}
+
+// NotSupportedError is an endpoint this server does not have.
+type NotSupportedError struct{ Err error }
+
+func (e *NotSupportedError) Error() string {
+	return "not supported by this server (" + e.Err.Error() + ")"
+}
+func (e *NotSupportedError) Is(target error) bool { return target == ErrNotSupported }
+func (e *NotSupportedError) Unwrap() error        { return e.Err }
