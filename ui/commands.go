@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// API is what the dashboard needs from the Pixee client. The sandbox-backed
+// *api.Client satisfies it; tests may use a fake.
+type API interface {
+	ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error)
+	GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error)
+	SyncEANs(ctx context.Context, id string, eans []string) (*api.SyncResult, *api.Response, error)
+	SyncCatalog(ctx context.Context, id string) (*api.SyncResult, *api.Response, error)
+}
+
+// All tea.Cmd constructors live here. They take the API and plain values,
+// never the model, and return exactly one message. Every string that comes
+// from the server is neutralised here, where it enters the program.
+
+func fetchPage(ctx context.Context, c API, seq, page, perPage int) tea.Cmd {
+	return guarded("loading connectors", func() tea.Msg {
+		p, resp, err := c.ListConnectors(ctx, page, perPage)
+		msg := pageMsg{seq: seq, page: page, perPage: perPage, rate: rateOf(resp), err: cleanErr(err)}
+		if err == nil {
+			msg.items = make([]api.Connector, len(p.Items))
+			for i, it := range p.Items {
+				msg.items[i] = sanitizeConnector(it)
+			}
+			msg.meta = p.Meta
+		}
+		return msg
+	})
+}
+
+func fetchDetail(ctx context.Context, c API, seq int, id string) tea.Cmd {
+	return guarded("loading connector", func() tea.Msg {
+		d, resp, err := c.GetConnector(ctx, id)
+		msg := detailMsg{seq: seq, id: id, rate: rateOf(resp), err: cleanErr(err)}
+		if err == nil {
+			cd := *d
+			cd.Connector = sanitizeConnector(d.Connector)
+			if d.SyncStats.LastError != nil {
+				s := termtext.SanitizeMultiline(*d.SyncStats.LastError)
+				cd.SyncStats.LastError = &s
+			}
+			msg.detail = &cd
+		}
+		return msg
+	})
+}
+
+// triggerSync sends one POST. It is never retried: a sync that may have been
+// queued must not be queued twice.
+func triggerSync(ctx context.Context, c API, seq int, id string, eans []string) tea.Cmd {
+	return guarded("triggering sync", func() tea.Msg {
+		var (
+			r    *api.SyncResult
+			resp *api.Response
+			err  error
+		)
+		if eans == nil {
+			r, resp, err = c.SyncCatalog(ctx, id)
+		} else {
+			r, resp, err = c.SyncEANs(ctx, id, eans)
+		}
+		msg := syncMsg{seq: seq, id: id, catalog: eans == nil, count: len(eans), rate: rateOf(resp), err: cleanErr(err)}
+		if err == nil {
+			cr := *r
+			cr.SyncID = termtext.Sanitize(r.SyncID)
+			cr.Status = termtext.Sanitize(r.Status)
+			msg.result = &cr
+		}
+		return msg
+	})
+}
+
+// guarded turns a panic inside a command into a message, so a bug or a
+// hostile answer never takes the program and the terminal down.
+func guarded(what string, f func() tea.Msg) tea.Cmd {
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = panicMsg{what: what, err: termtext.Sanitize(fmt.Sprint(r))}
+			}
+		}()
+		return f()
+	}
+}
+
+func rateOf(r *api.Response) api.RateLimit {
+	if r == nil {
+		return api.RateLimit{}
+	}
+	return r.Rate
+}
+
+func sanitizeConnector(c api.Connector) api.Connector {
+	c.ID = termtext.Sanitize(c.ID)
+	c.Name = termtext.Sanitize(c.Name)
+	c.Platform = termtext.Sanitize(c.Platform)
+	c.Status = termtext.Sanitize(c.Status)
+	return c
+}
+
+// safeError keeps the typed error for decisions (errors.Is/As) while its
+// text, which may quote the server, is neutralised for display.
+type safeError struct {
+	err error
+	msg string
+}
+
+func (e *safeError) Error() string { return e.msg }
+func (e *safeError) Unwrap() error { return e.err }
+
+func cleanErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &safeError{err: err, msg: termtext.Sanitize(err.Error())}
+}

@@ -1,0 +1,316 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/progress"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// sample is one observation of a connector's counters, for throughput.
+type sample struct {
+	at              time.Time
+	synced, pending int
+}
+
+// maxSamples bounds the throughput history: a monitor open for days must
+// not grow it.
+const maxSamples = 16
+
+// detailPane shows one connector and its live sync stats.
+type detailPane struct {
+	styles   *Styles
+	loc      *time.Location
+	progress progress.Model
+
+	base      api.Connector        // from the list row, shown until the detail arrives
+	data      *api.ConnectorDetail // last good answer for base.ID
+	fetchedAt time.Time            // when data arrived
+	gone      bool                 // the server says 404
+
+	samples [maxSamples]sample
+	nSample int // samples held (≤ maxSamples)
+	head    int // next write position
+
+	width, height int
+	offset        int
+	focused       bool
+
+	// wrapped last_error, cached by text and width.
+	wrapKey   string
+	wrapWidth int
+	wrapped   []string
+}
+
+func newDetailPane(st *Styles, loc *time.Location) detailPane {
+	return detailPane{
+		styles: st,
+		loc:    loc,
+		progress: progress.New(progress.WithSolidFill(st.ProgressFill.Dark),
+			progress.WithoutPercentage(), progress.WithFillCharacters('█', '░')),
+	}
+}
+
+func (d *detailPane) SetSize(w, h int) { d.width, d.height = max(w, 0), max(h, 0) }
+func (d *detailPane) Focus()           { d.focused = true }
+func (d *detailPane) Blur()            { d.focused = false }
+
+// ID is the connector shown, "" for none.
+func (d *detailPane) ID() string { return d.base.ID }
+
+// Show switches the pane to connector c. cached is the last detail seen for
+// it, if any, shown (with its age) until a fresh one arrives.
+func (d *detailPane) Show(c api.Connector, cached *api.ConnectorDetail, cachedAt time.Time) {
+	if c.ID != d.base.ID {
+		d.nSample, d.head, d.offset, d.gone = 0, 0, 0, false
+		d.data, d.fetchedAt = cached, cachedAt
+	}
+	d.base = c
+}
+
+// Clear shows nothing.
+func (d *detailPane) Clear() {
+	*d = detailPane{styles: d.styles, loc: d.loc, progress: d.progress, width: d.width, height: d.height, focused: d.focused}
+}
+
+// SetDetail records a fresh answer for the connector shown.
+func (d *detailPane) SetDetail(c *api.ConnectorDetail, at time.Time) {
+	d.data, d.fetchedAt, d.gone = c, at, false
+	d.base.Name, d.base.Platform, d.base.Status, d.base.LastSyncAt = c.Name, c.Platform, c.Status, c.LastSyncAt
+	if c.CreatedAt != nil {
+		d.base.CreatedAt = c.CreatedAt
+	}
+	s := sample{at: at, synced: c.SyncStats.ProductsSynced, pending: c.SyncStats.ProductsPending}
+	if d.nSample > 0 {
+		last := d.samples[(d.head+maxSamples-1)%maxSamples]
+		if s.synced < last.synced { // counters reset: start over
+			d.nSample, d.head = 0, 0
+		}
+	}
+	d.samples[d.head] = s
+	d.head = (d.head + 1) % maxSamples
+	d.nSample = min(d.nSample+1, maxSamples)
+}
+
+// SetGone marks the connector as deleted on the server.
+func (d *detailPane) SetGone() { d.gone = true }
+
+// Pending reports the last known pending count.
+func (d *detailPane) Pending() int {
+	if d.data == nil {
+		return 0
+	}
+	return d.data.SyncStats.ProductsPending
+}
+
+// throughput is products synced per second while the current sync drains,
+// measured over the samples (60 s at most) since pending was last zero; ok
+// is false when there is not enough to say.
+func (d *detailPane) throughput() (float64, bool) {
+	if d.nSample < 2 {
+		return 0, false
+	}
+	newest := d.samples[(d.head+maxSamples-1)%maxSamples]
+	if newest.pending == 0 {
+		return 0, false
+	}
+	oldest := newest
+	for i := 2; i <= d.nSample; i++ {
+		s := d.samples[(d.head+maxSamples-i)%maxSamples]
+		if newest.at.Sub(s.at) > time.Minute {
+			break
+		}
+		oldest = s
+		if s.pending == 0 {
+			break // the sync started after this sample
+		}
+	}
+	dt := newest.at.Sub(oldest.at).Seconds()
+	if dt <= 0 || newest.synced == oldest.synced {
+		return 0, false
+	}
+	return float64(newest.synced-oldest.synced) / dt, true
+}
+
+// Scroll moves the view of a pane longer than the screen.
+func (d *detailPane) Scroll(n int) { d.offset = max(d.offset+n, 0) }
+
+// View renders exactly height lines of width cells. footer is the freshness
+// line the root computes (age, stale, paused).
+func (d *detailPane) View(now time.Time, footer string) string {
+	if d.width <= 0 || d.height <= 0 {
+		return ""
+	}
+	lines := d.lines(now)
+	body := max(d.height-1, 0)
+	if d.offset > max(len(lines)-body, 0) {
+		d.offset = max(len(lines)-body, 0)
+	}
+	var b strings.Builder
+	for i := 0; i < body; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if j := d.offset + i; j < len(lines) {
+			b.WriteString(lines[j])
+		} else {
+			b.WriteString(pad(d.width))
+		}
+	}
+	if body > 0 {
+		b.WriteByte('\n')
+	}
+	more := ""
+	if d.offset+body < len(lines) {
+		more = " ↓ more"
+	}
+	b.WriteString(d.styles.Dim.Render(termtext.PadRight(footer+more, d.width)))
+	return b.String()
+}
+
+func (d *detailPane) lines(now time.Time) []string {
+	st := d.styles
+	w := d.width
+	if d.base.ID == "" {
+		return []string{termtext.PadRight(" no connector selected", w)}
+	}
+	out := make([]string, 0, 20)
+	add := func(s string) { out = append(out, s) }
+	addPlain := func(s string) { add(termtext.PadRight(s, w)) }
+	field := func(label, value string) {
+		lw := 11
+		if w < 30 {
+			lw = 0
+		}
+		add(st.Label.Render(termtext.PadRight(label, lw)) + st.Value.Render(termtext.PadRight(value, w-lw)))
+	}
+
+	c := d.base
+	add(st.Name.Render(termtext.PadRight(c.Name, w)))
+	status, style := statusText(st, c.Status)
+	add(termtext.PadRight(c.Platform, min(termtext.Width(c.Platform), max(w-13, 0))) +
+		" · " + style.Render(termtext.PadRight(status, max(w-3-min(termtext.Width(c.Platform), max(w-13, 0)), 0))))
+	if d.gone {
+		add(st.Error.Render(termtext.PadRight("✗ gone: this connector no longer exists on the server", w)))
+	}
+	addPlain("")
+	field("id", c.ID)
+	field("created", d.when(now, c.CreatedAt, "unknown"))
+	field("last sync", d.when(now, c.LastSyncAt, "never"))
+	addPlain("")
+
+	if d.data == nil {
+		addPlain(" loading sync stats…")
+		return out
+	}
+	ss := d.data.SyncStats
+	field("synced", plural(ss.ProductsSynced, "product", "products"))
+	field("pending", plural(ss.ProductsPending, "product", "products"))
+	if ss.ProductsPending > 0 {
+		total := ss.ProductsSynced + ss.ProductsPending
+		pct := float64(ss.ProductsSynced) / float64(max(total, 1))
+		label := fmt.Sprintf(" %3.0f%%", pct*100)
+		barW := max(w-termtext.Width(label), 1)
+		d.progress.Width = barW
+		add(termtext.PadRight(d.progress.ViewAs(pct)+label, w))
+		if rate, ok := d.throughput(); ok && rate > 0 {
+			eta := time.Duration(float64(ss.ProductsPending) / rate * float64(time.Second))
+			addPlain(fmt.Sprintf("%.1f products/s · ETA %s", rate, duration(eta)))
+		} else {
+			addPlain("measuring throughput…")
+		}
+	}
+	if ss.LastError != nil {
+		addPlain("")
+		add(st.Error.Bold(false).Render(termtext.PadRight("✗ last error", w)))
+		for _, l := range d.wrapError(*ss.LastError, w) {
+			add(st.Error.Render(termtext.PadRight(l, w)))
+		}
+	}
+	return out
+}
+
+func (d *detailPane) when(now time.Time, t *time.Time, none string) string {
+	if t == nil {
+		return none
+	}
+	return t.In(d.loc).Format("2006-01-02 15:04") + " · " + ago(now, *t)
+}
+
+// wrapError wraps the error text in full (it is multi-line and untrusted,
+// already neutralised), caching the result by text and width.
+func (d *detailPane) wrapError(text string, w int) []string {
+	if text == d.wrapKey && w == d.wrapWidth && d.wrapped != nil {
+		return d.wrapped
+	}
+	if text == "" {
+		text = "(empty error message)"
+	}
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		out = append(out, wrapWords(para, max(w-2, 1))...)
+	}
+	for i := range out {
+		out[i] = "  " + out[i]
+	}
+	d.wrapKey, d.wrapWidth, d.wrapped = text, w, out
+	return out
+}
+
+// wrapWords breaks s into lines of at most w cells, at spaces where it can
+// and inside over-long words where it must.
+func wrapWords(s string, w int) []string {
+	if s == "" {
+		return []string{""}
+	}
+	var lines []string
+	var cur strings.Builder
+	curW := 0
+	for _, word := range strings.Fields(s) {
+		ww := termtext.Width(word)
+		if curW > 0 && curW+1+ww > w {
+			lines = append(lines, cur.String())
+			cur.Reset()
+			curW = 0
+		}
+		for ww > w { // a word longer than the line: cut it
+			if curW > 0 {
+				lines = append(lines, cur.String())
+				cur.Reset()
+				curW = 0
+			}
+			head := cutCells(word, w)
+			lines = append(lines, head)
+			word = word[len(head):]
+			ww = termtext.Width(word)
+		}
+		if curW > 0 {
+			cur.WriteByte(' ')
+			curW++
+		}
+		cur.WriteString(word)
+		curW += ww
+	}
+	if cur.Len() > 0 || len(lines) == 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
+}
+
+// cutCells returns the longest prefix of s that fits in w cells (at least
+// one rune, so wrapping always progresses).
+func cutCells(s string, w int) string {
+	used := 0
+	for i, r := range s {
+		rw := termtext.Width(string(r))
+		if used+rw > w && i > 0 {
+			return s[:i]
+		}
+		used += rw
+	}
+	return s
+}

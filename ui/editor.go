@@ -1,0 +1,290 @@
+package ui
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// editor is a small multi-line text field for EAN lists. bubbles' textarea
+// drops lines past 10 000 and renders every line on every frame; a paste of
+// thousands of EANs needs neither, so this one keeps the text as one buffer
+// and renders only the rows on screen.
+type editor struct {
+	buf     []rune
+	cursor  int // index into buf
+	width   int
+	height  int
+	offset  int // first visual row shown
+	focused bool
+
+	// rows caches the start index of each visual row (soft-wrapped at
+	// width); it is rebuilt only when the text or the width changes.
+	rows      []int
+	rowsValid bool
+}
+
+func newEditor() editor { return editor{width: 40, height: 5} }
+
+func (e *editor) SetSize(w, h int) {
+	w, h = max(w, 1), max(h, 1)
+	if w != e.width {
+		e.rowsValid = false
+	}
+	e.width, e.height = w, h
+}
+
+func (e *editor) SetValue(s string) {
+	e.buf = []rune(cleanInput(s))
+	e.cursor = len(e.buf)
+	e.rowsValid = false
+}
+
+func (e *editor) Value() string { return string(e.buf) }
+
+// Update handles editing keys; it reports whether the text changed.
+func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
+	switch msg.Type {
+	case tea.KeyRunes, tea.KeySpace:
+		e.insert(cleanInput(string(msg.Runes)))
+		return true
+	case tea.KeyEnter:
+		e.insert("\n")
+		return true
+	case tea.KeyTab:
+		e.insert(" ")
+		return true
+	case tea.KeyBackspace:
+		if e.cursor > 0 {
+			e.delete(e.cursor-1, e.cursor)
+			return true
+		}
+	case tea.KeyDelete, tea.KeyCtrlD:
+		if e.cursor < len(e.buf) {
+			e.delete(e.cursor, e.cursor+1)
+			return true
+		}
+	case tea.KeyCtrlW:
+		start := e.cursor
+		for start > 0 && isSep(e.buf[start-1]) {
+			start--
+		}
+		for start > 0 && !isSep(e.buf[start-1]) {
+			start--
+		}
+		if start < e.cursor {
+			e.delete(start, e.cursor)
+			return true
+		}
+	case tea.KeyCtrlU:
+		if e.cursor > 0 {
+			e.delete(e.lineStart(e.cursor), e.cursor)
+			return true
+		}
+	case tea.KeyCtrlK:
+		if end := e.lineEnd(e.cursor); end > e.cursor {
+			e.delete(e.cursor, end)
+			return true
+		}
+	case tea.KeyLeft, tea.KeyCtrlB:
+		e.cursor = max(e.cursor-1, 0)
+	case tea.KeyRight, tea.KeyCtrlF:
+		e.cursor = min(e.cursor+1, len(e.buf))
+	case tea.KeyHome, tea.KeyCtrlA:
+		e.cursor = e.lineStart(e.cursor)
+	case tea.KeyEnd, tea.KeyCtrlE:
+		e.cursor = e.lineEnd(e.cursor)
+	case tea.KeyUp:
+		e.moveRows(-1)
+	case tea.KeyDown:
+		e.moveRows(1)
+	case tea.KeyPgUp:
+		e.moveRows(-e.height)
+	case tea.KeyPgDown:
+		e.moveRows(e.height)
+	case tea.KeyCtrlHome:
+		e.cursor = 0
+	case tea.KeyCtrlEnd:
+		e.cursor = len(e.buf)
+	}
+	return false
+}
+
+// cleanInput keeps what can be part of an EAN list: control characters and
+// escape sequences from a paste are dropped, CR and CRLF become LF, tabs
+// become spaces.
+func cleanInput(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < ' ' && r != '\n' || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	for _, r := range s {
+		switch {
+		case r == '\r':
+			b.WriteByte('\n')
+		case r == '\t':
+			b.WriteByte(' ')
+		case r == '\n':
+			b.WriteByte('\n')
+		case r < ' ', r == 0x7f, r >= 0x80 && r < 0xa0, r == utf8.RuneError:
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isSep(r rune) bool { return r == ' ' || r == '\n' || r == ',' || r == ';' }
+
+func (e *editor) insert(s string) {
+	if s == "" {
+		return
+	}
+	rs := []rune(s)
+	e.buf = append(e.buf[:e.cursor], append(rs, e.buf[e.cursor:]...)...)
+	e.cursor += len(rs)
+	e.rowsValid = false
+}
+
+func (e *editor) delete(from, to int) {
+	e.buf = append(e.buf[:from], e.buf[to:]...)
+	e.cursor = from
+	e.rowsValid = false
+}
+
+func (e *editor) lineStart(i int) int {
+	for i > 0 && e.buf[i-1] != '\n' {
+		i--
+	}
+	return i
+}
+
+func (e *editor) lineEnd(i int) int {
+	for i < len(e.buf) && e.buf[i] != '\n' {
+		i++
+	}
+	return i
+}
+
+// layout computes where each visual row starts. Rows break after a newline
+// or when the next rune would not fit in width cells.
+func (e *editor) layout() {
+	if e.rowsValid {
+		return
+	}
+	e.rows = e.rows[:0]
+	e.rows = append(e.rows, 0)
+	col := 0
+	for i, r := range e.buf {
+		if r == '\n' {
+			e.rows = append(e.rows, i+1)
+			col = 0
+			continue
+		}
+		w := 1
+		if r >= 0x1100 {
+			w = termtext.Width(string(r))
+		}
+		if col+w > e.width && col > 0 {
+			e.rows = append(e.rows, i)
+			col = 0
+		}
+		col += w
+	}
+	e.rowsValid = true
+}
+
+// rowOf returns the visual row holding index i.
+func (e *editor) rowOf(i int) int {
+	lo, hi := 0, len(e.rows)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if e.rows[mid] <= i {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	// A cursor right after a soft wrap sits at the end of the previous row
+	// only when it is the end of the text; keep it simple: start of next.
+	return lo
+}
+
+func (e *editor) rowEnd(row int) int {
+	if row+1 < len(e.rows) {
+		end := e.rows[row+1]
+		if end > 0 && e.buf[end-1] == '\n' {
+			end--
+		}
+		return end
+	}
+	return len(e.buf)
+}
+
+func (e *editor) moveRows(n int) {
+	e.layout()
+	row := e.rowOf(e.cursor)
+	col := e.cursor - e.rows[row]
+	target := min(max(row+n, 0), len(e.rows)-1)
+	e.cursor = min(e.rows[target]+col, e.rowEnd(target))
+}
+
+// View renders the visible rows, with the cursor as a styled cell; when
+// styles are stripped (NO_COLOR), plainCursor draws it as a visible "|"
+// (the field is laid out one cell narrower for it).
+func (e *editor) View(cursorStyle, textStyle lipgloss.Style, plainCursor bool) string {
+	e.layout()
+	row := e.rowOf(e.cursor)
+	if row < e.offset {
+		e.offset = row
+	}
+	if row >= e.offset+e.height {
+		e.offset = row - e.height + 1
+	}
+	e.offset = max(min(e.offset, len(e.rows)-e.height), 0)
+	var b strings.Builder
+	for r := e.offset; r < e.offset+e.height; r++ {
+		if r > e.offset {
+			b.WriteByte('\n')
+		}
+		if r >= len(e.rows) {
+			continue
+		}
+		start, end := e.rows[r], e.rowEnd(r)
+		if r != row || !e.focused {
+			b.WriteString(textStyle.Render(string(e.buf[start:end])))
+			continue
+		}
+		c := min(e.cursor, end)
+		b.WriteString(textStyle.Render(string(e.buf[start:c])))
+		if plainCursor {
+			b.WriteString("|")
+			b.WriteString(textStyle.Render(string(e.buf[c:end])))
+			continue
+		}
+		under := " "
+		if c < end {
+			under = string(e.buf[c])
+		}
+		b.WriteString(cursorStyle.Render(under))
+		if c < end {
+			b.WriteString(textStyle.Render(string(e.buf[c+1 : end])))
+		}
+	}
+	return b.String()
+}
+
+// Len is the number of runes in the field.
+func (e *editor) Len() int { return len(e.buf) }

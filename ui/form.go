@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/ui/ean"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+type formState int
+
+const (
+	formEditing formState = iota
+	formSending           // the POST is out: no second submit
+	formDone              // the result is shown until dismissed
+)
+
+// syncForm is the overlay for entering EANs to sync to one connector.
+type syncForm struct {
+	styles    *Styles
+	connector api.Connector
+	editor    editor
+	parsed    ean.Result
+	state     formState
+	err       error           // last submit failure; the draft is kept
+	result    *api.SyncResult // after success
+	width     int
+	height    int
+}
+
+func newSyncForm(st *Styles, c api.Connector, draft string) *syncForm {
+	f := &syncForm{styles: st, connector: c, editor: newEditor()}
+	f.editor.focused = true
+	if draft != "" {
+		f.editor.SetValue(draft)
+	}
+	f.parsed = ean.Parse(f.editor.Value())
+	return f
+}
+
+func (f *syncForm) SetSize(w, h int) {
+	f.width, f.height = max(w, 1), max(h, 1)
+	f.editor.SetSize(max(f.width-3, 1), f.editorHeight()) // border 2 + plain-mode cursor 1
+}
+
+// editorHeight gives the field about half the room, at least 1 row.
+func (f *syncForm) editorHeight() int {
+	return max((f.height-6)/2, 1)
+}
+
+// Edit sends a key to the field and revalidates when the text changed.
+func (f *syncForm) Edit(msg tea.KeyMsg) {
+	if f.state != formEditing {
+		return
+	}
+	if f.editor.Update(msg) {
+		f.parsed = ean.Parse(f.editor.Value())
+		f.err = nil
+	}
+}
+
+// Draft is the text typed so far.
+func (f *syncForm) Draft() string { return f.editor.Value() }
+
+// CanSubmit says whether ctrl+s means anything now.
+func (f *syncForm) CanSubmit() bool { return f.state == formEditing && len(f.parsed.Valid) > 0 }
+
+// View renders the form in exactly width×height cells.
+func (f *syncForm) View(plain bool, spinner string) string {
+	st := f.styles
+	w := f.width
+	out := make([]string, 0, f.height)
+	add := func(s string) { out = append(out, s) }
+	addPlain := func(s string) { add(termtext.PadRight(s, w)) }
+
+	add(st.Title.Render(termtext.PadRight("Sync EANs to "+f.connector.Name, w)))
+	switch f.state {
+	case formDone:
+		r := f.result
+		addPlain("")
+		add(st.OK.Render(termtext.PadRight("✓ sync queued", w)))
+		addPlain("  sync id   " + r.SyncID)
+		addPlain("  status    " + r.Status)
+		addPlain("  queued    " + plural(r.ProductsQueued, "product", "products"))
+		addPlain("")
+		addPlain("The detail pane now refreshes fast: watch pending drain.")
+		addPlain("enter/esc to dismiss")
+		return f.finish(out)
+	}
+	add(st.Dim.Render(termtext.PadRight("EANs separated by spaces, commas, semicolons or new lines", w)))
+
+	cursor := st.Cursor
+	if plain {
+		cursor = st.Text // styles are stripped: the editor draws a visible glyph
+	}
+	field := f.editor.View(cursor, st.Text, plain && f.state == formEditing)
+	add(strings.Join(box(lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), st.Border), "\n"))
+
+	p := f.parsed
+	summary := plural(len(p.Valid), "valid EAN", "valid EANs")
+	if p.Duplicates > 0 {
+		summary += " · " + plural(p.Duplicates, "duplicate", "duplicates") + " removed"
+	}
+	if len(p.Rejected) > 0 {
+		summary += " · " + itoa(len(p.Rejected)) + " rejected"
+	}
+	if len(p.Warnings) > 0 {
+		summary += " · " + plural(len(p.Warnings), "check-digit warning", "check-digit warnings")
+	}
+	if len(p.Valid) > 0 {
+		add(st.OK.Render(termtext.PadRight("✓ "+summary, w)))
+	} else {
+		addPlain("  " + summary)
+	}
+
+	var status string
+	switch {
+	case f.state == formSending:
+		status = spinner + " sending…"
+	case f.err != nil:
+		status = "✗ " + f.err.Error()
+	}
+	room := f.height - len(f.flatten(out)) - 1
+	if status != "" {
+		room--
+	}
+	problems := make([]string, 0, min(room, len(p.Rejected)+len(p.Warnings)))
+	for _, r := range p.Rejected {
+		problems = append(problems, "✗ "+quote(r.Token)+" — "+r.Reason)
+	}
+	for _, wn := range p.Warnings {
+		problems = append(problems, "! "+wn.EAN+" — "+wn.Reason+" (sent anyway)")
+	}
+	for i, pr := range problems {
+		if i >= room-1 && len(problems) > room {
+			addPlain("  … " + itoa(len(problems)-i) + " more")
+			break
+		}
+		if i >= room {
+			break
+		}
+		style := st.Error
+		if strings.HasPrefix(pr, "!") {
+			style = st.Warning
+		}
+		add(style.Render(termtext.PadRight(pr, w)))
+	}
+	if status != "" {
+		style := st.Error
+		if f.state == formSending {
+			style = st.Dim
+		}
+		for _, l := range wrapWords(status, w) {
+			add(style.Render(termtext.PadRight(l, w)))
+		}
+	}
+	return f.finish(out)
+}
+
+// quote shows a user token safely: it may hold anything typed or pasted.
+func quote(s string) string { return "\"" + termtext.Sanitize(s) + "\"" }
+
+func (f *syncForm) flatten(lines []string) []string {
+	return strings.Split(strings.Join(lines, "\n"), "\n")
+}
+
+// finish pads or cuts to exactly height lines.
+func (f *syncForm) finish(lines []string) string {
+	all := f.flatten(lines)
+	if len(all) > f.height {
+		all = all[:f.height]
+	}
+	for len(all) < f.height {
+		all = append(all, pad(f.width))
+	}
+	return strings.Join(all, "\n")
+}
+
+// submitError explains a failed POST in the user's terms.
+func submitError(err error) error {
+	if api.OutcomeUnknown(err) {
+		return errors.New("outcome unknown: " + err.Error() +
+			" after the request was sent — the sync may have been queued. Check the pending count before trying again")
+	}
+	return err
+}

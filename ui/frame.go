@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// The layout is assembled here by hand rather than with lipgloss' Join and
+// Border: those measure text with grapheme widths and pad what they measure
+// as short, while terminals such as tmux and xterm draw some clusters wider;
+// a pane would then overflow its line and the terminal would wrap it,
+// breaking the whole screen. Panes produce lines of exactly their width by
+// termtext's measure, and these helpers only concatenate.
+
+// lines splits a pane's view into exactly h lines of w cells.
+func lines(s string, w, h int) []string {
+	out := strings.SplitN(s, "\n", h+1)
+	if len(out) > h {
+		out = out[:h]
+	}
+	for i, l := range out {
+		out[i] = fitLine(l, w)
+	}
+	for len(out) < h {
+		out = append(out, pad(w))
+	}
+	return out
+}
+
+// fitLine pads or cuts a (possibly styled) line to w cells.
+func fitLine(l string, w int) string {
+	lw := visibleWidth(l)
+	switch {
+	case lw == w:
+		return l
+	case lw < w:
+		return l + pad(w-lw)
+	}
+	return termtext.Truncate(stripANSI(l), w)
+}
+
+// visibleWidth is the width of a styled line by termtext's measure.
+func visibleWidth(l string) int {
+	if strings.IndexByte(l, 0x1b) < 0 {
+		return termtext.Width(l)
+	}
+	return termtext.Width(stripANSI(l))
+}
+
+// box draws a rounded border around the lines (each w cells wide).
+func box(in []string, w int, border lipgloss.Style) []string {
+	out := make([]string, 0, len(in)+2)
+	out = append(out, border.Render("╭"+strings.Repeat("─", w)+"╮"))
+	side := border.Render("│")
+	for _, l := range in {
+		out = append(out, side+l+side)
+	}
+	return append(out, border.Render("╰"+strings.Repeat("─", w)+"╯"))
+}
+
+// pane renders a pane view of outer size w×h, bordered or not.
+func pane(view string, w, h int, bordered bool, border lipgloss.Style) []string {
+	if !bordered {
+		return lines(view, w, h)
+	}
+	return box(lines(view, max(w-2, 0), max(h-2, 0)), max(w-2, 0), border)
+}
+
+// besides joins two columns of lines of equal count side by side.
+func besides(a, b []string) []string {
+	out := make([]string, max(len(a), len(b)))
+	for i := range out {
+		var l, r string
+		if i < len(a) {
+			l = a[i]
+		}
+		if i < len(b) {
+			r = b[i]
+		}
+		out[i] = l + r
+	}
+	return out
+}

@@ -1,0 +1,260 @@
+package ui
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// handleKey sends a key to whatever has it: a dialog, the help overlay, the
+// form, or the browsing panes, in that order. ctrl+c always quits.
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := &m.keys
+	// Keys typed fast (or sent over a slow link) can arrive in one read, as
+	// one message holding several runes. Outside the form, where they are
+	// not text, each one is a key press of its own.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.focus != focusForm {
+		cmds := make([]tea.Cmd, 0, len(msg.Runes))
+		for i, r := range msg.Runes {
+			if m.focus == focusForm && m.form != nil && m.dialog == nil {
+				// An earlier rune opened the form: the rest is its text.
+				rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:]}
+				cmds = append(cmds, m.handleKey(rest))
+				break
+			}
+			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+		}
+		return tea.Batch(cmds...)
+	}
+	if key.Matches(msg, k.ForceQuit) {
+		m.quitting = true
+		return tea.Quit
+	}
+	switch {
+	case m.dialog != nil:
+		return m.dialogKey(msg)
+	case m.showHelp:
+		switch {
+		case key.Matches(msg, k.Quit):
+			m.quitting = true
+			return tea.Quit
+		case key.Matches(msg, k.Help), msg.Type == tea.KeyEsc:
+			m.showHelp = false
+		}
+		return nil
+	case m.focus == focusForm && m.form != nil:
+		return m.formKey(msg)
+	}
+	return m.browseKey(msg)
+}
+
+func (m *Model) dialogKey(msg tea.KeyMsg) tea.Cmd {
+	d := m.dialog
+	switch {
+	case key.Matches(msg, m.keys.Yes):
+		m.dialog = nil
+		return m.send(d)
+	case key.Matches(msg, m.keys.No):
+		m.dialog = nil // back, with the draft as it was
+	}
+	return nil
+}
+
+func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
+	f := m.form
+	k := &m.keys
+	if f.state == formDone {
+		if key.Matches(msg, k.Dismiss) {
+			m.closeForm()
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.CloseForm):
+		m.closeForm()
+	case pressed(msg, k.Submit):
+		if f.CanSubmit() && !m.syncing {
+			m.dialog = &dialog{kind: askSyncEANs, connector: f.connector,
+				eans: append([]string(nil), f.parsed.Valid...)}
+		} else if f.state == formEditing {
+			f.err = errors.New("nothing to sync yet: enter at least one valid EAN")
+		}
+	default:
+		f.Edit(msg)
+	}
+	return nil
+}
+
+// closeForm hides the form, keeping its draft for that connector until the
+// program exits (a successful sync has already dropped it).
+func (m *Model) closeForm() {
+	f := m.form
+	if f.state != formDone {
+		if d := f.Draft(); d != "" {
+			m.drafts[f.connector.ID] = d
+		} else {
+			delete(m.drafts, f.connector.ID)
+		}
+	}
+	m.form = nil
+	m.setFocus(focusList)
+}
+
+func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
+	k := &m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		m.quitting = true
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+	case key.Matches(msg, k.FocusNext), key.Matches(msg, k.FocusPrev):
+		if m.focus == focusList {
+			m.setFocus(focusDetail)
+		} else {
+			m.setFocus(focusList)
+		}
+	case key.Matches(msg, k.Open):
+		m.setFocus(focusDetail)
+	case key.Matches(msg, k.Up):
+		if m.focus == focusDetail {
+			m.detail.Scroll(-1)
+			return nil
+		}
+		return m.moveCursor(-1)
+	case key.Matches(msg, k.Down):
+		if m.focus == focusDetail {
+			m.detail.Scroll(1)
+			return nil
+		}
+		return m.moveCursor(1)
+	case key.Matches(msg, k.Top):
+		return m.moveTo(0)
+	case key.Matches(msg, k.Bottom):
+		return m.moveTo(len(m.list.items) - 1)
+	case key.Matches(msg, k.NextPage):
+		return m.goPage(m.page + 1)
+	case key.Matches(msg, k.PrevPage):
+		return m.goPage(m.page - 1)
+	case key.Matches(msg, k.Refresh):
+		return m.refreshNow()
+	case key.Matches(msg, k.Pause):
+		return m.togglePause()
+	case key.Matches(msg, k.Sync):
+		if c, ok := m.list.Selected(); ok {
+			m.form = newSyncForm(m.styles, c, m.drafts[c.ID])
+			m.setFocus(focusForm)
+			m.layout()
+		}
+	case key.Matches(msg, k.SyncAll):
+		if c, ok := m.list.Selected(); ok {
+			m.dialog = &dialog{kind: askSyncCatalog, connector: c}
+		}
+	}
+	return nil
+}
+
+func (m *Model) setFocus(f focusArea) {
+	m.focus = f
+	m.list.Blur()
+	m.detail.Blur()
+	switch f {
+	case focusList:
+		m.list.Focus()
+	case focusDetail:
+		m.detail.Focus()
+	}
+	m.layout()
+}
+
+func (m *Model) moveCursor(n int) tea.Cmd {
+	if !m.list.Move(n) {
+		return nil
+	}
+	return m.selectionChanged(true)
+}
+
+func (m *Model) moveTo(i int) tea.Cmd {
+	if !m.list.MoveTo(i) {
+		return nil
+	}
+	return m.selectionChanged(true)
+}
+
+func (m *Model) goPage(p int) tea.Cmd {
+	last := max(m.list.meta.TotalPages, 1)
+	p = min(max(p, 1), last)
+	if p == m.page {
+		return nil
+	}
+	m.page = p
+	return m.requestList()
+}
+
+// refreshNow is r: fetch the page and the detail now, unless requests are
+// held back; then say why nothing was sent.
+func (m *Model) refreshNow() tea.Cmd {
+	if wait := m.holdOff(); wait > 0 {
+		m.flashMsg("rate limited: nothing sent; next request in "+duration(wait), true)
+		return nil
+	}
+	if m.authErr != nil {
+		m.authErr = nil // the key may have been fixed on the server: try once
+	}
+	m.listT.failures, m.detailT.failures = 0, 0
+	if m.detail.gone {
+		m.detail.gone = false
+	}
+	return tea.Batch(m.requestList(), m.requestDetail())
+}
+
+func (m *Model) togglePause() tea.Cmd {
+	m.paused = !m.paused
+	if m.paused {
+		m.listT.gen++ // pending timers become stale
+		m.detailT.gen++
+		m.flashMsg("live refresh paused (p resumes)", false)
+		return nil
+	}
+	m.flashMsg("live refresh resumed", false)
+	return tea.Batch(m.requestList(), m.requestDetail())
+}
+
+// updateKeys enables exactly the bindings that do something now, so the
+// help never lists a dead key.
+func (m *Model) updateKeys() {
+	k := &m.keys
+	browsing := m.dialog == nil && !m.showHelp && m.form == nil
+	_, hasSel := m.list.Selected()
+	n := len(m.list.items)
+	meta := m.list.meta
+	onList := browsing && m.focus == focusList
+	k.Up.SetEnabled(browsing && (m.focus == focusDetail || m.list.cursor > 0))
+	k.Down.SetEnabled(browsing && (m.focus == focusDetail || m.list.cursor < n-1))
+	k.Top.SetEnabled(onList && m.list.cursor > 0)
+	k.Bottom.SetEnabled(onList && m.list.cursor < n-1)
+	k.NextPage.SetEnabled(browsing && m.list.loaded && m.page < max(meta.TotalPages, 1))
+	k.PrevPage.SetEnabled(browsing && m.page > 1)
+	k.FocusNext.SetEnabled(browsing)
+	k.FocusPrev.SetEnabled(browsing)
+	k.Open.SetEnabled(browsing && hasSel && m.focus == focusList)
+	k.Sync.SetEnabled(browsing && hasSel && !m.detail.gone)
+	k.SyncAll.SetEnabled(browsing && hasSel && !m.detail.gone && !m.syncing)
+	k.Refresh.SetEnabled(browsing)
+	k.Pause.SetEnabled(browsing)
+	k.Help.SetEnabled(m.dialog == nil && m.form == nil)
+	k.Quit.SetEnabled(m.dialog == nil && m.form == nil)
+	k.Submit.SetEnabled(m.form != nil && m.dialog == nil && m.form.CanSubmit() && !m.syncing)
+	k.CloseForm.SetEnabled(m.form != nil && m.dialog == nil && m.form.state != formDone)
+	k.Dismiss.SetEnabled(m.form != nil && m.dialog == nil && m.form.state == formDone)
+	k.Yes.SetEnabled(m.dialog != nil)
+	k.No.SetEnabled(m.dialog != nil)
+}
+
+// pressed matches a binding's keys even while it is disabled, for keys that
+// should explain why they do nothing rather than fall through.
+func pressed(msg tea.KeyMsg, b key.Binding) bool {
+	return slices.Contains(b.Keys(), msg.String())
+}

@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/paginator"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// connectorList is the list pane: one server page of connectors. Paging is
+// the server's, so the pane keeps its own page state (bubbles' list only
+// pages what it holds) and the root model fetches pages.
+type connectorList struct {
+	styles  *Styles
+	items   []api.Connector
+	meta    api.PageMeta
+	loaded  bool // a page has arrived at least once
+	cursor  int
+	offset  int // first row shown
+	width   int
+	height  int
+	focused bool
+	pager   paginator.Model
+}
+
+func newConnectorList(st *Styles) connectorList {
+	p := paginator.New()
+	p.Type = paginator.Dots
+	p.ActiveDot = "●"
+	p.InactiveDot = "○"
+	return connectorList{styles: st, pager: p}
+}
+
+func (l *connectorList) SetSize(w, h int) {
+	l.width, l.height = max(w, 0), max(h, 0)
+	l.clampOffset()
+}
+
+func (l *connectorList) Focus() { l.focused = true }
+func (l *connectorList) Blur()  { l.focused = false }
+
+// SetPage replaces the rows with a freshly fetched page. On a refresh of the
+// same page the selection stays on the same connector if it is still there.
+func (l *connectorList) SetPage(items []api.Connector, meta api.PageMeta, samePage bool) {
+	var keep string
+	if samePage {
+		if c, ok := l.Selected(); ok {
+			keep = c.ID
+		}
+	}
+	l.items, l.meta, l.loaded = items, meta, true
+	l.cursor = 0
+	if keep != "" {
+		for i, it := range items {
+			if it.ID == keep {
+				l.cursor = i
+				break
+			}
+		}
+	}
+	if !samePage {
+		l.offset = 0
+	}
+	l.pager.TotalPages = max(meta.TotalPages, 1)
+	l.pager.Page = max(meta.Page-1, 0)
+	l.clampOffset()
+}
+
+// Selected returns the connector under the cursor.
+func (l *connectorList) Selected() (api.Connector, bool) {
+	if l.cursor < 0 || l.cursor >= len(l.items) {
+		return api.Connector{}, false
+	}
+	return l.items[l.cursor], true
+}
+
+// Move moves the cursor by n rows, clamped; it reports whether it moved.
+func (l *connectorList) Move(n int) bool {
+	c := min(max(l.cursor+n, 0), max(len(l.items)-1, 0))
+	if c == l.cursor {
+		return false
+	}
+	l.cursor = c
+	l.clampOffset()
+	return true
+}
+
+// MoveTo puts the cursor on row i (clamped).
+func (l *connectorList) MoveTo(i int) bool { return l.Move(i - l.cursor) }
+
+func (l *connectorList) rowsShown() int { return max(l.height-2, 1) } // header + footer
+
+func (l *connectorList) clampOffset() {
+	rows := l.rowsShown()
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+rows {
+		l.offset = l.cursor - rows + 1
+	}
+	l.offset = max(min(l.offset, len(l.items)-rows), 0)
+}
+
+// columns decides which columns fit in the pane width.
+type columns struct {
+	name, platform, status, last int
+}
+
+func (l *connectorList) columns() columns {
+	w := l.width - 2 // selection marker
+	c := columns{platform: 12, status: 11, last: 9}
+	if w < 62 {
+		c.platform = 0
+	}
+	if w < 46 {
+		c.last = 0
+	}
+	if w < 30 {
+		c.status = 0
+	}
+	used := 0
+	for _, x := range []int{c.platform, c.status, c.last} {
+		if x > 0 {
+			used += x + 1
+		}
+	}
+	c.name = max(w-used, 1)
+	return c
+}
+
+// View renders exactly height lines of width cells: column header, rows, and
+// a footer with the page position. status is shown where rows would be when
+// there are none (loading, empty, error).
+func (l *connectorList) View(now time.Time, status string) string {
+	if l.width <= 0 || l.height <= 0 {
+		return ""
+	}
+	st := l.styles
+	c := l.columns()
+	var b strings.Builder
+	b.Grow((l.width + 16) * l.height)
+
+	line := make([]string, 0, 5)
+	head := func(s string, w int) {
+		if w > 0 {
+			line = append(line, termtext.PadRight(s, w))
+		}
+	}
+	head("  NAME", c.name+2)
+	head("PLATFORM", c.platform)
+	head("STATUS", c.status)
+	head("LAST SYNC", c.last)
+	b.WriteString(st.ColHeader.Render(termtext.PadRight(strings.Join(line, " "), l.width)))
+
+	rows := l.rowsShown()
+	shown := 0
+	if len(l.items) == 0 {
+		b.WriteByte('\n')
+		b.WriteString(termtext.PadRight(" "+status, l.width))
+		shown = 1
+	}
+	for i := l.offset; i < len(l.items) && shown < rows; i++ {
+		b.WriteByte('\n')
+		b.WriteString(l.row(now, c, i))
+		shown++
+	}
+	for ; shown < rows; shown++ {
+		b.WriteByte('\n')
+		b.WriteString(strings.Repeat(" ", l.width))
+	}
+	if l.height > 1 {
+		b.WriteByte('\n')
+		b.WriteString(st.Dim.Render(termtext.PadRight(l.footer(status), l.width)))
+	}
+	return b.String()
+}
+
+func (l *connectorList) row(now time.Time, c columns, i int) string {
+	st := l.styles
+	it := l.items[i]
+	selected := i == l.cursor
+	var b strings.Builder
+	b.Grow(l.width + 8)
+	if selected {
+		b.WriteString("▶ ")
+	} else {
+		b.WriteString("  ")
+	}
+	b.WriteString(termtext.PadRight(it.Name, c.name))
+	if c.platform > 0 {
+		b.WriteByte(' ')
+		b.WriteString(termtext.PadRight(it.Platform, c.platform))
+	}
+	var status string
+	var statusStyle = st.Unknown
+	if c.status > 0 {
+		status, statusStyle = statusText(st, it.Status)
+		status = termtext.PadRight(status, c.status)
+	}
+	last := ""
+	if c.last > 0 {
+		last = " " + termtext.PadRight(agoPtr(now, it.LastSyncAt), c.last)
+	}
+	rest := pad(l.width - 2 - c.name - sumCols(c))
+	if selected {
+		b.WriteString(" ")
+		b.WriteString(status)
+		b.WriteString(last)
+		b.WriteString(rest)
+		if l.focused {
+			return st.Selected.Render(b.String())
+		}
+		return st.SelectedBlur.Render(b.String())
+	}
+	out := st.Row.Render(b.String())
+	if c.status > 0 {
+		out += " " + statusStyle.Render(status)
+	}
+	return out + last + rest
+}
+
+func sumCols(c columns) int {
+	n := 0
+	for _, x := range []int{c.platform, c.status, c.last} {
+		if x > 0 {
+			n += x + 1
+		}
+	}
+	return n
+}
+
+func pad(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat(" ", n)
+}
+
+func (l *connectorList) footer(status string) string {
+	if !l.loaded {
+		return ""
+	}
+	m := l.meta
+	pages := max(m.TotalPages, 1)
+	s := "page " + itoa(max(m.Page, 1)) + "/" + itoa(pages) + " · " + plural(m.Total, "connector", "connectors")
+	if pages > 1 && pages <= 12 && l.width >= len(s)+2*pages+3 {
+		s += "  " + l.pager.View()
+	}
+	if len(l.items) > 0 && status != "" {
+		s += " · " + status
+	}
+	return s
+}
+
+// Patch updates the row of a connector from a fresher detail answer, so the
+// list never contradicts the detail pane between list refreshes.
+func (l *connectorList) Patch(c api.Connector) {
+	for i := range l.items {
+		if l.items[i].ID == c.ID {
+			created := l.items[i].CreatedAt
+			l.items[i] = c
+			if c.CreatedAt == nil {
+				l.items[i].CreatedAt = created
+			}
+			return
+		}
+	}
+}

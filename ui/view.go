@@ -1,0 +1,340 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pixee/pixee-tui/keymap"
+
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// wideAt is the width from which list and detail stand side by side.
+const wideAt = 100
+
+// stackAt is the body height from which a narrow terminal shows the detail
+// below the list; below it, tab toggles between them.
+const stackAt = 16
+
+// layout sizes the panes for the terminal. Everything derives from width and
+// height here, so a resize re-lays everything out.
+func (m *Model) layout() {
+	body := m.bodyHeight()
+	m.help.Width = m.width
+	lw, lh, dw, dh := m.paneSizes(body)
+	m.list.SetSize(inner(lw, m.bordered(body)), inner(lh, m.bordered(body)))
+	m.detail.SetSize(inner(dw, m.bordered(body)), inner(dh, m.bordered(body)))
+	if m.form != nil {
+		fw, fh := dw, dh
+		if m.width < wideAt {
+			fw, fh = m.width, body
+		}
+		m.form.SetSize(inner(fw, m.bordered(body)), inner(fh, m.bordered(body)))
+	}
+}
+
+func inner(n int, bordered bool) int {
+	if bordered {
+		return max(n-2, 0)
+	}
+	return max(n, 0)
+}
+
+// bodyHeight is what the header, status bar and help line leave.
+func (m *Model) bodyHeight() int { return max(m.height-3, 0) }
+
+// bordered says whether panes get a border: not when it would eat the room.
+func (m *Model) bordered(body int) bool { return body >= 6 && m.width >= 24 }
+
+// paneSizes returns the outer sizes of list and detail (0 when hidden).
+func (m *Model) paneSizes(body int) (lw, lh, dw, dh int) {
+	switch {
+	case m.width >= wideAt:
+		lw = m.width * 11 / 20
+		return lw, body, m.width - lw, body
+	case body >= stackAt:
+		lh = body * 11 / 20
+		return m.width, lh, m.width, body - lh
+	case m.focus == focusDetail:
+		return 0, 0, m.width, body
+	}
+	return m.width, body, 0, 0
+}
+
+// View renders the whole screen: header, body, status bar, help line.
+func (m Model) View() string {
+	if m.quitting || m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	now := m.now()
+	var b strings.Builder
+	b.WriteString(m.header())
+	body := m.bodyHeight()
+	if body > 0 {
+		b.WriteByte('\n')
+		b.WriteString(m.body(now, body))
+	}
+	if m.height >= 2 {
+		b.WriteByte('\n')
+		b.WriteString(m.statusBar(now))
+	}
+	if m.height >= 3 {
+		b.WriteByte('\n')
+		b.WriteString(m.helpLine())
+	}
+	return b.String()
+}
+
+func (m *Model) header() string {
+	st := m.styles
+	left := st.Title.Render("pixee-tui") + st.Host.Render(" · "+termtext.Sanitize(m.opts.Host))
+	right := ""
+	if m.opts.Demo {
+		right = st.DemoBadge.Render(" DEMO ")
+	}
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		// Too narrow for both: the badge wins, it must never be missed.
+		left = st.Title.Render(termtext.Truncate("pixee-tui", max(m.width-lipgloss.Width(right)-1, 0)))
+		gap = max(m.width-lipgloss.Width(left)-lipgloss.Width(right), 0)
+	}
+	return left + pad(gap) + right
+}
+
+func (m *Model) body(now time.Time, h int) string {
+	st := m.styles
+	bordered := m.bordered(h)
+	border := func(focused bool) lipgloss.Style {
+		if focused {
+			return st.BorderFocus
+		}
+		return st.Border
+	}
+	if m.dialog != nil {
+		return strings.Join(center(m.dialogView(), m.width, h), "\n")
+	}
+	if m.showHelp {
+		m.help.ShowAll = true
+		full := m.help.View(m.helpKeys())
+		return strings.Join(pane(" Keys\n\n"+full, m.width, h, bordered, st.BorderFocus), "\n")
+	}
+	lw, lh, dw, dh := m.paneSizes(h)
+	var left, right []string
+	if lw > 0 && lh > 0 {
+		left = pane(m.list.View(now, m.listStatus(now)), lw, lh, bordered, border(m.focus == focusList && m.form == nil))
+	}
+	switch {
+	case m.form != nil && m.width < wideAt:
+		return strings.Join(pane(m.form.View(m.opts.Plain, m.spinner.View()), m.width, h, bordered, st.BorderFocus), "\n")
+	case m.form != nil:
+		right = pane(m.form.View(m.opts.Plain, m.spinner.View()), dw, dh, bordered, st.BorderFocus)
+	case dw > 0 && dh > 0:
+		right = pane(m.detail.View(now, m.detailFooter(now)), dw, dh, bordered, border(m.focus == focusDetail))
+	}
+	var all []string
+	switch {
+	case left == nil:
+		all = right
+	case right == nil:
+		all = left
+	case m.width >= wideAt:
+		all = besides(left, right)
+	default:
+		all = append(left, right...)
+	}
+	return strings.Join(all, "\n")
+}
+
+// fitBlock cuts or pads s to exactly w×h cells.
+func fitBlock(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lw := lipgloss.Width(l); lw > w {
+			lines[i] = termtext.Truncate(l, w)
+		} else {
+			lines[i] = l + pad(w-lw)
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, pad(w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// listStatus is the line the list shows instead of rows, or beside its
+// page position: loading, empty, error.
+func (m *Model) listStatus(now time.Time) string {
+	switch {
+	case m.authErr != nil:
+		return "✗ " + m.authErr.Error()
+	case m.listT.inFlight && (!m.list.loaded || m.page != m.list.meta.Page):
+		return m.spinner.View() + " loading page " + itoa(m.page) + "…"
+	case m.listT.err != nil && !m.list.loaded:
+		return "✗ " + m.listT.err.Error()
+	case m.listT.err != nil:
+		return "stale: " + m.listT.err.Error()
+	case m.list.loaded && len(m.list.items) == 0:
+		return "no connectors on this account"
+	case !m.list.loaded:
+		return m.spinner.View() + " loading connectors…"
+	}
+	return ""
+}
+
+// detailFooter is the freshness line of the detail pane.
+func (m *Model) detailFooter(now time.Time) string {
+	if m.detail.ID() == "" {
+		return ""
+	}
+	t := &m.detailT
+	var s string
+	switch {
+	case t.lastOK.IsZero() && t.err == nil:
+		s = "loading…"
+	case t.err != nil && t.lastOK.IsZero():
+		s = "✗ " + t.err.Error()
+	case t.err != nil:
+		s = "stale · last OK " + t.lastOK.In(m.opts.Location).Format("15:04") + ", " + ago(now, t.lastOK) + " · " + t.err.Error()
+	default:
+		s = "updated " + ago(now, t.lastOK)
+	}
+	switch {
+	case m.paused:
+		s += " · ‖ paused"
+	case m.detail.Pending() > 0 || now.Before(m.fastUntil):
+		s += " · live every " + duration(m.opts.Refresh)
+	}
+	return s
+}
+
+func (m *Model) statusBar(now time.Time) string {
+	st := m.styles
+	parts := make([]string, 0, 6)
+	last := maxTime(m.listT.lastOK, m.detailT.lastOK)
+	stale := m.listT.err != nil || m.detailT.err != nil
+	switch {
+	case last.IsZero():
+		parts = append(parts, "connecting…")
+	case stale:
+		parts = append(parts, st.Stale.Render("stale")+" · last OK "+last.In(m.opts.Location).Format("15:04")+", "+ago(now, last))
+	default:
+		parts = append(parts, "updated "+ago(now, last))
+	}
+	if n := m.inFlight(); n > 0 {
+		parts = append(parts, itoa(n)+" in flight")
+	}
+	if m.rate.Known && m.rate.Remaining >= 0 {
+		r := "API budget " + itoa(m.rate.Remaining)
+		if m.rate.Limit > 0 {
+			r += "/" + itoa(m.rate.Limit)
+		}
+		parts = append(parts, r)
+	}
+	if wait := m.holdOff(); wait > 0 {
+		parts = append(parts, st.Stale.Render("rate limited · next request in "+duration(wait)))
+	}
+	if m.authErr != nil {
+		parts = append(parts, st.Error.Render("polling stopped: key rejected (r retries)"))
+	}
+	if m.paused {
+		parts = append(parts, st.Stale.Render("‖ paused"))
+	}
+	if m.flash != "" {
+		style := st.Flash
+		if m.flashIsError {
+			style = st.Error
+		}
+		parts = append(parts, style.Render(m.flash))
+	}
+	line := strings.Join(parts, st.Dim.Render(" · "))
+	if lipgloss.Width(line) > m.width {
+		return termtext.Truncate(stripANSI(line), m.width)
+	}
+	return line + pad(m.width-lipgloss.Width(line))
+}
+
+func (m *Model) inFlight() int {
+	n := 0
+	for _, b := range []bool{m.listT.inFlight, m.detailT.inFlight, m.syncing} {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+func (m *Model) helpLine() string {
+	m.help.ShowAll = false
+	return fitBlock(m.help.View(m.helpKeys()), m.width, 1)
+}
+
+func (m *Model) dialogView() []string {
+	d := m.dialog
+	st := m.styles
+	name := d.connector.Name
+	var q, sub string
+	if d.kind == askSyncCatalog {
+		q = "Sync the ENTIRE catalog to " + name + "?"
+		sub = "Every product of the catalog is queued for this connector."
+	} else {
+		q = "Sync " + plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
+	}
+	w := max(min(m.width-4, 70), 1)
+	text := wrapWords(q, w)
+	if sub != "" {
+		text = append(text, "")
+		text = append(text, wrapWords(sub, w)...)
+	}
+	text = append(text, "", "y yes · n/esc/enter no (default)")
+	for i, l := range text {
+		text[i] = termtext.PadRight(l, w)
+	}
+	return box(text, w, st.BorderFocus)
+}
+
+// center places a block of lines (all the same width) in the middle of a
+// w×h area.
+func center(block []string, w, h int) []string {
+	bw := 0
+	if len(block) > 0 {
+		bw = visibleWidth(block[0])
+	}
+	left := max((w-bw)/2, 0)
+	top := max((h-len(block))/2, 0)
+	out := make([]string, 0, h)
+	for i := 0; i < top; i++ {
+		out = append(out, pad(w))
+	}
+	for _, l := range block {
+		if len(out) == h {
+			break
+		}
+		out = append(out, fitLine(pad(left)+l, w))
+	}
+	for len(out) < h {
+		out = append(out, pad(w))
+	}
+	return out
+}
+
+// helpKeys is the help for what has the keyboard now.
+func (m *Model) helpKeys() keymap.Help {
+	switch {
+	case m.dialog != nil:
+		return m.keys.Confirm()
+	case m.form != nil && m.form.state == formDone:
+		return m.keys.Result()
+	case m.form != nil:
+		return m.keys.Form()
+	}
+	return m.keys.Browse()
+}
+
+// stripANSI drops styling from a line that must be cut to fit.
+func stripANSI(s string) string { return ansi.Strip(s) }
