@@ -362,7 +362,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			Reason: fmt.Sprintf("body larger than %s", byteSize(c.maxBody))}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return r, checkResponse(resp.StatusCode, resp.Header, ct, data, c.now())
+		return r, c.redactKey(checkResponse(resp.StatusCode, resp.Header, ct, data, c.now()))
 	}
 	if out == nil {
 		return r, nil
@@ -434,4 +434,20 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// redactKey removes the API key from the server's text in an error: a
+// misconfigured server or proxy that echoes the Authorization header must
+// not put the key on screen or in a log.
+func (c *Client) redactKey(err error) error {
+	at, ok := c.http.Transport.(*authTransport)
+	if !ok || len(at.key) < 4 {
+		return err
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		ae.Detail = strings.ReplaceAll(ae.Detail, string(at.key), "[redacted]")
+		ae.Code = strings.ReplaceAll(ae.Code, string(at.key), "[redacted]")
+	}
+	return err
 }

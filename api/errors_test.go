@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -416,4 +417,27 @@ func TestBodySizeLimitOnErrorKeepsSentinel(t *testing.T) {
 		t.Fatalf("err = %T %v, want *UnexpectedResponseError naming the limit", err, err)
 	}
 	assertSentinels(t, err, ErrNotFound)
+}
+
+// A server or proxy that echoes the Authorization header back in its error
+// body must not get the key onto the screen.
+func TestErrorDetailEchoingTheKeyIsRedacted(t *testing.T) {
+	const key = "pm_live_echoed_secret_123"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"detail":"bad header %s","error_code":"X%s"}`, r.Header.Get("Authorization"), key)
+	}))
+	defer srv.Close()
+	c, err := New(srv.URL+"/api/v1", WithAPIKey(key), WithHTTPClient(srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.GetConnector(context.Background(), "x")
+	if err == nil || strings.Contains(err.Error(), key) {
+		t.Fatalf("error = %v: want an error without the key", err)
+	}
+	if !strings.Contains(err.Error(), "[redacted]") {
+		t.Fatalf("error = %v: want the key replaced by [redacted]", err)
+	}
 }

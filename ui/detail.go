@@ -192,45 +192,56 @@ func (d *detailPane) lines(now time.Time) []string {
 	c := d.base
 	add(st.Name.Render(termtext.PadRight(c.Name, w)))
 	status, style := statusText(st, c.Status)
-	add(termtext.PadRight(c.Platform, min(termtext.Width(c.Platform), max(w-13, 0))) +
-		" · " + style.Render(termtext.PadRight(status, max(w-3-min(termtext.Width(c.Platform), max(w-13, 0)), 0))))
+	pw := min(termtext.Width(c.Platform), max(w-13, 0))
+	add(termtext.PadRight(c.Platform, pw) + " · " + style.Render(termtext.PadRight(status, max(w-3-pw, 0))))
 	if d.gone {
 		add(st.Error.Render(termtext.PadRight("✗ gone: this connector no longer exists on the server", w)))
 	}
-	addPlain("")
-	field("id", c.ID)
-	field("created", d.when(now, c.CreatedAt, "unknown"))
-	field("last sync", d.when(now, c.LastSyncAt, "never"))
-	addPlain("")
-
-	if d.data == nil {
-		addPlain(" loading sync stats…")
-		return out
+	// What a person watches comes first, so a short pane still shows the
+	// sync state; identity details follow (scroll to see them).
+	compact := d.height < 18
+	if !compact {
+		addPlain("")
 	}
-	ss := d.data.SyncStats
-	field("synced", plural(ss.ProductsSynced, "product", "products"))
-	field("pending", plural(ss.ProductsPending, "product", "products"))
-	if ss.ProductsPending > 0 {
-		total := ss.ProductsSynced + ss.ProductsPending
-		pct := float64(ss.ProductsSynced) / float64(max(total, 1))
-		label := fmt.Sprintf(" %3.0f%%", pct*100)
-		barW := max(w-termtext.Width(label), 1)
-		d.progress.Width = barW
-		add(termtext.PadRight(d.progress.ViewAs(pct)+label, w))
-		if rate, ok := d.throughput(); ok && rate > 0 {
-			eta := time.Duration(float64(ss.ProductsPending) / rate * float64(time.Second))
-			addPlain(fmt.Sprintf("%.1f products/s · ETA %s", rate, duration(eta)))
+	if d.data == nil {
+		addPlain("loading sync stats…")
+	} else {
+		ss := d.data.SyncStats
+		if compact {
+			addPlain("synced " + thousands(ss.ProductsSynced) + " · pending " + thousands(ss.ProductsPending))
 		} else {
-			addPlain("measuring throughput…")
+			field("synced", plural(ss.ProductsSynced, "product", "products"))
+			field("pending", plural(ss.ProductsPending, "product", "products"))
+		}
+		if ss.ProductsPending > 0 {
+			total := ss.ProductsSynced + ss.ProductsPending
+			pct := float64(ss.ProductsSynced) / float64(max(total, 1))
+			label := fmt.Sprintf(" %3.0f%%", pct*100)
+			d.progress.Width = max(w-termtext.Width(label), 1)
+			add(termtext.PadRight(d.progress.ViewAs(pct)+label, w))
+			if rate, ok := d.throughput(); ok && rate > 0 {
+				eta := time.Duration(float64(ss.ProductsPending) / rate * float64(time.Second))
+				addPlain(fmt.Sprintf("%.1f products/s · ETA %s", rate, duration(eta)))
+			} else {
+				addPlain("measuring throughput…")
+			}
 		}
 	}
-	if ss.LastError != nil {
-		addPlain("")
-		add(st.Error.Bold(false).Render(termtext.PadRight("✗ last error", w)))
-		for _, l := range d.wrapError(*ss.LastError, w) {
+	field("last sync", d.when(now, c.LastSyncAt, "never"))
+	if d.data != nil && d.data.SyncStats.LastError != nil {
+		if !compact {
+			addPlain("")
+		}
+		add(st.Error.Render(termtext.PadRight("✗ last error", w)))
+		for _, l := range d.wrapError(*d.data.SyncStats.LastError, w) {
 			add(st.Error.Render(termtext.PadRight(l, w)))
 		}
 	}
+	if !compact {
+		addPlain("")
+	}
+	field("id", c.ID)
+	field("created", d.when(now, c.CreatedAt, "unknown"))
 	return out
 }
 

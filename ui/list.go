@@ -206,8 +206,10 @@ func (l *connectorList) row(now time.Time, c columns, i int) string {
 	}
 	rest := pad(l.width - 2 - c.name - sumCols(c))
 	if selected {
-		b.WriteString(" ")
-		b.WriteString(status)
+		if c.status > 0 {
+			b.WriteString(" ")
+			b.WriteString(status)
+		}
 		b.WriteString(last)
 		b.WriteString(rest)
 		if l.focused {

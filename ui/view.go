@@ -187,7 +187,9 @@ func (m *Model) listStatus(now time.Time) string {
 	return ""
 }
 
-// detailFooter is the freshness line of the detail pane.
+// detailFooter is the freshness line of the detail pane. It does not tick
+// every second (the status bar does): an idle screen redraws one line a
+// second, not two.
 func (m *Model) detailFooter(now time.Time) string {
 	if m.detail.ID() == "" {
 		return ""
@@ -200,19 +202,24 @@ func (m *Model) detailFooter(now time.Time) string {
 	case t.err != nil && t.lastOK.IsZero():
 		s = "✗ " + t.err.Error()
 	case t.err != nil:
-		s = "stale · last OK " + t.lastOK.In(m.opts.Location).Format("15:04") + ", " + ago(now, t.lastOK) + " · " + t.err.Error()
-	default:
-		s = "updated " + ago(now, t.lastOK)
-	}
-	switch {
+		s = "stale · last OK " + t.lastOK.In(m.opts.Location).Format("15:04:05") + " · " + t.err.Error()
 	case m.paused:
-		s += " · ‖ paused"
+		s = "updated " + t.lastOK.In(m.opts.Location).Format("15:04:05")
 	case m.detail.Pending() > 0 || now.Before(m.fastUntil):
-		s += " · live every " + duration(m.opts.Refresh)
+		s = "live · every " + duration(m.opts.Refresh)
+	default:
+		s = "live · every " + duration(m.opts.IdleRefresh)
+	}
+	if m.paused {
+		s += " · ‖ paused"
 	}
 	return s
 }
 
+// statusBar is one line: freshness, requests in flight, the API budget
+// left, rate-limit and key trouble, pause, and the transient message. It is
+// the only line that changes every second when nothing happens, so it is
+// kept short and mostly unstyled.
 func (m *Model) statusBar(now time.Time) string {
 	st := m.styles
 	parts := make([]string, 0, 6)
@@ -252,11 +259,11 @@ func (m *Model) statusBar(now time.Time) string {
 		}
 		parts = append(parts, style.Render(m.flash))
 	}
-	line := strings.Join(parts, st.Dim.Render(" · "))
-	if lipgloss.Width(line) > m.width {
+	line := strings.Join(parts, " · ")
+	if visibleWidth(line) > m.width {
 		return termtext.Truncate(stripANSI(line), m.width)
 	}
-	return line + pad(m.width-lipgloss.Width(line))
+	return line
 }
 
 func (m *Model) inFlight() int {
