@@ -70,7 +70,9 @@ func (h Help) FullHelp() [][]key.Binding { return h.Full }
 // Browse is the help for the list and detail panes.
 func (k KeyMap) Browse() Help {
 	return Help{
-		Short: []key.Binding{k.Up, k.Down, k.NextPage, k.PrevPage, k.Sync, k.Refresh, k.Pause, k.Help, k.Quit},
+		// ? and q first: a narrow terminal cuts the line's end, and these
+		// two must always be seen.
+		Short: []key.Binding{k.Help, k.Quit, k.Up, k.Down, k.NextPage, k.PrevPage, k.Sync, k.Refresh, k.Pause},
 		Full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom},
 			{k.NextPage, k.PrevPage, k.FocusNext, k.FocusPrev, k.Open},

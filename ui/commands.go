@@ -24,7 +24,8 @@ type API interface {
 // from the server is neutralised here, where it enters the program.
 
 func fetchPage(ctx context.Context, c API, seq, page, perPage int) tea.Cmd {
-	return guarded("loading connectors", func() tea.Msg {
+	fail := func(err error) tea.Msg { return pageMsg{seq: seq, page: page, perPage: perPage, err: err} }
+	return guarded("loading connectors", fail, func() tea.Msg {
 		p, resp, err := c.ListConnectors(ctx, page, perPage)
 		msg := pageMsg{seq: seq, page: page, perPage: perPage, rate: rateOf(resp), err: cleanErr(err)}
 		if err == nil {
@@ -39,7 +40,8 @@ func fetchPage(ctx context.Context, c API, seq, page, perPage int) tea.Cmd {
 }
 
 func fetchDetail(ctx context.Context, c API, seq int, id string) tea.Cmd {
-	return guarded("loading connector", func() tea.Msg {
+	fail := func(err error) tea.Msg { return detailMsg{seq: seq, id: id, err: err} }
+	return guarded("loading connector", fail, func() tea.Msg {
 		d, resp, err := c.GetConnector(ctx, id)
 		msg := detailMsg{seq: seq, id: id, rate: rateOf(resp), err: cleanErr(err)}
 		if err == nil {
@@ -58,7 +60,10 @@ func fetchDetail(ctx context.Context, c API, seq int, id string) tea.Cmd {
 // triggerSync sends one POST. It is never retried: a sync that may have been
 // queued must not be queued twice.
 func triggerSync(ctx context.Context, c API, seq int, id string, eans []string) tea.Cmd {
-	return guarded("triggering sync", func() tea.Msg {
+	fail := func(err error) tea.Msg {
+		return syncMsg{seq: seq, id: id, catalog: eans == nil, count: len(eans), err: err}
+	}
+	return guarded("triggering sync", fail, func() tea.Msg {
 		var (
 			r    *api.SyncResult
 			resp *api.Response
@@ -80,17 +85,29 @@ func triggerSync(ctx context.Context, c API, seq int, id string, eans []string) 
 	})
 }
 
-// guarded turns a panic inside a command into a message, so a bug or a
-// hostile answer never takes the program and the terminal down.
-func guarded(what string, f func() tea.Msg) tea.Cmd {
+// guarded turns a panic inside a command into that command's own result
+// message carrying an error, so a bug or a hostile answer never takes the
+// program and the terminal down, and the request bookkeeping (in flight,
+// sequence numbers) stays right.
+func guarded(what string, fail func(error) tea.Msg, f func() tea.Msg) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer func() {
 			if r := recover(); r != nil {
-				msg = panicMsg{what: what, err: termtext.Sanitize(fmt.Sprint(r))}
+				msg = fail(&panicError{what: what, value: termtext.Sanitize(fmt.Sprint(r))})
 			}
 		}()
 		return f()
 	}
+}
+
+// panicError is a command that panicked: shown, not fatal.
+type panicError struct {
+	what  string
+	value string
+}
+
+func (e *panicError) Error() string {
+	return "internal error while " + e.what + ": " + e.value + " (please report it)"
 }
 
 func rateOf(r *api.Response) api.RateLimit {

@@ -186,6 +186,13 @@ func (d *detailPane) lines(now time.Time) []string {
 		if w < 30 {
 			lw = 0
 		}
+		if termtext.Width(value) > w-lw && termtext.Width(value) <= w {
+			// Too long beside its label (a UUID in a narrow pane): give
+			// it a line of its own rather than cut it.
+			add(st.Label.Render(termtext.PadRight(label, w)))
+			add(st.Value.Render(termtext.PadRight(value, w)))
+			return
+		}
 		add(st.Label.Render(termtext.PadRight(label, lw)) + st.Value.Render(termtext.PadRight(value, w-lw)))
 	}
 

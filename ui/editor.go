@@ -50,7 +50,11 @@ func (e *editor) Value() string { return string(e.buf) }
 func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
 	switch msg.Type {
 	case tea.KeyRunes, tea.KeySpace:
-		e.insert(cleanInput(string(msg.Runes)))
+		text := string(msg.Runes)
+		if msg.Type == tea.KeySpace && text == "" {
+			text = " "
+		}
+		e.insert(cleanInput(text))
 		return true
 	case tea.KeyEnter:
 		e.insert("\n")

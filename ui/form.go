@@ -111,10 +111,12 @@ func (f *syncForm) View(plain bool, spinner string) string {
 	if len(p.Warnings) > 0 {
 		summary += " · " + plural(len(p.Warnings), "check-digit warning", "check-digit warnings")
 	}
+	summaryStyle, mark := st.Text, "  "
 	if len(p.Valid) > 0 {
-		add(st.OK.Render(termtext.PadRight("✓ "+summary, w)))
-	} else {
-		addPlain("  " + summary)
+		summaryStyle, mark = st.OK, "✓ "
+	}
+	for _, l := range wrapWords(mark+summary, w) {
+		add(summaryStyle.Render(termtext.PadRight(l, w)))
 	}
 
 	var status string
@@ -128,26 +130,33 @@ func (f *syncForm) View(plain bool, spinner string) string {
 	if status != "" {
 		room--
 	}
-	problems := make([]string, 0, min(room, len(p.Rejected)+len(p.Warnings)))
-	for _, r := range p.Rejected {
-		problems = append(problems, "✗ "+quote(r.Token)+" — "+r.Reason)
-	}
-	for _, wn := range p.Warnings {
-		problems = append(problems, "! "+wn.EAN+" — "+wn.Reason+" (sent anyway)")
-	}
-	for i, pr := range problems {
-		if i >= room-1 && len(problems) > room {
-			addPlain("  … " + itoa(len(problems)-i) + " more")
-			break
-		}
-		if i >= room {
-			break
-		}
+	// room is negative when the terminal is too short for the field itself.
+	// Only what fits is built: a megabyte of pasted junk makes a long
+	// list of rejects, and View runs on every key.
+	shown := 0
+	total := len(p.Rejected) + len(p.Warnings)
+	for i := 0; i < total && room > 0; i++ {
+		var text string
 		style := st.Error
-		if strings.HasPrefix(pr, "!") {
-			style = st.Warning
+		if i < len(p.Rejected) {
+			r := p.Rejected[i]
+			text = "✗ " + quote(r.Token) + " — " + r.Reason
+		} else {
+			wn := p.Warnings[i-len(p.Rejected)]
+			text, style = "! "+wn.EAN+" — "+wn.Reason+" (sent anyway)", st.Warning
 		}
-		add(style.Render(termtext.PadRight(pr, w)))
+		wrapped := wrapWords(text, w)
+		if len(wrapped) > room || (len(wrapped) == room && i < total-1) {
+			break // keep a line for the "more" count
+		}
+		for _, l := range wrapped {
+			add(style.Render(termtext.PadRight(l, w)))
+		}
+		room -= len(wrapped)
+		shown++
+	}
+	if shown < total && room > 0 {
+		addPlain("  … " + itoa(total-shown) + " more")
 	}
 	if status != "" {
 		style := st.Error

@@ -17,7 +17,7 @@ func ago(now, t time.Time) string {
 		if d < -time.Minute {
 			return "in the future"
 		}
-		return "now"
+		return "just now"
 	case d < time.Minute:
 		return strconv.Itoa(int(d/time.Second)) + "s ago"
 	case d < time.Hour:

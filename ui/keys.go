@@ -12,6 +12,7 @@ import (
 // form, or the browsing panes, in that order. ctrl+c always quits.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := &m.keys
+	m.updateKeys() // an earlier rune of the same read may have changed the state
 	// Keys typed fast (or sent over a slow link) can arrive in one read, as
 	// one message holding several runes. Outside the form, where they are
 	// not text, each one is a key press of its own.
@@ -78,6 +79,10 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		if f.CanSubmit() && !m.syncing {
 			m.dialog = &dialog{kind: askSyncEANs, connector: f.connector,
 				eans: append([]string(nil), f.parsed.Valid...)}
+		} else if f.state == formEditing && m.syncing {
+			// Reopened while its POST is still out: say so, not that
+			// there is nothing to sync.
+			f.err = errors.New("a sync is still being sent: wait for its result")
 		} else if f.state == formEditing {
 			f.err = errors.New("nothing to sync yet: enter at least one valid EAN")
 		}
@@ -226,7 +231,9 @@ func (m *Model) togglePause() tea.Cmd {
 // help never lists a dead key.
 func (m *Model) updateKeys() {
 	k := &m.keys
-	browsing := m.dialog == nil && !m.showHelp && m.form == nil
+	// The help overlay lists the browsing keys, so they stay enabled under
+	// it (handleKey sends it only ?, esc and q).
+	browsing := m.dialog == nil && m.form == nil
 	_, hasSel := m.list.Selected()
 	n := len(m.list.items)
 	meta := m.list.meta

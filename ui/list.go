@@ -158,9 +158,14 @@ func (l *connectorList) View(now time.Time, status string) string {
 	rows := l.rowsShown()
 	shown := 0
 	if len(l.items) == 0 {
-		b.WriteByte('\n')
-		b.WriteString(termtext.PadRight(" "+status, l.width))
-		shown = 1
+		for _, line := range wrapWords(status, max(l.width-1, 1)) {
+			if shown == rows {
+				break
+			}
+			b.WriteByte('\n')
+			b.WriteString(termtext.PadRight(" "+line, l.width))
+			shown++
+		}
 	}
 	for i := l.offset; i < len(l.items) && shown < rows; i++ {
 		b.WriteByte('\n')

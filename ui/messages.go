@@ -42,17 +42,14 @@ type (
 // Timers. gen is the generation of the loop that armed the timer: re-arming
 // bumps it, so a stale timer never starts a second loop.
 type (
-	clockMsg       struct{ gen int }
-	listDueMsg     struct{ gen int }
-	detailDueMsg   struct{ gen int }
+	clockMsg     struct{ gen int }
+	listDueMsg   struct{ gen int }
+	detailDueMsg struct {
+		gen  int
+		user bool // asked for by the user (a new selection), not a poll
+	}
 	flashExpireMsg struct{ gen int }
 )
-
-// panicMsg is a command that panicked: shown, not fatal.
-type panicMsg struct {
-	what string
-	err  string
-}
 
 // Clock is the time source, injectable for tests.
 type Clock func() time.Time

@@ -155,8 +155,21 @@ func New(o Options) Model {
 		o.Now = time.Now
 	}
 	if o.After == nil {
+		// Like tea.Tick, but a timer ends when the context does: Bubble Tea
+		// cannot cancel a running Cmd, so a 30 s list timer would otherwise
+		// outlive the program by up to 30 s.
+		ctx := o.Context
 		o.After = func(d time.Duration, msg tea.Msg) tea.Cmd {
-			return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+			return func() tea.Msg {
+				t := time.NewTimer(d)
+				select {
+				case <-t.C:
+					return msg
+				case <-ctx.Done():
+					t.Stop()
+					return nil
+				}
+			}
 		}
 	}
 	if o.Location == nil {
@@ -233,7 +246,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = m.requestList()
 		}
 	case detailDueMsg:
-		if msg.gen == m.detailT.gen && !m.paused {
+		// A pause stops polling, not what the user asks for: a new
+		// selection is still fetched.
+		if msg.gen == m.detailT.gen && (!m.paused || msg.user) {
 			cmd = m.requestDetail()
 		}
 	case clockMsg:
@@ -297,6 +312,7 @@ func (m *Model) requestList() tea.Cmd {
 	}
 	m.listT.seq++
 	m.listT.inFlight = true
+	m.listT.gen++ // its answer arms the next timer; pending ones are moot
 	return fetchPage(m.ctx, m.opts.API, m.listT.seq, m.page, m.opts.PerPage)
 }
 
@@ -317,6 +333,7 @@ func (m *Model) requestDetail() tea.Cmd {
 	}
 	m.detailT.seq++
 	m.detailT.inFlight = true
+	m.detailT.gen++
 	return fetchDetail(m.ctx, m.opts.API, m.detailT.seq, id)
 }
 
@@ -380,8 +397,18 @@ func (m *Model) onDetail(msg detailMsg) tea.Cmd {
 	}
 	m.detailT.inFlight = false
 	m.noteRate(msg.rate)
+	if msg.id != m.detail.ID() {
+		// The selection moved while it was out: keep what is good, fetch
+		// the connector shown now.
+		if msg.err == nil {
+			m.remember(msg.id, msg.detail)
+			m.list.Patch(msg.detail.Connector)
+		}
+		m.detailT.again = true
+		return m.nextDetail()
+	}
 	if msg.err != nil {
-		if errors.Is(msg.err, api.ErrNotFound) && msg.id == m.detail.ID() {
+		if errors.Is(msg.err, api.ErrNotFound) {
 			// Deleted on the server: say so, stop polling it, and let the
 			// list catch up.
 			m.detail.SetGone()
@@ -398,12 +425,8 @@ func (m *Model) onDetail(msg detailMsg) tea.Cmd {
 	}
 	m.remember(msg.id, msg.detail)
 	m.list.Patch(msg.detail.Connector)
-	if msg.id == m.detail.ID() {
-		m.detail.SetDetail(msg.detail, m.now())
-		m.detailT.failures, m.detailT.err, m.detailT.lastOK = 0, nil, m.now()
-	} else {
-		m.detailT.again = true // the selection moved while it was out
-	}
+	m.detail.SetDetail(msg.detail, m.now())
+	m.detailT.failures, m.detailT.err, m.detailT.lastOK = 0, nil, m.now()
 	return m.nextDetail()
 }
 
@@ -434,7 +457,7 @@ func (m *Model) interval(t *target, base time.Duration) time.Duration {
 		d = min(d, maxBackoff)
 		return time.Duration(float64(d) * (0.8 + 0.4*m.rng.Float64()))
 	}
-	if r := m.rate; r.Known && r.Limit > 0 && r.Remaining >= 0 {
+	if r, ok := m.budget(); ok && r.Limit > 0 && r.Remaining >= 0 {
 		switch {
 		case r.Remaining*10 < r.Limit:
 			base *= 4
@@ -443,6 +466,18 @@ func (m *Model) interval(t *target, base time.Duration) time.Duration {
 		}
 	}
 	return base
+}
+
+// budget is the last rate-limit reading while it still holds: once the
+// window it describes has reset, "5 left" says nothing about now, and an
+// answer without the headers (not every one has them) must not leave
+// polling slowed down, or an old budget on screen, for good.
+func (m *Model) budget() (api.RateLimit, bool) {
+	r := m.rate
+	if !r.Known || (!r.Reset.IsZero() && !m.now().Before(r.Reset)) {
+		return api.RateLimit{}, false
+	}
+	return r, true
 }
 
 func (m *Model) noteRate(r api.RateLimit) {
@@ -513,7 +548,8 @@ func (m *Model) selectionChanged(debounce bool) tea.Cmd {
 	if !debounce {
 		return m.requestDetail()
 	}
-	return m.armDetail(selectDebounce)
+	m.detailT.gen++
+	return m.opts.After(selectDebounce, detailDueMsg{gen: m.detailT.gen, user: true})
 }
 
 func (m *Model) onSync(msg syncMsg) tea.Cmd {

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 
 	"github.com/pixee/pixee-tui/ui/termtext"
@@ -119,7 +121,7 @@ func (m *Model) body(now time.Time, h int) string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		full := m.help.View(m.helpKeys())
-		return strings.Join(pane(" Keys\n\n"+full, m.width, h, bordered, st.BorderFocus), "\n")
+		return strings.Join(pane(" Keys · ? or esc closes this help\n\n"+full, m.width, h, bordered, st.BorderFocus), "\n")
 	}
 	lw, lh, dw, dh := m.paneSizes(h)
 	var left, right []string
@@ -226,20 +228,26 @@ func (m *Model) statusBar(now time.Time) string {
 	last := maxTime(m.listT.lastOK, m.detailT.lastOK)
 	stale := m.listT.err != nil || m.detailT.err != nil
 	switch {
+	case last.IsZero() && stale:
+		parts = append(parts, st.Stale.Render("no data yet")+" · retrying")
 	case last.IsZero():
 		parts = append(parts, "connecting…")
 	case stale:
-		parts = append(parts, st.Stale.Render("stale")+" · last OK "+last.In(m.opts.Location).Format("15:04")+", "+ago(now, last))
+		s := st.Stale.Render("stale") + " · last OK " + last.In(m.opts.Location).Format("15:04") + ", " + ago(now, last)
+		if why := m.failureReason(); why != "" {
+			s += " · " + why
+		}
+		parts = append(parts, s)
 	default:
 		parts = append(parts, "updated "+ago(now, last))
 	}
 	if n := m.inFlight(); n > 0 {
 		parts = append(parts, itoa(n)+" in flight")
 	}
-	if m.rate.Known && m.rate.Remaining >= 0 {
-		r := "API budget " + itoa(m.rate.Remaining)
-		if m.rate.Limit > 0 {
-			r += "/" + itoa(m.rate.Limit)
+	if rl, ok := m.budget(); ok && rl.Remaining >= 0 {
+		r := "API budget " + itoa(rl.Remaining)
+		if rl.Limit > 0 {
+			r += "/" + itoa(rl.Limit)
 		}
 		parts = append(parts, r)
 	}
@@ -264,6 +272,19 @@ func (m *Model) statusBar(now time.Time) string {
 		return termtext.Truncate(stripANSI(line), m.width)
 	}
 	return line
+}
+
+// failureReason is why the data is stale, said in full in the status bar:
+// the panes' footers cut it to their width. A rate limit is left out, its
+// countdown says more.
+func (m *Model) failureReason() string {
+	for _, err := range []error{m.detailT.err, m.listT.err} {
+		var rl *api.RateLimitError
+		if err != nil && !errors.As(err, &rl) {
+			return err.Error()
+		}
+	}
+	return ""
 }
 
 func (m *Model) inFlight() int {
