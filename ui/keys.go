@@ -14,9 +14,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := &m.keys
 	m.updateKeys() // an earlier rune of the same read may have changed the state
 	// Keys typed fast (or sent over a slow link) can arrive in one read, as
-	// one message holding several runes. Outside the form, where they are
-	// not text, each one is a key press of its own.
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.focus != focusForm {
+	// one message holding several runes. Outside the form's text field
+	// (browsing, a dialog), each one is a key press of its own.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && (m.focus != focusForm || m.dialog != nil) {
 		cmds := make([]tea.Cmd, 0, len(msg.Runes))
 		for i, r := range msg.Runes {
 			if m.focus == focusForm && m.form != nil && m.dialog == nil {

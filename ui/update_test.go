@@ -947,3 +947,22 @@ func TestQuitKeys(t *testing.T) {
 		}
 	})
 }
+
+// "yy" typed fast arrives as one message: in the confirmation the first y
+// answers it and sends once; the second is not a second send.
+func TestFastYesInConfirmationSendsOnce(t *testing.T) {
+	clock := newFakeClock()
+	c, sb := newSandbox(t, clock, sandbox.Options{})
+	d := newDriver(t, testOptions(c, clock), clock, 160, 48)
+	d.Advance(time.Second)
+	d.Key("s")
+	d.Type("4006381333931 96385074")
+	d.Key("ctrl+s")
+	if d.m.dialog == nil {
+		t.Fatal("no confirmation after ctrl+s")
+	}
+	d.Type("yy")
+	if got := sb.Stats().ByRoute["POST /connectors/{id}/sync"]; got != 1 {
+		t.Fatalf("POSTs after a fast \"yy\" = %d, want 1", got)
+	}
+}

@@ -229,7 +229,11 @@ func (m *Model) statusBar(now time.Time) string {
 	stale := m.listT.err != nil || m.detailT.err != nil
 	switch {
 	case last.IsZero() && stale:
-		parts = append(parts, st.Stale.Render("no data yet")+" · retrying")
+		s := st.Stale.Render("no data yet")
+		if m.authErr == nil && !m.paused { // otherwise nothing is retried
+			s += " · retrying"
+		}
+		parts = append(parts, s)
 	case last.IsZero():
 		parts = append(parts, "connecting…")
 	case stale:

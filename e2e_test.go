@@ -1,0 +1,257 @@
+package main
+
+// End-to-end tests of the built binary: the demo in a real pseudo-terminal
+// (the terminal must be restored on exit), and the command line's refusals
+// (one line on stderr, a non-zero exit, no stack trace).
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+const e2eVersion = "v1.2.3-e2e"
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+	buildOut  []byte
+)
+
+// binary builds pixee-tui once per test run, with a version stamped in.
+func binary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "pixee-tui-e2e")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "pixee-tui")
+		cmd := exec.Command("go", "build", "-o", builtBin, "-ldflags", "-X main.version="+e2eVersion, ".")
+		buildOut, buildErr = cmd.CombinedOutput()
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v\n%s", buildErr, buildOut)
+	}
+	return builtBin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
+
+// cleanEnv is the test's environment without any Pixee configuration.
+func cleanEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "PIXEE_") || strings.HasPrefix(kv, "TERM=") || strings.HasPrefix(kv, "NO_COLOR=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, extra...)
+}
+
+// syncBuffer collects a terminal's output while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The demo runs in a 100x30 pseudo-terminal: the connectors appear, j moves
+// the selection, q quits with status 0, and the terminal is left as it was
+// found: the alternate screen is entered and left again, and the cursor is
+// shown again at the end.
+func TestE2EDemoInPseudoTerminal(t *testing.T) {
+	if _, err := os.Stat("/dev/ptmx"); err != nil {
+		t.Skip("no /dev/ptmx:", err)
+	}
+	bin := binary(t)
+	cmd := exec.Command(bin, "--demo")
+	cmd.Env = cleanEnv("TERM=xterm-256color")
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 30, Cols: 100})
+	if err != nil {
+		t.Skip("cannot start a pseudo-terminal:", err)
+	}
+	defer tty.Close()
+
+	var out syncBuffer
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			if n > 0 {
+				chunk := buf[:n]
+				out.Write(chunk)
+				// Answer the colour and cursor queries a real terminal would,
+				// so startup does not wait for their timeouts.
+				if bytes.Contains(chunk, []byte("\x1b]11;?")) {
+					tty.Write([]byte("\x1b]11;rgb:0000/0000/0000\x1b\\"))
+				}
+				if bytes.Contains(chunk, []byte("\x1b[6n")) {
+					tty.Write([]byte("\x1b[1;1R"))
+				}
+			}
+			if err != nil {
+				return // EIO once the program has exited
+			}
+		}
+	}()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	deadline := time.Now().Add(20 * time.Second)
+	waitFor := func(what string, cond func(string) bool) {
+		t.Helper()
+		for !cond(out.String()) {
+			select {
+			case err := <-exited:
+				t.Fatalf("pixee-tui exited (%v) while waiting for %s; output:\n%q", err, what, out.String())
+			case <-time.After(20 * time.Millisecond):
+			}
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatalf("timed out waiting for %s; output:\n%q", what, out.String())
+			}
+		}
+	}
+	waitFor("the connector list", func(s string) bool {
+		return strings.Contains(s, "My Shopify Store") && strings.Contains(s, "Boutique")
+	})
+	seen := len(out.String())
+	if _, err := tty.Write([]byte("j")); err != nil {
+		t.Fatal(err)
+	}
+	// The selection moves to the second row: its detail is drawn.
+	waitFor("the second connector's detail", func(s string) bool {
+		return len(s) > seen && strings.Contains(s[seen:], "Boutique")
+	})
+	if _, err := tty.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	var werr error
+	select {
+	case werr = <-exited:
+	case <-time.After(time.Until(deadline)):
+		cmd.Process.Kill()
+		t.Fatalf("pixee-tui did not exit after q; output:\n%q", out.String())
+	}
+	<-copied
+	if werr != nil {
+		t.Fatalf("exit: %v (want status 0); output tail:\n%q", werr, tail(out.String(), 600))
+	}
+	s := out.String()
+	enter := strings.Index(s, "\x1b[?1049h")
+	leave := strings.LastIndex(s, "\x1b[?1049l")
+	if enter < 0 || leave < enter {
+		t.Fatalf("the alternate screen was not entered and left (enter at %d, leave at %d); tail:\n%q", enter, leave, tail(s, 600))
+	}
+	show := strings.LastIndex(s, "\x1b[?25h")
+	hide := strings.LastIndex(s, "\x1b[?25l")
+	if show < 0 || show < hide {
+		t.Fatalf("the cursor is left hidden (last hide at %d, last show at %d); tail:\n%q", hide, show, tail(s, 600))
+	}
+	if strings.Contains(s[leave:], "My Shopify Store") {
+		t.Fatalf("the dashboard was drawn after leaving the alternate screen; tail:\n%q", tail(s, 600))
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+// The command line refuses what it cannot run with one line on stderr
+// naming the problem, a non-zero status and no stack trace.
+func TestE2ECommandLineRefusals(t *testing.T) {
+	bin := binary(t)
+	cases := []struct {
+		name string
+		args []string
+		env  []string
+		want []string // all in the one line
+	}{
+		{"no API key", nil, nil, []string{"PIXEE_API_KEY", "--demo"}},
+		{"per page 0", []string{"--per-page", "0"}, []string{"PIXEE_API_KEY=pm_test_e2e"}, []string{"--per-page"}},
+		{"plain http base URL", []string{"--base-url", "http://example.com"}, []string{"PIXEE_API_KEY=pm_test_e2e"},
+			[]string{"plain http", "example.com", "https"}},
+		{"unknown flag", []string{"--colour"}, nil, []string{"--colour", "--help"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(bin, tc.args...)
+			cmd.Env = cleanEnv(tc.env...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() == 0 {
+				t.Fatalf("exit = %v, want a non-zero status; stderr %q", err, stderr.String())
+			}
+			msg := stderr.String()
+			if strings.Count(msg, "\n") != 1 || !strings.HasSuffix(msg, "\n") {
+				t.Fatalf("stderr is not one line: %q", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("stderr %q does not mention %q", msg, w)
+				}
+			}
+			for _, bad := range []string{"goroutine ", "panic", ".go:", "pm_test_e2e"} {
+				if strings.Contains(msg, bad) {
+					t.Errorf("stderr holds %q: %q", bad, msg)
+				}
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout is not empty: %q", stdout.String())
+			}
+		})
+	}
+}
+
+// --version prints the version stamped at build time and exits 0.
+func TestE2EVersion(t *testing.T) {
+	bin := binary(t)
+	cmd := exec.Command(bin, "--version")
+	cmd.Env = cleanEnv()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("--version: %v", err)
+	}
+	if got := string(out); got != "pixee-tui "+e2eVersion+"\n" {
+		t.Fatalf("--version printed %q, want %q", got, "pixee-tui "+e2eVersion+"\n")
+	}
+}

@@ -1,0 +1,1077 @@
+package ui
+
+// Fault injection: the real api.Client talks over loopback HTTP to a server
+// that serves the sandbox except when a test tells it to misbehave (hang,
+// reset the connection, answer 429/5xx/HTML/huge/empty/truncated bodies,
+// trickle bytes). The model runs on the fake clock through the driver; the
+// client's own timeout is real time, so it is kept at 200ms. Every test
+// asserts what a person would see in View() and how many requests reached
+// the server.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// faultTimeout is the client's (real-time) request timeout in the tests of
+// hangs and trickles. The others keep a generous one, so a loaded machine
+// (-race, parallel packages) never turns a good answer into a timeout.
+const faultTimeout = 200 * time.Millisecond
+
+// faultFunc answers a request instead of the sandbox; it reports whether it
+// did. route is "list", "detail", "sync" or "other".
+type faultFunc func(route string, w http.ResponseWriter, r *http.Request) bool
+
+// faultServer is a sandbox behind a switchable fault, counting what arrives.
+type faultServer struct {
+	clock   *fakeClock
+	sb      *sandbox.Server
+	srv     *httptest.Server
+	client  *api.Client
+	release chan struct{} // closed at cleanup: hanging handlers return
+
+	mu    sync.Mutex
+	fault faultFunc
+	hits  map[string][]time.Time // route → fake-clock time of each arrival
+}
+
+func newFaultServer(t testing.TB, clock *fakeClock, so sandbox.Options, opts ...api.Option) *faultServer {
+	t.Helper()
+	so.Now = clock.Now
+	if so.Seed == 0 {
+		so.Seed = 42
+	}
+	if so.SyncFailureRate == 0 {
+		so.SyncFailureRate = -1
+	}
+	if so.ReadLimit == 0 {
+		so.ReadLimit = -1
+	}
+	if so.WriteLimit == 0 {
+		so.WriteLimit = -1
+	}
+	fs := &faultServer{clock: clock, sb: sandbox.New(so), release: make(chan struct{}),
+		hits: map[string][]time.Time{}}
+	fs.srv = httptest.NewServer(http.HandlerFunc(fs.serve))
+	t.Cleanup(fs.srv.Close)
+	t.Cleanup(func() { close(fs.release) }) // runs first: unblock hanging handlers
+	all := append([]api.Option{api.WithAPIKey(fs.sb.APIKey()), api.WithHTTPClient(fs.srv.Client()),
+		api.WithTimeout(5 * time.Second), api.WithClock(clock.Now)}, opts...)
+	c, err := api.New(fs.srv.URL+sandbox.BasePath, all...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs.client = c
+	return fs
+}
+
+func faultRoute(r *http.Request) string {
+	p := strings.TrimPrefix(r.URL.Path, sandbox.BasePath)
+	switch {
+	case p == "/connectors" || p == "/connectors/":
+		return "list"
+	case strings.HasSuffix(p, "/sync") && r.Method == http.MethodPost:
+		return "sync"
+	case strings.HasPrefix(p, "/connectors/") && r.Method == http.MethodGet:
+		return "detail"
+	}
+	return "other"
+}
+
+func (fs *faultServer) serve(w http.ResponseWriter, r *http.Request) {
+	route := faultRoute(r)
+	fs.mu.Lock()
+	fs.hits[route] = append(fs.hits[route], fs.clock.Now())
+	f := fs.fault
+	fs.mu.Unlock()
+	if f != nil && f(route, w, r) {
+		return
+	}
+	fs.sb.ServeHTTP(w, r)
+}
+
+// set installs a fault (nil: serve the sandbox faithfully).
+func (fs *faultServer) set(f faultFunc) {
+	fs.mu.Lock()
+	fs.fault = f
+	fs.mu.Unlock()
+}
+
+// count is how many requests of the routes arrived ("" counts all).
+func (fs *faultServer) count(routes ...string) int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if len(routes) == 0 {
+		n := 0
+		for _, h := range fs.hits {
+			n += len(h)
+		}
+		return n
+	}
+	n := 0
+	for _, r := range routes {
+		n += len(fs.hits[r])
+	}
+	return n
+}
+
+func (fs *faultServer) arrivals(route string) []time.Time {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return append([]time.Time(nil), fs.hits[route]...)
+}
+
+// onReads applies f to list and detail requests only.
+func onReads(f faultFunc) faultFunc {
+	return func(route string, w http.ResponseWriter, r *http.Request) bool {
+		if route != "list" && route != "detail" {
+			return false
+		}
+		return f(route, w, r)
+	}
+}
+
+// onRoute applies f to one route.
+func onRoute(want string, f faultFunc) faultFunc {
+	return func(route string, w http.ResponseWriter, r *http.Request) bool {
+		return route == want && f(route, w, r)
+	}
+}
+
+// firstOnly applies f to the first matching request only.
+func firstOnly(f faultFunc) faultFunc {
+	var mu sync.Mutex
+	done := false
+	return func(route string, w http.ResponseWriter, r *http.Request) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if done {
+			return false
+		}
+		if f(route, w, r) {
+			done = true
+			return true
+		}
+		return false
+	}
+}
+
+// respond writes a fixed status, headers and body.
+func respond(status int, contentType, body string, headers ...string) faultFunc {
+	return func(_ string, w http.ResponseWriter, _ *http.Request) bool {
+		if contentType != "" {
+			w.Header().Set("Content-Type", contentType)
+		}
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+		return true
+	}
+}
+
+// hang never answers: the handler returns when the client gives up.
+func (fs *faultServer) hang() faultFunc {
+	return func(_ string, _ http.ResponseWriter, r *http.Request) bool {
+		drainBody(r)
+		select {
+		case <-r.Context().Done():
+		case <-fs.release:
+		}
+		return true
+	}
+}
+
+// resetConn reads the request and closes the connection without a byte back.
+func resetConn() faultFunc {
+	return func(_ string, w http.ResponseWriter, r *http.Request) bool {
+		drainBody(r)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			panic(err)
+		}
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // RST, not FIN
+		}
+		_ = conn.Close()
+		return true
+	}
+}
+
+// trickle promises a body and sends it one byte every 40ms, past the
+// client's timeout.
+func (fs *faultServer) trickle() faultFunc {
+	return func(_ string, w http.ResponseWriter, r *http.Request) bool {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "100000")
+		w.WriteHeader(http.StatusOK)
+		fl := w.(http.Flusher)
+		for i := 0; ; i++ {
+			if _, err := w.Write([]byte{"{\"items\":[ "[min(i, 11)]}); err != nil {
+				return true
+			}
+			fl.Flush()
+			select {
+			case <-r.Context().Done():
+				return true
+			case <-fs.release:
+				return true
+			case <-time.After(40 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// rawReply hijacks the connection and writes bytes as they are: header
+// values and bodies no well-behaved server library would send.
+func rawReply(raw string) faultFunc {
+	return func(_ string, w http.ResponseWriter, r *http.Request) bool {
+		drainBody(r)
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			panic(err)
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString(raw)
+		_ = buf.Flush()
+		return true
+	}
+}
+
+// drainBody reads the request body, so the client has written all of it
+// before the fault happens.
+func drainBody(r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) }
+
+// startLoadedOn starts the dashboard on fs at w×h and lets the first page and
+// the first detail arrive (12:00:01).
+func startLoadedOn(t *testing.T, fs *faultServer, w, h int) *driver {
+	t.Helper()
+	d := newDriver(t, testOptions(fs.client, fs.clock), fs.clock, w, h)
+	d.Advance(time.Second)
+	if !d.m.list.loaded || d.m.detail.data == nil {
+		t.Fatalf("dashboard did not load:\n%s", d.View())
+	}
+	return d
+}
+
+// flatView is the view with borders and runs of spaces collapsed, for phrases
+// that may sit beside a border.
+func flatView(view string) string {
+	view = strings.NewReplacer("│", " ", "╭", " ", "╮", " ", "╰", " ", "╯", " ", "─", " ").Replace(view)
+	return strings.Join(strings.Fields(view), " ")
+}
+
+// assertScreenSafe asserts the invariants every frame must hold: no escape or
+// control byte from anywhere (the test profile is ASCII, so styling adds
+// none either), no line wider than the terminal, no more lines than rows.
+func assertScreenSafe(t testing.TB, view string, w, h int) {
+	t.Helper()
+	if i := strings.IndexFunc(view, func(r rune) bool {
+		return (r < ' ' && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0)
+	}); i >= 0 {
+		t.Fatalf("view holds control character %q at byte %d:\n%q", view[i:min(i+8, len(view))], i, view)
+	}
+	if strings.ContainsRune(view, '\u202e') || strings.ContainsRune(view, '\u2066') {
+		t.Fatalf("view holds a bidi override:\n%q", view)
+	}
+	lines := strings.Split(view, "\n")
+	if w <= 0 || h <= 0 {
+		if view != "" {
+			t.Fatalf("view at %dx%d should be empty, got %q", w, h, view)
+		}
+		return
+	}
+	if len(lines) > h {
+		t.Fatalf("view has %d lines, terminal has %d rows:\n%s", len(lines), h, view)
+	}
+	for i, l := range lines {
+		if aw, tw := ansi.StringWidth(l), termtext.Width(l); aw > w || tw > w {
+			t.Fatalf("line %d is %d cells (ansi) / %d (termtext) wide at width %d:\n%q", i, aw, tw, w, l)
+		}
+	}
+}
+
+// ---- what a person sees for each fault ---------------------------------------
+
+// Each fault answers the list and detail requests of a dashboard that had
+// loaded at 12:00:01. The next detail poll (10s later) meets the fault: the
+// last good data stays on screen marked stale with its age and the reason,
+// the raw answer never reaches the screen, and once the server behaves again
+// the dashboard recovers by itself.
+func TestFaultsShowStaleDataAndReasonThenRecover(t *testing.T) {
+	html := `<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>` +
+		`<script>alert(1)</script><center>nginx/1.25.3</center></body></html>`
+	huge := `{"items":[` + strings.Repeat(`{"id":"x","name":"padding padding padding"},`, 2000) + `{}],"meta":{}}`
+	cases := []struct {
+		name     string
+		fault    func(fs *faultServer) faultFunc
+		want     string   // in the view, the reason as a person reads it
+		never    []string // never on screen
+		slowReal bool     // costs client-timeout real time per request
+	}{
+		{name: "hang", fault: (*faultServer).hang, want: "timed out after 200ms", slowReal: true},
+		{name: "trickle", fault: (*faultServer).trickle, want: "timed out after 200ms", slowReal: true},
+		{name: "connection reset", fault: func(*faultServer) faultFunc { return resetConn() }, want: "cannot reach 127.0.0.1"},
+		{name: "500 API JSON", fault: func(*faultServer) faultFunc {
+			return respond(500, "application/json", `{"detail":"Database unavailable","error_code":"INTERNAL_ERROR","timestamp":"2026-11-26T12:00:11Z"}`)
+		}, want: "Database unavailable (HTTP 500 INTERNAL_ERROR)"},
+		{name: "503 API JSON without code", fault: func(*faultServer) faultFunc {
+			return respond(503, "application/json", `{"detail":"Scheduled maintenance"}`)
+		}, want: "Scheduled maintenance (HTTP 503)"},
+		{name: "500 empty body", fault: func(*faultServer) faultFunc { return respond(500, "", "") },
+			want: "unexpected response (HTTP 500"},
+		{name: "503 plain text", fault: func(*faultServer) faultFunc {
+			return respond(503, "text/plain; charset=utf-8", "upstream connect error or disconnect/reset before headers")
+		}, want: "unexpected response (HTTP 503, text/plain)", never: []string{"upstream connect"}},
+		{name: "502 HTML from a proxy", fault: func(*faultServer) faultFunc { return respond(502, "text/html", html) },
+			want: "unexpected response (HTTP 502, text/html)", never: []string{"<html", "<h1>", "nginx", "<script", "alert("}},
+		{name: "200 empty body", fault: func(*faultServer) faultFunc { return respond(200, "application/json", "") },
+			want: "unexpected response (HTTP 200, application/json): empty body"},
+		{name: "200 truncated JSON", fault: func(*faultServer) faultFunc {
+			return respond(200, "application/json", `{"id":"x","name":"Half a conn`)
+		}, want: "truncated JSON"},
+		{name: "200 huge body", fault: func(*faultServer) faultFunc { return respond(200, "application/json", huge) },
+			want: "body larger than 64 KiB", never: []string{"padding padding"}},
+		{name: "500 huge JSON error", fault: func(*faultServer) faultFunc {
+			return respond(500, "application/json", `{"detail":"`+strings.Repeat("long ", 20000)+`"}`)
+		}, want: "unexpected response (HTTP 500, application/json): body larger than 64 KiB"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clock := newFakeClock()
+			opts := []api.Option{api.WithMaxBodySize(64 << 10)}
+			if tc.slowReal {
+				opts = append(opts, api.WithTimeout(faultTimeout))
+			}
+			fs := newFaultServer(t, clock, sandbox.Options{}, opts...)
+			d := startLoadedOn(t, fs, 160, 48)
+			name := d.m.list.items[0].Name
+			fs.set(onReads(tc.fault(fs)))
+			before := fs.count()
+			d.Advance(10 * time.Second) // the detail poll at 12:00:11 meets the fault
+			if got := fs.count() - before; got < 1 {
+				t.Fatalf("no request reached the server in 10s")
+			}
+			v := d.View()
+			assertScreenSafe(t, v, 160, 48)
+			if !strings.Contains(flatView(v), tc.want) {
+				t.Errorf("the reason %q is not on screen:\n%s", tc.want, v)
+			}
+			if !strings.Contains(v, "stale · last OK 12:00, 10s ago") {
+				t.Errorf("the status bar does not mark the data stale with its age:\n%s", v)
+			}
+			if !strings.Contains(v, name) || !strings.Contains(v, "synced") {
+				t.Errorf("the last good data (%q and its stats) left the screen:\n%s", name, v)
+			}
+			for _, s := range tc.never {
+				if strings.Contains(v, s) {
+					t.Errorf("the raw answer %q reached the screen:\n%s", s, v)
+				}
+			}
+			if tc.slowReal {
+				return // recovery is the same code path; spare the real-time timeouts
+			}
+			// The server recovers: so does the dashboard, without a key press.
+			fs.set(nil)
+			d.Advance(3 * time.Minute)
+			v = d.View()
+			if strings.Contains(v, "stale") || strings.Contains(v, tc.want) {
+				t.Errorf("still stale 3 minutes after the server recovered:\n%s", v)
+			}
+			if !strings.Contains(v, "updated ") {
+				t.Errorf("no fresh data after recovery:\n%s", v)
+			}
+		})
+	}
+}
+
+// When the very first page fails there is no data to keep: the list says
+// why in place of rows, and the first good answer fills the screen without
+// a key press.
+func TestFirstLoadFaultShowsReasonThenLoads(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault func(fs *faultServer) faultFunc
+		want  string
+	}{
+		{"502 HTML", func(*faultServer) faultFunc { return respond(502, "text/html", "<html><h1>nginx</h1></html>") },
+			"✗ unexpected response (HTTP 502, text/html)"},
+		{"hang", (*faultServer).hang, "✗ timed out after 200ms"},
+		{"truncated JSON", func(*faultServer) faultFunc { return respond(200, "application/json", `{"items":[{"id":`) },
+			"✗ unexpected response (HTTP 200, application/json): truncated JSON"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			fs := newFaultServer(t, clock, sandbox.Options{}, api.WithTimeout(faultTimeout))
+			fs.set(tc.fault(fs))
+			d := newDriver(t, testOptions(fs.client, clock), clock, 160, 48)
+			v := d.View()
+			assertScreenSafe(t, v, 160, 48)
+			if !strings.Contains(v, tc.want) {
+				t.Fatalf("the first failure is not explained:\n%s", v)
+			}
+			if strings.Contains(v, "nginx") {
+				t.Fatalf("the raw answer reached the screen:\n%s", v)
+			}
+			fs.set(nil)
+			d.Advance(time.Minute)
+			if !d.m.list.loaded || !strings.Contains(d.View(), "page 1/3 · 137 connectors") {
+				t.Fatalf("the list did not load once the server recovered:\n%s", d.View())
+			}
+		})
+	}
+}
+
+// ---- rate limits ---------------------------------------------------------------
+
+// A 429 holds every request back for the wait it names (body, Retry-After,
+// X-RateLimit-Reset, or a default minute): nothing is sent while the fake
+// clock runs through the wait, the status bar counts it down, r and a sync
+// send nothing and say why, and polling resumes by itself afterwards.
+func TestRateLimitHoldsEveryRequestThenResumes(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault func(now time.Time) faultFunc
+		wait  time.Duration
+	}{
+		{"retry_after_seconds in the body", func(time.Time) faultFunc {
+			return respond(429, "application/json", `{"detail":"Rate limit exceeded","retry_after_seconds":30}`)
+		}, 30 * time.Second},
+		{"Retry-After header, no JSON", func(time.Time) faultFunc {
+			return respond(429, "text/plain", "Too Many Requests", "Retry-After", "45")
+		}, 45 * time.Second},
+		{"documented body with error_code and a header disagreeing", func(time.Time) faultFunc {
+			return respond(429, "application/json",
+				`{"detail":"Rate limit exceeded","error_code":"RATE_LIMIT_EXCEEDED","retry_after_seconds":20}`, "Retry-After", "900")
+		}, 20 * time.Second},
+		{"X-RateLimit-Reset only", func(now time.Time) faultFunc {
+			return respond(429, "application/json", `{"detail":"Rate limit exceeded"}`,
+				"X-RateLimit-Limit", "100", "X-RateLimit-Remaining", "0",
+				"X-RateLimit-Reset", fmt.Sprint(now.Add(50*time.Second).Unix()))
+		}, 50 * time.Second},
+		{"no wait named", func(time.Time) faultFunc { return respond(429, "", "") }, 60 * time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			fs := newFaultServer(t, clock, sandbox.Options{})
+			d := startLoadedOn(t, fs, 160, 48)
+			fs.set(firstOnly(onRoute("list", tc.fault(clock.Now()))))
+			d.Key("r") // list (429) and detail (fine) go out now
+			sent := fs.count()
+			v := d.View()
+			want := "rate limited · next request in " + duration(tc.wait)
+			if !strings.Contains(v, want) {
+				t.Fatalf("status bar does not say %q:\n%s", want, v)
+			}
+			// Through the wait, second by second: not one request.
+			for s := 1; s < int(tc.wait/time.Second); s++ {
+				d.Advance(time.Second)
+				if got := fs.count(); got != sent {
+					t.Fatalf("%d request(s) sent %ds into a %s rate-limit wait", got-sent, s, tc.wait)
+				}
+				if s == 10 {
+					left := "next request in " + duration(tc.wait-10*time.Second)
+					if !strings.Contains(d.View(), left) {
+						t.Fatalf("countdown does not show %q 10s in:\n%s", left, d.View())
+					}
+					// r sends nothing and says why.
+					d.Key("r")
+					if fs.count() != sent {
+						t.Fatalf("r sent a request during the rate-limit wait")
+					}
+					if !strings.Contains(d.View(), "rate limited: nothing sent") {
+						t.Fatalf("r during the wait does not say why nothing happened:\n%s", d.View())
+					}
+					// A whole-catalog sync is refused too, with the reason.
+					d.Key("S", "y")
+					if fs.count("sync") != 0 {
+						t.Fatalf("a sync was POSTed during the rate-limit wait")
+					}
+					if !strings.Contains(d.View(), "rate limited: nothing sent; try again in") {
+						t.Fatalf("the refused sync does not say why:\n%s", d.View())
+					}
+				}
+			}
+			d.Advance(2 * time.Second)
+			if fs.count("list") == 0 || fs.count() == sent {
+				t.Fatalf("polling did not resume after the wait")
+			}
+			// Within one slowed-down list interval everything is fresh again,
+			// and a budget reading whose window has reset is not shown.
+			d.Advance(3 * time.Minute)
+			v = d.View()
+			if strings.Contains(v, "rate limited") || strings.Contains(v, "stale") || strings.Contains(v, "API budget 0") {
+				t.Fatalf("still limited, stale or out of budget 3 minutes after the wait:\n%s", v)
+			}
+		})
+	}
+}
+
+// A low X-RateLimit-Remaining slows polling down: fewer requests per fake
+// minute than with a full budget, and the budget is on screen.
+func TestLowRateBudgetSlowsPolling(t *testing.T) {
+	perMinute := func(remaining int) (float64, string) {
+		clock := newFakeClock()
+		fs := newFaultServer(t, clock, sandbox.Options{})
+		fs.set(func(_ string, w http.ResponseWriter, _ *http.Request) bool {
+			w.Header().Set("X-RateLimit-Limit", "100")
+			w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(remaining))
+			return false // the sandbox answers; the headers stay
+		})
+		d := startLoadedOn(t, fs, 160, 48)
+		start := fs.count()
+		d.Advance(20 * time.Minute)
+		return float64(fs.count()-start) / 20, d.View()
+	}
+	full, _ := perMinute(100)
+	low, v := perMinute(5)
+	t.Logf("requests per minute: full budget %.1f, 5/100 left %.1f", full, low)
+	if full < 6 {
+		t.Fatalf("with a full budget the dashboard polls %.1f/min, expected about 8", full)
+	}
+	if low*3 > full {
+		t.Fatalf("a budget of 5/100 left does not slow polling: %.1f/min vs %.1f/min", low, full)
+	}
+	if !strings.Contains(v, "API budget 5/100") {
+		t.Fatalf("the budget left is not on screen:\n%s", v)
+	}
+}
+
+// ---- backoff, stale data, recovery ----------------------------------------------
+
+// Failures back off exponentially with jitter up to a cap; the last good
+// data stays on screen marked stale with its age; when the server recovers
+// the dashboard does too, with no key press.
+func TestFailuresBackOffExponentiallyAndRecover(t *testing.T) {
+	clock := newFakeClock()
+	fs := newFaultServer(t, clock, sandbox.Options{})
+	d := startLoadedOn(t, fs, 160, 48)
+	name := d.m.list.items[0].Name
+	failFrom := clock.Now()
+	fs.set(onReads(respond(503, "application/json", `{"detail":"Service unavailable","error_code":"SERVICE_UNAVAILABLE"}`)))
+	d.Advance(30 * time.Minute)
+
+	var at []time.Time
+	for _, a := range fs.arrivals("detail") {
+		if a.After(failFrom) {
+			at = append(at, a)
+		}
+	}
+	if len(at) < 8 {
+		t.Fatalf("only %d detail requests in 30 minutes of failures", len(at))
+	}
+	if len(at) > 30 {
+		t.Fatalf("%d detail requests in 30 minutes of failures: no backoff (180 without failures)", len(at))
+	}
+	jittered := false
+	for i := 1; i < len(at); i++ {
+		gap := at[i].Sub(at[i-1])
+		nominal := min(10*time.Second<<(i-1), maxBackoff) // after i failures
+		lo, hi := time.Duration(float64(nominal)*0.8), time.Duration(float64(nominal)*1.2)
+		if gap < lo-time.Millisecond || gap > hi+time.Millisecond {
+			t.Errorf("gap %d after %d failures = %s, want %s ±20%% (capped at %s)", i, i, gap, nominal, maxBackoff)
+		}
+		if d := gap - nominal; d > nominal/100 || -d > nominal/100 {
+			jittered = true
+		}
+	}
+	if !jittered {
+		t.Errorf("backoff has no jitter: every gap is exactly the nominal one")
+	}
+	var gaps []string
+	for i := 1; i < len(at); i++ {
+		gaps = append(gaps, at[i].Sub(at[i-1]).Round(time.Second).String())
+	}
+	t.Logf("detail request gaps under failure: %s", strings.Join(gaps, " "))
+
+	v := d.View()
+	if !strings.Contains(v, "stale · last OK 12:00, 30m ago") {
+		t.Fatalf("status bar does not mark the data stale with its age:\n%s", v)
+	}
+	if !strings.Contains(v, name) || !strings.Contains(v, "1 250 products") {
+		t.Fatalf("the last good data left the screen:\n%s", v)
+	}
+	if !strings.Contains(v, "Service unavailable (HTTP 503") {
+		t.Fatalf("the reason is not on screen:\n%s", v)
+	}
+
+	// The server recovers; the dashboard follows within one capped backoff.
+	fs.set(nil)
+	d.Advance(maxBackoff*6/5 + time.Second)
+	v = d.View()
+	if strings.Contains(v, "stale") || strings.Contains(v, "Service unavailable") {
+		t.Fatalf("still stale after the server recovered:\n%s", v)
+	}
+	if !strings.Contains(v, "updated ") {
+		t.Fatalf("no fresh data after recovery:\n%s", v)
+	}
+	// And polls at the normal pace again.
+	before := fs.count("detail")
+	d.Advance(time.Minute)
+	if got := fs.count("detail") - before; got < 5 || got > 7 {
+		t.Fatalf("%d detail polls in the minute after recovery, want 6", got)
+	}
+}
+
+// ---- auth ------------------------------------------------------------------
+
+// 401 and 403 stop polling (nothing is sent as time passes) and show the
+// API's own explanation; r tries once more.
+func TestAuthFailureStopsPolling(t *testing.T) {
+	cases := []struct {
+		status int
+		body   string
+		want   string
+	}{
+		{401, `{"detail":"API key revoked on 2026-11-25","error_code":"INVALID_API_KEY"}`,
+			"API key revoked on 2026-11-25 (HTTP 401 INVALID_API_KEY)"},
+		{403, `{"detail":"This key lacks the connectors:read scope","error_code":"PERMISSION_DENIED"}`,
+			"This key lacks the connectors:read scope (HTTP 403 PERMISSION_DENIED)"},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+			clock := newFakeClock()
+			fs := newFaultServer(t, clock, sandbox.Options{})
+			d := startLoadedOn(t, fs, 160, 48)
+			fs.set(onReads(respond(tc.status, "application/json", tc.body)))
+			d.Advance(10 * time.Second)
+			v := d.View()
+			if !strings.Contains(v, tc.want) {
+				t.Fatalf("the API's detail %q is not on screen:\n%s", tc.want, v)
+			}
+			if !strings.Contains(v, "polling stopped") {
+				t.Fatalf("the screen does not say polling stopped:\n%s", v)
+			}
+			sent := fs.count()
+			d.Advance(2 * time.Hour)
+			if got := fs.count() - sent; got != 0 {
+				t.Fatalf("%d requests sent in 2 hours after a %d", got, tc.status)
+			}
+			// The key is fixed on the server; only r tries again.
+			fs.set(nil)
+			d.Advance(time.Hour)
+			if fs.count() != sent {
+				t.Fatalf("polling resumed without r")
+			}
+			d.Key("r")
+			if fs.count() == sent {
+				t.Fatalf("r sent nothing after an auth failure")
+			}
+			d.Advance(time.Minute)
+			if v := d.View(); strings.Contains(v, "polling stopped") || strings.Contains(v, "stale") {
+				t.Fatalf("not recovered after r:\n%s", v)
+			}
+			if fs.count()-sent < 4 {
+				t.Fatalf("polling did not resume after a successful r")
+			}
+		})
+	}
+}
+
+// A key rejected on the very first request: the API's reason is shown, the
+// screen does not promise a retry that will not come, and nothing is sent
+// until r.
+func TestAuthFailureOnFirstLoad(t *testing.T) {
+	clock := newFakeClock()
+	fs := newFaultServer(t, clock, sandbox.Options{})
+	fs.set(respond(401, "application/json", `{"detail":"Invalid API key","error_code":"INVALID_API_KEY"}`))
+	d := newDriver(t, testOptions(fs.client, clock), clock, 160, 48)
+	v := d.View()
+	if !strings.Contains(v, "Invalid API key (HTTP 401 INVALID_API_KEY)") || !strings.Contains(v, "polling stopped") {
+		t.Fatalf("the rejected key is not explained:\n%s", v)
+	}
+	if strings.Contains(v, "retrying") {
+		t.Fatalf("the screen says it is retrying while polling has stopped:\n%s", v)
+	}
+	sent := fs.count()
+	d.Advance(time.Hour)
+	if fs.count() != sent {
+		t.Fatalf("%d requests sent after the key was rejected", fs.count()-sent)
+	}
+}
+
+// ---- a connector deleted on the server ------------------------------------------
+
+// The selected connector answering 404 is shown as gone, its polling stops,
+// and the list is refetched at once; when the list answers, the row is gone.
+func TestSelectedConnector404IsGoneAndListRefetched(t *testing.T) {
+	clock := newFakeClock()
+	fs := newFaultServer(t, clock, sandbox.Options{})
+	d := startLoadedOn(t, fs, 160, 48)
+	gone := d.m.list.items[0]
+	if !fs.sb.Remove(gone.ID) {
+		t.Fatal("remove failed")
+	}
+	// The refetch right after the 404 fails once, so the stale row and the
+	// gone marker can be seen together.
+	fs.set(firstOnly(onRoute("list", respond(503, "application/json", `{"detail":"busy"}`))))
+	lists := fs.count("list")
+	d.Advance(10 * time.Second)
+	if got := fs.count("list") - lists; got != 1 {
+		t.Fatalf("%d list requests right after the 404, want 1 (refetch)", got)
+	}
+	v := d.View()
+	if !strings.Contains(v, "gone: this connector no longer exists") {
+		t.Fatalf("the 404 connector is not shown as gone:\n%s", v)
+	}
+	if !strings.Contains(v, "no longer exists") || !strings.Contains(v, gone.ID) {
+		t.Fatalf("no message names the deleted connector:\n%s", v)
+	}
+	details := fs.count("detail")
+	d.Advance(20 * time.Second) // before the list's retry: the gone connector is not polled
+	if got := fs.count("detail") - details; got != 0 {
+		t.Fatalf("a gone connector was polled %d more times", got)
+	}
+	d.Advance(2 * time.Minute) // the list's retry arrives
+	for _, it := range d.m.list.items {
+		if it.ID == gone.ID {
+			t.Fatalf("the deleted connector is still in the list after the refetch")
+		}
+	}
+	if v := d.View(); strings.Contains(v, gone.Name) {
+		t.Fatalf("the deleted connector %q is still on screen:\n%s", gone.Name, v)
+	}
+	if d.m.detail.gone || d.m.detail.ID() == gone.ID {
+		t.Fatalf("the detail pane still shows the deleted connector")
+	}
+}
+
+// ---- POST: never twice ----------------------------------------------------------
+
+// submitSync opens the sync form on the selected connector, types text,
+// submits and confirms.
+func submitSync(d *driver, text string) {
+	d.Key("s")
+	d.Type(text)
+	d.Key("ctrl+s", "y")
+}
+
+// A POST that times out or loses its connection after being sent is
+// reported as "outcome unknown": the draft is kept, exactly one POST reached
+// the server, and nothing retries it as time passes.
+func TestSyncOutcomeUnknownIsNeverRetried(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault func(fs *faultServer) faultFunc
+		want  string
+	}{
+		{"timeout after sending", (*faultServer).hang, "outcome unknown: timed out after 200ms"},
+		{"connection reset after sending", func(*faultServer) faultFunc { return resetConn() }, "outcome unknown: cannot reach"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			fs := newFaultServer(t, clock, sandbox.Options{}, api.WithTimeout(faultTimeout))
+			d := startLoadedOn(t, fs, 160, 48)
+			fs.set(onRoute("sync", tc.fault(fs)))
+			submitSync(d, "3760000000001 4006381333931")
+			if got := fs.count("sync"); got != 1 {
+				t.Fatalf("%d POSTs reached the server, want exactly 1", got)
+			}
+			v := d.View()
+			if !strings.Contains(v, tc.want) {
+				t.Fatalf("the form does not say %q:\n%s", tc.want, v)
+			}
+			if d.m.form == nil || !strings.Contains(d.m.form.Draft(), "3760000000001 4006381333931") {
+				t.Fatalf("the draft was lost")
+			}
+			if !strings.Contains(v, "3760000000001 4006381333931") {
+				t.Fatalf("the draft is not on screen:\n%s", v)
+			}
+			d.Advance(30 * time.Minute)
+			if got := fs.count("sync"); got != 1 {
+				t.Fatalf("the POST was retried: %d POSTs after 30 minutes", got)
+			}
+			// Closing and reopening the form keeps the draft.
+			d.Key("esc", "s")
+			if !strings.Contains(d.View(), "3760000000001 4006381333931") {
+				t.Fatalf("the draft did not survive closing the form:\n%s", d.View())
+			}
+			if got := fs.count("sync"); got != 1 {
+				t.Fatalf("reopening the form sent a POST")
+			}
+		})
+	}
+}
+
+// A POST the server refuses (a definite answer) is shown with the API's
+// reason, not as an unknown outcome, and is not retried either.
+func TestSyncRefusedIsShownNotRetried(t *testing.T) {
+	clock := newFakeClock()
+	fs := newFaultServer(t, clock, sandbox.Options{})
+	d := startLoadedOn(t, fs, 160, 48)
+	fs.set(onRoute("sync", respond(423, "application/json", `{"detail":"Connector locked by another sync","error_code":"LOCKED"}`)))
+	submitSync(d, "3760000000001")
+	v := d.View()
+	if !strings.Contains(v, "Connector locked by another sync (HTTP 423 LOCKED)") || strings.Contains(v, "outcome unknown") {
+		t.Fatalf("the refusal is not shown as such:\n%s", v)
+	}
+	d.Advance(10 * time.Minute)
+	if got := fs.count("sync"); got != 1 {
+		t.Fatalf("%d POSTs, want 1", got)
+	}
+}
+
+// Two quick submits — the second arriving before the first POST has
+// answered — send one POST; so do two quick whole-catalog confirmations.
+func TestTwoQuickSubmitsSendOnePOST(t *testing.T) {
+	clock := newFakeClock()
+	fs := newFaultServer(t, clock, sandbox.Options{})
+	d := startLoadedOn(t, fs, 160, 48)
+
+	// Deliver keys without running their commands, as Bubble Tea does
+	// while the first POST is still out.
+	var cmds []tea.Cmd
+	press := func(keys ...string) {
+		for _, k := range keys {
+			next, cmd := d.m.Update(keyMsg(k))
+			d.m = next.(Model)
+			cmds = append(cmds, cmd)
+		}
+	}
+	d.Key("s")
+	d.Type("3760000000001")
+	press("ctrl+s", "y", "ctrl+s", "y", "ctrl+s", "y")
+	for _, c := range cmds {
+		d.run(c)
+	}
+	if got := fs.count("sync"); got != 1 {
+		t.Fatalf("three quick submits sent %d POSTs, want 1", got)
+	}
+	if !strings.Contains(d.View(), "sync queued") {
+		t.Fatalf("the one sync is not reported:\n%s", d.View())
+	}
+	d.Key("enter") // dismiss
+
+	cmds = nil
+	press("S", "y", "S", "y")
+	for _, c := range cmds {
+		d.run(c)
+	}
+	if got := fs.count("sync"); got != 2 {
+		t.Fatalf("two quick whole-catalog confirmations sent %d POSTs, want 1", got-1)
+	}
+}
+
+// ---- a panic inside the API ------------------------------------------------------
+
+// panickyAPI is an API whose methods panic while armed.
+type panickyAPI struct {
+	API
+	mu    sync.Mutex
+	armed map[string]bool
+}
+
+func (p *panickyAPI) check(method string) {
+	p.mu.Lock()
+	armed := p.armed[method]
+	p.mu.Unlock()
+	if armed {
+		panic("boom\x1b[2J\x1b]0;pwned\x07")
+	}
+}
+
+func (p *panickyAPI) arm(method string, on bool) {
+	p.mu.Lock()
+	p.armed[method] = on
+	p.mu.Unlock()
+}
+
+func (p *panickyAPI) ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error) {
+	p.check("list")
+	return p.API.ListConnectors(ctx, page, perPage)
+}
+
+func (p *panickyAPI) GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error) {
+	p.check("detail")
+	return p.API.GetConnector(ctx, id)
+}
+
+func (p *panickyAPI) SyncEANs(ctx context.Context, id string, eans []string) (*api.SyncResult, *api.Response, error) {
+	p.check("sync")
+	return p.API.SyncEANs(ctx, id, eans)
+}
+
+// A panic inside an API call becomes an error message on screen; the
+// program keeps working and recovers when the call stops panicking.
+func TestPanicInsideAPIIsShownAndSurvived(t *testing.T) {
+	clock := newFakeClock()
+	fs := newFaultServer(t, clock, sandbox.Options{})
+	p := &panickyAPI{API: fs.client, armed: map[string]bool{"list": true}}
+	d := newDriver(t, testOptions(p, clock), clock, 160, 48)
+	v := d.View()
+	assertScreenSafe(t, v, 160, 48)
+	if !strings.Contains(v, "internal error while loading connectors") {
+		t.Fatalf("the panic is not shown:\n%s", v)
+	}
+	if !strings.Contains(v, "^[[2J") {
+		t.Fatalf("the panic text is not shown neutralised:\n%s", v)
+	}
+	d.Key("?", "esc", "j", "p", "p") // keys still work
+	p.arm("list", false)
+	d.Advance(3 * time.Minute) // the list is retried by itself, after a backoff
+	if !d.m.list.loaded {
+		t.Fatalf("the list never loaded after the panic stopped:\n%s", d.View())
+	}
+
+	// The detail call panics: shown in the detail pane, polling goes on.
+	d.Advance(time.Second)
+	p.arm("detail", true)
+	d.Key("j")
+	d.Advance(time.Second)
+	if !strings.Contains(d.View(), "internal error while loading connector") {
+		t.Fatalf("the detail panic is not shown:\n%s", d.View())
+	}
+	p.arm("detail", false)
+	d.Advance(time.Minute)
+	if d.m.detail.data == nil || d.m.detailT.err != nil {
+		t.Fatalf("the detail did not recover after the panic stopped:\n%s", d.View())
+	}
+
+	// The sync call panics: the form says so, keeps the draft, and can be
+	// submitted again once the bug is gone.
+	p.arm("sync", true)
+	submitSync(d, "3760000000001")
+	v = d.View()
+	if !strings.Contains(v, "internal error while triggering sync") {
+		t.Fatalf("the sync panic is not shown:\n%s", v)
+	}
+	if d.m.syncing {
+		t.Fatalf("a panicked sync is still marked as sending")
+	}
+	p.arm("sync", false)
+	d.Key("ctrl+s", "y")
+	if !strings.Contains(d.View(), "sync queued") {
+		t.Fatalf("the form could not submit again after the panic:\n%s", d.View())
+	}
+}
+
+// ---- hostile text ------------------------------------------------------------------
+
+// hostileText holds everything a server string must never do to the terminal:
+// clear the screen (CSI), write the clipboard (OSC 52), set the title (OSC
+// 0), an 8-bit CSI (C1), a carriage return to overwrite, a bidi override to
+// reverse what follows, and invalid UTF-8.
+const hostileText = "Evil\x1b[2J\x1b[H\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\u009b31mred\rOVER\u202eesrever\xff\xfe end"
+
+// Connector names, statuses and last errors from the sandbox, and error
+// details and header values from a raw server, never put an escape, C1 or
+// control byte on screen; they show as visible placeholders instead.
+func TestHostileServerTextIsNeutralised(t *testing.T) {
+	clock := newFakeClock()
+	fs := newFaultServer(t, clock, sandbox.Options{})
+	ids := fs.sb.IDs()
+	fs.sb.SetName(ids[0], hostileText)
+	fs.sb.SetStatus(ids[0], "\x1b[5m"+hostileText)
+	lastErr := "line one " + hostileText + "\nline two\r\n\x1b]8;;http://evil.example\x07click\x1b]8;;\x07"
+	fs.sb.SetLastError(ids[0], &lastErr)
+	fs.sb.SetName(ids[1], "\u202eevil.exe\u202c \u2066x\u2069")
+
+	for _, size := range [][2]int{{160, 48}, {80, 24}, {20, 5}} {
+		w, h := size[0], size[1]
+		d := newDriver(t, testOptions(fs.client, clock), clock, w, h)
+		d.Advance(time.Second)
+		if w < 100 {
+			d.Key("tab")
+		}
+		for _, state := range []string{"browse", "form", "dialog", "help"} {
+			switch state {
+			case "form":
+				d.Key("esc", "s")
+			case "dialog":
+				d.Key("esc", "S")
+			case "help":
+				d.Key("n", "?")
+			}
+			v := d.View()
+			assertScreenSafe(t, v, w, h)
+			if w == 160 && state == "browse" {
+				for _, want := range []string{"Evil^[[2J^[[H^[]52;c;", "^G", "\\x9b31mred^MOVER", "<U+202E>evil.exe<U+202C>", "�� end"} {
+					if !strings.Contains(v, want) {
+						t.Errorf("%dx%d: placeholder %q not on screen:\n%s", w, h, want, v)
+					}
+				}
+				if !strings.Contains(v, "line two") || !strings.Contains(v, "^[]8;;http://evil.example") {
+					t.Errorf("the hostileText last_error is not shown neutralised:\n%s", v)
+				}
+			}
+		}
+	}
+
+	// Error details, content types and statuses from a raw server.
+	fs.set(onReads(respond(500, "application/json", `{"detail":"\u001b]52;c;ZXZpbA==\u0007\u001b[2J\u009b\r\u202e boom","error_code":"\u001b[31mX"}`)))
+	d := newDriver(t, testOptions(fs.client, clock), clock, 160, 48)
+	v := d.View()
+	assertScreenSafe(t, v, 160, 48)
+	if !strings.Contains(v, "^[]52;c;ZXZpbA==^G^[[2J\\x9b^M<U+202E> boom") {
+		t.Fatalf("the hostileText error detail is not shown neutralised:\n%s", v)
+	}
+	fs.set(onReads(rawReply("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/\x1b[2Jhtml\xff\r\nContent-Length: 13\r\nConnection: close\r\n\r\n\x1b]0;t\x07\x9b\xff\xfe!!")))
+	d = newDriver(t, testOptions(fs.client, clock), clock, 160, 48)
+	v = d.View()
+	assertScreenSafe(t, v, 160, 48)
+	if !strings.Contains(v, "HTTP 502") && !strings.Contains(v, "cannot reach") {
+		t.Fatalf("the raw answer produced no explanation:\n%s", v)
+	}
+	// Raw invalid UTF-8 and controls inside the JSON strings of a 200.
+	body := "{\"items\":[{\"id\":\"c1\",\"name\":\"raw \xff\xfe\xc3 name\",\"platform\":\"shop\u009bify\x7f\",\"status\":\"\\u001b[2Jactive\"," +
+		"\"last_sync_at\":null,\"created_at\":null}],\"meta\":{\"total\":1,\"page\":1,\"per_page\":50,\"total_pages\":1}}"
+	fs.set(onRoute("list", respond(200, "application/json", body)))
+	d = newDriver(t, testOptions(fs.client, clock), clock, 160, 48)
+	v = d.View()
+	assertScreenSafe(t, v, 160, 48)
+	if !strings.Contains(v, "raw ��� name") || !strings.Contains(v, "^[[2Jactive") {
+		t.Fatalf("raw bytes in the JSON are not shown as placeholders:\n%s", v)
+	}
+}
+
+// A 10 000-character name and a name made of wide characters never make a
+// line wider than the terminal, in any state, at any of the usual sizes.
+func TestHugeAndWideNamesFitTheTerminal(t *testing.T) {
+	clock := newFakeClock()
+	fs := newFaultServer(t, clock, sandbox.Options{})
+	ids := fs.sb.IDs()
+	fs.sb.SetName(ids[0], strings.Repeat("Ab9 ", 2500))
+	fs.sb.SetName(ids[1], strings.Repeat("東京ストア🛒👩‍💻", 300))
+	fs.sb.SetName(ids[2], strings.Repeat("e\u0301\u0308", 3000)) // combining marks
+	long := strings.Repeat("東京 error ", 1000)
+	fs.sb.SetLastError(ids[1], &long)
+	for _, size := range [][2]int{{160, 48}, {80, 24}, {20, 5}} {
+		w, h := size[0], size[1]
+		d := newDriver(t, testOptions(fs.client, clock), clock, w, h)
+		d.Advance(time.Second)
+		for row := 0; row < 3; row++ {
+			d.Advance(time.Second)
+			assertScreenSafe(t, d.View(), w, h)
+			d.Key("tab")
+			assertScreenSafe(t, d.View(), w, h)
+			d.Key("tab", "s")
+			d.Type("3760000000001 " + strings.Repeat("東", 500))
+			assertScreenSafe(t, d.View(), w, h)
+			d.Key("esc", "S")
+			assertScreenSafe(t, d.View(), w, h)
+			d.Key("n", "?")
+			assertScreenSafe(t, d.View(), w, h)
+			d.Key("esc", "j")
+		}
+	}
+}
