@@ -50,7 +50,7 @@ func newDetailPane(st *Styles, loc *time.Location) detailPane {
 	return detailPane{
 		styles: st,
 		loc:    loc,
-		progress: progress.New(progress.WithSolidFill(st.ProgressFill.Dark),
+		progress: progress.New(progress.WithSolidFill(st.ProgressFill),
 			progress.WithoutPercentage(), progress.WithFillCharacters('█', '░')),
 	}
 }

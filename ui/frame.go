@@ -42,19 +42,36 @@ func fitLine(l string, w int) string {
 	return termtext.Truncate(stripANSI(l), w)
 }
 
-// visibleWidth is the width of a styled line by termtext's measure.
+// visibleWidth is the width of a styled line by termtext's measure. The
+// SGR sequences our styles emit (ESC [ … m) are skipped in place; anything
+// else falls back to stripping.
 func visibleWidth(l string) int {
-	if strings.IndexByte(l, 0x1b) < 0 {
-		return termtext.Width(l)
+	w := 0
+	for {
+		i := strings.IndexByte(l, 0x1b)
+		if i < 0 {
+			return w + termtext.Width(l)
+		}
+		w += termtext.Width(l[:i])
+		l = l[i:]
+		if len(l) < 2 || l[1] != '[' {
+			return w + termtext.Width(stripANSI(l))
+		}
+		j := 2
+		for j < len(l) && (l[j] < 0x40 || l[j] > 0x7e) {
+			j++
+		}
+		if j == len(l) {
+			return w // an unterminated sequence draws nothing
+		}
+		l = l[j+1:]
 	}
-	return termtext.Width(stripANSI(l))
 }
 
 // box draws a rounded border around the lines (each w cells wide).
-func box(in []string, w int, border lipgloss.Style) []string {
+func box(in []string, w int, border lipgloss.Style, side string) []string {
 	out := make([]string, 0, len(in)+2)
 	out = append(out, border.Render("╭"+strings.Repeat("─", w)+"╮"))
-	side := border.Render("│")
 	for _, l := range in {
 		out = append(out, side+l+side)
 	}
@@ -62,11 +79,15 @@ func box(in []string, w int, border lipgloss.Style) []string {
 }
 
 // pane renders a pane view of outer size w×h, bordered or not.
-func pane(view string, w, h int, bordered bool, border lipgloss.Style) []string {
+func pane(view string, w, h int, bordered bool, st *Styles, focused bool) []string {
 	if !bordered {
 		return lines(view, w, h)
 	}
-	return box(lines(view, max(w-2, 0), max(h-2, 0)), max(w-2, 0), border)
+	border, side := st.Border, st.side
+	if focused {
+		border, side = st.BorderFocus, st.sideFocus
+	}
+	return box(lines(view, max(w-2, 0), max(h-2, 0)), max(w-2, 0), border, side)
 }
 
 // besides joins two columns of lines of equal count side by side.

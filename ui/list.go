@@ -24,6 +24,21 @@ type connectorList struct {
 	height  int
 	focused bool
 	pager   paginator.Model
+
+	// rows caches each rendered row with what it was rendered from. View
+	// runs after every message (a clock tick each second, each detail
+	// answer), and most rows do not change between two of them. The slice
+	// is made in SetPage (Update), so View's writes land in the shared
+	// backing array.
+	rows []cachedRow
+}
+
+// cachedRow is a rendered row and the inputs that shaped it.
+type cachedRow struct {
+	selected, focused bool
+	width             int
+	last              string // the "ago" text, which moves with the clock
+	out               string
 }
 
 func newConnectorList(st *Styles) connectorList {
@@ -52,6 +67,7 @@ func (l *connectorList) SetPage(items []api.Connector, meta api.PageMeta, samePa
 		}
 	}
 	l.items, l.meta, l.loaded = items, meta, true
+	l.rows = make([]cachedRow, len(items))
 	l.cursor = 0
 	if keep != "" {
 		for i, it := range items {
@@ -184,9 +200,23 @@ func (l *connectorList) View(now time.Time, status string) string {
 }
 
 func (l *connectorList) row(now time.Time, c columns, i int) string {
+	selected := i == l.cursor
+	last := ""
+	if c.last > 0 {
+		last = agoPtr(now, l.items[i].LastSyncAt)
+	}
+	cr := &l.rows[i]
+	if cr.out != "" && cr.selected == selected && cr.focused == l.focused && cr.width == l.width && cr.last == last {
+		return cr.out
+	}
+	out := l.renderRow(c, i, selected, last)
+	*cr = cachedRow{selected: selected, focused: l.focused, width: l.width, last: last, out: out}
+	return out
+}
+
+func (l *connectorList) renderRow(c columns, i int, selected bool, lastSync string) string {
 	st := l.styles
 	it := l.items[i]
-	selected := i == l.cursor
 	var b strings.Builder
 	b.Grow(l.width + 8)
 	if selected {
@@ -207,7 +237,7 @@ func (l *connectorList) row(now time.Time, c columns, i int) string {
 	}
 	last := ""
 	if c.last > 0 {
-		last = " " + termtext.PadRight(agoPtr(now, it.LastSyncAt), c.last)
+		last = " " + termtext.PadRight(lastSync, c.last)
 	}
 	rest := pad(l.width - 2 - c.name - sumCols(c))
 	if selected {
@@ -272,6 +302,7 @@ func (l *connectorList) Patch(c api.Connector) {
 			if c.CreatedAt == nil {
 				l.items[i].CreatedAt = created
 			}
+			l.rows[i] = cachedRow{}
 			return
 		}
 	}

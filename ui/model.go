@@ -128,6 +128,7 @@ type Model struct {
 	flashIsError bool
 	flashUntil   time.Time
 	clockGen     int
+	helpCache    *helpLineCache // shared by copies: keyed by what it shows
 	quitting     bool
 }
 
@@ -191,21 +192,22 @@ func New(o Options) Model {
 	h := help.New()
 	h.ShortSeparator = " · "
 	m := Model{
-		opts:    o,
-		ctx:     o.Context,
-		now:     o.Now,
-		keys:    keys,
-		styles:  &st,
-		help:    h,
-		spinner: sp,
-		rng:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		list:    newConnectorList(&st),
-		detail:  newDetailPane(&st, o.Location),
-		drafts:  map[string]string{},
-		cache:   map[string]cachedDetail{},
-		page:    1,
-		width:   80,
-		height:  24,
+		opts:      o,
+		ctx:       o.Context,
+		now:       o.Now,
+		keys:      keys,
+		styles:    &st,
+		help:      h,
+		spinner:   sp,
+		rng:       rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		list:      newConnectorList(&st),
+		detail:    newDetailPane(&st, o.Location),
+		drafts:    map[string]string{},
+		cache:     map[string]cachedDetail{},
+		page:      1,
+		helpCache: &helpLineCache{},
+		width:     80,
+		height:    24,
 	}
 	m.list.Focus()
 	// Init sends the first page request; record it here since Init cannot

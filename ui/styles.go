@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"strconv"
+
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Styles is every style the UI draws with, built once from a theme of
@@ -39,24 +42,72 @@ type Styles struct {
 	Text         lipgloss.Style
 	Field        lipgloss.Style
 
-	ProgressFill lipgloss.AdaptiveColor
+	ProgressFill string // the progress bar's colour, resolved
+
+	// The sides of pane borders, rendered once: box draws them on every
+	// line of every frame.
+	side, sideFocus string
 }
 
-// DefaultStyles is the default theme.
+// DefaultStyles is the default theme for the terminal lipgloss detected.
 func DefaultStyles() Styles {
+	return NewStyles(lipgloss.ColorProfile(), lipgloss.HasDarkBackground())
+}
+
+// NewStyles builds the theme for a colour profile and background. Colours
+// are resolved here, once: given a hex colour, lipgloss converts it to the
+// terminal's palette on every Render, and View renders dozens of times a
+// frame.
+func NewStyles(profile termenv.Profile, dark bool) Styles {
+	color := func(light, darkHex string) lipgloss.TerminalColor {
+		return resolveColor(profile, dark, light, darkHex)
+	}
 	var (
-		accent  = lipgloss.AdaptiveColor{Light: "#5A4FCF", Dark: "#9D8CFF"}
-		subtle  = lipgloss.AdaptiveColor{Light: "#8A8A8A", Dark: "#7A7A7A"}
-		border  = lipgloss.AdaptiveColor{Light: "#C8C8C8", Dark: "#444444"}
-		green   = lipgloss.AdaptiveColor{Light: "#1A7F37", Dark: "#3FB950"}
-		yellow  = lipgloss.AdaptiveColor{Light: "#9A6700", Dark: "#D29922"}
-		red     = lipgloss.AdaptiveColor{Light: "#CF222E", Dark: "#F85149"}
-		fg      = lipgloss.AdaptiveColor{Light: "#1F2328", Dark: "#E6EDF3"}
-		selBg   = lipgloss.AdaptiveColor{Light: "#DDF4FF", Dark: "#1F2F4F"}
-		demoBg  = lipgloss.AdaptiveColor{Light: "#CF222E", Dark: "#DA3633"}
-		demoFg  = lipgloss.Color("#FFFFFF")
-		flashFg = lipgloss.AdaptiveColor{Light: "#0969DA", Dark: "#58A6FF"}
+		accent  = color("#5A4FCF", "#9D8CFF")
+		subtle  = color("#8A8A8A", "#7A7A7A")
+		border  = color("#C8C8C8", "#444444")
+		green   = color("#1A7F37", "#3FB950")
+		yellow  = color("#9A6700", "#D29922")
+		red     = color("#CF222E", "#F85149")
+		fg      = color("#1F2328", "#E6EDF3")
+		selBg   = color("#DDF4FF", "#1F2F4F")
+		demoBg  = color("#CF222E", "#DA3633")
+		demoFg  = color("#FFFFFF", "#FFFFFF")
+		flashFg = color("#0969DA", "#58A6FF")
 	)
+	st := styles(accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoFg, flashFg)
+	st.ProgressFill = "#3FB950"
+	if !dark {
+		st.ProgressFill = "#1A7F37"
+	}
+	st.side = st.Border.Render("│")
+	st.sideFocus = st.BorderFocus.Render("│")
+	return st
+}
+
+// resolveColor turns a light/dark pair of hex colours into the colour the
+// profile will print, in a form lipgloss uses without converting again.
+func resolveColor(p termenv.Profile, dark bool, light, darkHex string) lipgloss.TerminalColor {
+	hex := light
+	if dark {
+		hex = darkHex
+	}
+	switch p {
+	case termenv.Ascii:
+		return lipgloss.NoColor{}
+	case termenv.TrueColor:
+		return lipgloss.Color(hex)
+	}
+	switch c := p.Convert(termenv.RGBColor(hex)).(type) {
+	case termenv.ANSI256Color:
+		return lipgloss.Color(strconv.Itoa(int(c)))
+	case termenv.ANSIColor:
+		return lipgloss.Color(strconv.Itoa(int(c)))
+	}
+	return lipgloss.Color(hex)
+}
+
+func styles(accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoFg, flashFg lipgloss.TerminalColor) Styles {
 	return Styles{
 		Header:       lipgloss.NewStyle().Bold(true),
 		Title:        lipgloss.NewStyle().Bold(true).Foreground(accent),
@@ -86,6 +137,5 @@ func DefaultStyles() Styles {
 		Cursor:       lipgloss.NewStyle().Reverse(true),
 		Text:         lipgloss.NewStyle(),
 		Field:        lipgloss.NewStyle().Border(lipgloss.NormalBorder()).BorderForeground(border),
-		ProgressFill: green,
 	}
 }

@@ -109,32 +109,26 @@ func (m *Model) header() string {
 func (m *Model) body(now time.Time, h int) string {
 	st := m.styles
 	bordered := m.bordered(h)
-	border := func(focused bool) lipgloss.Style {
-		if focused {
-			return st.BorderFocus
-		}
-		return st.Border
-	}
 	if m.dialog != nil {
 		return strings.Join(center(m.dialogView(), m.width, h), "\n")
 	}
 	if m.showHelp {
 		m.help.ShowAll = true
 		full := m.help.View(m.helpKeys())
-		return strings.Join(pane(" Keys · ? or esc closes this help\n\n"+full, m.width, h, bordered, st.BorderFocus), "\n")
+		return strings.Join(pane(" Keys · ? or esc closes this help\n\n"+full, m.width, h, bordered, st, true), "\n")
 	}
 	lw, lh, dw, dh := m.paneSizes(h)
 	var left, right []string
 	if lw > 0 && lh > 0 {
-		left = pane(m.list.View(now, m.listStatus(now)), lw, lh, bordered, border(m.focus == focusList && m.form == nil))
+		left = pane(m.list.View(now, m.listStatus(now)), lw, lh, bordered, st, m.focus == focusList && m.form == nil)
 	}
 	switch {
 	case m.form != nil && m.width < wideAt:
-		return strings.Join(pane(m.form.View(m.opts.Plain, m.spinner.View()), m.width, h, bordered, st.BorderFocus), "\n")
+		return strings.Join(pane(m.form.View(m.opts.Plain, m.spinner.View()), m.width, h, bordered, st, true), "\n")
 	case m.form != nil:
-		right = pane(m.form.View(m.opts.Plain, m.spinner.View()), dw, dh, bordered, st.BorderFocus)
+		right = pane(m.form.View(m.opts.Plain, m.spinner.View()), dw, dh, bordered, st, true)
 	case dw > 0 && dh > 0:
-		right = pane(m.detail.View(now, m.detailFooter(now)), dw, dh, bordered, border(m.focus == focusDetail))
+		right = pane(m.detail.View(now, m.detailFooter(now)), dw, dh, bordered, st, m.focus == focusDetail)
 	}
 	var all []string
 	switch {
@@ -301,9 +295,37 @@ func (m *Model) inFlight() int {
 	return n
 }
 
+// helpLine is the short help, rebuilt only when the width or the set of
+// enabled keys changes: it is the same on almost every frame.
 func (m *Model) helpLine() string {
+	h := m.helpKeys()
+	key := helpKey{width: m.width, n: len(h.Short)}
+	for i, b := range h.Short {
+		if b.Enabled() {
+			key.mask |= 1 << i
+		}
+		if i == 0 {
+			key.first = b.Help().Key
+		}
+	}
+	if c := m.helpCache; c.text != "" && c.key == key {
+		return c.text
+	}
 	m.help.ShowAll = false
-	return fitBlock(m.help.View(m.helpKeys()), m.width, 1)
+	text := fitBlock(m.help.View(h), m.width, 1)
+	*m.helpCache = helpLineCache{key: key, text: text}
+	return text
+}
+
+type helpKey struct {
+	width, n int
+	mask     uint64
+	first    string
+}
+
+type helpLineCache struct {
+	key  helpKey
+	text string
 }
 
 func (m *Model) dialogView() []string {
@@ -327,7 +349,7 @@ func (m *Model) dialogView() []string {
 	for i, l := range text {
 		text[i] = termtext.PadRight(l, w)
 	}
-	return box(text, w, st.BorderFocus)
+	return box(text, w, st.BorderFocus, st.sideFocus)
 }
 
 // center places a block of lines (all the same width) in the middle of a
