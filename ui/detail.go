@@ -225,7 +225,7 @@ func (d *detailPane) lines(now time.Time) []string {
 			pct := float64(ss.ProductsSynced) / float64(max(total, 1))
 			label := fmt.Sprintf(" %3.0f%%", pct*100)
 			d.progress.Width = max(w-termtext.Width(label), 1)
-			add(termtext.PadRight(d.progress.ViewAs(pct)+label, w))
+			add(fitLine(d.progress.ViewAs(pct)+label, w)) // styled: measured ANSI-aware
 			if rate, ok := d.throughput(); ok && rate > 0 {
 				eta := time.Duration(float64(ss.ProductsPending) / rate * float64(time.Second))
 				addPlain(fmt.Sprintf("%.1f products/s · ETA %s", rate, duration(eta)))

@@ -90,11 +90,3 @@ func duration(d time.Duration) string {
 	return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
-// fit places s in exactly w×h cells: longer lines are cut, missing lines and
-// columns are padded, so a pane never pushes its neighbours.
-func fit(s string, w, h int) string {
-	if w <= 0 || h <= 0 {
-		return ""
-	}
-	return lipgloss.NewStyle().Width(w).Height(h).MaxWidth(w).MaxHeight(h).Render(s)
-}

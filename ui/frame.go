@@ -39,7 +39,9 @@ func fitLine(l string, w int) string {
 	case lw < w:
 		return l + pad(w-lw)
 	}
-	return termtext.Truncate(stripANSI(l), w)
+	// Too wide: cut with the styling dropped (this is a safety net; panes
+	// size their own lines).
+	return fitLine(termtext.Truncate(stripANSI(l), w), w)
 }
 
 // visibleWidth is the width of a styled line by termtext's measure. The

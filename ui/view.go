@@ -144,24 +144,6 @@ func (m *Model) body(now time.Time, h int) string {
 	return strings.Join(all, "\n")
 }
 
-// fitBlock cuts or pads s to exactly w×h cells.
-func fitBlock(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if lw := lipgloss.Width(l); lw > w {
-			lines[i] = termtext.Truncate(l, w)
-		} else {
-			lines[i] = l + pad(w-lw)
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, pad(w))
-	}
-	return strings.Join(lines, "\n")
-}
 
 // listStatus is the line the list shows instead of rows, or beside its
 // page position: loading, empty, error.
@@ -312,7 +294,7 @@ func (m *Model) helpLine() string {
 		return c.text
 	}
 	m.help.ShowAll = false
-	text := fitBlock(m.help.View(h), m.width, 1)
+	text := lines(m.help.View(h), m.width, 1)[0]
 	*m.helpCache = helpLineCache{key: key, text: text}
 	return text
 }
