@@ -144,7 +144,6 @@ func (m *Model) body(now time.Time, h int) string {
 	return strings.Join(all, "\n")
 }
 
-
 // listStatus is the line the list shows instead of rows, or beside its
 // page position: loading, empty, error.
 func (m *Model) listStatus(now time.Time) string {
