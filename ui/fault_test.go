@@ -53,19 +53,7 @@ type faultServer struct {
 func newFaultServer(t testing.TB, clock *fakeClock, so sandbox.Options, opts ...api.Option) *faultServer {
 	t.Helper()
 	so.Now = clock.Now
-	if so.Seed == 0 {
-		so.Seed = 42
-	}
-	if so.SyncFailureRate == 0 {
-		so.SyncFailureRate = -1
-	}
-	if so.ReadLimit == 0 {
-		so.ReadLimit = -1
-	}
-	if so.WriteLimit == 0 {
-		so.WriteLimit = -1
-	}
-	fs := &faultServer{clock: clock, sb: sandbox.New(so), release: make(chan struct{}),
+	fs := &faultServer{clock: clock, sb: sandbox.New(testSandboxOptions(clock, so)), release: make(chan struct{}),
 		hits: map[string][]time.Time{}}
 	fs.srv = httptest.NewServer(http.HandlerFunc(fs.serve))
 	t.Cleanup(fs.srv.Close)

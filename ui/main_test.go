@@ -203,6 +203,21 @@ func (d *driver) View() string { return d.m.View() }
 // options say otherwise.
 func newSandbox(t testing.TB, clock *fakeClock, o sandbox.Options) (*api.Client, *sandbox.Server) {
 	t.Helper()
+	sb := sandbox.New(testSandboxOptions(clock, o))
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	c, err := api.New(srv.URL+sandbox.BasePath, api.WithAPIKey(sb.APIKey()),
+		api.WithHTTPClient(srv.Client()), api.WithTimeout(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, sb
+}
+
+// testSandboxOptions fills in what the tests want unless a test says
+// otherwise: the fake clock, a fixed seed, syncs that never fail, no rate
+// limits.
+func testSandboxOptions(clock *fakeClock, o sandbox.Options) sandbox.Options {
 	if o.Now == nil {
 		o.Now = clock.Now
 	}
@@ -218,13 +233,5 @@ func newSandbox(t testing.TB, clock *fakeClock, o sandbox.Options) (*api.Client,
 	if o.WriteLimit == 0 {
 		o.WriteLimit = -1
 	}
-	sb := sandbox.New(o)
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	c, err := api.New(srv.URL+sandbox.BasePath, api.WithAPIKey(sb.APIKey()),
-		api.WithHTTPClient(srv.Client()), api.WithTimeout(5*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, sb
+	return o
 }

@@ -81,22 +81,7 @@ func (r *sandboxRecorder) FailList(status int) {
 // newRecordedSandbox is newSandbox with a sandboxRecorder in front.
 func newRecordedSandbox(t testing.TB, clock *fakeClock, o sandbox.Options) (*api.Client, *sandbox.Server, *sandboxRecorder) {
 	t.Helper()
-	if o.Now == nil {
-		o.Now = clock.Now
-	}
-	if o.Seed == 0 {
-		o.Seed = 42
-	}
-	if o.SyncFailureRate == 0 {
-		o.SyncFailureRate = -1
-	}
-	if o.ReadLimit == 0 {
-		o.ReadLimit = -1
-	}
-	if o.WriteLimit == 0 {
-		o.WriteLimit = -1
-	}
-	sb := sandbox.New(o)
+	sb := sandbox.New(testSandboxOptions(clock, o))
 	rec := &sandboxRecorder{next: sb}
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
