@@ -90,21 +90,18 @@ func (c *Client) ListConnectors(ctx context.Context, page, perPage int) (*Connec
 	if spelling == 2 {
 		first = 1
 	}
-	var out ConnectorPage
+	var out pageWire
 	resp, err := c.do(ctx, http.MethodGet, paths[first], q, nil, &out)
 	if spelling == 0 && isMissingRoute(resp, err) {
 		first = 1 - first
-		out = ConnectorPage{}
+		out = pageWire{}
 		resp, err = c.do(ctx, http.MethodGet, paths[first], q, nil, &out)
 	}
 	if err != nil {
 		return nil, resp, err
 	}
 	c.listSlash.Store(int32(first + 1))
-	if out.Items == nil {
-		out.Items = []Connector{}
-	}
-	return &out, resp, nil
+	return out.page(), resp, nil
 }
 
 func isMissingRoute(resp *Response, err error) bool {

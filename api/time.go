@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -20,7 +21,9 @@ var zoneless = []string{
 
 func (f *flexTime) UnmarshalJSON(b []byte) error {
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		s = string(b[1 : len(b)-1]) // the usual case: no escapes to undo
+	} else if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("timestamp is not a string")
 	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
@@ -82,4 +85,19 @@ func (d *ConnectorDetail) UnmarshalJSON(b []byte) error {
 	}
 	*d = ConnectorDetail{Connector: w.connector(), SyncStats: w.SyncStats}
 	return nil
+}
+
+// pageWire is ConnectorPage as it travels: decoding items straight into
+// connectorWire avoids re-scanning each item for Connector.UnmarshalJSON.
+type pageWire struct {
+	Items []connectorWire `json:"items"`
+	Meta  PageMeta        `json:"meta"`
+}
+
+func (w *pageWire) page() *ConnectorPage {
+	p := &ConnectorPage{Items: make([]Connector, len(w.Items)), Meta: w.Meta}
+	for i, it := range w.Items {
+		p.Items[i] = it.connector()
+	}
+	return p
 }

@@ -98,7 +98,7 @@ func (f *syncForm) View(plain bool, spinner string) string {
 		cursor = st.Text // styles are stripped: the editor draws a visible glyph
 	}
 	field := f.editor.View(cursor, st.Text, plain && f.state == formEditing)
-	add(strings.Join(box(lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), st.Border, st.side), "\n"))
+	add(strings.Join(box(st, lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), false), "\n"))
 
 	p := f.parsed
 	summary := plural(len(p.Valid), "valid EAN", "valid EANs")

@@ -71,13 +71,39 @@ func visibleWidth(l string) int {
 }
 
 // box draws a rounded border around the lines (each w cells wide).
-func box(in []string, w int, border lipgloss.Style, side string) []string {
+func box(st *Styles, in []string, w int, focused bool) []string {
+	border, side := st.Border, st.side
+	if focused {
+		border, side = st.BorderFocus, st.sideFocus
+	}
 	out := make([]string, 0, len(in)+2)
-	out = append(out, border.Render("╭"+strings.Repeat("─", w)+"╮"))
+	top, bottom := st.edges(border, w)
+	out = append(out, top)
 	for _, l := range in {
 		out = append(out, side+l+side)
 	}
-	return append(out, border.Render("╰"+strings.Repeat("─", w)+"╯"))
+	return append(out, bottom)
+}
+
+// edges renders the top and bottom of a box. Widths change only on resize
+// and a screen has a few boxes, so the Styles keep the last few (a Styles
+// belongs to one program, whose View runs on one goroutine).
+func (st *Styles) edges(border lipgloss.Style, w int) (top, bottom string) {
+	key := edgeKey{w: w, color: border.GetForeground()}
+	if e, ok := st.edgeCache[key]; ok {
+		return e[0], e[1]
+	}
+	if st.edgeCache == nil || len(st.edgeCache) > 32 {
+		st.edgeCache = map[edgeKey][2]string{}
+	}
+	e := [2]string{border.Render("╭" + strings.Repeat("─", w) + "╮"), border.Render("╰" + strings.Repeat("─", w) + "╯")}
+	st.edgeCache[key] = e
+	return e[0], e[1]
+}
+
+type edgeKey struct {
+	w     int
+	color lipgloss.TerminalColor
 }
 
 // pane renders a pane view of outer size w×h, bordered or not.
@@ -85,11 +111,7 @@ func pane(view string, w, h int, bordered bool, st *Styles, focused bool) []stri
 	if !bordered {
 		return lines(view, w, h)
 	}
-	border, side := st.Border, st.side
-	if focused {
-		border, side = st.BorderFocus, st.sideFocus
-	}
-	return box(lines(view, max(w-2, 0), max(h-2, 0)), max(w-2, 0), border, side)
+	return box(st, lines(view, max(w-2, 0), max(h-2, 0)), max(w-2, 0), focused)
 }
 
 // besides joins two columns of lines of equal count side by side.

@@ -73,6 +73,16 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case msg.Paste:
+		// Text, whatever it holds: straight to the field (matching a
+		// 150 000-rune paste against every binding costs more than
+		// inserting it).
+		f.Edit(msg)
+	case msg.Alt && msg.Type == tea.KeyRunes && f.state == formEditing:
+		// esc and the next key in one read arrive as alt+key: the user
+		// closed the form and pressed a key of the list.
+		m.closeForm()
+		return m.browseKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes})
 	case key.Matches(msg, k.CloseForm):
 		m.closeForm()
 	case pressed(msg, k.Submit):

@@ -47,6 +47,7 @@ type Styles struct {
 	// The sides of pane borders, rendered once: box draws them on every
 	// line of every frame.
 	side, sideFocus string
+	edgeCache       map[edgeKey][2]string
 }
 
 // DefaultStyles is the default theme for the terminal lipgloss detected.

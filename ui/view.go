@@ -330,7 +330,7 @@ func (m *Model) dialogView() []string {
 	for i, l := range text {
 		text[i] = termtext.PadRight(l, w)
 	}
-	return box(text, w, st.BorderFocus, st.sideFocus)
+	return box(st, text, w, true)
 }
 
 // center places a block of lines (all the same width) in the middle of a
