@@ -59,6 +59,9 @@ func WithHTTPClient(hc *http.Client) Option {
 			return errors.New("api: nil HTTP client")
 		}
 		cp := *hc
+		if cp.CheckRedirect == nil {
+			cp.CheckRedirect = noRedirectedWrites
+		}
 		cp.Transport = wrapTransport(c.http.Transport, hc.Transport)
 		c.http = &cp
 		return nil
@@ -140,7 +143,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		base:      u,
-		http:      &http.Client{Transport: &authTransport{base: http.DefaultTransport}},
+		http:      &http.Client{Transport: &authTransport{base: http.DefaultTransport}, CheckRedirect: noRedirectedWrites},
 		timeout:   DefaultTimeout,
 		maxBody:   DefaultMaxBodySize,
 		userAgent: DefaultUserAgent,
@@ -450,4 +453,17 @@ func (c *Client) redactKey(err error) error {
 		ae.Code = strings.ReplaceAll(ae.Code, string(at.key), "[redacted]")
 	}
 	return err
+}
+
+// noRedirectedWrites stops a redirected POST: Go would follow a 301/302 as a
+// GET and decode whatever that answers as the sync's result. The 3xx is
+// returned as it is, and becomes an "unexpected response" error.
+func noRedirectedWrites(req *http.Request, via []*http.Request) error {
+	if len(via) > 0 && via[0].Method != http.MethodGet {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
 }

@@ -74,8 +74,8 @@ const MaxPerPage = 500
 // no redirect): on a 404 or 405 it tries the other spelling once and
 // remembers the one that answered.
 func (c *Client) ListConnectors(ctx context.Context, page, perPage int) (*ConnectorPage, *Response, error) {
-	if page < 1 {
-		return nil, nil, fmt.Errorf("api: page must be >= 1, got %d", page)
+	if page < 1 || page > 1<<30/MaxPerPage {
+		return nil, nil, fmt.Errorf("api: page must be between 1 and %d, got %d", 1<<30/MaxPerPage, page)
 	}
 	if perPage < 1 || perPage > MaxPerPage {
 		return nil, nil, fmt.Errorf("api: per page must be 1..%d, got %d", MaxPerPage, perPage)

@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -258,5 +260,35 @@ func TestConnectionRefused(t *testing.T) {
 			t.Errorf("%s: Error() = %q repeats the URL", call, err)
 		}
 		assertNoKey(t, err)
+	}
+}
+
+// A redirected sync is not followed as a GET (whose answer would be taken
+// for the sync's result): the 3xx comes back as an error, after one POST.
+func TestRedirectedPOSTIsNotFollowed(t *testing.T) {
+	var posts, gets atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodPost:
+			posts.Add(1)
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+		default:
+			gets.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"sync_id":"not-a-sync","status":"queued","products_queued":1}`)
+		}
+	}))
+	defer srv.Close()
+	c, err := New(srv.URL+"/api/v1", WithAPIKey("pm_test_x"), WithHTTPClient(srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.SyncEANs(context.Background(), "c1", []string{"4006381333931"})
+	var ue *UnexpectedResponseError
+	if !errors.As(err, &ue) || ue.StatusCode != http.StatusFound {
+		t.Fatalf("err = %v, want an unexpected response (HTTP 302)", err)
+	}
+	if posts.Load() != 1 || gets.Load() != 0 {
+		t.Fatalf("requests: %d POST, %d GET; want 1 POST and no GET", posts.Load(), gets.Load())
 	}
 }
