@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/progress"
-
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
@@ -23,9 +21,8 @@ const maxSamples = 16
 
 // detailPane shows one connector and its live sync stats.
 type detailPane struct {
-	styles   *Styles
-	loc      *time.Location
-	progress progress.Model
+	styles *Styles
+	loc    *time.Location
 
 	base      api.Connector        // from the list row, shown until the detail arrives
 	data      *api.ConnectorDetail // last good answer for base.ID
@@ -50,8 +47,6 @@ func newDetailPane(st *Styles, loc *time.Location) detailPane {
 	return detailPane{
 		styles: st,
 		loc:    loc,
-		progress: progress.New(progress.WithSolidFill(st.ProgressFill),
-			progress.WithoutPercentage(), progress.WithFillCharacters('█', '░')),
 	}
 }
 
@@ -74,7 +69,7 @@ func (d *detailPane) Show(c api.Connector, cached *api.ConnectorDetail, cachedAt
 
 // Clear shows nothing.
 func (d *detailPane) Clear() {
-	*d = detailPane{styles: d.styles, loc: d.loc, progress: d.progress, width: d.width, height: d.height, focused: d.focused}
+	*d = detailPane{styles: d.styles, loc: d.loc, width: d.width, height: d.height, focused: d.focused}
 }
 
 // SetDetail records a fresh answer for the connector shown.
@@ -224,8 +219,7 @@ func (d *detailPane) lines(now time.Time) []string {
 			total := ss.ProductsSynced + ss.ProductsPending
 			pct := float64(ss.ProductsSynced) / float64(max(total, 1))
 			label := fmt.Sprintf(" %3.0f%%", pct*100)
-			d.progress.Width = max(w-termtext.Width(label), 1)
-			add(fitLine(d.progress.ViewAs(pct)+label, w)) // styled: measured ANSI-aware
+			add(progressBar(st, pct, max(w-termtext.Width(label), 1)) + label)
 			if rate, ok := d.throughput(); ok && rate > 0 {
 				eta := time.Duration(float64(ss.ProductsPending) / rate * float64(time.Second))
 				addPlain(fmt.Sprintf("%.1f products/s · ETA %s", rate, duration(eta)))
@@ -331,4 +325,14 @@ func cutCells(s string, w int) string {
 		used += rw
 	}
 	return s
+}
+
+// progressBar draws pct of w cells filled. Two styled runs, not one per cell
+// as bubbles' progress writes them: the bar is redrawn on every refresh of a
+// running sync, and that was most of the bytes sent to the terminal.
+// Without colour the glyphs alone tell filled from empty.
+func progressBar(st *Styles, pct float64, w int) string {
+	fill := int(pct*float64(w) + 0.5)
+	fill = min(max(fill, 0), w)
+	return st.BarFill.Render(strings.Repeat("█", fill)) + st.BarEmpty.Render(strings.Repeat("░", w-fill))
 }

@@ -42,7 +42,8 @@ type Styles struct {
 	Text         lipgloss.Style
 	Field        lipgloss.Style
 
-	ProgressFill string // the progress bar's colour, resolved
+	BarFill  lipgloss.Style
+	BarEmpty lipgloss.Style
 
 	// The sides of pane borders, rendered once: box draws them on every
 	// line of every frame.
@@ -77,10 +78,8 @@ func NewStyles(profile termenv.Profile, dark bool) Styles {
 		flashFg = color("#0969DA", "#58A6FF")
 	)
 	st := styles(accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoFg, flashFg)
-	st.ProgressFill = "#3FB950"
-	if !dark {
-		st.ProgressFill = "#1A7F37"
-	}
+	st.BarFill = lipgloss.NewStyle().Foreground(green)
+	st.BarEmpty = lipgloss.NewStyle().Foreground(border)
 	st.side = st.Border.Render("│")
 	st.sideFocus = st.BorderFocus.Render("│")
 	return st
