@@ -12,9 +12,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -137,17 +139,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		host = client.Host()
 	}
 
+	var calls ui.API = client
 	if c.logFile != "" {
-		f, err := tea.LogToFile(c.logFile, "pixee-tui")
+		f, err := tea.LogToFile(c.logFile, "pixee-tui ")
 		if err != nil {
 			fmt.Fprintln(stderr, "pixee-tui: --log:", err)
 			return 2
 		}
 		defer f.Close()
+		calls = loggingAPI{next: client}
+		log.Printf("start %s on %s, %d per page, refresh %s", versionString(), host, c.perPage, c.refresh)
 	}
 
 	m := ui.New(ui.Options{
-		API:     client,
+		API:     calls,
 		Context: ctx,
 		Host:    host,
 		Demo:    c.demo,
@@ -267,6 +272,8 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 	<-ctx.Done()
 	return 0
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func versionString() string {
 	if version != "" {

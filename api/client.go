@@ -165,10 +165,13 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		if strings.Contains(raw, "@") { // may hold credentials: do not echo it
-			return nil, fmt.Errorf("invalid base URL: want something like %s", DefaultBaseURL)
+		// Not echoed: a key pasted into the wrong variable would be
+		// printed. Saying what is wrong is enough to fix it.
+		why := "it needs a scheme and a host"
+		if err == nil && u.Host != "" {
+			why = "the scheme must be https (or http on loopback)"
 		}
-		return nil, fmt.Errorf("invalid base URL %q: want something like %s", raw, DefaultBaseURL)
+		return nil, fmt.Errorf("invalid base URL: %s, like %s", why, DefaultBaseURL)
 	}
 	if u.User != nil {
 		// Not u.Redacted(): it keeps the user name, and a key pasted as

@@ -321,3 +321,13 @@ func TestRequestBodyIsExactJSON(t *testing.T) {
 		t.Errorf("ContentLength = %d, want %d", rt.requests[0].ContentLength, len(body))
 	}
 }
+
+// A key pasted into PIXEE_BASE_URL by mistake is not printed back.
+func TestParseBaseURLDoesNotEchoInput(t *testing.T) {
+	for _, raw := range []string{"pm_live_s3cr3t", "ftp://pm_live_s3cr3t", "pm_live_s3cr3t/api"} {
+		_, err := ParseBaseURL(raw)
+		if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("ParseBaseURL(%q) = %v: want an error that does not quote the input", raw, err)
+		}
+	}
+}

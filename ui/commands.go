@@ -24,10 +24,10 @@ type API interface {
 // from the server is neutralised here, where it enters the program.
 
 func fetchPage(ctx context.Context, c API, seq, page, perPage int) tea.Cmd {
-	fail := func(err error) tea.Msg { return pageMsg{seq: seq, page: page, perPage: perPage, err: err} }
+	fail := func(err error) tea.Msg { return pageMsg{seq: seq, page: page, err: err} }
 	return guarded("loading connectors", fail, func() tea.Msg {
 		p, resp, err := c.ListConnectors(ctx, page, perPage)
-		msg := pageMsg{seq: seq, page: page, perPage: perPage, rate: rateOf(resp), err: cleanErr(err)}
+		msg := pageMsg{seq: seq, page: page, rate: rateOf(resp), err: cleanErr(err)}
 		if err == nil {
 			msg.items = make([]api.Connector, len(p.Items))
 			for i, it := range p.Items {
@@ -61,7 +61,7 @@ func fetchDetail(ctx context.Context, c API, seq int, id string) tea.Cmd {
 // queued must not be queued twice.
 func triggerSync(ctx context.Context, c API, seq int, id string, eans []string) tea.Cmd {
 	fail := func(err error) tea.Msg {
-		return syncMsg{seq: seq, id: id, catalog: eans == nil, count: len(eans), err: err}
+		return syncMsg{seq: seq, id: id, catalog: eans == nil, err: err}
 	}
 	return guarded("triggering sync", fail, func() tea.Msg {
 		var (
@@ -74,7 +74,7 @@ func triggerSync(ctx context.Context, c API, seq int, id string, eans []string) 
 		} else {
 			r, resp, err = c.SyncEANs(ctx, id, eans)
 		}
-		msg := syncMsg{seq: seq, id: id, catalog: eans == nil, count: len(eans), rate: rateOf(resp), err: cleanErr(err)}
+		msg := syncMsg{seq: seq, id: id, catalog: eans == nil, rate: rateOf(resp), err: cleanErr(err)}
 		if err == nil {
 			cr := *r
 			cr.SyncID = termtext.Sanitize(r.SyncID)
@@ -117,8 +117,9 @@ func rateOf(r *api.Response) api.RateLimit {
 	return r.Rate
 }
 
+// sanitizeConnector neutralises what is shown. The id is kept as it came:
+// it addresses requests and keys maps, and is neutralised where shown.
 func sanitizeConnector(c api.Connector) api.Connector {
-	c.ID = termtext.Sanitize(c.ID)
 	c.Name = termtext.Sanitize(c.Name)
 	c.Platform = termtext.Sanitize(c.Platform)
 	c.Status = termtext.Sanitize(c.Status)

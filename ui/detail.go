@@ -28,6 +28,7 @@ type detailPane struct {
 	data      *api.ConnectorDetail // last good answer for base.ID
 	fetchedAt time.Time            // when data arrived
 	gone      bool                 // the server says 404
+	cached    bool                 // data is from the cache, not yet refreshed
 
 	samples [maxSamples]sample
 	nSample int // samples held (≤ maxSamples)
@@ -37,16 +38,16 @@ type detailPane struct {
 	offset        int
 	focused       bool
 
-	// wrapped last_error, cached by text and width.
-	wrapKey   string
-	wrapWidth int
-	wrapped   []string
+	// wrapped last_error, cached by text and width. A pointer: View works
+	// on a copy of the model, and the cache must outlive it.
+	wrap *wrapCache
 }
 
 func newDetailPane(st *Styles, loc *time.Location) detailPane {
 	return detailPane{
 		styles: st,
 		loc:    loc,
+		wrap:   &wrapCache{},
 	}
 }
 
@@ -62,19 +63,19 @@ func (d *detailPane) ID() string { return d.base.ID }
 func (d *detailPane) Show(c api.Connector, cached *api.ConnectorDetail, cachedAt time.Time) {
 	if c.ID != d.base.ID {
 		d.nSample, d.head, d.offset, d.gone = 0, 0, 0, false
-		d.data, d.fetchedAt = cached, cachedAt
+		d.data, d.fetchedAt, d.cached = cached, cachedAt, cached != nil
 	}
 	d.base = c
 }
 
 // Clear shows nothing.
 func (d *detailPane) Clear() {
-	*d = detailPane{styles: d.styles, loc: d.loc, width: d.width, height: d.height, focused: d.focused}
+	*d = detailPane{styles: d.styles, loc: d.loc, wrap: d.wrap, width: d.width, height: d.height, focused: d.focused}
 }
 
 // SetDetail records a fresh answer for the connector shown.
 func (d *detailPane) SetDetail(c *api.ConnectorDetail, at time.Time) {
-	d.data, d.fetchedAt, d.gone = c, at, false
+	d.data, d.fetchedAt, d.gone, d.cached = c, at, false, false
 	d.base.Name, d.base.Platform, d.base.Status, d.base.LastSyncAt = c.Name, c.Platform, c.Status, c.LastSyncAt
 	if c.CreatedAt != nil {
 		d.base.CreatedAt = c.CreatedAt
@@ -132,7 +133,16 @@ func (d *detailPane) throughput() (float64, bool) {
 }
 
 // Scroll moves the view of a pane longer than the screen.
-func (d *detailPane) Scroll(n int) { d.offset = max(d.offset+n, 0) }
+func (d *detailPane) Scroll(n int, now time.Time) {
+	last := max(len(d.lines(now))-max(d.height-1, 0), 0)
+	d.offset = min(max(d.offset+n, 0), last)
+}
+
+type wrapCache struct {
+	key   string
+	width int
+	lines []string
+}
 
 // View renders exactly height lines of width cells. footer is the freshness
 // line the root computes (age, stale, paused).
@@ -241,7 +251,7 @@ func (d *detailPane) lines(now time.Time) []string {
 	if !compact {
 		addPlain("")
 	}
-	field("id", c.ID)
+	field("id", termtext.Sanitize(c.ID))
 	field("created", d.when(now, c.CreatedAt, "unknown"))
 	return out
 }
@@ -256,8 +266,8 @@ func (d *detailPane) when(now time.Time, t *time.Time, none string) string {
 // wrapError wraps the error text in full (it is multi-line and untrusted,
 // already neutralised), caching the result by text and width.
 func (d *detailPane) wrapError(text string, w int) []string {
-	if text == d.wrapKey && w == d.wrapWidth && d.wrapped != nil {
-		return d.wrapped
+	if c := d.wrap; c != nil && text == c.key && w == c.width && c.lines != nil {
+		return c.lines
 	}
 	if text == "" {
 		text = "(empty error message)"
@@ -269,7 +279,9 @@ func (d *detailPane) wrapError(text string, w int) []string {
 	for i := range out {
 		out[i] = "  " + out[i]
 	}
-	d.wrapKey, d.wrapWidth, d.wrapped = text, w, out
+	if d.wrap != nil {
+		*d.wrap = wrapCache{key: text, width: w, lines: out}
+	}
 	return out
 }
 

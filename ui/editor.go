@@ -289,6 +289,3 @@ func (e *editor) View(cursorStyle, textStyle lipgloss.Style, plainCursor bool) s
 	}
 	return b.String()
 }
-
-// Len is the number of runes in the field.
-func (e *editor) Len() int { return len(e.buf) }

@@ -641,7 +641,9 @@ func TestAuthFailureStopsPolling(t *testing.T) {
 			fs := newFaultServer(t, clock, sandbox.Options{})
 			d := startLoadedOn(t, fs, 160, 48)
 			fs.set(onReads(respond(tc.status, "application/json", tc.body)))
-			d.Advance(10 * time.Second)
+			// Past the list's 30 s refresh: a 403 on one connector stops
+			// only that connector; a 403 on the list stops polling.
+			d.Advance(31 * time.Second)
 			v := d.View()
 			if !strings.Contains(v, tc.want) {
 				t.Fatalf("the API's detail %q is not on screen:\n%s", tc.want, v)
@@ -1061,5 +1063,40 @@ func TestHugeAndWideNamesFitTheTerminal(t *testing.T) {
 			assertScreenSafe(t, d.View(), w, h)
 			d.Key("esc", "j")
 		}
+	}
+}
+
+// A 403 on one connector is that connector's scope, not a bad key: it is
+// shown there, that connector is no longer polled, and the others are.
+func TestForbiddenOnOneConnectorStopsOnlyIt(t *testing.T) {
+	clock := newFakeClock()
+	fs := newFaultServer(t, clock, sandbox.Options{})
+	d := startLoadedOn(t, fs, 160, 48)
+	first := d.m.detail.ID()
+	fs.set(func(route string, w http.ResponseWriter, r *http.Request) bool {
+		if route == "detail" && strings.HasSuffix(r.URL.Path, "/connectors/"+first) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `{"detail":"No access to this store","error_code":"PERMISSION_DENIED"}`)
+			return true
+		}
+		return false
+	})
+	d.Advance(11 * time.Second)
+	if v := d.View(); !strings.Contains(v, "No access to this store") || strings.Contains(v, "polling stopped") {
+		t.Fatalf("a 403 on one connector is not shown on that connector alone:\n%s", v)
+	}
+	sent := fs.count("detail")
+	d.Advance(time.Minute)
+	if got := fs.count("detail") - sent; got != 0 {
+		t.Fatalf("%d detail requests for the forbidden connector in a minute, want 0", got)
+	}
+	d.Key("j")
+	d.Advance(time.Minute)
+	if got := fs.count("detail") - sent; got < 5 {
+		t.Fatalf("the next connector was polled %d times in a minute, want about 6", got)
+	}
+	if d.m.authErr != nil {
+		t.Fatalf("a 403 on one connector stopped all polling: %v", d.m.authErr)
 	}
 }

@@ -18,7 +18,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	// (browsing, a dialog), each one is a key press of its own.
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && (m.focus != focusForm || m.dialog != nil) {
 		cmds := make([]tea.Cmd, 0, len(msg.Runes))
+		hadDialog := m.dialog != nil
 		for i, r := range msg.Runes {
+			if i > 0 && m.dialog != nil && !hadDialog {
+				// A key of this burst opened a question: what was typed
+				// ahead must not answer it unseen.
+				break
+			}
 			if m.focus == focusForm && m.form != nil && m.dialog == nil {
 				// An earlier rune opened the form: the rest is its text.
 				rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:]}
@@ -135,13 +141,13 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		m.setFocus(focusDetail)
 	case key.Matches(msg, k.Up):
 		if m.focus == focusDetail {
-			m.detail.Scroll(-1)
+			m.detail.Scroll(-1, m.now())
 			return nil
 		}
 		return m.moveCursor(-1)
 	case key.Matches(msg, k.Down):
 		if m.focus == focusDetail {
-			m.detail.Scroll(1)
+			m.detail.Scroll(1, m.now())
 			return nil
 		}
 		return m.moveCursor(1)

@@ -17,6 +17,7 @@ type connectorList struct {
 	styles  *Styles
 	items   []api.Connector
 	meta    api.PageMeta
+	page    int  // the page these rows are: the one asked for, not meta.page
 	loaded  bool // a page has arrived at least once
 	cursor  int
 	offset  int // first row shown
@@ -59,14 +60,14 @@ func (l *connectorList) Blur()  { l.focused = false }
 
 // SetPage replaces the rows with a freshly fetched page. On a refresh of the
 // same page the selection stays on the same connector if it is still there.
-func (l *connectorList) SetPage(items []api.Connector, meta api.PageMeta, samePage bool) {
+func (l *connectorList) SetPage(page int, items []api.Connector, meta api.PageMeta, samePage bool) {
 	var keep string
 	if samePage {
 		if c, ok := l.Selected(); ok {
 			keep = c.ID
 		}
 	}
-	l.items, l.meta, l.loaded = items, meta, true
+	l.items, l.meta, l.loaded, l.page = items, meta, true, page
 	l.rows = make([]cachedRow, len(items))
 	l.cursor = 0
 	if keep != "" {
@@ -81,7 +82,7 @@ func (l *connectorList) SetPage(items []api.Connector, meta api.PageMeta, samePa
 		l.offset = 0
 	}
 	l.pager.TotalPages = max(meta.TotalPages, 1)
-	l.pager.Page = max(meta.Page-1, 0)
+	l.pager.Page = max(page-1, 0)
 	l.clampOffset()
 }
 
@@ -282,7 +283,7 @@ func (l *connectorList) footer(status string) string {
 	}
 	m := l.meta
 	pages := max(m.TotalPages, 1)
-	s := "page " + itoa(max(m.Page, 1)) + "/" + itoa(pages) + " · " + plural(m.Total, "connector", "connectors")
+	s := "page " + itoa(max(l.page, 1)) + "/" + itoa(pages) + " · " + plural(m.Total, "connector", "connectors")
 	if pages > 1 && pages <= 12 && l.width >= len(s)+2*pages+3 {
 		s += "  " + l.pager.View()
 	}

@@ -11,13 +11,12 @@ import (
 // dropped, so an older answer never overwrites a newer one.
 type (
 	pageMsg struct {
-		seq     int
-		page    int
-		perPage int
-		items   []api.Connector // sanitized
-		meta    api.PageMeta
-		rate    api.RateLimit
-		err     error
+		seq   int
+		page  int
+		items []api.Connector // sanitized
+		meta  api.PageMeta
+		rate  api.RateLimit
+		err   error
 	}
 
 	detailMsg struct {
@@ -32,7 +31,6 @@ type (
 		seq     int
 		id      string
 		catalog bool
-		count   int             // EANs sent (0 for the whole catalog)
 		result  *api.SyncResult // sanitized
 		rate    api.RateLimit
 		err     error
@@ -42,13 +40,12 @@ type (
 // Timers. gen is the generation of the loop that armed the timer: re-arming
 // bumps it, so a stale timer never starts a second loop.
 type (
-	clockMsg     struct{ gen int }
+	clockMsg     struct{}
 	listDueMsg   struct{ gen int }
 	detailDueMsg struct {
 		gen  int
 		user bool // asked for by the user (a new selection), not a poll
 	}
-	flashExpireMsg struct{ gen int }
 )
 
 // Clock is the time source, injectable for tests.

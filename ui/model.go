@@ -18,6 +18,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
 // Options configure the dashboard. Zero values take the defaults.
@@ -49,6 +50,8 @@ const (
 	maxBackoff     = 2 * time.Minute
 	defaultWait    = 60 * time.Second // a 429 that names no wait
 	maxCache       = 256              // details remembered for instant redisplay
+	maxHold        = 15 * time.Minute // longest wait a server can impose
+	rateWindow     = time.Minute      // life of a budget reading without a reset time
 )
 
 type focusArea int
@@ -124,10 +127,11 @@ type Model struct {
 	limitedUntil time.Time
 	authErr      error
 	rate         api.RateLimit
+	rateAt       time.Time // when rate was read
+	postHeldTill time.Time // a 429 on a sync holds syncs, not polling
 	flash        string
 	flashIsError bool
 	flashUntil   time.Time
-	clockGen     int
 	helpCache    *helpLineCache // shared by copies: keyed by what it shows
 	quitting     bool
 }
@@ -223,7 +227,7 @@ func New(o Options) Model {
 func (m Model) Init() tea.Cmd {
 	return tea.Batch(
 		fetchPage(m.ctx, m.opts.API, m.listT.seq, m.page, m.opts.PerPage),
-		m.opts.After(time.Second, clockMsg{gen: m.clockGen}),
+		m.opts.After(time.Second, clockMsg{}),
 		m.spinner.Tick,
 	)
 }
@@ -254,12 +258,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = m.requestDetail()
 		}
 	case clockMsg:
-		if msg.gen == m.clockGen {
-			if !m.flashUntil.IsZero() && !m.now().Before(m.flashUntil) {
-				m.flash, m.flashUntil = "", time.Time{}
-			}
-			cmd = m.opts.After(time.Second, clockMsg{gen: m.clockGen})
+		// One loop, started by Init: "ago" texts move, flashes expire.
+		if !m.flashUntil.IsZero() && !m.now().Before(m.flashUntil) {
+			m.flash, m.flashUntil = "", time.Time{}
 		}
+		cmd = m.opts.After(time.Second, clockMsg{})
 	case spinner.TickMsg:
 		// The spinner only runs while something is loading: dropping the
 		// tick ends its loop, and nothing redraws for it when idle.
@@ -281,7 +284,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // busy says whether anything visible is waiting for the network.
 func (m *Model) busy() bool {
-	return m.syncing || (m.listT.inFlight && !m.list.loaded)
+	return m.syncing || (m.listT.inFlight && (!m.list.loaded || m.page != m.list.page))
 }
 
 func (m *Model) ensureSpinner() tea.Cmd {
@@ -371,8 +374,10 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 		return m.nextList()
 	}
 	m.listT.failures, m.listT.err, m.listT.lastOK = 0, nil, m.now()
-	same := m.list.loaded && msg.page == m.list.meta.Page
-	m.list.SetPage(msg.items, msg.meta, same)
+	// "Same page" is the page asked for: a server may not echo meta.page
+	// faithfully for skip/limit requests.
+	same := m.list.loaded && msg.page == m.list.page
+	m.list.SetPage(msg.page, msg.items, msg.meta, same)
 	if len(msg.items) == 0 && msg.meta.TotalPages > 0 && msg.page > msg.meta.TotalPages {
 		// The list shrank under us: go to its new last page.
 		m.page = msg.meta.TotalPages
@@ -401,10 +406,14 @@ func (m *Model) onDetail(msg detailMsg) tea.Cmd {
 	m.noteRate(msg.rate)
 	if msg.id != m.detail.ID() {
 		// The selection moved while it was out: keep what is good, fetch
-		// the connector shown now.
-		if msg.err == nil {
+		// the connector shown now — unless the answer says to hold back.
+		switch {
+		case msg.err == nil:
 			m.remember(msg.id, msg.detail)
 			m.list.Patch(msg.detail.Connector)
+		case errors.As(msg.err, new(*api.RateLimitError)), errors.Is(msg.err, api.ErrUnauthorized):
+			m.noteFailure(&m.detailT, msg.err)
+			m.detailT.err = nil // about another connector: not this one's state
 		}
 		m.detailT.again = true
 		return m.nextDetail()
@@ -416,11 +425,13 @@ func (m *Model) onDetail(msg detailMsg) tea.Cmd {
 			m.detail.SetGone()
 			delete(m.cache, msg.id)
 			m.detailT.err, m.detailT.failures = nil, 0
-			m.flashMsg("connector "+msg.id+" no longer exists", true)
+			m.flashMsg("connector "+termtext.Sanitize(msg.id)+" no longer exists", true)
 			return m.requestList()
 		}
 		m.noteFailure(&m.detailT, msg.err)
-		if m.authErr != nil {
+		if m.authErr != nil || errors.Is(msg.err, api.ErrForbidden) {
+			// A 403 here is this connector's scope, not the key: stop
+			// polling it and say why (the footer shows the API's detail).
 			return nil
 		}
 		return m.nextDetail()
@@ -476,7 +487,11 @@ func (m *Model) interval(t *target, base time.Duration) time.Duration {
 // polling slowed down, or an old budget on screen, for good.
 func (m *Model) budget() (api.RateLimit, bool) {
 	r := m.rate
-	if !r.Known || (!r.Reset.IsZero() && !m.now().Before(r.Reset)) {
+	expired := !r.Reset.IsZero() && !m.now().Before(r.Reset)
+	if r.Reset.IsZero() && m.now().Sub(m.rateAt) > rateWindow {
+		expired = true // no reset time: a reading is good for one window
+	}
+	if !r.Known || expired {
 		return api.RateLimit{}, false
 	}
 	return r, true
@@ -486,10 +501,11 @@ func (m *Model) noteRate(r api.RateLimit) {
 	if !r.Known {
 		return
 	}
-	m.rate = r
+	m.rate, m.rateAt = r, m.now()
 	if r.Remaining == 0 && r.Reset.After(m.now()) {
-		// Budget spent: wait for the window to reset rather than earn a 429.
-		m.limitedUntil = maxTime(m.limitedUntil, r.Reset)
+		// Budget spent: wait for the window to reset rather than earn a
+		// 429 — capped, so a server clock far ahead cannot freeze us.
+		m.limitedUntil = maxTime(m.limitedUntil, minTime(r.Reset, m.now().Add(maxHold)))
 	}
 }
 
@@ -506,11 +522,21 @@ func (m *Model) noteFailure(t *target, err error) {
 			wait = defaultWait
 		}
 		m.limitedUntil = maxTime(m.limitedUntil, m.now().Add(wait))
-	case errors.Is(err, api.ErrUnauthorized), errors.Is(err, api.ErrForbidden):
+	case errors.Is(err, api.ErrUnauthorized), errors.Is(err, api.ErrForbidden) && t == &m.listT:
+		// A bad key, or a key that may not even list: polling stops. A 403
+		// on one connector only stops that connector (see onDetail).
 		m.authErr = err
+	case errors.Is(err, api.ErrForbidden):
 	default:
 		t.failures++
 	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -559,14 +585,19 @@ func (m *Model) onSync(msg syncMsg) tea.Cmd {
 		return nil
 	}
 	m.syncing = false
-	m.noteRate(msg.rate)
+	// Writes have their own budget on the server: a POST's rate headers
+	// and 429s govern later syncs, not the polling.
 	formHere := m.form != nil && m.form.connector.ID == msg.id && !msg.catalog
 	if msg.err != nil {
 		// Never retried: the user decides, with the facts.
 		err := submitError(msg.err)
 		var rl *api.RateLimitError
-		if errors.As(msg.err, &rl) && rl.RetryAfter > 0 {
-			m.limitedUntil = maxTime(m.limitedUntil, m.now().Add(rl.RetryAfter))
+		if errors.As(msg.err, &rl) {
+			wait := rl.RetryAfter
+			if wait <= 0 {
+				wait = defaultWait
+			}
+			m.postHeldTill = maxTime(m.postHeldTill, m.now().Add(wait))
 		}
 		if formHere {
 			m.form.state, m.form.err = formEditing, err
@@ -601,7 +632,11 @@ func (m *Model) send(d *dialog) tea.Cmd {
 	if m.syncing {
 		return nil
 	}
-	if wait := m.holdOff(); wait > 0 {
+	wait := m.holdOff()
+	if d := m.postHeldTill.Sub(m.now()); d > wait {
+		wait = d
+	}
+	if wait > 0 {
 		m.flashMsg("rate limited: nothing sent; try again in "+duration(wait), true)
 		return nil
 	}

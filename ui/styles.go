@@ -12,8 +12,6 @@ import (
 // Nothing relies on colour alone: statuses carry a glyph and a word, the
 // selected row a marker, stale data the word "stale".
 type Styles struct {
-	App          lipgloss.Style
-	Header       lipgloss.Style
 	Title        lipgloss.Style
 	Host         lipgloss.Style
 	DemoBadge    lipgloss.Style
@@ -35,12 +33,9 @@ type Styles struct {
 	Warning      lipgloss.Style
 	OK           lipgloss.Style
 	Stale        lipgloss.Style
-	StatusBar    lipgloss.Style
 	Flash        lipgloss.Style
-	Dialog       lipgloss.Style
 	Cursor       lipgloss.Style
 	Text         lipgloss.Style
-	Field        lipgloss.Style
 
 	BarFill  lipgloss.Style
 	BarEmpty lipgloss.Style
@@ -109,7 +104,6 @@ func resolveColor(p termenv.Profile, dark bool, light, darkHex string) lipgloss.
 
 func styles(accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoFg, flashFg lipgloss.TerminalColor) Styles {
 	return Styles{
-		Header:       lipgloss.NewStyle().Bold(true),
 		Title:        lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Host:         lipgloss.NewStyle().Foreground(subtle),
 		DemoBadge:    lipgloss.NewStyle().Bold(true).Foreground(demoFg).Background(demoBg),
@@ -131,11 +125,8 @@ func styles(accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoF
 		Warning:      lipgloss.NewStyle().Foreground(yellow),
 		OK:           lipgloss.NewStyle().Foreground(green),
 		Stale:        lipgloss.NewStyle().Bold(true).Foreground(yellow),
-		StatusBar:    lipgloss.NewStyle().Foreground(subtle),
 		Flash:        lipgloss.NewStyle().Foreground(flashFg),
-		Dialog:       lipgloss.NewStyle().Border(lipgloss.DoubleBorder()).BorderForeground(accent).Padding(0, 1),
 		Cursor:       lipgloss.NewStyle().Reverse(true),
 		Text:         lipgloss.NewStyle(),
-		Field:        lipgloss.NewStyle().Border(lipgloss.NormalBorder()).BorderForeground(border),
 	}
 }

@@ -180,15 +180,28 @@ func (m *Model) detailFooter(now time.Time) string {
 		s = "✗ " + t.err.Error()
 	case t.err != nil:
 		s = "stale · last OK " + t.lastOK.In(m.opts.Location).Format("15:04:05") + " · " + t.err.Error()
+	case m.detail.cached:
+		// Shown from memory while a fresh answer is awaited: say how old.
+		s = "cached · " + ago(now, t.lastOK)
 	case m.paused:
 		s = "updated " + t.lastOK.In(m.opts.Location).Format("15:04:05")
+	case m.holdOff() > 0 || m.authErr != nil:
+		s = "updated " + ago(now, t.lastOK) // not live: the suffix says why
 	case m.detail.Pending() > 0 || now.Before(m.fastUntil):
 		s = "live · every " + duration(m.opts.Refresh)
 	default:
 		s = "live · every " + duration(m.opts.IdleRefresh)
 	}
-	if m.paused {
+	switch {
+	case m.paused:
 		s += " · ‖ paused"
+	case m.holdOff() > 0:
+		s += " · not refreshing: rate limited"
+	case m.authErr != nil:
+		s += " · not refreshing"
+	case m.detail.gone:
+	case m.detail.cached:
+		s += " · refreshing…"
 	}
 	return s
 }
@@ -234,7 +247,11 @@ func (m *Model) statusBar(now time.Time) string {
 		parts = append(parts, st.Stale.Render("rate limited · next request in "+duration(wait)))
 	}
 	if m.authErr != nil {
-		parts = append(parts, st.Error.Render("polling stopped: key rejected (r retries)"))
+		why := "key rejected"
+		if errors.Is(m.authErr, api.ErrForbidden) {
+			why = "permission denied"
+		}
+		parts = append(parts, st.Error.Render("polling stopped: "+why+" (r retries)"))
 	}
 	if m.paused {
 		parts = append(parts, st.Stale.Render("‖ paused"))
