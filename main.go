@@ -48,12 +48,15 @@ Configuration:
   PIXEE_API_KEY       API key (pm_live_… or pm_test_…); prefer --api-key-file
   PIXEE_API_KEY_FILE  file holding the API key (same as --api-key-file)
   PIXEE_BASE_URL      API base URL (default ` + api.DefaultBaseURL + `)
+  PIXEE_AUTH_HEADER   how the key is sent: auto, x-api-key or bearer (same as --auth-header)
 
 Flags:
 `
 
 type config struct {
 	demo     bool
+	apiGen   string
+	authHdr  string
 	baseURL  string
 	keyFile  string
 	refresh  time.Duration
@@ -79,6 +82,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.demo, "demo", false, "run on the embedded sandbox API, no account needed")
 	fs.StringVar(&c.baseURL, "base-url", "", "API base URL (env PIXEE_BASE_URL; default "+api.DefaultBaseURL+")")
 	fs.StringVar(&c.keyFile, "api-key-file", "", "read the API key from this file (env PIXEE_API_KEY_FILE)")
+	fs.StringVar(&c.authHdr, "auth-header", "", "how the key is sent: auto (try X-API-Key, then Authorization: Bearer), x-api-key or bearer (env PIXEE_AUTH_HEADER; default auto)")
+	fs.StringVar(&c.apiGen, "api", "current", "with --demo: the API generation the sandbox speaks, current or seed")
 	fs.DurationVar(&c.refresh, "refresh", 2*time.Second, "detail refresh while a sync runs (500ms–1m)")
 	fs.IntVar(&c.perPage, "per-page", 50, "connectors per page (1–500)")
 	fs.DurationVar(&c.timeout, "timeout", api.DefaultTimeout, "deadline of each API request (1s–2m)")
@@ -96,6 +101,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pixee-tui:", err)
 		return 2
 	}
+	gen, err := sandbox.ParseGeneration(c.apiGen)
+	if err != nil {
+		fmt.Fprintln(stderr, "pixee-tui: --api:", err)
+		return 2
+	}
+	if c.authHdr == "" {
+		c.authHdr = os.Getenv("PIXEE_AUTH_HEADER")
+	}
+	authHeader, err := api.ParseAuthHeader(c.authHdr)
+	if err != nil {
+		fmt.Fprintln(stderr, "pixee-tui: --auth-header:", err)
+		return 2
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -105,7 +123,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		stop               = func() {}
 	)
 	if c.demo {
-		sb := sandbox.New(sandbox.Options{Seed: time.Now().UnixNano(), Connectors: c.conns, AutoSync: true})
+		sb := sandbox.New(sandbox.Options{Seed: time.Now().UnixNano(), Connectors: c.conns, AutoSync: true, API: gen})
 		u, stopSB, err := sb.Start("127.0.0.1:0")
 		if err != nil {
 			fmt.Fprintln(stderr, "pixee-tui: starting the demo sandbox:", err)
@@ -114,7 +132,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		baseURL, key, stop = u, sb.APIKey(), stopSB
 		host = "sandbox " + strings.TrimPrefix(u, "http://")
 	} else {
-		var err error
 		key, err = apiKey(c.keyFile)
 		if err != nil {
 			fmt.Fprintln(stderr, "pixee-tui:", err)
@@ -129,6 +146,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	client, err := api.New(baseURL,
 		api.WithAPIKey(key),
+		api.WithAuthHeader(authHeader),
 		api.WithTimeout(c.timeout),
 		api.WithUserAgent("pixee-tui/"+versionString()))
 	if err != nil {
@@ -201,6 +219,8 @@ func checkRanges(fs *flag.FlagSet, c config) error {
 		return fmt.Errorf("--demo-connectors must be between 1 and 100000, got %d", c.conns)
 	case !c.demo && flagSet(fs, "demo-connectors"):
 		return errors.New("--demo-connectors only applies with --demo")
+	case !c.demo && flagSet(fs, "api"):
+		return errors.New("--api only applies with --demo (and to pixee-tui sandbox)")
 	}
 	return nil
 }
@@ -245,6 +265,7 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.noAuto, "no-autosync", false, "connectors sync only when asked")
 	fs.IntVar(&c.readLim, "read-limit", 100, "GET requests per minute (negative: unlimited)")
 	fs.IntVar(&c.writeLim, "write-limit", 50, "POST requests per minute (negative: unlimited)")
+	fs.StringVar(&c.apiGen, "api", "current", "the API generation to speak: current (X-API-Key, /connectors/, at most 100 per page) or seed (Bearer, /connectors, at most 500)")
 	head := "pixee-tui sandbox: serve the embedded Pixee API sandbox until interrupted\n\nFlags:\n"
 	if code, done := parse(fs, args, stdout, stderr, head); done {
 		return code
@@ -253,20 +274,25 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pixee-tui: --connectors must be between 1 and 100000, got %d\n", c.conns)
 		return 2
 	}
+	gen, err := sandbox.ParseGeneration(c.apiGen)
+	if err != nil {
+		fmt.Fprintln(stderr, "pixee-tui: --api:", err)
+		return 2
+	}
 	if c.readLim == 0 || c.writeLim == 0 {
 		fmt.Fprintln(stderr, "pixee-tui: --read-limit and --write-limit must not be 0 (negative means unlimited)")
 		return 2
 	}
 	sb := sandbox.New(sandbox.Options{Seed: c.seed, Connectors: c.conns, AutoSync: !c.noAuto,
-		ReadLimit: c.readLim, WriteLimit: c.writeLim})
+		ReadLimit: c.readLim, WriteLimit: c.writeLim, API: gen})
 	u, stop, err := sb.Start(c.addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "pixee-tui: sandbox:", err)
 		return 1
 	}
 	defer stop()
-	fmt.Fprintf(stdout, "Pixee API sandbox on %s\n  PIXEE_BASE_URL=%s\n  PIXEE_API_KEY=%s\n  curl -H 'Authorization: Bearer %s' %s/connectors\nCtrl+C stops it.\n",
-		u, u, sb.APIKey(), sb.APIKey(), u)
+	fmt.Fprintf(stdout, "Pixee API sandbox (%s API) on %s\n  PIXEE_BASE_URL=%s\n  PIXEE_API_KEY=%s\n  curl -H '%s' %s%s\nCtrl+C stops it.\n",
+		gen, u, u, sb.APIKey(), gen.CurlHeader(sb.APIKey()), u, gen.ListPath())
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	<-ctx.Done()

@@ -43,9 +43,13 @@ type Client struct {
 	userAgent string
 	now       func() time.Time
 
-	// listSlash remembers which spelling of the list path answered:
-	// 0 unknown, 1 "/connectors", 2 "/connectors/" (newer docs).
-	listSlash atomic.Int32
+	// What was learnt about the server, for the life of the client.
+	listSlash  atomic.Int32  // list path: 0 unknown, 1 "/connectors", 2 "/connectors/"
+	perPageCap atomic.Int32  // 0, or the largest page size the server serves
+	authMode   AuthHeader    // as configured
+	authKnown  atomic.Int32  // with AuthAuto: the header that worked, 0 unknown
+	authFirst  atomic.Int32  // with AuthAuto: the header to try first
+	probe      chan struct{} // held while an AuthAuto probe is out
 }
 
 // Option configures a Client. Options validate their input and make New fail.
@@ -90,8 +94,8 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithAPIKey sets the key sent as "Authorization: Bearer <key>". The error
-// never quotes the key.
+// WithAPIKey sets the key, sent in the header WithAuthHeader chooses. The
+// error never quotes the key.
 func WithAPIKey(key string) Option {
 	return func(c *Client) error {
 		if key == "" {
@@ -148,7 +152,9 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		maxBody:   DefaultMaxBodySize,
 		userAgent: DefaultUserAgent,
 		now:       time.Now,
+		probe:     make(chan struct{}, 1),
 	}
+	c.authFirst.Store(int32(AuthXAPIKey))
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, err
@@ -211,8 +217,9 @@ type secret string
 func (secret) String() string   { return "[redacted]" }
 func (secret) GoString() string { return "[redacted]" }
 
-// authTransport sets the Authorization header on a clone of each request
-// sent to the API's origin (scheme and host of the base URL).
+// authTransport sets the key's header on a clone of each request sent to
+// the API's origin (scheme and host of the base URL): exactly one of
+// X-API-Key and Authorization, as the request's context says (withAuth).
 type authTransport struct {
 	key          secret
 	scheme, host string
@@ -245,8 +252,14 @@ func wrapTransport(current, rt http.RoundTripper) http.RoundTripper {
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
+	r.Header.Del("Authorization")
+	r.Header.Del("X-Api-Key")
 	if t.key != "" && r.URL.Scheme == t.scheme && strings.EqualFold(r.URL.Host, t.host) {
-		r.Header.Set("Authorization", "Bearer "+string(t.key))
+		if h, _ := r.Context().Value(authKey{}).(AuthHeader); h == AuthBearer {
+			r.Header.Set("Authorization", "Bearer "+string(t.key))
+		} else {
+			r.Header.Set("X-Api-Key", string(t.key))
+		}
 	}
 	return t.base.RoundTrip(r)
 }
@@ -255,6 +268,13 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 type Response struct {
 	StatusCode int
 	Rate       RateLimit
+	// PerPageCap is set on a list answer served at a smaller page size than
+	// asked for, because the server refused the larger one: it is the size
+	// served, and the page number was translated to start at the same
+	// connector. Later calls get the same treatment without asking again.
+	PerPageCap int
+
+	contentType string
 }
 
 // RateLimit is the X-RateLimit-* headers of one answer. Known is false when
@@ -300,10 +320,11 @@ func atoiHeader(h http.Header, name string) (int, bool) {
 	return n, true
 }
 
-// do sends one request and decodes a 2xx JSON answer into out. path is
-// already escaped (see escapeID): it is appended to the base path as is, so
-// an escaped "/" in an id stays "%2F" instead of becoming "%252F".
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any) (*Response, error) {
+// send sends one request with the key in header h and decodes a 2xx JSON
+// answer into out. path is already escaped (see escapeID): it is appended
+// to the base path as is, so an escaped "/" in an id stays "%2F" instead of
+// becoming "%252F". Callers go through get and post (auth.go).
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, body, out any, h AuthHeader) (*Response, error) {
 	u := *c.base
 	unescaped, err := url.PathUnescape(path)
 	if err != nil {
@@ -323,7 +344,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		rd = bytes.NewReader(b)
 	}
 
-	reqCtx, cancel := context.WithTimeout(ctx, c.timeout)
+	reqCtx, cancel := context.WithTimeout(withAuth(ctx, h), c.timeout)
 	defer cancel()
 	var sent atomic.Bool
 	reqCtx = httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{
@@ -348,7 +369,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		return nil, c.transportError(ctx, reqCtx, err, sent.Load())
 	}
 	defer resp.Body.Close()
-	r := &Response{StatusCode: resp.StatusCode, Rate: parseRate(resp.Header)}
+	r := &Response{StatusCode: resp.StatusCode, Rate: parseRate(resp.Header),
+		contentType: mediaType(resp.Header.Get("Content-Type"))}
 
 	limit := c.maxBody
 	if limit < math.MaxInt64 {
@@ -358,7 +380,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if err != nil {
 		return r, c.transportError(ctx, reqCtx, err, true)
 	}
-	ct := mediaType(resp.Header.Get("Content-Type"))
+	ct := r.contentType
 	if int64(len(data)) > c.maxBody {
 		if resp.StatusCode == http.StatusTooManyRequests {
 			// The wait named in the headers still counts.

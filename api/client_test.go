@@ -64,7 +64,9 @@ func setupHandler(t *testing.T, h http.Handler, opts ...Option) (*Client, *httpt
 		strip.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	all := append([]Option{WithAPIKey(testKey), WithHTTPClient(srv.Client())}, opts...)
+	// A fixed header keeps each test's request sequence exact; the tests
+	// of AuthAuto's detection pass WithAuthHeader(AuthAuto).
+	all := append([]Option{WithAPIKey(testKey), WithHTTPClient(srv.Client()), WithAuthHeader(AuthXAPIKey)}, opts...)
 	c, err := New(srv.URL+basePath, all...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -99,8 +101,11 @@ func assertRequest(t *testing.T, r *http.Request, want wantRequest) map[string]j
 	} else if got, _ := url.ParseQuery(rawQuery); !reflect.DeepEqual(got, want.query) {
 		t.Errorf("query = %v, want %v", got, want.query)
 	}
-	if got := r.Header.Get("Authorization"); got != "Bearer "+testKey {
-		t.Errorf("Authorization header is wrong (len %d), want the bearer key", len(got))
+	if got := r.Header.Get("X-API-Key"); got != testKey {
+		t.Errorf("X-API-Key header is wrong (len %d), want the key", len(got))
+	}
+	if _, ok := r.Header["Authorization"]; ok {
+		t.Errorf("Authorization sent beside X-API-Key: exactly one key header is wanted")
 	}
 	if got := r.Header.Get("Accept"); got != "application/json" {
 		t.Errorf("Accept = %q, want application/json", got)
@@ -186,12 +191,14 @@ func TestListConnectorsSendsSkipAndLimitFromPage(t *testing.T) {
 		{2, 500, "500", "500"},
 		{7, 1, "6", "1"},
 	}
+	// Every generation reads one pair or the other the same way.
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("page %d of %d", tt.page, tt.perPage), func(t *testing.T) {
 			c, mux := setup(t)
-			mux.HandleFunc("/connectors", func(w http.ResponseWriter, r *http.Request) {
-				assertRequest(t, r, wantRequest{method: "GET", path: "/connectors",
-					query: url.Values{"skip": {tt.skip}, "limit": {tt.limit}}})
+			mux.HandleFunc("/connectors/{$}", func(w http.ResponseWriter, r *http.Request) {
+				assertRequest(t, r, wantRequest{method: "GET", path: "/connectors/",
+					query: url.Values{"skip": {tt.skip}, "limit": {tt.limit},
+						"page": {fmt.Sprint(tt.page)}, "per_page": {fmt.Sprint(tt.perPage)}}})
 				writeJSON(w, 200, pageJSON)
 			})
 			page, resp, err := c.ListConnectors(context.Background(), tt.page, tt.perPage)
@@ -210,7 +217,7 @@ func TestListConnectorsSendsSkipAndLimitFromPage(t *testing.T) {
 
 func TestListConnectorsDecodesPage(t *testing.T) {
 	c, mux := setup(t)
-	mux.HandleFunc("/connectors", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/connectors/{$}", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, pageJSON)
 	})
 	page, _, err := c.ListConnectors(context.Background(), 3, 50)
@@ -250,7 +257,7 @@ func TestListConnectorsEmptyPageHasNonNilItems(t *testing.T) {
 		`{"meta": {"total": 0}}`,
 	} {
 		c, mux := setup(t)
-		mux.HandleFunc("/connectors", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, body) })
+		mux.HandleFunc("/connectors/{$}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, body) })
 		page, _, err := c.ListConnectors(context.Background(), 1, 50)
 		if err != nil {
 			t.Fatalf("%s: %v", body, err)
@@ -284,7 +291,7 @@ func TestListConnectorsTrailingSlashVariants(t *testing.T) {
 	ok := func(t *testing.T, path string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			assertRequest(t, r, wantRequest{method: "GET", path: path,
-				query: url.Values{"skip": {"0"}, "limit": {"50"}}})
+				query: url.Values{"skip": {"0"}, "limit": {"50"}, "page": {"1"}, "per_page": {"50"}}})
 			writeJSON(w, 200, pageJSON)
 		}
 	}
@@ -298,22 +305,22 @@ func TestListConnectorsTrailingSlashVariants(t *testing.T) {
 			name:       "newer server: only /connectors/",
 			plain:      func(*testing.T) http.HandlerFunc { return notFound },
 			slash:      func(t *testing.T) http.HandlerFunc { return ok(t, "/connectors/") },
-			firstPlain: 1, firstSlash: 1,
-			secondPlain: 1, secondSlash: 2,
-		},
-		{
-			name:       "newer server answering 405 on /connectors",
-			plain:      func(*testing.T) http.HandlerFunc { return notAllowed },
-			slash:      func(t *testing.T) http.HandlerFunc { return ok(t, "/connectors/") },
-			firstPlain: 1, firstSlash: 1,
-			secondPlain: 1, secondSlash: 2,
+			firstPlain: 0, firstSlash: 1,
+			secondPlain: 0, secondSlash: 2,
 		},
 		{
 			name:       "older server: only /connectors",
 			plain:      func(t *testing.T) http.HandlerFunc { return ok(t, "/connectors") },
 			slash:      func(*testing.T) http.HandlerFunc { return notFound },
-			firstPlain: 1, firstSlash: 0,
-			secondPlain: 2, secondSlash: 0,
+			firstPlain: 1, firstSlash: 1,
+			secondPlain: 2, secondSlash: 1,
+		},
+		{
+			name:       "older server answering 405 on /connectors/",
+			plain:      func(t *testing.T) http.HandlerFunc { return ok(t, "/connectors") },
+			slash:      func(*testing.T) http.HandlerFunc { return notAllowed },
+			firstPlain: 1, firstSlash: 1,
+			secondPlain: 2, secondSlash: 1,
 		},
 	}
 	for _, tt := range tests {
@@ -360,15 +367,15 @@ func TestListConnectorsNeitherSpellingGivesNotFound(t *testing.T) {
 func TestListConnectorsDoesNotTryOtherSpellingOnOtherErrors(t *testing.T) {
 	c, mux := setup(t)
 	var plain counter
-	mux.HandleFunc("/connectors", plain.wrap(func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/connectors/{$}", plain.wrap(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, `{"detail":"Invalid API key","error_code":"INVALID_API_KEY"}`)
 	}))
 	_, _, err := c.ListConnectors(context.Background(), 1, 50)
 	if !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("err = %v, want ErrUnauthorized", err)
 	}
-	if plain.get() != 1 { // the mux fails the test if /connectors/ is asked
-		t.Errorf("%d requests to /connectors, want 1", plain.get())
+	if plain.get() != 1 { // the mux fails the test if /connectors is asked
+		t.Errorf("%d requests to /connectors/, want 1", plain.get())
 	}
 }
 

@@ -34,7 +34,10 @@ type ConnectorDetail struct {
 	SyncStats SyncStats `json:"sync_stats"`
 }
 
-// PageMeta is the pagination block of the list answer. Page is 1-based.
+// PageMeta is the pagination of a list answer, whichever shape it came in
+// ("meta" or root-level fields, "total_pages" or "pages"). Page is 1-based.
+// HasNext and HasPrevious follow from Page and TotalPages where the server
+// did not send them; a server's has_next is believed over its page count.
 type PageMeta struct {
 	Total       int  `json:"total"`
 	Page        int  `json:"page"`
@@ -46,8 +49,8 @@ type PageMeta struct {
 
 // ConnectorPage is one page of the connector list.
 type ConnectorPage struct {
-	Items []Connector `json:"items"`
-	Meta  PageMeta    `json:"meta"`
+	Items []Connector
+	Meta  PageMeta
 }
 
 // SyncResult is the answer to a triggered sync.
@@ -65,14 +68,25 @@ type TestResult struct {
 	Fields  map[string]any `json:"-"`
 }
 
-// MaxPerPage is the largest page the API serves.
+// MaxPerPage is the largest page any generation of the API serves (the
+// seed era's limit); newer servers stop at CappedPerPage.
 const MaxPerPage = 500
 
-// ListConnectors fetches one page (1-based) of perPage connectors. It sends
-// skip/limit, which both versions of the docs accept, and copes with the
-// list living at "/connectors" (older docs) or "/connectors/" (newer docs,
-// no redirect): on a 404 or 405 it tries the other spelling once and
-// remembers the one that answered.
+// CappedPerPage is the largest page the newer docs allow. A server that
+// refuses a larger page size (422) is asked again once with this one.
+const CappedPerPage = 100
+
+// ListConnectors fetches one page (1-based) of perPage connectors.
+//
+// It works against every generation of the API (see API.md): it sends
+// page/per_page together with the equivalent skip/limit, since a server
+// ignores the ones it does not know; it decodes the pagination from "meta"
+// or from the root of the answer; it finds the list at "/connectors/" or
+// "/connectors" (on a 404 or 405 it tries the other spelling once); and
+// when the server refuses the page size with a 422 it asks once more with
+// CappedPerPage. What it learns (the path, the cap, the auth header) is
+// remembered, so later pages cost one request each. Response.PerPageCap
+// says when the page was served at the cap instead of perPage.
 func (c *Client) ListConnectors(ctx context.Context, page, perPage int) (*ConnectorPage, *Response, error) {
 	if page < 1 || page > 1<<30/MaxPerPage {
 		return nil, nil, fmt.Errorf("api: page must be between 1 and %d, got %d", 1<<30/MaxPerPage, page)
@@ -80,28 +94,61 @@ func (c *Client) ListConnectors(ctx context.Context, page, perPage int) (*Connec
 	if perPage < 1 || perPage > MaxPerPage {
 		return nil, nil, fmt.Errorf("api: per page must be 1..%d, got %d", MaxPerPage, perPage)
 	}
+	capped := false
+	if limit := int(c.perPageCap.Load()); limit > 0 && perPage > limit {
+		page, perPage, capped = capPage(page, perPage, limit), limit, true
+	}
+	p, resp, err := c.listPage(ctx, page, perPage)
+	if err != nil && !capped && perPage > CappedPerPage && resp != nil && resp.StatusCode == http.StatusUnprocessableEntity {
+		// A newer server's per_page limit: ask once more within it.
+		page, perPage, capped = capPage(page, perPage, CappedPerPage), CappedPerPage, true
+		p, resp, err = c.listPage(ctx, page, perPage)
+		if err == nil {
+			c.perPageCap.Store(CappedPerPage)
+		}
+	}
+	if resp != nil && capped {
+		resp.PerPageCap = perPage
+	}
+	return p, resp, err
+}
+
+// capPage is the page, at the smaller size limit, that starts with the
+// first connector of page at perPage.
+func capPage(page, perPage, limit int) int {
+	return (page-1)*perPage/limit + 1
+}
+
+// listPage is one list request, on the list path that answers.
+func (c *Client) listPage(ctx context.Context, page, perPage int) (*ConnectorPage, *Response, error) {
 	q := url.Values{}
+	q.Set("page", strconv.Itoa(page))
+	q.Set("per_page", strconv.Itoa(perPage))
 	q.Set("skip", strconv.Itoa((page-1)*perPage))
 	q.Set("limit", strconv.Itoa(perPage))
 
 	spelling := c.listSlash.Load()
-	paths := [2]string{"/connectors", "/connectors/"}
+	paths := [2]string{"/connectors/", "/connectors"} // today's API first
 	first := 0
-	if spelling == 2 {
+	if spelling == 1 {
 		first = 1
 	}
 	var out pageWire
-	resp, err := c.do(ctx, http.MethodGet, paths[first], q, nil, &out)
+	resp, err := c.get(ctx, paths[first], q, &out)
 	if spelling == 0 && isMissingRoute(resp, err) {
 		first = 1 - first
 		out = pageWire{}
-		resp, err = c.do(ctx, http.MethodGet, paths[first], q, nil, &out)
+		resp, err = c.get(ctx, paths[first], q, &out)
 	}
 	if err != nil {
 		return nil, resp, err
 	}
-	c.listSlash.Store(int32(first + 1))
-	return out.page(), resp, nil
+	c.listSlash.Store(int32(2 - first))
+	p, err := out.page(page, perPage)
+	if err != nil {
+		return nil, resp, &UnexpectedResponseError{StatusCode: resp.StatusCode, ContentType: resp.contentType, Reason: err.Error()}
+	}
+	return p, resp, nil
 }
 
 func isMissingRoute(resp *Response, err error) bool {
@@ -115,7 +162,7 @@ func (c *Client) GetConnector(ctx context.Context, id string) (*ConnectorDetail,
 		return nil, nil, errors.New("api: empty connector id")
 	}
 	var out ConnectorDetail
-	resp, err := c.do(ctx, http.MethodGet, "/connectors/"+escapeID(id), nil, nil, &out)
+	resp, err := c.get(ctx, "/connectors/"+escapeID(id), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -160,7 +207,7 @@ func (c *Client) sync(ctx context.Context, id string, body syncBody) (*SyncResul
 		return nil, nil, errors.New("api: empty connector id")
 	}
 	var out SyncResult
-	resp, err := c.do(ctx, http.MethodPost, "/connectors/"+escapeID(id)+"/sync", nil, body, &out)
+	resp, err := c.post(ctx, "/connectors/"+escapeID(id)+"/sync", body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -175,7 +222,7 @@ func (c *Client) TestConnector(ctx context.Context, id string) (*TestResult, *Re
 		return nil, nil, errors.New("api: empty connector id")
 	}
 	var fields map[string]any
-	resp, err := c.do(ctx, http.MethodPost, "/connectors/"+escapeID(id)+"/test", nil, struct{}{}, &fields)
+	resp, err := c.post(ctx, "/connectors/"+escapeID(id)+"/test", struct{}{}, &fields)
 	if err != nil {
 		if resp != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed) {
 			return nil, resp, &NotSupportedError{Err: err}

@@ -426,7 +426,7 @@ func TestErrorDetailEchoingTheKeyIsRedacted(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		fmt.Fprintf(w, `{"detail":"bad header %s","error_code":"X%s"}`, r.Header.Get("Authorization"), key)
+		fmt.Fprintf(w, `{"detail":"bad header %s","error_code":"X%s"}`, r.Header.Get("X-API-Key"), key)
 	}))
 	defer srv.Close()
 	c, err := New(srv.URL+"/api/v1", WithAPIKey(key), WithHTTPClient(srv.Client()))

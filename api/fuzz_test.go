@@ -88,7 +88,7 @@ func fuzzClient(t *testing.T, status int, body []byte) *Client {
 	rt := &recordingTransport{answer: func(*http.Request) *http.Response {
 		return answer(status, http.Header{"Content-Type": {"application/json"}}, string(body))
 	}}
-	c, err := New("https://api.pixeepim.com/api/v1", WithAPIKey(testKey), WithHTTPClient(&http.Client{Transport: rt}))
+	c, err := New("https://api.pixeepim.com/api/v1", WithAPIKey(testKey), WithHTTPClient(&http.Client{Transport: rt}), WithAuthHeader(AuthXAPIKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +103,12 @@ func FuzzDecodeConnectorPage(f *testing.F) {
 		`{"items":[{"last_sync_at":"not a time"}]}`, `{"items":[{"last_sync_at":"2026-05-14T08:00:00"}]}`,
 		`{"sync_stats":{"last_error":7}}`, `[`, `"`, ``, `null`, `{"ok":true,"message":null}`, proxyPage,
 		`{"items":[{"id":"\ud800"}]}`, `{"a":` + strings.Repeat("[", 20000) + `}`,
+		// Today's root-level pagination, and mixtures of both shapes.
+		`{"items":[],"total":137,"page":1,"per_page":50,"pages":3}`,
+		`{"items":[{"id":"a"}],"total":-5,"page":0,"per_page":-1,"pages":-2,"has_next":true}`,
+		`{"items":[],"meta":{},"total_pages":2147483647,"page":2147483647,"has_next":true}`,
+		`{"items":[],"meta":{"has_next":true,"total_pages":0},"pages":9}`,
+		`{"items":[],"page":9223372036854775807,"per_page":9223372036854775807,"total":9223372036854775807,"has_next":true}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -125,6 +131,12 @@ func FuzzDecodeConnectorPage(f *testing.F) {
 		check("ListConnectors", err)
 		if err == nil && page.Items == nil {
 			t.Fatal("ListConnectors: nil Items without an error")
+		}
+		if err == nil {
+			m := page.Meta
+			if m.Page < 1 || m.PerPage < 1 || m.TotalPages < 0 || m.Total < 0 || (m.HasNext && m.TotalPages <= m.Page) {
+				t.Fatalf("ListConnectors: meta %+v breaks its invariants", m)
+			}
 		}
 		_, _, err = c.GetConnector(ctx, "c1")
 		check("GetConnector", err)

@@ -234,10 +234,13 @@ func TestKeyNotSentAcrossOrigins(t *testing.T) {
 			if len(rt.requests) != 2 {
 				t.Fatalf("%d requests, want 2 (the redirect followed)", len(rt.requests))
 			}
-			if got := rt.requests[0].Header.Get("Authorization"); got != "Bearer "+testKey {
+			if got := rt.requests[0].Header.Get("X-API-Key"); got != testKey {
 				t.Errorf("first request to the API lacks the key")
 			}
-			if got := rt.requests[1].Header.Get("Authorization") != ""; got != tt.wantKey {
+			if _, ok := rt.requests[1].Header["Authorization"]; ok {
+				t.Errorf("redirect to %s carries an Authorization header", tt.location)
+			}
+			if got := rt.requests[1].Header.Get("X-API-Key") != ""; got != tt.wantKey {
 				t.Errorf("redirect to %s carries the key: %v, want %v", tt.location, got, tt.wantKey)
 			}
 		})
@@ -261,7 +264,7 @@ func TestWithAPIKeyAndWithHTTPClientInAnyOrder(t *testing.T) {
 		if _, _, err := c.GetConnector(context.Background(), "c1"); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if got := rt.requests[0].Header.Get("Authorization"); got != "Bearer "+testKey {
+		if got := rt.requests[0].Header.Get("X-API-Key"); got != testKey {
 			t.Errorf("%s: the key was not sent", name)
 		}
 		if hc.Transport != rt {
@@ -281,8 +284,10 @@ func TestNoKeyNoAuthorizationHeader(t *testing.T) {
 	if _, _, err := c.GetConnector(context.Background(), "c1"); err != nil {
 		t.Fatal(err)
 	}
-	if h, ok := rt.requests[0].Header["Authorization"]; ok {
-		t.Errorf("Authorization = %q sent without a key", h)
+	for _, name := range []string{"Authorization", "X-Api-Key"} {
+		if h, ok := rt.requests[0].Header[name]; ok {
+			t.Errorf("%s = %q sent without a key", name, h)
+		}
 	}
 }
 
@@ -306,7 +311,7 @@ func TestRequestBodyIsExactJSON(t *testing.T) {
 	rt := &recordingTransport{answer: func(*http.Request) *http.Response {
 		return answer(200, http.Header{"Content-Type": {"application/json"}}, `{"sync_id":"s","status":"queued","products_queued":1}`)
 	}}
-	c, err := New("https://api.pixeepim.com/api/v1", WithHTTPClient(&http.Client{Transport: rt}))
+	c, err := New("https://api.pixeepim.com/api/v1", WithHTTPClient(&http.Client{Transport: rt}), WithAuthHeader(AuthXAPIKey))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,11 +44,62 @@ func startSandbox(t *testing.T, opts sandbox.Options) (*api.Client, *sandbox.Ser
 	return c, sb
 }
 
+// generations runs a test against the sandbox in each API generation.
+func generations(t *testing.T, test func(t *testing.T, gen sandbox.Generation)) {
+	for _, gen := range []sandbox.Generation{sandbox.Current, sandbox.Seed} {
+		t.Run(gen.String(), func(t *testing.T) { test(t, gen) })
+	}
+}
+
+// What a start costs on each generation, counted by the sandbox: the
+// first page finds the key's header and the list's path together, with at
+// most two refused requests, and every later page costs exactly one.
+func TestSandboxStartCost(t *testing.T) {
+	tests := []struct {
+		gen       sandbox.Generation
+		firstPage int // requests for the first page, refused ones included
+	}{
+		{sandbox.Current, 1}, // X-API-Key on /connectors/: right at once
+		{sandbox.Seed, 2},    // X-API-Key refused (401), then Bearer
+	}
+	for _, tt := range tests {
+		t.Run(tt.gen.String(), func(t *testing.T) {
+			c, sb := startSandbox(t, sandbox.Options{Seed: 42, API: tt.gen})
+			ctx := context.Background()
+			if _, _, err := c.ListConnectors(ctx, 1, 50); err != nil {
+				t.Fatal(err)
+			}
+			if got := sb.Stats().Total; got != tt.firstPage {
+				t.Errorf("first page cost %d requests, want %d (%v)", got, tt.firstPage, sb.Stats().ByRoute)
+			}
+			want := map[sandbox.Generation]api.AuthHeader{sandbox.Current: api.AuthXAPIKey, sandbox.Seed: api.AuthBearer}[tt.gen]
+			if got := c.AuthHeader(); got != want {
+				t.Errorf("detected header %v, want %v", got, want)
+			}
+			sb.ResetStats()
+			for page := 2; page <= 3; page++ {
+				if _, _, err := c.ListConnectors(ctx, page, 50); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, _, err := c.GetConnector(ctx, sb.IDs()[0]); err != nil {
+				t.Fatal(err)
+			}
+			if got := sb.Stats().Total; got != 3 {
+				t.Errorf("two more pages and a detail cost %d requests, want 3", got)
+			}
+		})
+	}
+}
+
 // Walking the pages of the default 137 connectors sees each one exactly
-// once, in the server's order, in three pages of 50.
-func TestSandboxWalkAllPages(t *testing.T) {
+// once, in the server's order, in three pages of 50, whichever generation
+// of the API serves them (meta or root-level pagination).
+func TestSandboxWalkAllPages(t *testing.T) { generations(t, testWalkAllPages) }
+
+func testWalkAllPages(t *testing.T, gen sandbox.Generation) {
 	clock := &fakeClock{now: time.Date(2026, 5, 14, 8, 0, 0, 0, time.UTC)}
-	c, sb := startSandbox(t, sandbox.Options{Seed: 42, Now: clock.Now})
+	c, sb := startSandbox(t, sandbox.Options{Seed: 42, Now: clock.Now, API: gen})
 	ctx := context.Background()
 
 	var got []string
@@ -107,10 +158,12 @@ func TestSandboxWalkAllPages(t *testing.T) {
 
 // A sync of two EANs is watched the only way the API allows: on GET
 // /connectors/{id}, products_pending falls to zero and products_synced
-// rises by exactly two as the (fake) clock moves.
-func TestSandboxSyncDrains(t *testing.T) {
+// rises by exactly two as the (fake) clock moves, in either generation.
+func TestSandboxSyncDrains(t *testing.T) { generations(t, testSyncDrains) }
+
+func testSyncDrains(t *testing.T, gen sandbox.Generation) {
 	clock := &fakeClock{now: time.Date(2026, 5, 14, 8, 0, 0, 0, time.UTC)}
-	c, sb := startSandbox(t, sandbox.Options{Seed: 42, Now: clock.Now, SyncFailureRate: -1})
+	c, sb := startSandbox(t, sandbox.Options{Seed: 42, Now: clock.Now, SyncFailureRate: -1, API: gen})
 	ctx := context.Background()
 
 	// An active connector with nothing in flight, so the counts move only

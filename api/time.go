@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -87,17 +88,92 @@ func (d *ConnectorDetail) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// pageWire is ConnectorPage as it travels: decoding items straight into
-// connectorWire avoids re-scanning each item for Connector.UnmarshalJSON.
+// pageWire is ConnectorPage as it travels, in either shape: pagination in
+// "meta" (the seed and the connectors page of the newer docs) or at the
+// root (the newer pagination docs and today's API). Items decode straight
+// into connectorWire, which avoids re-scanning each item.
 type pageWire struct {
-	Items []connectorWire `json:"items"`
-	Meta  PageMeta        `json:"meta"`
+	Items *[]connectorWire `json:"items"`
+	Meta  *metaWire        `json:"meta"`
+	metaWire
 }
 
-func (w *pageWire) page() *ConnectorPage {
-	p := &ConnectorPage{Items: make([]Connector, len(w.Items)), Meta: w.Meta}
-	for i, it := range w.Items {
+// metaWire is every pagination field any generation sends; nil is absent.
+type metaWire struct {
+	Total       *int  `json:"total"`
+	Page        *int  `json:"page"`
+	PerPage     *int  `json:"per_page"`
+	TotalPages  *int  `json:"total_pages"`
+	Pages       *int  `json:"pages"`
+	HasNext     *bool `json:"has_next"`
+	HasPrevious *bool `json:"has_previous"`
+}
+
+// maxCount bounds what a pagination field may say, far from overflow.
+const maxCount = 1 << 40
+
+// count is a pagination field that is present and sane.
+func count(p *int) (int, bool) {
+	if p == nil || *p < 0 || *p > maxCount {
+		return 0, false
+	}
+	return *p, true
+}
+
+func (m *metaWire) any() bool {
+	return m.Total != nil || m.TotalPages != nil || m.Pages != nil || m.HasNext != nil
+}
+
+// page resolves the answer to the page asked for (page, perPage fill what
+// the server left out). An answer with no items or no pagination at all is
+// an error: it must never read as "0 connectors".
+func (w *pageWire) page(page, perPage int) (*ConnectorPage, error) {
+	m := &w.metaWire
+	if w.Meta != nil && w.Meta.any() {
+		m = w.Meta
+	}
+	if !m.any() {
+		return nil, errors.New("no pagination in the list answer (neither meta nor total/pages)")
+	}
+	pm := PageMeta{Page: page, PerPage: perPage}
+	if v, ok := count(m.Page); ok && v > 0 {
+		pm.Page = v
+	}
+	if v, ok := count(m.PerPage); ok && v > 0 {
+		pm.PerPage = v
+	}
+	total, hasTotal := count(m.Total)
+	pm.Total = total
+	if v, ok := count(m.TotalPages); ok {
+		pm.TotalPages = v
+	} else if v, ok := count(m.Pages); ok {
+		pm.TotalPages = v
+	} else if hasTotal {
+		pm.TotalPages = (total + pm.PerPage - 1) / pm.PerPage
+	}
+	pm.HasNext = pm.Page < pm.TotalPages
+	if m.HasNext != nil {
+		pm.HasNext = *m.HasNext
+	}
+	pm.HasPrevious = pm.Page > 1
+	if m.HasPrevious != nil {
+		pm.HasPrevious = *m.HasPrevious
+	}
+	if pm.HasNext && pm.TotalPages <= pm.Page {
+		// has_next decides: a page count of 0 or missing must not make the
+		// rest of the list unreachable.
+		pm.TotalPages = pm.Page + 1
+	}
+	var items []connectorWire
+	switch {
+	case w.Items != nil:
+		items = *w.Items
+	case pm.Total > 0:
+		return nil, errors.New(`no "items" in a list answer of a non-empty account`)
+	}
+	p := &ConnectorPage{Items: make([]Connector, len(items)), Meta: pm}
+	for i, it := range items {
 		p.Items[i] = it.connector()
 	}
-	return p
+	return p, nil
 }

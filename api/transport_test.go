@@ -235,7 +235,7 @@ func TestConnectionRefused(t *testing.T) {
 	ln.Close()
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	c, err := New("http://"+addr+basePath, WithAPIKey(testKey), WithHTTPClient(&http.Client{Transport: tr}))
+	c, err := New("http://"+addr+basePath, WithAPIKey(testKey), WithHTTPClient(&http.Client{Transport: tr}), WithAuthHeader(AuthXAPIKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestRedirectedPOSTIsNotFollowed(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c, err := New(srv.URL+"/api/v1", WithAPIKey("pm_test_x"), WithHTTPClient(srv.Client()))
+	c, err := New(srv.URL+"/api/v1", WithAPIKey("pm_test_x"), WithHTTPClient(srv.Client()), WithAuthHeader(AuthXAPIKey))
 	if err != nil {
 		t.Fatal(err)
 	}

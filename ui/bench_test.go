@@ -49,7 +49,8 @@ func benchColorProfile(tb testing.TB, p termenv.Profile) {
 func benchDriver(tb testing.TB, perPage, w, h int) *driver {
 	tb.Helper()
 	clock := newFakeClock()
-	c, _ := newSandbox(tb, clock, sandbox.Options{Connectors: benchConnectors})
+	// The seed's API serves pages of 500; today's stops at 100.
+	c, _ := newSandbox(tb, clock, sandbox.Options{Connectors: benchConnectors, API: sandbox.Seed})
 	o := testOptions(c, clock)
 	o.PerPage = perPage
 	o.Plain = false // as on a colour terminal
@@ -70,7 +71,8 @@ func benchDriver(tb testing.TB, perPage, w, h int) *driver {
 func benchSyncingDriver(tb testing.TB, w, h int) *driver {
 	tb.Helper()
 	clock := newFakeClock()
-	c, _ := newSandbox(tb, clock, sandbox.Options{Connectors: benchConnectors})
+	// The seed's API serves pages of 500; today's stops at 100.
+	c, _ := newSandbox(tb, clock, sandbox.Options{Connectors: benchConnectors, API: sandbox.Seed})
 	o := testOptions(c, clock)
 	o.PerPage = benchPerPage
 	o.Plain = false

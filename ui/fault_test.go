@@ -686,7 +686,7 @@ func TestAuthFailureOnFirstLoad(t *testing.T) {
 	fs.set(respond(401, "application/json", `{"detail":"Invalid API key","error_code":"INVALID_API_KEY"}`))
 	d := newDriver(t, testOptions(fs.client, clock), clock, 160, 48)
 	v := d.View()
-	if !strings.Contains(v, "Invalid API key (HTTP 401 INVALID_API_KEY)") || !strings.Contains(v, "polling stopped") {
+	if !strings.Contains(v, "key refused with X-API-Key and with Authorization: Bearer") || !strings.Contains(v, "polling stopped") {
 		t.Fatalf("the rejected key is not explained:\n%s", v)
 	}
 	if strings.Contains(v, "retrying") {

@@ -12,9 +12,7 @@ import (
 )
 
 const (
-	defaultPerPage = 50
-	maxPerPage     = 500
-	maxEANs        = 10000
+	maxEANs = 10000
 	// maxOffset keeps skip and page arithmetic far from overflow; any offset
 	// this large is past the end of every list anyway.
 	maxOffset = math.MaxInt32
@@ -191,9 +189,20 @@ type listMeta struct {
 	HasPrevious bool `json:"has_previous"`
 }
 
+// listBody is the seed's list answer: pagination in "meta".
 type listBody struct {
 	Items []connectorItem `json:"items"`
 	Meta  listMeta        `json:"meta"`
+}
+
+// rootListBody is today's list answer: pagination at the root, with
+// "pages" for the page count and no has_next/has_previous.
+type rootListBody struct {
+	Items   []connectorItem `json:"items"`
+	Total   int             `json:"total"`
+	Page    int             `json:"page"`
+	PerPage int             `json:"per_page"`
+	Pages   int             `json:"pages"`
 }
 
 type syncStats struct {
@@ -245,6 +254,7 @@ func validationError(now time.Time, format string, args ...any) response {
 
 // list answers GET /connectors.
 func (s *Server) list(q url.Values, now time.Time) response {
+	defaultPerPage, maxPerPage := s.gen.perPage()
 	skip, hasSkip, err := intParam(q, "skip", 0, math.MaxInt)
 	if err != "" {
 		return validationError(now, "%s", err)
@@ -281,8 +291,16 @@ func (s *Server) list(q url.Values, now time.Time) response {
 	skip = min(skip, maxOffset)
 
 	total := len(s.connectors)
+	items := make([]connectorItem, 0, min(limit, max(total-skip, 0)))
+	for i := skip; i < total && i < skip+limit; i++ {
+		items = append(items, s.connectors[i].item())
+	}
+	if s.gen == Current {
+		return response{status: http.StatusOK, body: rootListBody{Items: items, Total: total,
+			Page: skip/limit + 1, PerPage: limit, Pages: (total + limit - 1) / limit}}
+	}
 	body := listBody{
-		Items: make([]connectorItem, 0, limit),
+		Items: items,
 		Meta: listMeta{
 			Total:       total,
 			Page:        skip/limit + 1,
@@ -291,9 +309,6 @@ func (s *Server) list(q url.Values, now time.Time) response {
 			HasNext:     skip+limit < total,
 			HasPrevious: skip > 0,
 		},
-	}
-	for i := skip; i < total && i < skip+limit; i++ {
-		body.Items = append(body.Items, s.connectors[i].item())
 	}
 	return response{status: http.StatusOK, body: body}
 }

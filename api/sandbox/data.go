@@ -242,6 +242,10 @@ func generatedName(rng *rand.Rand, platform string) string {
 	}
 }
 
+// dashboardPage is the dashboard's default page size: its first page is
+// where a demo looks first.
+const dashboardPage = 50
+
 // pickAutoSyncers chooses the connectors that sync on their own: three on
 // the first page, where a demo looks first, and two further on. The first
 // fires within seconds.
@@ -252,7 +256,7 @@ func pickAutoSyncers(seed uint64, cs []*connector, now time.Time) []*connector {
 		if c.status != statusActive {
 			continue
 		}
-		if i < defaultPerPage {
+		if i < dashboardPage {
 			firstPage = append(firstPage, c)
 		} else {
 			rest = append(rest, c)

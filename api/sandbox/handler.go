@@ -30,6 +30,7 @@ const (
 	codeBadRequest       = "BAD_REQUEST"
 	codeTooLarge         = "PAYLOAD_TOO_LARGE"
 	codeUnavailable      = "SERVICE_UNAVAILABLE"
+	codePermission       = "PERMISSION_DENIED"
 )
 
 type routeKind int
@@ -69,12 +70,14 @@ func (k routeKind) pattern() string {
 // matchRoute maps a request path to a route and connector id. Routing is by
 // hand rather than http.ServeMux so that both list spellings answer without
 // a redirect and a wrong method gets a JSON 405 like every other error.
-func matchRoute(path string) (routeKind, string) {
+// The current generation answers the list only at "/connectors/" (the
+// newer docs: trailing slash required, no redirect).
+func matchRoute(path string, gen Generation) (routeKind, string) {
 	p, ok := strings.CutPrefix(path, BasePath)
 	if !ok {
 		return routeNone, ""
 	}
-	if p == "/connectors" || p == "/connectors/" {
+	if p == "/connectors/" || (p == "/connectors" && gen == Seed) {
 		return routeList, ""
 	}
 	rest, ok := strings.CutPrefix(p, "/connectors/")
@@ -126,7 +129,7 @@ func errorResponse(status int, code, detail string, now time.Time) response {
 // auth (401), then the rate limit (429), then the route's own answer. Only
 // answers after auth carry X-RateLimit-* headers.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	route, id := matchRoute(r.URL.Path)
+	route, id := matchRoute(r.URL.Path, s.gen)
 	s.count(r.Method, route)
 
 	if s.latency > 0 && !sleepCtx(r.Context(), s.latency) {
@@ -150,6 +153,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if resp, ok := s.authenticate(r); !ok {
 		s.write(w, resp)
+		return
+	}
+	if s.readOnlyKey && r.Method == http.MethodPost {
+		s.write(w, errorResponse(http.StatusForbidden, codePermission,
+			"Permission denied: this API key lacks the MANAGE_SETTINGS permission", s.clock()))
 		return
 	}
 
@@ -215,21 +223,34 @@ func (s *Server) count(method string, route routeKind) {
 	s.byRoute[method+" "+route.pattern()]++
 }
 
-// authenticate checks the bearer key. The presented key is never echoed.
+// authenticate checks the key in the generation's header: X-API-Key today
+// (a Bearer key gets the same 401 as no key, as the changelog says),
+// Authorization: Bearer in the seed era. The presented key is never echoed.
 func (s *Server) authenticate(r *http.Request) (response, bool) {
-	h := r.Header.Get("Authorization")
-	scheme, token, _ := strings.Cut(strings.TrimSpace(h), " ")
-	token = strings.TrimSpace(token)
+	var token string
+	present := false
+	if s.gen == Seed {
+		scheme, t, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+		token = strings.TrimSpace(t)
+		present = strings.EqualFold(scheme, "Bearer") && token != ""
+	} else {
+		token = strings.TrimSpace(r.Header.Get("X-API-Key"))
+		present = token != ""
+	}
 	var resp response
 	switch {
-	case !strings.EqualFold(scheme, "Bearer") || token == "":
+	case !present && s.gen == Seed:
 		resp = errorResponse(http.StatusUnauthorized, codeAuthRequired, "Authentication required", s.clock())
+	case !present:
+		resp = errorResponse(http.StatusUnauthorized, codeAuthRequired, "Not authenticated", s.clock())
 	case subtle.ConstantTimeCompare([]byte(token), []byte(s.apiKey)) != 1:
 		resp = errorResponse(http.StatusUnauthorized, codeInvalidKey, "Invalid API key", s.clock())
 	default:
 		return response{}, true
 	}
-	resp.header = http.Header{"Www-Authenticate": {"Bearer"}}
+	if s.gen == Seed {
+		resp.header = http.Header{"Www-Authenticate": {"Bearer"}}
+	}
 	return resp, false
 }
 

@@ -1,10 +1,10 @@
 // Package sandbox is an in-process stand-in for the Pixee PIM connectors API.
 //
-// It serves the wire format of API.md over real HTTP: the connector list
-// (both the /connectors and /connectors/ spellings, skip/limit and
-// page/per_page pagination), one connector with its sync stats, queuing a
-// sync, testing a connection, bearer-key auth, per-minute rate limits with
-// their headers, and the JSON error bodies. `pixee-tui --demo` and
+// It serves the wire format of API.md over real HTTP, in either generation
+// of the API (see Generation): the connector list with its pagination, one
+// connector with its sync stats, queuing a sync, testing a connection, the
+// key's header, per-minute rate limits with their headers, and the JSON
+// error bodies. `pixee-tui --demo` and
 // `pixee-tui sandbox` run against it, and so do the client and UI tests.
 //
 // It deliberately does not import the api client package: it is a second,
@@ -68,6 +68,12 @@ type Options struct {
 	// Latency delays every request by this much (0 means none). The delay
 	// ends early when the request's context is cancelled.
 	Latency time.Duration
+	// API is the generation of the Pixee API served; the zero value is
+	// Current, today's API.
+	API Generation
+	// NoManageSettings makes the key one without the MANAGE_SETTINGS
+	// permission: every POST (sync, test) is answered 403 PERMISSION_DENIED.
+	NoManageSettings bool
 	// SyncFailureRate is the share of syncs that end with a last_error:
 	// 0 means 0.1, a negative number means never, 1 or more means always.
 	// Which syncs fail is decided by the seed, not by chance.
@@ -97,6 +103,8 @@ type Server struct {
 	writeLimit  int
 	latency     time.Duration
 	failureRate float64
+	gen         Generation
+	readOnlyKey bool
 	errorLog    *log.Logger
 
 	mu         sync.Mutex
@@ -147,6 +155,8 @@ func New(opts Options) *Server {
 		writeLimit:  limitOrDefault(opts.WriteLimit, defaultWriteLimit),
 		latency:     max(opts.Latency, 0),
 		failureRate: failureRate,
+		gen:         opts.API,
+		readOnlyKey: opts.NoManageSettings,
 		// The sandbox often runs under a full-screen terminal UI: the
 		// http.Server's own complaints must not scribble over it.
 		errorLog: log.New(io.Discard, "", 0),
@@ -174,8 +184,11 @@ func limitOrDefault(v, def int) int {
 	return v
 }
 
-// APIKey returns the bearer key the sandbox accepts.
+// APIKey returns the key the sandbox accepts.
 func (s *Server) APIKey() string { return s.apiKey }
+
+// API returns the generation of the API the sandbox speaks.
+func (s *Server) API() Generation { return s.gen }
 
 // Start serves the sandbox on addr ("127.0.0.1:0" picks a free port). It
 // returns the base URL to give a client, e.g. "http://127.0.0.1:41234/api/v1",
