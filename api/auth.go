@@ -70,6 +70,19 @@ func WithAuthHeader(h AuthHeader) Option {
 	}
 }
 
+// WithReadOnly makes a client that sends no POST at all: every sync and
+// connection test fails with ErrReadOnly before anything leaves, whatever
+// the caller above it does.
+func WithReadOnly() Option {
+	return func(c *Client) error {
+		c.readOnly = true
+		return nil
+	}
+}
+
+// ReadOnly reports whether the client refuses to send writes.
+func (c *Client) ReadOnly() bool { return c.readOnly }
+
 // AuthHeader reports the header in use: the configured one, or with
 // AuthAuto the one detected so far (AuthAuto while nothing is known yet).
 func (c *Client) AuthHeader() AuthHeader {
@@ -160,6 +173,9 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, out any
 // post sends a POST with the header already known, detecting it first with
 // a one-connector list GET when nothing is known yet. It is never repeated.
 func (c *Client) post(ctx context.Context, path string, body, out any) (*Response, error) {
+	if c.readOnly {
+		return nil, ErrReadOnly
+	}
 	if c.AuthHeader() == AuthAuto {
 		// A probe already out decides for us: wait for its verdict.
 		select {

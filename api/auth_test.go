@@ -230,3 +230,27 @@ func TestParseAuthHeader(t *testing.T) {
 		t.Error("a wrong value was accepted")
 	}
 }
+
+// A read-only client sends no POST, whatever asks it to.
+func TestReadOnlyClientSendsNoWrite(t *testing.T) {
+	c, ks := autoSetup(t, "x-api-key")
+	c2, err := New(c.BaseURL(), WithAPIKey(testKey), WithHTTPClient(c.http), WithReadOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, _, e1 := c2.SyncEANs(ctx, "c1", []string{"3760000000001"})
+	_, _, e2 := c2.SyncCatalog(ctx, "c1")
+	_, _, e3 := c2.TestConnector(ctx, "c1")
+	for _, err := range []error{e1, e2, e3} {
+		if !errors.Is(err, ErrReadOnly) || OutcomeUnknown(err) {
+			t.Errorf("err = %v, want ErrReadOnly", err)
+		}
+	}
+	if _, _, err := c2.GetConnector(ctx, "c1"); err != nil {
+		t.Errorf("a read-only client cannot read: %v", err)
+	}
+	if got := strings.Join(ks.requests(), ", "); got != "GET x-api-key" {
+		t.Errorf("requests = %s, want the one GET", got)
+	}
+}

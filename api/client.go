@@ -50,6 +50,7 @@ type Client struct {
 	authKnown  atomic.Int32  // with AuthAuto: the header that worked, 0 unknown
 	authFirst  atomic.Int32  // with AuthAuto: the header to try first
 	probe      chan struct{} // held while an AuthAuto probe is out
+	readOnly   bool          // no POST is ever sent
 }
 
 // Option configures a Client. Options validate their input and make New fail.

@@ -17,6 +17,8 @@ var (
 	ErrNotFound     = errors.New("not found")         // 404
 	ErrRateLimited  = errors.New("rate limited")      // 429
 	ErrNotSupported = errors.New("not supported by this server")
+	// ErrReadOnly is a write refused by a read-only client: nothing was sent.
+	ErrReadOnly = errors.New("read-only: nothing sent")
 )
 
 // APIError is a non-2xx answer that carried the API's JSON error body.

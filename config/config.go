@@ -1,0 +1,169 @@
+// Package config reads pixee-tui's configuration file — the customer
+// accounts (profiles) a support person looks after, their key sources, key
+// remaps, the theme — and resolves the settings of one start with the
+// precedence flag > environment > profile > default.
+//
+// A bad file never starts a half-working dashboard: every problem is an
+// *Error naming the file, line, column and the key at fault. An API key
+// never sits in the file itself; a profile names where to read it (a file,
+// an environment variable or a command), and reading it is KeySource.Read.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/adrg/xdg"
+	"go.yaml.in/yaml/v3"
+)
+
+// File is a parsed configuration file.
+type File struct {
+	Path           string
+	DefaultProfile string
+	Profiles       map[string]Profile
+	Order          []string // profile ids in file order
+	Keys           []KeyRemap
+	Theme          string // auto, dark, light or none
+	Mouse          *bool  // nil: not set
+}
+
+// Profile is one customer account.
+type Profile struct {
+	ID         string // its key under profiles:
+	Name       string // shown in the header; defaults to ID
+	BaseURL    string
+	Key        KeySource
+	AuthHeader string // auto, x-api-key, bearer; "" unset
+	ReadOnly   bool
+	PerPage    int           // 0 unset
+	Refresh    time.Duration // 0 unset
+	Timeout    time.Duration // 0 unset
+	Pos        Pos           // where the profile starts, for messages
+}
+
+// KeyRemap binds an action (by its stable name) to keys.
+type KeyRemap struct {
+	Action string
+	Keys   []string
+	Pos    Pos
+}
+
+// Pos is a place in the file.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+// Errorf is an *Error at p about the key at path.
+func (p Pos) Errorf(path, format string, args ...any) *Error {
+	return &Error{Pos: p, Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Error is one problem in a configuration file.
+type Error struct {
+	Pos
+	Path string // the key at fault, e.g. profiles.acme.refresh
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc += fmt.Sprintf(":%d:%d", e.Line, e.Col)
+	}
+	if e.Path == "" {
+		return loc + ": " + e.Msg
+	}
+	return loc + ": " + e.Path + ": " + e.Msg
+}
+
+// Themes are the values theme: takes.
+var themes = []string{"auto", "dark", "light", "none"}
+
+// DefaultPath is $XDG_CONFIG_HOME/pixee-tui/config.yaml.
+func DefaultPath() string {
+	return filepath.Join(xdg.ConfigHome, "pixee-tui", "config.yaml")
+}
+
+// Load reads the file at path. With explicit false (no --config), a
+// missing file is no configuration at all: (nil, nil), and everything works
+// from flags and environment as without one.
+func Load(path string, explicit bool) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) && !explicit {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("reading the config file: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse parses the contents of a configuration file named name. All the
+// problems found are returned, joined, each an *Error.
+func Parse(name string, data []byte) (*File, error) {
+	f := &File{Path: name, Profiles: map[string]Profile{}, Theme: "auto"}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, syntaxError(name, err)
+	}
+	if len(doc.Content) == 0 {
+		return f, nil // an empty file is an empty configuration
+	}
+	p := &parser{file: name}
+	p.top(f, doc.Content[0])
+	if f.DefaultProfile != "" {
+		if _, ok := f.Profiles[f.DefaultProfile]; !ok {
+			p.errorf(p.defaultPos, "default_profile", "no profile %q under profiles: (have %s)", f.DefaultProfile, strings.Join(f.Order, ", "))
+		}
+	}
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	return f, nil
+}
+
+// syntaxError turns the YAML library's message into file:line form.
+func syntaxError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
+		_, rest, _ := strings.Cut(msg, ": ")
+		return &Error{Pos: Pos{File: name, Line: line, Col: 1}, Msg: "not valid YAML: " + rest}
+	}
+	return &Error{Pos: Pos{File: name}, Msg: "not valid YAML: " + msg}
+}
+
+// Profile returns the profile named id, or the default one when id is "".
+// ok is false when the file names no profile to use.
+func (f *File) Profile(id string) (Profile, bool, error) {
+	if f == nil {
+		if id != "" {
+			return Profile{}, false, fmt.Errorf("no config file, so no profile %q (see pixee-tui config init)", id)
+		}
+		return Profile{}, false, nil
+	}
+	if id == "" {
+		id = f.DefaultProfile
+		if id == "" && len(f.Order) == 1 {
+			id = f.Order[0]
+		}
+		if id == "" {
+			return Profile{}, false, nil
+		}
+	}
+	p, ok := f.Profiles[id]
+	if !ok {
+		return Profile{}, false, fmt.Errorf("%s: no profile %q (have %s)", f.Path, id, strings.Join(f.Order, ", "))
+	}
+	return p, true, nil
+}
+
+// ValidTheme says whether theme: takes s.
+func ValidTheme(s string) bool { return slices.Contains(themes, s) }

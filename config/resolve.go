@@ -1,0 +1,164 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+)
+
+// Defaults of a start without flags, environment or profile.
+const (
+	DefaultPerPage = 50
+	DefaultRefresh = 2 * time.Second
+)
+
+// Flags are the command-line values that were set (nil: not given).
+type Flags struct {
+	BaseURL    *string
+	KeyFile    *string
+	AuthHeader *string
+	PerPage    *int
+	Refresh    *time.Duration
+	Timeout    *time.Duration
+	ReadOnly   bool // --read-only can only turn read-only on
+}
+
+// Settings are what one account's dashboard runs with.
+type Settings struct {
+	ProfileID  string // "" when started without a profile
+	Name       string // for the header; "" without a profile
+	BaseURL    string
+	Key        KeySource
+	AuthHeader api.AuthHeader
+	ReadOnly   bool
+	PerPage    int
+	Refresh    time.Duration
+	Timeout    time.Duration
+}
+
+// Resolve applies flag > environment > profile > default for the profile
+// named profileID ("" = the file's default). Flags and environment apply
+// to that profile only: another profile switched to later runs with its
+// own settings, so one account's key can never reach another's server.
+func Resolve(f *File, profileID string, flags Flags, getenv func(string) string) (Settings, error) {
+	p, _, err := f.Profile(profileID)
+	if err != nil {
+		return Settings{}, err
+	}
+	s := ProfileSettings(p)
+	pick := func(flag *string, env string, cur string) string {
+		if flag != nil && *flag != "" {
+			return *flag
+		}
+		if v := getenv(env); v != "" {
+			return v
+		}
+		return cur
+	}
+	s.BaseURL = pick(flags.BaseURL, "PIXEE_BASE_URL", s.BaseURL)
+	ah := pick(flags.AuthHeader, "PIXEE_AUTH_HEADER", s.AuthHeader.String())
+	if s.AuthHeader, err = api.ParseAuthHeader(ah); err != nil {
+		return Settings{}, err
+	}
+	switch {
+	case flags.KeyFile != nil && *flags.KeyFile != "":
+		s.Key = KeySource{Kind: KeyFile, Value: *flags.KeyFile, Path: "--api-key-file"}
+	case getenv("PIXEE_API_KEY_FILE") != "":
+		s.Key = KeySource{Kind: KeyFile, Value: getenv("PIXEE_API_KEY_FILE"), Path: "PIXEE_API_KEY_FILE"}
+	case strings.TrimSpace(getenv("PIXEE_API_KEY")) != "":
+		s.Key = KeySource{Kind: KeyEnv, Value: "PIXEE_API_KEY", Path: "PIXEE_API_KEY"}
+	}
+	if flags.PerPage != nil {
+		s.PerPage = *flags.PerPage
+	}
+	if flags.Refresh != nil {
+		s.Refresh = *flags.Refresh
+	}
+	if flags.Timeout != nil {
+		s.Timeout = *flags.Timeout
+	}
+	s.ReadOnly = s.ReadOnly || flags.ReadOnly
+	if s.Key.Kind == KeyNone {
+		if p.ID != "" {
+			return Settings{}, fmt.Errorf("profile %s has no API key: set api_key_file, api_key_env or api_key_command in %s", p.ID, f.Path)
+		}
+		return Settings{}, errors.New("no API key: set PIXEE_API_KEY or pass --api-key-file FILE " +
+			"(keys look like pm_live_… or pm_test_…), add a profile (pixee-tui config init), or try the sandbox with --demo")
+	}
+	return s, nil
+}
+
+// ProfileSettings are a profile's settings with the defaults filled in,
+// without flags or environment: what a profile switched to runs with.
+func ProfileSettings(p Profile) Settings {
+	s := Settings{ProfileID: p.ID, Name: p.Name, BaseURL: p.BaseURL, Key: p.Key, ReadOnly: p.ReadOnly,
+		PerPage: p.PerPage, Refresh: p.Refresh, Timeout: p.Timeout}
+	s.AuthHeader, _ = api.ParseAuthHeader(p.AuthHeader) // checked when parsed
+	if s.BaseURL == "" {
+		s.BaseURL = api.DefaultBaseURL
+	}
+	if s.PerPage == 0 {
+		s.PerPage = DefaultPerPage
+	}
+	if s.Refresh == 0 {
+		s.Refresh = DefaultRefresh
+	}
+	if s.Timeout == 0 {
+		s.Timeout = api.DefaultTimeout
+	}
+	return s
+}
+
+// Example is what config init writes: every key, commented.
+const Example = `# pixee-tui configuration (pixee-tui config check validates it).
+# Precedence: command-line flag > environment variable > profile > default.
+
+# The profile used when --profile / PIXEE_PROFILE name none.
+default_profile: acme
+
+profiles:
+  acme:
+    name: ACME Retail                     # shown in the header
+    base_url: https://api.pixeepim.com/api/v1
+    # The key never sits in this file. One of:
+    api_key_file: ~/.config/pixee-tui/acme.key   # chmod 600 it
+    # api_key_env: ACME_PIXEE_KEY
+    # api_key_command: pass show pixee/acme      # stdout, trimmed; run once per start
+    auth_header: auto                     # auto | x-api-key | bearer
+    read_only: false                      # true: no sync or test can be sent
+    per_page: 50                          # 1–500 (servers of today serve at most 100)
+    refresh: 2s                           # detail refresh while a sync runs (500ms–1m)
+    timeout: 10s                          # deadline of each request (1s–2m)
+
+# Remap actions by their names (pixee-tui --help lists them); ctrl+c always quits.
+# keys:
+#   sync_eans: [s]
+#   next_page: ["]", l, right]
+
+theme: auto                               # auto | dark | light | none (none = NO_COLOR)
+`
+
+// WriteExample writes Example to path, creating its folder; it never
+// overwrites a file that exists.
+func WriteExample(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%s exists already: not overwritten", path)
+		}
+		return err
+	}
+	if _, err := f.WriteString(Example); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
