@@ -88,21 +88,33 @@ const CappedPerPage = 100
 // remembered, so later pages cost one request each. Response.PerPageCap
 // says when the page was served at the cap instead of perPage.
 func (c *Client) ListConnectors(ctx context.Context, page, perPage int) (*ConnectorPage, *Response, error) {
+	p, _, resp, err := c.listConnectors(ctx, page, perPage, func() pageDecoder { return &pageWire{} })
+	return p, resp, err
+}
+
+// pageDecoder is what a list answer decodes into.
+type pageDecoder interface {
+	page(page, perPage int) (*ConnectorPage, error)
+}
+
+func (c *Client) listConnectors(ctx context.Context, page, perPage int, newOut func() pageDecoder) (*ConnectorPage, pageDecoder, *Response, error) {
 	if page < 1 || page > 1<<30/MaxPerPage {
-		return nil, nil, fmt.Errorf("api: page must be between 1 and %d, got %d", 1<<30/MaxPerPage, page)
+		return nil, nil, nil, fmt.Errorf("api: page must be between 1 and %d, got %d", 1<<30/MaxPerPage, page)
 	}
 	if perPage < 1 || perPage > MaxPerPage {
-		return nil, nil, fmt.Errorf("api: per page must be 1..%d, got %d", MaxPerPage, perPage)
+		return nil, nil, nil, fmt.Errorf("api: per page must be 1..%d, got %d", MaxPerPage, perPage)
 	}
 	capped := false
 	if limit := int(c.perPageCap.Load()); limit > 0 && perPage > limit {
 		page, perPage, capped = capPage(page, perPage, limit), limit, true
 	}
-	p, resp, err := c.listPage(ctx, page, perPage)
+	out := newOut()
+	p, resp, err := c.listPage(ctx, page, perPage, out)
 	if err != nil && !capped && perPage > CappedPerPage && resp != nil && resp.StatusCode == http.StatusUnprocessableEntity {
 		// A newer server's per_page limit: ask once more within it.
 		page, perPage, capped = capPage(page, perPage, CappedPerPage), CappedPerPage, true
-		p, resp, err = c.listPage(ctx, page, perPage)
+		out = newOut()
+		p, resp, err = c.listPage(ctx, page, perPage, out)
 		if err == nil {
 			c.perPageCap.Store(CappedPerPage)
 		}
@@ -110,7 +122,7 @@ func (c *Client) ListConnectors(ctx context.Context, page, perPage int) (*Connec
 	if resp != nil && capped {
 		resp.PerPageCap = perPage
 	}
-	return p, resp, err
+	return p, out, resp, err
 }
 
 // capPage is the page, at the smaller size limit, that starts with the
@@ -120,7 +132,7 @@ func capPage(page, perPage, limit int) int {
 }
 
 // listPage is one list request, on the list path that answers.
-func (c *Client) listPage(ctx context.Context, page, perPage int) (*ConnectorPage, *Response, error) {
+func (c *Client) listPage(ctx context.Context, page, perPage int, out pageDecoder) (*ConnectorPage, *Response, error) {
 	q := url.Values{}
 	q.Set("page", strconv.Itoa(page))
 	q.Set("per_page", strconv.Itoa(perPage))
@@ -133,12 +145,10 @@ func (c *Client) listPage(ctx context.Context, page, perPage int) (*ConnectorPag
 	if spelling == 1 {
 		first = 1
 	}
-	var out pageWire
-	resp, err := c.get(ctx, paths[first], q, &out)
+	resp, err := c.get(ctx, paths[first], q, out)
 	if spelling == 0 && isMissingRoute(resp, err) {
 		first = 1 - first
-		out = pageWire{}
-		resp, err = c.get(ctx, paths[first], q, &out)
+		resp, err = c.get(ctx, paths[first], q, out) // a 404's body decoded nothing into out
 	}
 	if err != nil {
 		return nil, resp, err

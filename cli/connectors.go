@@ -1,0 +1,504 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/ui/ean"
+)
+
+func connectorsCmd(o *IO, open Opener) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "connectors",
+		Aliases: []string{"connector", "c"},
+		Short:   "List, inspect, sync and test connectors (for scripts)",
+	}
+	cmd.AddCommand(listCmd(o, open), getCmd(o, open), syncCmd(o, open), testCmd(o, open))
+	return cmd
+}
+
+func listCmd(o *IO, open Opener) *cobra.Command {
+	var status, platform, output string
+	var all bool
+	var perPage int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List connectors (one page, or every page with --all)",
+		Long: `List the account's connectors.
+
+Without --all one page is fetched; --all (implied by --status and --platform,
+which filter the whole account) walks every page, pausing when the rate-limit
+budget runs under a quarter until its window resets.
+
+-o json prints an array of objects with every field the API sent, null kept:
+id, name, platform, status, last_sync_at, created_at first, then any other
+field in name order. -o csv has a header row. -o table fits the terminal.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := outputFlag(output, "table", "json", "csv"); err != nil {
+				return err
+			}
+			if perPage < 1 || perPage > api.MaxPerPage {
+				return usageErr("--per-page must be between 1 and %d, got %d", api.MaxPerPage, perPage)
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			all = all || status != "" || platform != ""
+			items, raw, err := walk(cmd.Context(), o, s.Client, perPage, all)
+			if err != nil {
+				return err
+			}
+			keep := func(c api.Connector) bool {
+				return (status == "" || strings.EqualFold(c.Status, status)) &&
+					(platform == "" || strings.EqualFold(c.Platform, platform))
+			}
+			var cs []api.Connector
+			var rs []json.RawMessage
+			for i, c := range items {
+				if keep(c) {
+					cs, rs = append(cs, c), append(rs, raw[i])
+				}
+			}
+			switch output {
+			case "json":
+				return writeJSONArray(o.Out, rs, connectorFields)
+			case "csv":
+				return writeCSV(o.Out, cs)
+			}
+			rows := make([][]string, len(cs))
+			for i, c := range cs {
+				rows[i] = []string{c.ID, c.Status, c.Platform, when(c.LastSyncAt), c.Name}
+			}
+			return table(o.Out, o.Width, []string{"ID", "STATUS", "PLATFORM", "LAST SYNC", "NAME"}, rows)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&status, "status", "", "only connectors with this status (e.g. error, paused); implies --all")
+	f.StringVar(&platform, "platform", "", "only connectors on this platform (e.g. shopify); implies --all")
+	f.BoolVar(&all, "all", false, "walk every page within the rate budget")
+	f.IntVar(&perPage, "per-page", 100, "connectors per request")
+	f.StringVarP(&output, "output", "o", "table", "table, json or csv")
+	return cmd
+}
+
+// walk fetches one page, or all of them, keeping each connector once
+// (pages may shift while walking: one added in front repeats the last row).
+func walk(ctx context.Context, o *IO, c *api.Client, perPage int, all bool) ([]api.Connector, []json.RawMessage, error) {
+	var items []api.Connector
+	var raw []json.RawMessage
+	seen := map[string]bool{}
+	for page := 1; page <= o.MaxListRequest; page++ {
+		p, rs, resp, err := listWithWaits(ctx, o, c, page, perPage)
+		if err != nil {
+			return nil, nil, err
+		}
+		if resp.PerPageCap > 0 && page == 1 {
+			fmt.Fprintf(o.Err, "note: this server serves at most %d per page\n", resp.PerPageCap)
+		}
+		if resp.PerPageCap > 0 {
+			perPage = resp.PerPageCap // pages now count in the server's size
+			page = p.Meta.Page
+		}
+		for i, it := range p.Items {
+			if !seen[it.ID] {
+				seen[it.ID] = true
+				items, raw = append(items, it), append(raw, rs[i])
+			}
+		}
+		if !all || !p.Meta.HasNext {
+			return items, raw, nil
+		}
+		if err := pace(ctx, o, resp.Rate); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nil, nil, fmt.Errorf("stopped after %d pages: the server keeps saying there is a next page", o.MaxListRequest)
+}
+
+// listWithWaits is one page, waiting out a 429 (a GET may be repeated) at
+// most three times.
+func listWithWaits(ctx context.Context, o *IO, c *api.Client, page, perPage int) (*api.ConnectorPage, []json.RawMessage, *api.Response, error) {
+	for try := 0; ; try++ {
+		p, rs, resp, err := c.ListConnectorsRaw(ctx, page, perPage)
+		var rl *api.RateLimitError
+		if !errors.As(err, &rl) || try == 3 {
+			return p, rs, resp, err
+		}
+		wait := rl.RetryAfter
+		if wait <= 0 {
+			wait = time.Minute
+		}
+		fmt.Fprintf(o.Err, "rate limited: waiting %s\n", wait.Round(time.Second))
+		if err := o.Sleep(ctx, wait); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+}
+
+// pace waits for the rate-limit window to reset when under a quarter of
+// the budget is left, so a walk of a large account never spends it all.
+func pace(ctx context.Context, o *IO, r api.RateLimit) error {
+	if !r.Known || r.Limit <= 0 || r.Remaining < 0 || r.Remaining*4 >= r.Limit || r.Reset.IsZero() {
+		return nil
+	}
+	wait := min(r.Reset.Sub(o.Now()), time.Minute)
+	if wait <= 0 {
+		return nil
+	}
+	fmt.Fprintf(o.Err, "budget %d/%d: waiting %s for the rate-limit window\n", r.Remaining, r.Limit, wait.Round(time.Second))
+	return o.Sleep(ctx, wait)
+}
+
+func getCmd(o *IO, open Opener) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "get ID",
+		Short: "Show one connector and its sync stats",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := outputFlag(output, "table", "json"); err != nil {
+				return err
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			d, raw, _, err := s.Client.GetConnectorRaw(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if output == "json" {
+				b, err := orderedJSON(raw, detailFields)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(o.Out, "%s\n", b)
+				return err
+			}
+			lastErr := ""
+			if d.SyncStats.LastError != nil {
+				lastErr = *d.SyncStats.LastError
+			}
+			rows := [][]string{
+				{"id", d.ID}, {"name", d.Name}, {"platform", d.Platform}, {"status", d.Status},
+				{"last sync", when(d.LastSyncAt)},
+				{"synced", strconv.Itoa(d.SyncStats.ProductsSynced)},
+				{"pending", strconv.Itoa(d.SyncStats.ProductsPending)},
+				{"last error", lastErr},
+			}
+			return table(o.Out, o.Width, []string{"FIELD", "VALUE"}, rows)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
+	return cmd
+}
+
+func syncCmd(o *IO, open Opener) *cobra.Command {
+	var eansFlag, eansFile, output string
+	var catalog, yes, wait, skipInvalid bool
+	var waitFor time.Duration
+	cmd := &cobra.Command{
+		Use:   "sync ID (--eans 1,2,… | --eans-file FILE|- | --catalog)",
+		Short: "Queue a sync of EANs, or of the whole catalog; never retried",
+		Long: `Queue a sync on a connector. EANs are checked exactly as the dashboard's form
+does: rejected tokens are listed on stderr and nothing is sent unless
+--skip-invalid. --catalog syncs the whole catalog: it asks y/N on a terminal
+and needs --yes when stdin is not one. --wait follows products_pending to 0.
+The sync is recorded in the history before it is sent. It is never retried:
+exit code 3 means it may have been queued; check before sending it again.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := outputFlag(output, "text", "json"); err != nil {
+				return err
+			}
+			n := 0
+			for _, set := range []bool{eansFlag != "", eansFile != "", catalog} {
+				if set {
+					n++
+				}
+			}
+			if n != 1 {
+				return usageErr("say what to sync: exactly one of --eans, --eans-file and --catalog")
+			}
+			var eans []string
+			if !catalog {
+				text, err := readEANs(o, eansFlag, eansFile)
+				if err != nil {
+					return err
+				}
+				if eans, err = checkEANs(o, text, skipInvalid); err != nil {
+					return err
+				}
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if s.ReadOnly {
+				return usageErr("read-only: this profile may not trigger syncs; nothing sent")
+			}
+			return runSync(cmd.Context(), o, s, args[0], eans, catalog, yes, syncWait{on: wait, max: waitFor}, output)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&eansFlag, "eans", "", "EANs to sync, separated by commas or spaces")
+	f.StringVar(&eansFile, "eans-file", "", "read EANs from FILE (- for stdin), one per line or separated by commas")
+	f.BoolVar(&catalog, "catalog", false, "sync the whole catalog")
+	f.BoolVar(&yes, "yes", false, "do not ask before a whole-catalog sync")
+	f.BoolVar(&skipInvalid, "skip-invalid", false, "send the valid EANs even when some are rejected")
+	f.BoolVar(&wait, "wait", false, "follow products_pending to 0 and exit with the outcome")
+	f.DurationVar(&waitFor, "wait-timeout", 30*time.Minute, "give up waiting after this long")
+	f.StringVarP(&output, "output", "o", "text", "text or json")
+	return cmd
+}
+
+func readEANs(o *IO, list, file string) (string, error) {
+	if list != "" {
+		return list, nil
+	}
+	var r io.Reader = o.In
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return "", usageErr("--eans-file: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, 8<<20))
+	if err != nil {
+		return "", usageErr("--eans-file: %v", err)
+	}
+	return string(b), nil
+}
+
+// checkEANs validates as the form does; rejects go to stderr.
+func checkEANs(o *IO, text string, skipInvalid bool) ([]string, error) {
+	res := ean.Parse(text)
+	for _, r := range res.Rejected {
+		fmt.Fprintf(o.Err, "rejected: %q: %s\n", r.Token, r.Reason)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(o.Err, "warning: %s: %s (sent anyway)\n", w.EAN, w.Reason)
+	}
+	if len(res.Rejected) > 0 && !skipInvalid {
+		return nil, usageErr("%d rejected, nothing sent (--skip-invalid sends the %d valid ones)", len(res.Rejected), len(res.Valid))
+	}
+	if len(res.Valid) == 0 {
+		return nil, usageErr("no valid EAN to sync")
+	}
+	return res.Valid, nil
+}
+
+type syncWait struct {
+	on  bool
+	max time.Duration
+}
+
+func runSync(ctx context.Context, o *IO, s *Session, id string, eans []string, catalog, yes bool, w syncWait, output string) error {
+	before, _, err := s.Client.GetConnector(ctx, id)
+	if err != nil {
+		return err
+	}
+	if catalog && !yes {
+		if err := confirmCatalog(o, before); err != nil {
+			return err
+		}
+	}
+	kind := history.SyncEANs
+	if catalog {
+		kind = history.SyncCatalog
+	}
+	var act history.Action
+	if s.History != nil {
+		act, err = s.History.Begin(history.Action{User: s.User, ConnectorID: id, ConnectorName: before.Name, Kind: kind, EANs: eans})
+		if err != nil {
+			return &Error{Code: ExitUsage, Err: fmt.Errorf("cannot record the sync in the history, so nothing was sent: %w", err)}
+		}
+	}
+	finish := func(r history.Result) {
+		if s.History != nil {
+			if err := s.History.Finish(act.ID, r); err != nil {
+				fmt.Fprintln(o.Err, "warning:", err)
+			}
+		}
+	}
+	var res *api.SyncResult
+	if catalog {
+		res, _, err = s.Client.SyncCatalog(ctx, id)
+	} else {
+		res, _, err = s.Client.SyncEANs(ctx, id, eans)
+	}
+	if err != nil {
+		if api.OutcomeUnknown(err) {
+			finish(history.Result{Outcome: history.OutcomeUnknown, Answer: err.Error()})
+			return &Error{Code: ExitOutcomeUnknown, Err: fmt.Errorf("outcome unknown: %v; check products_pending (connectors get %s) before sending it again", err, id)}
+		}
+		finish(history.Result{Outcome: history.OutcomeFailed, Answer: err.Error()})
+		return err
+	}
+	queued := res.ProductsQueued
+	accepted := res.Status == "" || strings.EqualFold(res.Status, "queued")
+	outcome := history.OutcomeQueued
+	if !accepted {
+		outcome = history.OutcomeRejected
+	}
+	finish(history.Result{Outcome: outcome, SyncID: res.SyncID, Answer: res.Status, Queued: &queued})
+	if output == "json" {
+		b, _ := json.Marshal(res)
+		fmt.Fprintf(o.Out, "%s\n", b)
+	} else {
+		fmt.Fprintf(o.Out, "%s\t%s\t%d\n", res.SyncID, res.Status, res.ProductsQueued)
+	}
+	if !accepted {
+		return &Error{Code: ExitSyncFailed, Err: fmt.Errorf("the server answered %q, not queued", res.Status)}
+	}
+	if !w.on {
+		return nil
+	}
+	err = waitDrained(ctx, o, s.Client, id, before, w.max)
+	switch {
+	case err == nil:
+		finish(history.Result{Outcome: history.OutcomeDrained})
+	case ExitCode(err) == ExitSyncFailed:
+		finish(history.Result{Outcome: history.OutcomeFailed, Answer: err.Error()})
+	}
+	return err
+}
+
+func confirmCatalog(o *IO, d *api.ConnectorDetail) error {
+	if !o.InTTY {
+		return usageErr("a whole-catalog sync needs --yes when stdin is not a terminal; nothing sent")
+	}
+	fmt.Fprintf(o.Err, "Sync the whole catalog of %s (%s, %d pending now)? [y/N] ", d.Name, d.ID, d.SyncStats.ProductsPending)
+	line, _ := bufio.NewReader(o.In).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return nil
+	}
+	return usageErr("not confirmed; nothing sent")
+}
+
+// waitDrained follows products_pending to 0, with a progress line on
+// stderr (redrawn in place on a terminal).
+func waitDrained(ctx context.Context, o *IO, c *api.Client, id string, before *api.ConnectorDetail, limit time.Duration) error {
+	deadline := o.Now().Add(limit)
+	first := -1
+	for {
+		if err := o.Sleep(ctx, o.PollEvery); err != nil {
+			return err
+		}
+		d, _, err := c.GetConnector(ctx, id)
+		var rl *api.RateLimitError
+		switch {
+		case errors.As(err, &rl):
+			if err := o.Sleep(ctx, max(rl.RetryAfter, time.Second)); err != nil {
+				return err
+			}
+			continue
+		case err != nil:
+			return fmt.Errorf("following the sync: %w", err)
+		}
+		pending := d.SyncStats.ProductsPending
+		if first < 0 {
+			first = max(pending, 1)
+		}
+		progress(o, pending, first)
+		if pending <= 0 {
+			if o.ErrTTY {
+				fmt.Fprintln(o.Err)
+			}
+			le := d.SyncStats.LastError
+			if le != nil && (before.SyncStats.LastError == nil || *le != *before.SyncStats.LastError) {
+				return &Error{Code: ExitSyncFailed, Err: fmt.Errorf("the sync ended with an error: %s", oneLine(*le))}
+			}
+			return nil
+		}
+		if o.Now().After(deadline) {
+			return &Error{Code: ExitAPI, Err: fmt.Errorf("still %d pending after %s", pending, limit)}
+		}
+	}
+}
+
+func progress(o *IO, pending, first int) {
+	if !o.ErrTTY {
+		fmt.Fprintf(o.Err, "pending %d\n", pending)
+		return
+	}
+	done := min(max(first-pending, 0), first)
+	const width = 30
+	fill := done * width / first
+	fmt.Fprintf(o.Err, "\r[%s%s] %3d%%  %d pending ", strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/first, pending)
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+func testCmd(o *IO, open Opener) *cobra.Command {
+	return &cobra.Command{
+		Use:   "test ID",
+		Short: "Test a connector's platform connection (syncs nothing; never retried)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if s.ReadOnly {
+				return usageErr("read-only: this profile may not send connection tests; nothing sent")
+			}
+			ctx, id := cmd.Context(), args[0]
+			var act history.Action
+			if s.History != nil {
+				if act, err = s.History.Begin(history.Action{User: s.User, ConnectorID: id, Kind: history.TestConn}); err != nil {
+					return &Error{Code: ExitUsage, Err: fmt.Errorf("cannot record the test in the history, so nothing was sent: %w", err)}
+				}
+			}
+			res, _, err := s.Client.TestConnector(ctx, id)
+			r := history.Result{Outcome: history.OutcomeOK}
+			switch {
+			case errors.Is(err, api.ErrNotSupported):
+				r, err = history.Result{Outcome: history.OutcomeFailed, Answer: "not supported"}, &Error{Code: ExitAPI, Err: errors.New("this server does not support connection tests")}
+			case api.OutcomeUnknown(err):
+				r = history.Result{Outcome: history.OutcomeUnknown, Answer: err.Error()}
+			case err != nil:
+				r = history.Result{Outcome: history.OutcomeFailed, Answer: err.Error()}
+			case res.OK != nil && !*res.OK:
+				r = history.Result{Outcome: history.OutcomeFailed, Answer: res.Message}
+				err = &Error{Code: ExitAPI, Err: fmt.Errorf("connection test failed: %s", oneLine(res.Message))}
+			default:
+				r.Answer = res.Message
+			}
+			if s.History != nil {
+				if ferr := s.History.Finish(act.ID, r); ferr != nil {
+					fmt.Fprintln(o.Err, "warning:", ferr)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			b, _ := json.Marshal(res.Fields)
+			fmt.Fprintf(o.Out, "%s\n", b)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pixee/pixee-tui/history"
+)
+
+func historyCmd(o *IO, open Opener) *cobra.Command {
+	var connector, output string
+	cmd := &cobra.Command{
+		Use:   "history",
+		Short: "The syncs and connection tests triggered from pixee-tui on this account",
+		Long: `The history of actions on this account, newest first: time, user, connector,
+what was synced, the sync id and the outcome (queued, drained, failed,
+rejected, or "outcome unknown" when the answer never came). -o json prints
+one object per action.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := outputFlag(output, "table", "json"); err != nil {
+				return err
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if s.History == nil {
+				return errors.New("the history of this account could not be opened")
+			}
+			acts, warns, err := s.History.Actions()
+			for _, w := range warns {
+				fmt.Fprintln(o.Err, w)
+			}
+			if err != nil {
+				return err
+			}
+			var keep []history.Action
+			for _, a := range acts {
+				if connector == "" || a.ConnectorID == connector {
+					keep = append(keep, a)
+				}
+			}
+			if output == "json" {
+				raws := make([]json.RawMessage, len(keep))
+				for i, a := range keep {
+					raws[i], _ = json.Marshal(a)
+				}
+				return writeJSONArray(o.Out, raws, []string{"id", "time", "account", "user", "connector_id", "connector_name", "kind"})
+			}
+			rows := make([][]string, len(keep))
+			for i, a := range keep {
+				what := "whole catalog"
+				switch a.Kind {
+				case history.SyncEANs:
+					what = fmt.Sprintf("%d EANs", len(a.EANs))
+					if len(a.EANs) == 1 {
+						what = a.EANs[0]
+					}
+				case history.TestConn:
+					what = "connection test"
+				}
+				rows[i] = []string{a.Time.Local().Format("2006-01-02 15:04:05"), a.User, a.ConnectorID, what, a.Outcome, a.SyncID,
+					strings.TrimSpace(a.ConnectorName)}
+			}
+			return table(o.Out, o.Width, []string{"TIME", "USER", "CONNECTOR", "WHAT", "OUTCOME", "SYNC ID", "NAME"}, rows)
+		},
+	}
+	cmd.Flags().StringVar(&connector, "connector", "", "only actions on this connector id")
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
+	return cmd
+}
