@@ -17,8 +17,15 @@ type Connector struct {
 	Name       string     `json:"name"`
 	Platform   string     `json:"platform"`
 	Status     string     `json:"status"`
-	LastSyncAt *time.Time `json:"last_sync_at"` // nil: never synced
-	CreatedAt  *time.Time `json:"created_at"`   // nil: not sent (the detail answer may omit it)
+	LastSyncAt *time.Time `json:"last_sync_at"` // nil: never synced, or unknown (see below)
+	CreatedAt  *time.Time `json:"created_at"`   // nil: not sent (the detail answer may omit it), or unknown
+
+	// LastSyncAtUnknown and CreatedAtUnknown say the field was sent but held
+	// no time that can be read ("", "20/11/2026 08:00", a year-1 date): the
+	// pointer is then nil, yet it means neither "never synced" nor "not
+	// sent". Show "?".
+	LastSyncAtUnknown bool `json:"-"`
+	CreatedAtUnknown  bool `json:"-"`
 }
 
 // SyncStats is the sync state of one connector.

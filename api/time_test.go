@@ -28,8 +28,68 @@ func TestConnectorTimestampsTolerateZonelessForms(t *testing.T) {
 			t.Errorf("%s: sync stats or id lost: %+v", ts, d)
 		}
 	}
-	var c Connector
-	if err := json.Unmarshal([]byte(`{"id":"a","last_sync_at":"yesterday"}`), &c); err == nil {
-		t.Error("a timestamp that is no date decoded without error")
+}
+
+// One odd timestamp costs only its own field: what can be read is read, the
+// rest is marked unknown (distinct from null), and the row and the page are
+// kept.
+func TestOddTimestampsAreReadOrMarkedUnknownPerField(t *testing.T) {
+	nov20 := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	tests := []struct {
+		raw  string    // JSON value of last_sync_at
+		want time.Time // zero: unknown
+	}{
+		{`"2026-11-20t08:00:00z"`, nov20},
+		{`"2026-11-20T09:00:00+01:00"`, nov20},
+		{`"2026-11-20 09:00:00 +0100"`, nov20},
+		{`"2026-11-20T09:00:00+0100"`, nov20},
+		{`"2026-11-20 08:00"`, nov20},
+		{`1795161600`, nov20},
+		{`1795161600000`, nov20},
+		{`1795161600.0`, nov20},
+		{`"1795161600"`, nov20},
+		{`"2016-12-31T23:59:60Z"`, time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{`""`, time.Time{}},
+		{`"20/11/2026 08:00"`, time.Time{}}, // day and month order cannot be told in general
+		{`"yesterday"`, time.Time{}},
+		{`"0001-01-01T00:00:00Z"`, time.Time{}},
+		{`0`, time.Time{}},
+		{`-5`, time.Time{}},
+		{`1e300`, time.Time{}},
+		{`true`, time.Time{}},
+		{`{"at":"2026-11-20T08:00:00Z"}`, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.raw, func(t *testing.T) {
+			page := `{"items":[{"id":"a","last_sync_at":` + tt.raw + `,"created_at":` + tt.raw + `},` +
+				`{"id":"b","last_sync_at":null}],"meta":{"total":2}}`
+			var w pageWire
+			if err := json.Unmarshal([]byte(page), &w); err != nil {
+				t.Fatalf("the page was refused for one field: %v", err)
+			}
+			p := w.page()
+			if len(p.Items) != 2 {
+				t.Fatalf("%d rows, want 2", len(p.Items))
+			}
+			a := p.Items[0]
+			for _, f := range []struct {
+				name    string
+				at      *time.Time
+				unknown bool
+			}{{"last_sync_at", a.LastSyncAt, a.LastSyncAtUnknown}, {"created_at", a.CreatedAt, a.CreatedAtUnknown}} {
+				if tt.want.IsZero() {
+					if f.at != nil || !f.unknown {
+						t.Errorf("%s = %v, unknown %v; want nil and unknown", f.name, f.at, f.unknown)
+					}
+					continue
+				}
+				if f.at == nil || !f.at.Equal(tt.want) || f.unknown {
+					t.Errorf("%s = %v, unknown %v; want %v", f.name, f.at, f.unknown, tt.want)
+				}
+			}
+			if b := p.Items[1]; b.LastSyncAt != nil || b.LastSyncAtUnknown {
+				t.Errorf("null last_sync_at = %v, unknown %v; want nil and known (never synced)", b.LastSyncAt, b.LastSyncAtUnknown)
+			}
+		})
 	}
 }
