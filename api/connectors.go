@@ -28,11 +28,17 @@ type Connector struct {
 	CreatedAtUnknown  bool `json:"-"`
 }
 
-// SyncStats is the sync state of one connector.
+// SyncStats is the sync state of one connector. The counts are 0..MaxCount.
 type SyncStats struct {
 	ProductsSynced  int     `json:"products_synced"`
 	ProductsPending int     `json:"products_pending"`
 	LastError       *string `json:"last_error"` // nil: no error; "" is an (odd) empty error
+
+	// ProductsSyncedUnknown and ProductsPendingUnknown say the count was
+	// absent, null or nonsense (negative, fractional, text, above
+	// MaxCount): show "?", not the number beside it.
+	ProductsSyncedUnknown  bool `json:"-"`
+	ProductsPendingUnknown bool `json:"-"`
 }
 
 // ConnectorDetail is the answer of GET /connectors/{id}.

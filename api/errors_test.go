@@ -277,7 +277,7 @@ func TestUnexpectedResponses(t *testing.T) {
 		{"200 with truncated JSON", 200, "application/json", detailJSON[:60], "unexpected response (HTTP 200, application/json)", "truncated JSON", nil},
 		{"200 with HTML", 200, "text/html", proxyPage, "unexpected response (HTTP 200, text/html)", "invalid JSON at byte 1", nil},
 		{"200 with empty body", 200, "application/json", "", "unexpected response (HTTP 200, application/json)", "empty body", nil},
-		{"200 with wrong types", 200, "application/json", `{"id":"c","sync_stats":{"products_synced":"many"}}`, "unexpected response (HTTP 200, application/json)", "products_synced", nil},
+		{"200 with wrong types", 200, "application/json", `{"id":"c","name":5}`, "unexpected response (HTTP 200, application/json)", "name", nil},
 		{"200 with trailing garbage", 200, "application/json", detailJSON + `}`, "unexpected response (HTTP 200, application/json)", "invalid JSON", nil},
 	}
 	for _, tt := range tests {

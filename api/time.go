@@ -181,12 +181,14 @@ func (c *Connector) UnmarshalJSON(b []byte) error {
 func (d *ConnectorDetail) UnmarshalJSON(b []byte) error {
 	var w struct {
 		connectorWire
-		SyncStats SyncStats `json:"sync_stats"`
+		SyncStats json.RawMessage `json:"sync_stats"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*d = ConnectorDetail{Connector: w.connector(), SyncStats: w.SyncStats}
+	var ss SyncStats
+	ss.UnmarshalJSON(w.SyncStats) // never fails: what is unknown is marked so
+	*d = ConnectorDetail{Connector: w.connector(), SyncStats: ss}
 	return nil
 }
 

@@ -93,3 +93,65 @@ func TestOddTimestampsAreReadOrMarkedUnknownPerField(t *testing.T) {
 		})
 	}
 }
+
+// Counts written as integral floats are counts; nonsense (negative,
+// fractional, text, absent) is marked unknown; huge values are clamped so
+// synced + pending cannot overflow. None of it refuses the detail.
+func TestSyncStatsCountsAreReadPerField(t *testing.T) {
+	tests := []struct {
+		raw     string // JSON value of products_synced and products_pending
+		want    int
+		unknown bool
+	}{
+		{`1250`, 1250, false},
+		{`1250.0`, 1250, false},
+		{`1.25e3`, 1250, false},
+		{`"1250"`, 1250, false},
+		{`0`, 0, false},
+		{`-0.0`, 0, false},
+		{`-100`, 0, true},
+		{`12.5`, 0, true},
+		{`"many"`, 0, true},
+		{`null`, 0, true},
+		{`true`, 0, true},
+		{`[1]`, 0, true},
+		{`9223372036854775807`, MaxCount, true},
+		{`92233720368547758070`, MaxCount, true},
+		{`1e400`, MaxCount, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.raw, func(t *testing.T) {
+			body := `{"id":"c","sync_stats":{"products_synced":` + tt.raw + `,"products_pending":` + tt.raw + `,"last_error":null}}`
+			var d ConnectorDetail
+			if err := json.Unmarshal([]byte(body), &d); err != nil {
+				t.Fatalf("the detail was refused for one field: %v", err)
+			}
+			ss := d.SyncStats
+			if ss.ProductsSynced != tt.want || ss.ProductsPending != tt.want {
+				t.Errorf("synced, pending = %d, %d; want %d", ss.ProductsSynced, ss.ProductsPending, tt.want)
+			}
+			if ss.ProductsSyncedUnknown != tt.unknown || ss.ProductsPendingUnknown != tt.unknown {
+				t.Errorf("unknown = %v, %v; want %v", ss.ProductsSyncedUnknown, ss.ProductsPendingUnknown, tt.unknown)
+			}
+			if sum := ss.ProductsSynced + ss.ProductsPending; sum < 0 {
+				t.Errorf("synced + pending overflows: %d", sum)
+			}
+		})
+	}
+	for _, body := range []string{`{"id":"c"}`, `{"id":"c","sync_stats":null}`, `{"id":"c","sync_stats":"n/a"}`} {
+		var d ConnectorDetail
+		if err := json.Unmarshal([]byte(body), &d); err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		if !d.SyncStats.ProductsSyncedUnknown || !d.SyncStats.ProductsPendingUnknown {
+			t.Errorf("%s: counts %+v, want unknown", body, d.SyncStats)
+		}
+	}
+	var d ConnectorDetail
+	if err := json.Unmarshal([]byte(`{"id":"c","sync_stats":{"products_synced":1,"products_pending":2,"last_error":{"code":7}}}`), &d); err != nil {
+		t.Fatalf("a last_error object refused the detail: %v", err)
+	}
+	if d.SyncStats.LastError == nil || *d.SyncStats.LastError != `{"code":7}` {
+		t.Errorf("last_error = %v, want its JSON text", d.SyncStats.LastError)
+	}
+}
