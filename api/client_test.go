@@ -689,3 +689,96 @@ func TestRateLimitHeadersReachCaller(t *testing.T) {
 		})
 	}
 }
+
+// A 2xx to a sync POST is the server's yes, whatever its body: reporting it
+// as failed would invite a second POST, and a second sync.
+func TestSyncAcceptedWithoutBodyIsSuccess(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		ctype  string
+		body   string
+	}{
+		{"202 empty", 202, "", ""},
+		{"204", 204, "", ""},
+		{"200 empty JSON", 200, "application/json", ""},
+		{"202 HTML", 202, "text/html", proxyPage},
+		{"202 truncated", 202, "application/json", `{"sync_id":"s`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var hits counter
+			c, mux := setup(t)
+			mux.HandleFunc("POST /connectors/{id}/sync", hits.wrap(func(w http.ResponseWriter, r *http.Request) {
+				if tt.ctype != "" {
+					w.Header().Set("Content-Type", tt.ctype)
+				}
+				w.WriteHeader(tt.status)
+				io.WriteString(w, tt.body)
+			}))
+			res, resp, err := c.SyncEANs(context.Background(), "c1", []string{"3760000000001"})
+			if err != nil {
+				t.Fatalf("SyncEANs: %v, want success", err)
+			}
+			if resp.StatusCode != tt.status {
+				t.Errorf("StatusCode = %d, want %d", resp.StatusCode, tt.status)
+			}
+			if !res.Unreported || !res.ProductsQueuedUnknown || res.SyncID != "" {
+				t.Errorf("result = %+v, want unreported, queued count unknown, no sync id", *res)
+			}
+			if got, want := res.Summary(), "accepted by the server; no sync id returned"; got != want {
+				t.Errorf("Summary() = %q, want %q", got, want)
+			}
+			if hits.get() != 1 {
+				t.Errorf("%d POSTs, want 1", hits.get())
+			}
+		})
+	}
+}
+
+// A 2xx whose status says the sync was not queued is an error the caller
+// cannot take for success; an absent products_queued is "not reported".
+func TestSyncRejectedStatusIsAnError(t *testing.T) {
+	tests := []struct {
+		body       string
+		wantErr    bool
+		wantQueued int
+		unknown    bool
+	}{
+		{`{"sync_id":"s1","status":"rejected","detail":"connector paused"}`, true, 0, true},
+		{`{"sync_id":"s1","status":"FAILED","products_queued":0}`, true, 0, false},
+		{`{"status":"error"}`, true, 0, true},
+		{`{"sync_id":"s1","status":"queued"}`, false, 0, true},
+		{`{"sync_id":"s1","status":"queued","products_queued":0}`, false, 0, false},
+		{`{"sync_id":42,"status":"accepted","products_queued":1250.0}`, false, 1250, false},
+		{`{"sync_id":"s1","status":"queued","products_queued":-3}`, false, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			c, mux := setup(t)
+			mux.HandleFunc("POST /connectors/{id}/sync", func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 200, tt.body)
+			})
+			res, _, err := c.SyncCatalog(context.Background(), "c1")
+			var rej *SyncRejectedError
+			if got := errors.As(err, &rej); got != tt.wantErr {
+				t.Fatalf("err = %v, want a *SyncRejectedError: %v", err, tt.wantErr)
+			}
+			if tt.wantErr {
+				if !errors.Is(err, ErrSyncRejected) || !strings.Contains(err.Error(), "did not queue") ||
+					!strings.Contains(strings.ToLower(err.Error()), `"`+strings.ToLower(rej.Status)+`"`) {
+					t.Errorf("error %q does not say the sync was not queued and why", err)
+				}
+				if strings.Contains(tt.body, "paused") && !strings.Contains(err.Error(), "connector paused") {
+					t.Errorf("error %q drops the server's detail", err)
+				}
+			}
+			if res == nil {
+				t.Fatal("no result")
+			}
+			if res.ProductsQueued != tt.wantQueued || res.ProductsQueuedUnknown != tt.unknown {
+				t.Errorf("queued = %d (unknown %v), want %d (unknown %v)", res.ProductsQueued, res.ProductsQueuedUnknown, tt.wantQueued, tt.unknown)
+			}
+		})
+	}
+}

@@ -17,6 +17,7 @@ var (
 	ErrNotFound     = errors.New("not found")         // 404
 	ErrRateLimited  = errors.New("rate limited")      // 429
 	ErrNotSupported = errors.New("not supported by this server")
+	ErrSyncRejected = errors.New("sync not queued") // a 2xx sync answer whose status says so
 )
 
 // APIError is a non-2xx answer that carried the API's JSON error body.
