@@ -372,6 +372,9 @@ func TestListConnectorsDoesNotTryOtherSpellingOnOtherErrors(t *testing.T) {
 	}
 }
 
+// detailID is the id detailJSON carries: ask for it to get that answer.
+const detailID = "550e8400-e29b-41d4-a716-000000000010"
+
 const detailJSON = `{
   "id": "550e8400-e29b-41d4-a716-000000000010",
   "name": "My Shopify Store",
@@ -431,7 +434,7 @@ func TestGetConnectorEscapesOddIDs(t *testing.T) {
 				if want := "/connectors/" + tt.id; r.URL.Path != want {
 					t.Errorf("server decoded path %q, want %q", r.URL.Path, want)
 				}
-				writeJSON(w, 200, `{"id": "x", "sync_stats": {}}`)
+				writeJSON(w, 200, fmt.Sprintf(`{"id": %q, "sync_stats": {}}`, tt.id))
 			}))
 			if _, _, err := c.GetConnector(context.Background(), tt.id); err != nil {
 				t.Fatalf("GetConnector(%q): %v", tt.id, err)
@@ -639,10 +642,10 @@ func TestEmptyConnectorIDRefusedWithoutRequest(t *testing.T) {
 func TestUserAgent(t *testing.T) {
 	c, mux := setup(t, WithUserAgent("pixee-tui/1.2.3 (test)"))
 	mux.HandleFunc("/connectors/{id}", func(w http.ResponseWriter, r *http.Request) {
-		assertRequest(t, r, wantRequest{method: "GET", path: "/connectors/c1", userAgent: "pixee-tui/1.2.3 (test)"})
+		assertRequest(t, r, wantRequest{method: "GET", path: "/connectors/" + detailID, userAgent: "pixee-tui/1.2.3 (test)"})
 		writeJSON(w, 200, detailJSON)
 	})
-	if _, _, err := c.GetConnector(context.Background(), "c1"); err != nil {
+	if _, _, err := c.GetConnector(context.Background(), detailID); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -676,7 +679,7 @@ func TestRateLimitHeadersReachCaller(t *testing.T) {
 					writeJSON(w, tt.status, `{"detail":"Rate limit exceeded","retry_after_seconds":60}`)
 				}
 			})
-			_, resp, err := c.GetConnector(context.Background(), "c1")
+			_, resp, err := c.GetConnector(context.Background(), detailID)
 			if (err != nil) != (tt.status != 200) {
 				t.Fatalf("err = %v", err)
 			}
@@ -778,6 +781,41 @@ func TestSyncRejectedStatusIsAnError(t *testing.T) {
 			}
 			if res.ProductsQueued != tt.wantQueued || res.ProductsQueuedUnknown != tt.unknown {
 				t.Errorf("queued = %d (unknown %v), want %d (unknown %v)", res.ProductsQueued, res.ProductsQueuedUnknown, tt.wantQueued, tt.unknown)
+			}
+		})
+	}
+}
+
+// A detail answer about another connector is an error, never shown under
+// the id asked for; one without an id names no other and is kept.
+func TestGetConnectorAnswerForAnotherID(t *testing.T) {
+	tests := []struct {
+		answer  string
+		wantErr bool
+	}{
+		{`{"id":"c2","name":"Other store","sync_stats":{}}`, true},
+		{`{"id":"C1","name":"Other store","sync_stats":{}}`, true},
+		{`{"id":"c1","name":"Mine","sync_stats":{}}`, false},
+		{`{"name":"Mine","sync_stats":{}}`, false},
+		{`{"id":"","name":"Mine","sync_stats":{}}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.answer, func(t *testing.T) {
+			c, mux := setup(t)
+			mux.HandleFunc("/connectors/{id}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, tt.answer) })
+			d, _, err := c.GetConnector(context.Background(), "c1")
+			if !tt.wantErr {
+				if err != nil || d.ID != "c1" {
+					t.Fatalf("GetConnector = %+v, %v; want the detail under id c1", d, err)
+				}
+				return
+			}
+			var me *ConnectorMismatchError
+			if !errors.As(err, &me) || d != nil {
+				t.Fatalf("GetConnector = %+v, %v; want a *ConnectorMismatchError and no detail", d, err)
+			}
+			if !strings.Contains(err.Error(), "answered with connector") || !strings.Contains(err.Error(), `when asked for "c1"`) {
+				t.Errorf("error %q does not say which connector was asked for and which came", err)
 			}
 		})
 	}

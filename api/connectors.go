@@ -185,7 +185,10 @@ func isMissingRoute(resp *Response, err error) bool {
 		(resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed)
 }
 
-// GetConnector fetches one connector with its sync stats.
+// GetConnector fetches one connector with its sync stats. An answer about
+// another connector (its id is not the one asked for) is a
+// *ConnectorMismatchError; an answer without an id is taken as the one
+// asked for, since it names no other.
 func (c *Client) GetConnector(ctx context.Context, id string) (*ConnectorDetail, *Response, error) {
 	if id == "" {
 		return nil, nil, errors.New("api: empty connector id")
@@ -195,7 +198,26 @@ func (c *Client) GetConnector(ctx context.Context, id string) (*ConnectorDetail,
 	if err != nil {
 		return nil, resp, err
 	}
+	switch out.ID {
+	case id:
+	case "":
+		out.ID = id
+	default:
+		return nil, resp, &ConnectorMismatchError{Asked: id, Answered: out.ID}
+	}
 	return &out, resp, nil
+}
+
+// ConnectorMismatchError is a detail answer about another connector than
+// the one asked for: shown as an error, never under the asked-for id.
+type ConnectorMismatchError struct {
+	Asked    string
+	Answered string // untrusted
+}
+
+func (e *ConnectorMismatchError) Error() string {
+	return fmt.Sprintf("the server answered with connector %q when asked for %q",
+		clipN(e.Answered, maxCode), clipN(e.Asked, maxCode))
 }
 
 // escapeID makes a connector id one escaped path segment: "/", "?", "%"

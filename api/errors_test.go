@@ -330,7 +330,7 @@ func TestBodySizeLimitBoundary(t *testing.T) {
 	}{{1024, true}, {1023, false}, {1 << 62, true}, {1<<63 - 1, true}} {
 		c, mux := setup(t, WithMaxBodySize(tt.limit))
 		mux.HandleFunc("/connectors/{id}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, body) })
-		_, _, err := c.GetConnector(context.Background(), "c1")
+		_, _, err := c.GetConnector(context.Background(), detailID)
 		if (err == nil) != tt.wantOK {
 			t.Errorf("limit %d, body 1024 bytes: err = %v, want success %v", tt.limit, err, tt.wantOK)
 		}
