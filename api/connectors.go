@@ -270,9 +270,12 @@ func (c *Client) sync(ctx context.Context, id string, body syncBody) (*SyncResul
 		return nil, resp, err
 	}
 	out := syncResult(fields)
+	c.redactAnswer(out) // read from raw JSON, after do's redaction
 	if rejectedStatuses[strings.ToLower(strings.TrimSpace(out.Status))] {
-		return out, resp, &SyncRejectedError{Status: out.Status, SyncID: out.SyncID,
+		rej := &SyncRejectedError{Status: out.Status, SyncID: out.SyncID,
 			Detail: clip(firstString(fields, "detail", "message", "error"))}
+		c.redactAnswer(rej)
+		return out, resp, rej
 	}
 	return out, resp, nil
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -439,5 +440,70 @@ func TestErrorDetailEchoingTheKeyIsRedacted(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "[redacted]") {
 		t.Fatalf("error = %v: want the key replaced by [redacted]", err)
+	}
+}
+
+// A server that echoes the request's auth header in a 200 answer (in a
+// name, a last_error, a sync status, a test message) must not get the key
+// onto the screen either: every string decoded is redacted.
+func TestAnswerEchoingTheKeyIsRedacted(t *testing.T) {
+	c, mux := setup(t)
+	echo := func(r *http.Request) string {
+		// What a careless server does: the header, quoted into JSON.
+		b, _ := json.Marshal("you sent " + r.Header.Get("Authorization") + " / " + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		return string(b)
+	}
+	mux.HandleFunc("GET /connectors", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"items":[{"id":"c1","name":`+echo(r)+`,"platform":`+echo(r)+`,"status":`+echo(r)+`}],"meta":{"total":1}}`)
+	})
+	mux.HandleFunc("GET /connectors/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"id":"c1","name":`+echo(r)+`,"sync_stats":{"last_error":`+echo(r)+`}}`)
+	})
+	mux.HandleFunc("POST /connectors/{id}/sync", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("id") == "rej" {
+			writeJSON(w, 200, `{"status":"rejected","detail":`+echo(r)+`}`)
+			return
+		}
+		writeJSON(w, 200, `{"sync_id":`+echo(r)+`,"status":`+echo(r)+`,"products_queued":1}`)
+	})
+	mux.HandleFunc("POST /connectors/{id}/test", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"ok":false,"message":`+echo(r)+`,"details":{"header":[`+echo(r)+`]},`+echo(r)+`:1}`)
+	})
+	ctx := context.Background()
+	var got []any
+	p, _, err := c.ListConnectors(ctx, 1, 50)
+	got = append(got, err)
+	if p != nil {
+		got = append(got, *p)
+	}
+	d, _, err := c.GetConnector(ctx, "c1")
+	got = append(got, err)
+	if d != nil && d.SyncStats.LastError != nil {
+		got = append(got, *d, *d.SyncStats.LastError)
+	}
+	s, _, err := c.SyncCatalog(ctx, "c1")
+	got = append(got, err)
+	if s != nil {
+		got = append(got, *s)
+	}
+	_, _, err = c.SyncCatalog(ctx, "rej")
+	if !errors.Is(err, ErrSyncRejected) {
+		t.Errorf("rejected sync: err = %v", err)
+	}
+	got = append(got, err)
+	tr, _, err := c.TestConnector(ctx, "c1")
+	got = append(got, err)
+	if tr != nil {
+		got = append(got, *tr)
+	}
+	all := fmt.Sprintf("%+v", got)
+	if strings.Contains(all, "SECRETkey") {
+		t.Fatalf("the key reached the caller: %s", all)
+	}
+	if n := strings.Count(all, "[redacted]"); n < 12 {
+		t.Errorf("%d redactions, want every echo replaced: %s", n, all)
+	}
+	if p == nil || len(p.Items) != 1 || !strings.HasPrefix(p.Items[0].Name, "you sent Bearer [redacted]") {
+		t.Errorf("page = %+v, want the name kept with the key redacted", p)
 	}
 }
