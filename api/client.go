@@ -365,8 +365,12 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			// The wait named in the headers still counts.
 			return r, checkResponse(resp.StatusCode, resp.Header, ct, nil, c.now())
 		}
-		return r, &UnexpectedResponseError{StatusCode: resp.StatusCode, ContentType: ct,
+		ue := &UnexpectedResponseError{StatusCode: resp.StatusCode, ContentType: ct,
 			Reason: fmt.Sprintf("body larger than %s", byteSize(c.maxBody))}
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			ue.RetryAfter = retryAfter(nil, resp.Header, c.now(), false)
+		}
+		return r, ue
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return r, c.redactKey(checkResponse(resp.StatusCode, resp.Header, ct, data, c.now()))
@@ -415,7 +419,12 @@ func decodeJSON(data []byte, out any) error {
 		default:
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) {
-				return fmt.Errorf("JSON field %q has the wrong type (%s)", te.Field, te.Value)
+				// te.Field is a path of JSON keys, except that an embedded
+				// Go struct adds its type's name: never shown.
+				if te.Field == "" {
+					return fmt.Errorf("the answer has the wrong type (%s)", te.Value)
+				}
+				return fmt.Errorf("field %q has the wrong type (%s)", te.Field, te.Value)
 			}
 			return errors.New("invalid JSON")
 		}

@@ -507,3 +507,80 @@ func TestAnswerEchoingTheKeyIsRedacted(t *testing.T) {
 		t.Errorf("page = %+v, want the name kept with the key redacted", p)
 	}
 }
+
+// A 503 naming its end in Retry-After carries that wait, like a 429's, so
+// callers can hold off instead of retrying into the outage.
+func TestServiceUnavailableCarriesRetryAfter(t *testing.T) {
+	tests := []struct {
+		name   string
+		header http.Header
+		ctype  string
+		body   string
+		want   time.Duration
+	}{
+		{"JSON body, seconds", http.Header{"Retry-After": {"120"}}, "application/json", `{"detail":"Down for maintenance"}`, 2 * time.Minute},
+		{"HTML from a proxy", http.Header{"Retry-After": {"120"}}, "text/html", proxyPage, 2 * time.Minute},
+		{"empty body", http.Header{"Retry-After": {"120"}}, "", "", 2 * time.Minute},
+		{"HTTP date", http.Header{"Retry-After": {"Thu, 03 Dec 2026 09:05:00 GMT"}}, "", "", 5 * time.Minute},
+		{"huge", http.Header{"Retry-After": {"99999999999999999999"}}, "", "", 15 * time.Minute},
+		{"none", nil, "application/json", `{"detail":"Down"}`, 0},
+		{"rate-limit reset is not an outage's end", http.Header{"X-Ratelimit-Reset": {"1796288700"}}, "", "", 0},
+	}
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, mux := setup(t, WithClock(func() time.Time { return now }))
+			mux.HandleFunc("/connectors/{id}", func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range tt.header {
+					w.Header()[k] = v
+				}
+				if tt.ctype != "" {
+					w.Header().Set("Content-Type", tt.ctype)
+				}
+				w.WriteHeader(503)
+				io.WriteString(w, tt.body)
+			})
+			_, _, err := c.GetConnector(context.Background(), "c1")
+			if err == nil {
+				t.Fatal("no error for a 503")
+			}
+			if got := RetryAfterOf(err); got != tt.want {
+				t.Errorf("RetryAfterOf(%v) = %s, want %s", err, got, tt.want)
+			}
+			var ae *APIError
+			if errors.As(err, &ae) && ae.RetryAfter != tt.want {
+				t.Errorf("APIError.RetryAfter = %s, want %s", ae.RetryAfter, tt.want)
+			}
+		})
+	}
+	// A 429 reads the same through RetryAfterOf and APIError.
+	c, mux := setup(t)
+	mux.HandleFunc("/connectors/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 429, `{"detail":"Rate limit exceeded","retry_after_seconds":60}`)
+	})
+	_, _, err := c.GetConnector(context.Background(), "c1")
+	var ae *APIError
+	if RetryAfterOf(err) != time.Minute || !errors.As(err, &ae) || ae.RetryAfter != time.Minute {
+		t.Errorf("429: RetryAfterOf = %s, APIError %+v; want 1m both", RetryAfterOf(err), ae)
+	}
+}
+
+// A wrong-type error names the field as the JSON spells it, never an
+// internal Go type.
+func TestWrongTypeErrorNamesTheJSONField(t *testing.T) {
+	c, mux := setup(t)
+	mux.HandleFunc("GET /connectors/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"id":"c1","status":3}`)
+	})
+	mux.HandleFunc("GET /connectors", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"items":[{"id":"c1","status":3}]}`)
+	})
+	_, _, err := c.GetConnector(context.Background(), "c1")
+	if err == nil || !strings.Contains(err.Error(), `field "status" has the wrong type (number)`) || strings.Contains(err.Error(), "Wire") {
+		t.Errorf("detail: error %v, want it to name field \"status\" and no Go type", err)
+	}
+	_, _, err = c.ListConnectors(context.Background(), 1, 50)
+	if err == nil || !strings.Contains(err.Error(), `field "items.status"`) || strings.Contains(err.Error(), "Wire") || strings.Contains(err.Error(), "JSON field") {
+		t.Errorf("list: error %v, want it to name field \"items.status\" and no Go type", err)
+	}
+}

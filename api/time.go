@@ -179,8 +179,13 @@ func (c *Connector) UnmarshalJSON(b []byte) error {
 // embedded Connector's method would take the whole object and drop
 // sync_stats.
 func (d *ConnectorDetail) UnmarshalJSON(b []byte) error {
+	// Two passes rather than an embedded connectorWire: an embedded
+	// struct's Go name would show in a wrong-type error's field path.
+	var cw connectorWire
+	if err := json.Unmarshal(b, &cw); err != nil {
+		return err
+	}
 	var w struct {
-		connectorWire
 		SyncStats json.RawMessage `json:"sync_stats"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
@@ -188,7 +193,7 @@ func (d *ConnectorDetail) UnmarshalJSON(b []byte) error {
 	}
 	var ss SyncStats
 	ss.UnmarshalJSON(w.SyncStats) // never fails: what is unknown is marked so
-	*d = ConnectorDetail{Connector: w.connector(), SyncStats: ss}
+	*d = ConnectorDetail{Connector: cw.connector(), SyncStats: ss}
 	return nil
 }
 
