@@ -116,7 +116,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		host = "sandbox " + strings.TrimPrefix(u, "http://")
 	} else {
 		var err error
-		key, err = apiKey(c.keyFile)
+		key, err = apiKey(c.keyFile, stderr)
 		if err != nil {
 			fmt.Fprintln(stderr, "pixee-tui:", err)
 			return 2
@@ -212,16 +212,33 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
+// maxKeyFile bounds what is read of a key file: a key is under 100 bytes,
+// and --api-key-file /dev/zero must not fill the memory.
+const maxKeyFile = 4 << 10
+
 // apiKey finds the key: a key file (flag, then env), then PIXEE_API_KEY.
-// Errors never quote the key.
-func apiKey(file string) (string, error) {
+// A key file others can read is used, with a warning on stderr (as ssh
+// does for its keys, but without refusing). Errors never quote the key.
+func apiKey(file string, stderr io.Writer) (string, error) {
 	if file == "" {
 		file = os.Getenv("PIXEE_API_KEY_FILE")
 	}
 	if file != "" {
-		b, err := os.ReadFile(file)
+		f, err := os.Open(file)
 		if err != nil {
 			return "", fmt.Errorf("reading the API key file: %w", err)
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o044 != 0 {
+			fmt.Fprintf(stderr, "pixee-tui: warning: the API key file %s can be read by other users (mode %04o); fix it with: chmod 600 %s\n",
+				file, fi.Mode().Perm(), shellQuote(file))
+		}
+		b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+		if err != nil {
+			return "", fmt.Errorf("reading the API key file: %w", err)
+		}
+		if len(b) > maxKeyFile {
+			return "", fmt.Errorf("the API key file %s is larger than 4 KiB: is it the right file?", file)
 		}
 		key := strings.TrimSpace(string(b))
 		if key == "" {
@@ -234,6 +251,14 @@ func apiKey(file string) (string, error) {
 	}
 	return "", errors.New("no API key: set PIXEE_API_KEY or pass --api-key-file FILE " +
 		"(keys look like pm_live_… or pm_test_…), or try the sandbox with --demo")
+}
+
+// shellQuote quotes a path for a command to copy and paste.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+=:,@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func runSandbox(args []string, stdout, stderr io.Writer) int {
