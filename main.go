@@ -162,13 +162,47 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Plain:   lipgloss.ColorProfile() == termenv.Ascii,
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	stopSignals := quitOnSignals(p)
 	_, err = p.Run()
+	stopSignals()
 	cancel() // end in-flight requests
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "pixee-tui:", err)
 		return 1
 	}
 	return 0
+}
+
+// quitOnSignals ends the program on SIGHUP and SIGQUIT the way Bubble Tea
+// ends it on SIGTERM: a closed terminal window, a dropped ssh session or
+// kill -HUP must leave the terminal restored (main screen, cursor shown,
+// raw mode off). Bubble Tea v1 handles only INT and TERM, and the default
+// action of HUP and QUIT exits with the terminal as the program left it. A
+// second signal kills the program at once, still restoring the terminal.
+func quitOnSignals(p *tea.Program) (stop func()) {
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, syscall.SIGHUP, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		quitting := false
+		for {
+			select {
+			case <-sig:
+				if quitting {
+					p.Kill()
+					continue
+				}
+				quitting = true
+				go p.Quit() // Quit waits for the event loop; the next signal must not
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(done)
+	}
 }
 
 // parse parses flags; on --help or an error it prints and says to stop.
