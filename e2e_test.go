@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -259,10 +260,15 @@ func TestE2ECommandLineRefusals(t *testing.T) {
 		{"plain http base URL", []string{"--base-url", "http://example.com"}, []string{"PIXEE_API_KEY=pm_test_e2e"},
 			[]string{"plain http", "example.com", "https"}},
 		{"unknown flag", []string{"--colour"}, nil, []string{"--colour", "--help"}},
+		// Here stdout is a pipe, as with pixee-tui > file.
+		{"stdout not a terminal, demo", []string{"--demo"}, nil, []string{"stdout is not a terminal", "pixee-tui sandbox"}},
+		{"stdout not a terminal", nil, []string{"PIXEE_API_KEY=pm_test_e2e"}, []string{"stdout is not a terminal"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cmd := exec.Command(bin, tc.args...)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, tc.args...)
 			cmd.Env = cleanEnv(tc.env...)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -303,5 +309,55 @@ func TestE2EVersion(t *testing.T) {
 	}
 	if got := string(out); got != "pixee-tui "+e2eVersion+"\n" {
 		t.Fatalf("--version printed %q, want %q", got, "pixee-tui "+e2eVersion+"\n")
+	}
+}
+
+// pixee-tui > file, typed at a terminal: stdin and stderr are the terminal,
+// stdout a file. One line on stderr says why nothing runs, the status is 2,
+// and nothing is drawn into the file.
+func TestE2EStdoutRedirectedAtATerminal(t *testing.T) {
+	if _, err := os.Stat("/dev/ptmx"); err != nil {
+		t.Skip("no /dev/ptmx:", err)
+	}
+	bin := binary(t)
+	file, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--demo")
+	cmd.Env = cleanEnv("TERM=xterm-256color")
+	cmd.Stdout = file
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 30, Cols: 100})
+	if err != nil {
+		t.Skip("cannot start a pseudo-terminal:", err)
+	}
+	defer tty.Close()
+	var out syncBuffer
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			out.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	err = cmd.Wait()
+	<-copied
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("exit = %v, want status 2; terminal got %q", err, tail(out.String(), 600))
+	}
+	if got := strings.TrimSpace(out.String()); got != "pixee-tui: stdout is not a terminal; the dashboard needs one (for scripts, serve the API with: pixee-tui sandbox)" {
+		t.Errorf("terminal got %q, want the one line", got)
+	}
+	if fi, err := file.Stat(); err != nil || fi.Size() != 0 {
+		t.Errorf("the file got %d bytes, want none (%v)", fi.Size(), err)
 	}
 }

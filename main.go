@@ -24,6 +24,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 
 	"github.com/pixee/pixee-tui/api"
@@ -139,6 +140,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if host == "" {
 		host = client.Host()
 	}
+	if !isTerminal(stdout) {
+		// Refused rather than drawn on /dev/tty: whoever redirected
+		// stdout wanted output there, and a screen of escape codes in a
+		// file, or a dashboard drawn behind their back, serves neither.
+		fmt.Fprintln(stderr, "pixee-tui: stdout is not a terminal; the dashboard needs one (for scripts, serve the API with: pixee-tui sandbox)")
+		return 2
+	}
 
 	var calls ui.API = client
 	if c.logFile != "" {
@@ -171,6 +179,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// isTerminal says whether w is a terminal the dashboard can be drawn on.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // quitOnSignals ends the program on SIGHUP and SIGQUIT the way Bubble Tea
