@@ -519,6 +519,9 @@ func redactStrings(v reflect.Value, key string) {
 			}
 		}
 	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return // raw JSON or bytes: redacted where it is read as text
+		}
 		for i := range v.Len() {
 			redactStrings(v.Index(i), key)
 		}

@@ -83,7 +83,7 @@ func parseTimeText(s string) (time.Time, bool) {
 		s = s[:10] + "T" + s[11:]
 	}
 	// "2026-11-20T08:00:00 +0100": no space before the offset.
-	if i := strings.LastIndexAny(s, " "); i > 10 && i+1 < len(s) && strings.ContainsRune("+-Z", rune(s[i+1])) {
+	if i := strings.LastIndexByte(s, ' '); i > 10 && i+1 < len(s) && strings.ContainsRune("+-Z", rune(s[i+1])) {
 		s = s[:i] + s[i+1:]
 	}
 	// A leap second (23:59:60) is read as the second after 23:59:59.
@@ -128,11 +128,13 @@ func unixTime(s string) (time.Time, bool) {
 	return plausible(time.Unix(int64(sec), int64((v-sec)*1e9)).UTC())
 }
 
-// plausible refuses times no connector can have: the Unix epoch and
-// anything before it are placeholders ("0001-01-01T00:00:00Z" is Go's zero
-// time, 0 a zeroed column), not a sync that happened.
+// earliest is the first time a connector can have: anything before it is a
+// placeholder ("0001-01-01T00:00:00Z" is Go's zero time, 0 a zeroed
+// column, a small number a mistaken unit), not a sync that happened.
+var earliest = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
 func plausible(t time.Time) (time.Time, bool) {
-	if t.Unix() <= 0 {
+	if t.Before(earliest) {
 		return time.Time{}, false
 	}
 	return t, true

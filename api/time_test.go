@@ -53,6 +53,8 @@ func TestOddTimestampsAreReadOrMarkedUnknownPerField(t *testing.T) {
 		{`"20/11/2026 08:00"`, time.Time{}}, // day and month order cannot be told in general
 		{`"yesterday"`, time.Time{}},
 		{`"0001-01-01T00:00:00Z"`, time.Time{}},
+		{`"1999-12-31T23:59:59Z"`, time.Time{}},
+		{`2026`, time.Time{}},
 		{`0`, time.Time{}},
 		{`-5`, time.Time{}},
 		{`1e300`, time.Time{}},
