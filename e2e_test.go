@@ -6,12 +6,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -87,33 +89,42 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// The demo runs in a 100x30 pseudo-terminal: the connectors appear, j moves
-// the selection, q quits with status 0, and the terminal is left as it was
-// found: the alternate screen is entered and left again, and the cursor is
-// shown again at the end.
-func TestE2EDemoInPseudoTerminal(t *testing.T) {
+// demoRun is the demo running in a 100x30 pseudo-terminal, its output
+// collected as it comes.
+type demoRun struct {
+	t        *testing.T
+	cmd      *exec.Cmd
+	tty      *os.File
+	out      syncBuffer
+	copied   chan struct{}
+	exited   chan error
+	deadline time.Time
+}
+
+// startDemo starts the demo in a pseudo-terminal and waits for the list.
+func startDemo(t *testing.T) *demoRun {
+	t.Helper()
 	if _, err := os.Stat("/dev/ptmx"); err != nil {
 		t.Skip("no /dev/ptmx:", err)
 	}
 	bin := binary(t)
-	cmd := exec.Command(bin, "--demo")
-	cmd.Env = cleanEnv("TERM=xterm-256color")
-	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 30, Cols: 100})
+	d := &demoRun{t: t, copied: make(chan struct{}), exited: make(chan error, 1), deadline: time.Now().Add(20 * time.Second)}
+	d.cmd = exec.Command(bin, "--demo")
+	d.cmd.Env = cleanEnv("TERM=xterm-256color")
+	tty, err := pty.StartWithSize(d.cmd, &pty.Winsize{Rows: 30, Cols: 100})
 	if err != nil {
 		t.Skip("cannot start a pseudo-terminal:", err)
 	}
-	defer tty.Close()
-
-	var out syncBuffer
-	copied := make(chan struct{})
+	d.tty = tty
+	t.Cleanup(func() { tty.Close() })
 	go func() {
-		defer close(copied)
+		defer close(d.copied)
 		buf := make([]byte, 4096)
 		for {
 			n, err := tty.Read(buf)
 			if n > 0 {
 				chunk := buf[:n]
-				out.Write(chunk)
+				d.out.Write(chunk)
 				// Answer the colour and cursor queries a real terminal would,
 				// so startup does not wait for their timeouts.
 				if bytes.Contains(chunk, []byte("\x1b]11;?")) {
@@ -128,62 +139,102 @@ func TestE2EDemoInPseudoTerminal(t *testing.T) {
 			}
 		}
 	}()
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-
-	deadline := time.Now().Add(20 * time.Second)
-	waitFor := func(what string, cond func(string) bool) {
-		t.Helper()
-		for !cond(out.String()) {
-			select {
-			case err := <-exited:
-				t.Fatalf("pixee-tui exited (%v) while waiting for %s; output:\n%q", err, what, out.String())
-			case <-time.After(20 * time.Millisecond):
-			}
-			if time.Now().After(deadline) {
-				cmd.Process.Kill()
-				t.Fatalf("timed out waiting for %s; output:\n%q", what, out.String())
-			}
-		}
-	}
-	waitFor("the connector list", func(s string) bool {
+	go func() { d.exited <- d.cmd.Wait() }()
+	d.waitFor("the connector list", func(s string) bool {
 		return strings.Contains(s, "My Shopify Store") && strings.Contains(s, "Boutique")
 	})
-	seen := len(out.String())
-	if _, err := tty.Write([]byte("j")); err != nil {
-		t.Fatal(err)
+	return d
+}
+
+func (d *demoRun) waitFor(what string, cond func(string) bool) {
+	d.t.Helper()
+	for !cond(d.out.String()) {
+		select {
+		case err := <-d.exited:
+			d.t.Fatalf("pixee-tui exited (%v) while waiting for %s; output:\n%q", err, what, d.out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(d.deadline) {
+			d.cmd.Process.Kill()
+			d.t.Fatalf("timed out waiting for %s; output:\n%q", what, d.out.String())
+		}
 	}
-	// The selection moves to the second row: its detail is drawn.
-	waitFor("the second connector's detail", func(s string) bool {
-		return len(s) > seen && strings.Contains(s[seen:], "Boutique")
-	})
-	if _, err := tty.Write([]byte("q")); err != nil {
-		t.Fatal(err)
-	}
+}
+
+// wait waits for the program to exit after what, and returns Wait's error.
+func (d *demoRun) wait(after string) error {
+	d.t.Helper()
 	var werr error
 	select {
-	case werr = <-exited:
-	case <-time.After(time.Until(deadline)):
-		cmd.Process.Kill()
-		t.Fatalf("pixee-tui did not exit after q; output:\n%q", out.String())
+	case werr = <-d.exited:
+	case <-time.After(time.Until(d.deadline)):
+		d.cmd.Process.Kill()
+		d.t.Fatalf("pixee-tui did not exit after %s; output:\n%q", after, d.out.String())
 	}
-	<-copied
-	if werr != nil {
-		t.Fatalf("exit: %v (want status 0); output tail:\n%q", werr, tail(out.String(), 600))
-	}
-	s := out.String()
+	<-d.copied
+	return werr
+}
+
+// assertRestored checks the terminal is left as it was found: the
+// alternate screen entered and left again, the cursor shown at the end,
+// nothing of the dashboard drawn after leaving.
+func (d *demoRun) assertRestored() {
+	d.t.Helper()
+	s := d.out.String()
 	enter := strings.Index(s, "\x1b[?1049h")
 	leave := strings.LastIndex(s, "\x1b[?1049l")
 	if enter < 0 || leave < enter {
-		t.Fatalf("the alternate screen was not entered and left (enter at %d, leave at %d); tail:\n%q", enter, leave, tail(s, 600))
+		d.t.Fatalf("the alternate screen was not entered and left (enter at %d, leave at %d); tail:\n%q", enter, leave, tail(s, 600))
 	}
 	show := strings.LastIndex(s, "\x1b[?25h")
 	hide := strings.LastIndex(s, "\x1b[?25l")
 	if show < 0 || show < hide {
-		t.Fatalf("the cursor is left hidden (last hide at %d, last show at %d); tail:\n%q", hide, show, tail(s, 600))
+		d.t.Fatalf("the cursor is left hidden (last hide at %d, last show at %d); tail:\n%q", hide, show, tail(s, 600))
 	}
 	if strings.Contains(s[leave:], "My Shopify Store") {
-		t.Fatalf("the dashboard was drawn after leaving the alternate screen; tail:\n%q", tail(s, 600))
+		d.t.Fatalf("the dashboard was drawn after leaving the alternate screen; tail:\n%q", tail(s, 600))
+	}
+}
+
+// The demo runs in a 100x30 pseudo-terminal: the connectors appear, j moves
+// the selection, q quits with status 0, and the terminal is left as it was
+// found: the alternate screen is entered and left again, and the cursor is
+// shown again at the end.
+func TestE2EDemoInPseudoTerminal(t *testing.T) {
+	d := startDemo(t)
+	seen := len(d.out.String())
+	if _, err := d.tty.Write([]byte("j")); err != nil {
+		t.Fatal(err)
+	}
+	// The selection moves to the second row: its detail is drawn.
+	d.waitFor("the second connector's detail", func(s string) bool {
+		return len(s) > seen && strings.Contains(s[seen:], "Boutique")
+	})
+	if _, err := d.tty.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	if werr := d.wait("q"); werr != nil {
+		t.Fatalf("exit: %v (want status 0); output tail:\n%q", werr, tail(d.out.String(), 600))
+	}
+	d.assertRestored()
+}
+
+// SIGHUP (a closed terminal window, a dropped ssh session) and SIGQUIT end
+// the program like SIGTERM: it exits by itself, not killed by the signal,
+// and the terminal is restored.
+func TestE2EHangupAndQuitSignalsRestoreTheTerminal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGQUIT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			d := startDemo(t)
+			if err := d.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			werr := d.wait(sig.String())
+			if st := d.cmd.ProcessState; st == nil || !st.Exited() {
+				t.Fatalf("pixee-tui was ended by the signal (%v), not by itself; output tail:\n%q", werr, tail(d.out.String(), 600))
+			}
+			d.assertRestored()
+		})
 	}
 }
 
@@ -209,10 +260,15 @@ func TestE2ECommandLineRefusals(t *testing.T) {
 		{"plain http base URL", []string{"--base-url", "http://example.com"}, []string{"PIXEE_API_KEY=pm_test_e2e"},
 			[]string{"plain http", "example.com", "https"}},
 		{"unknown flag", []string{"--colour"}, nil, []string{"--colour", "--help"}},
+		// Here stdout is a pipe, as with pixee-tui > file.
+		{"stdout not a terminal, demo", []string{"--demo"}, nil, []string{"stdout is not a terminal", "pixee-tui sandbox"}},
+		{"stdout not a terminal", nil, []string{"PIXEE_API_KEY=pm_test_e2e"}, []string{"stdout is not a terminal"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cmd := exec.Command(bin, tc.args...)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, tc.args...)
 			cmd.Env = cleanEnv(tc.env...)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -253,5 +309,55 @@ func TestE2EVersion(t *testing.T) {
 	}
 	if got := string(out); got != "pixee-tui "+e2eVersion+"\n" {
 		t.Fatalf("--version printed %q, want %q", got, "pixee-tui "+e2eVersion+"\n")
+	}
+}
+
+// pixee-tui > file, typed at a terminal: stdin and stderr are the terminal,
+// stdout a file. One line on stderr says why nothing runs, the status is 2,
+// and nothing is drawn into the file.
+func TestE2EStdoutRedirectedAtATerminal(t *testing.T) {
+	if _, err := os.Stat("/dev/ptmx"); err != nil {
+		t.Skip("no /dev/ptmx:", err)
+	}
+	bin := binary(t)
+	file, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--demo")
+	cmd.Env = cleanEnv("TERM=xterm-256color")
+	cmd.Stdout = file
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 30, Cols: 100})
+	if err != nil {
+		t.Skip("cannot start a pseudo-terminal:", err)
+	}
+	defer tty.Close()
+	var out syncBuffer
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			out.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	err = cmd.Wait()
+	<-copied
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("exit = %v, want status 2; terminal got %q", err, tail(out.String(), 600))
+	}
+	if got := strings.TrimSpace(out.String()); got != "pixee-tui: stdout is not a terminal; the dashboard needs one (for scripts, serve the API with: pixee-tui sandbox)" {
+		t.Errorf("terminal got %q, want the one line", got)
+	}
+	if fi, err := file.Stat(); err != nil || fi.Size() != 0 {
+		t.Errorf("the file got %d bytes, want none (%v)", fi.Size(), err)
 	}
 }

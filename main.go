@@ -15,6 +15,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 
 	"github.com/pixee/pixee-tui/api"
@@ -132,7 +134,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		baseURL, key, stop = u, sb.APIKey(), stopSB
 		host = "sandbox " + strings.TrimPrefix(u, "http://")
 	} else {
-		key, err = apiKey(c.keyFile)
+		key, err = apiKey(c.keyFile, stderr)
 		if err != nil {
 			fmt.Fprintln(stderr, "pixee-tui:", err)
 			return 2
@@ -155,6 +157,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if host == "" {
 		host = client.Host()
+	}
+	if !isTerminal(stdout) {
+		// Refused rather than drawn on /dev/tty: whoever redirected
+		// stdout wanted output there, and a screen of escape codes in a
+		// file, or a dashboard drawn behind their back, serves neither.
+		fmt.Fprintln(stderr, "pixee-tui: stdout is not a terminal; the dashboard needs one (for scripts, serve the API with: pixee-tui sandbox)")
+		return 2
 	}
 
 	var calls ui.API = client
@@ -179,13 +188,53 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Plain:   lipgloss.ColorProfile() == termenv.Ascii,
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	stopSignals := quitOnSignals(p)
 	_, err = p.Run()
+	stopSignals()
 	cancel() // end in-flight requests
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "pixee-tui:", err)
 		return 1
 	}
 	return 0
+}
+
+// isTerminal says whether w is a terminal the dashboard can be drawn on.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// quitOnSignals ends the program on SIGHUP and SIGQUIT the way Bubble Tea
+// ends it on SIGTERM: a closed terminal window, a dropped ssh session or
+// kill -HUP must leave the terminal restored (main screen, cursor shown,
+// raw mode off). Bubble Tea v1 handles only INT and TERM, and the default
+// action of HUP and QUIT exits with the terminal as the program left it. A
+// second signal kills the program at once, still restoring the terminal.
+func quitOnSignals(p *tea.Program) (stop func()) {
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, syscall.SIGHUP, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		quitting := false
+		for {
+			select {
+			case <-sig:
+				if quitting {
+					p.Kill()
+					continue
+				}
+				quitting = true
+				go p.Quit() // Quit waits for the event loop; the next signal must not
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(done)
+	}
 }
 
 // parse parses flags; on --help or an error it prints and says to stop.
@@ -231,16 +280,33 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
+// maxKeyFile bounds what is read of a key file: a key is under 100 bytes,
+// and --api-key-file /dev/zero must not fill the memory.
+const maxKeyFile = 4 << 10
+
 // apiKey finds the key: a key file (flag, then env), then PIXEE_API_KEY.
-// Errors never quote the key.
-func apiKey(file string) (string, error) {
+// A key file others can read is used, with a warning on stderr (as ssh
+// does for its keys, but without refusing). Errors never quote the key.
+func apiKey(file string, stderr io.Writer) (string, error) {
 	if file == "" {
 		file = os.Getenv("PIXEE_API_KEY_FILE")
 	}
 	if file != "" {
-		b, err := os.ReadFile(file)
+		f, err := os.Open(file)
 		if err != nil {
 			return "", fmt.Errorf("reading the API key file: %w", err)
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o044 != 0 {
+			fmt.Fprintf(stderr, "pixee-tui: warning: the API key file %s can be read by other users (mode %04o); fix it with: chmod 600 %s\n",
+				file, fi.Mode().Perm(), shellQuote(file))
+		}
+		b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+		if err != nil {
+			return "", fmt.Errorf("reading the API key file: %w", err)
+		}
+		if len(b) > maxKeyFile {
+			return "", fmt.Errorf("the API key file %s is larger than 4 KiB: is it the right file?", file)
 		}
 		key := strings.TrimSpace(string(b))
 		if key == "" {
@@ -253,6 +319,14 @@ func apiKey(file string) (string, error) {
 	}
 	return "", errors.New("no API key: set PIXEE_API_KEY or pass --api-key-file FILE " +
 		"(keys look like pm_live_… or pm_test_…), or try the sandbox with --demo")
+}
+
+// shellQuote quotes a path for a command to copy and paste.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+=:,@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func runSandbox(args []string, stdout, stderr io.Writer) int {
@@ -305,8 +379,54 @@ func versionString() string {
 	if version != "" {
 		return version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, _ := debug.ReadBuildInfo()
+	return buildVersion(bi)
+}
+
+// pseudoVersion matches the versions the go command makes up for an
+// untagged commit (v0.0.0-20261203085800-0123456789ab): the revision says
+// the same, and more plainly.
+var pseudoVersion = regexp.MustCompile(`(^|[.-])[0-9]{14}-[0-9a-f]{12}(\+incompatible)?(\+dirty)?$`)
+
+// buildVersion names the build from its build info: the module's tag when
+// it has one, else the VCS revision (12 characters), "-dirty" for
+// uncommitted changes, and the commit's time; "dev" when nothing is known
+// (go run, or a build without VCS stamping).
+func buildVersion(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "dev"
 	}
-	return "dev"
+	v := bi.Main.Version
+	tagged := v != "" && v != "(devel)" && !pseudoVersion.MatchString(v)
+	if tagged {
+		return v
+	}
+	var rev, at string
+	dirty := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		if v != "" && v != "(devel)" {
+			return v // a pseudo-version without its settings: still better than "dev"
+		}
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	if at != "" {
+		rev += " (" + at + ")"
+	}
+	return rev
 }

@@ -85,7 +85,7 @@ func TestAuthAutoProbeSequence(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if _, _, err := c.GetConnector(ctx, "c1"); err != nil {
+			if _, _, err := c.GetConnector(ctx, detailID); err != nil {
 				t.Fatal(err)
 			}
 			if _, _, err := c.SyncEANs(ctx, "c1", []string{"3760000000001"}); err != nil {
@@ -247,7 +247,7 @@ func TestReadOnlyClientSendsNoWrite(t *testing.T) {
 			t.Errorf("err = %v, want ErrReadOnly", err)
 		}
 	}
-	if _, _, err := c2.GetConnector(ctx, "c1"); err != nil {
+	if _, _, err := c2.GetConnector(ctx, detailID); err != nil {
 		t.Errorf("a read-only client cannot read: %v", err)
 	}
 	if got := strings.Join(ks.requests(), ", "); got != "GET x-api-key" {

@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -387,8 +388,12 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 			// The wait named in the headers still counts.
 			return r, checkResponse(resp.StatusCode, resp.Header, ct, nil, c.now())
 		}
-		return r, &UnexpectedResponseError{StatusCode: resp.StatusCode, ContentType: ct,
+		ue := &UnexpectedResponseError{StatusCode: resp.StatusCode, ContentType: ct,
 			Reason: fmt.Sprintf("body larger than %s", byteSize(c.maxBody))}
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			ue.RetryAfter = retryAfter(nil, resp.Header, c.now(), false)
+		}
+		return r, ue
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return r, c.redactKey(checkResponse(resp.StatusCode, resp.Header, ct, data, c.now()))
@@ -399,6 +404,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if err := decodeJSON(data, out); err != nil {
 		return r, &UnexpectedResponseError{StatusCode: resp.StatusCode, ContentType: ct, Reason: err.Error()}
 	}
+	c.redactAnswer(out)
 	return r, nil
 }
 
@@ -436,7 +442,12 @@ func decodeJSON(data []byte, out any) error {
 		default:
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) {
-				return fmt.Errorf("JSON field %q has the wrong type (%s)", te.Field, te.Value)
+				// te.Field is a path of JSON keys, except that an embedded
+				// Go struct adds its type's name: never shown.
+				if te.Field == "" {
+					return fmt.Errorf("the answer has the wrong type (%s)", te.Value)
+				}
+				return fmt.Errorf("field %q has the wrong type (%s)", te.Field, te.Value)
 			}
 			return errors.New("invalid JSON")
 		}
@@ -469,16 +480,94 @@ func byteSize(n int64) string {
 // misconfigured server or proxy that echoes the Authorization header must
 // not put the key on screen or in a log.
 func (c *Client) redactKey(err error) error {
-	at, ok := c.http.Transport.(*authTransport)
-	if !ok || len(at.key) < 4 {
+	key := c.redactable()
+	if key == "" {
 		return err
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {
-		ae.Detail = strings.ReplaceAll(ae.Detail, string(at.key), "[redacted]")
-		ae.Code = strings.ReplaceAll(ae.Code, string(at.key), "[redacted]")
+		ae.Detail = strings.ReplaceAll(ae.Detail, key, "[redacted]")
+		ae.Code = strings.ReplaceAll(ae.Code, key, "[redacted]")
 	}
 	return err
+}
+
+// redactable is the key to remove from server text, or "" when there is
+// none (or it is too short to search for without mangling text).
+func (c *Client) redactable() string {
+	at, ok := c.http.Transport.(*authTransport)
+	if !ok || len(at.key) < 4 {
+		return ""
+	}
+	return string(at.key)
+}
+
+// redactAnswer removes the API key from every string decoded from a 2xx
+// answer (names, statuses, last_error, a test's message, map keys…): a
+// server that echoes the request's auth header in a 200 must not put the
+// key on screen either. The bare key is searched, so both header forms
+// ("Bearer <key>", "X-API-Key: <key>") are covered.
+func (c *Client) redactAnswer(out any) {
+	if key := c.redactable(); key != "" {
+		redactStrings(reflect.ValueOf(out), key)
+	}
+}
+
+func redactStrings(v reflect.Value, key string) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.CanSet() && strings.Contains(v.String(), key) {
+			v.SetString(strings.ReplaceAll(v.String(), key, "[redacted]"))
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			redactStrings(v.Elem(), key)
+		}
+	case reflect.Interface:
+		if v.IsNil() {
+			return
+		}
+		// What an interface holds cannot be set in place: redact a copy
+		// and put it back.
+		cp := reflect.New(v.Elem().Type()).Elem()
+		cp.Set(v.Elem())
+		redactStrings(cp, key)
+		if v.CanSet() {
+			v.Set(cp)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				redactStrings(v.Field(i), key)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			// Raw JSON kept as sent (commands that print every field):
+			// the key is printable ASCII without quotes or backslashes
+			// (WithAPIKey), so replacing it keeps the JSON valid.
+			if v.Kind() == reflect.Slice && v.CanSet() && bytes.Contains(v.Bytes(), []byte(key)) {
+				v.SetBytes(bytes.ReplaceAll(v.Bytes(), []byte(key), []byte("[redacted]")))
+			}
+			return
+		}
+		for i := range v.Len() {
+			redactStrings(v.Index(i), key)
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			val := reflect.New(v.Type().Elem()).Elem()
+			val.Set(v.MapIndex(k))
+			redactStrings(val, key)
+			nk := k
+			if k.Kind() == reflect.String && strings.Contains(k.String(), key) {
+				nk = reflect.New(k.Type()).Elem()
+				nk.SetString(strings.ReplaceAll(k.String(), key, "[redacted]"))
+				v.SetMapIndex(k, reflect.Value{})
+			}
+			v.SetMapIndex(nk, val)
+		}
+	}
 }
 
 // noRedirectedWrites stops a redirected POST: Go would follow a 301/302 as a

@@ -379,6 +379,9 @@ func TestListConnectorsDoesNotTryOtherSpellingOnOtherErrors(t *testing.T) {
 	}
 }
 
+// detailID is the id detailJSON carries: ask for it to get that answer.
+const detailID = "550e8400-e29b-41d4-a716-000000000010"
+
 const detailJSON = `{
   "id": "550e8400-e29b-41d4-a716-000000000010",
   "name": "My Shopify Store",
@@ -438,7 +441,7 @@ func TestGetConnectorEscapesOddIDs(t *testing.T) {
 				if want := "/connectors/" + tt.id; r.URL.Path != want {
 					t.Errorf("server decoded path %q, want %q", r.URL.Path, want)
 				}
-				writeJSON(w, 200, `{"id": "x", "sync_stats": {}}`)
+				writeJSON(w, 200, fmt.Sprintf(`{"id": %q, "sync_stats": {}}`, tt.id))
 			}))
 			if _, _, err := c.GetConnector(context.Background(), tt.id); err != nil {
 				t.Fatalf("GetConnector(%q): %v", tt.id, err)
@@ -646,10 +649,10 @@ func TestEmptyConnectorIDRefusedWithoutRequest(t *testing.T) {
 func TestUserAgent(t *testing.T) {
 	c, mux := setup(t, WithUserAgent("pixee-tui/1.2.3 (test)"))
 	mux.HandleFunc("/connectors/{id}", func(w http.ResponseWriter, r *http.Request) {
-		assertRequest(t, r, wantRequest{method: "GET", path: "/connectors/c1", userAgent: "pixee-tui/1.2.3 (test)"})
+		assertRequest(t, r, wantRequest{method: "GET", path: "/connectors/" + detailID, userAgent: "pixee-tui/1.2.3 (test)"})
 		writeJSON(w, 200, detailJSON)
 	})
-	if _, _, err := c.GetConnector(context.Background(), "c1"); err != nil {
+	if _, _, err := c.GetConnector(context.Background(), detailID); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -683,7 +686,7 @@ func TestRateLimitHeadersReachCaller(t *testing.T) {
 					writeJSON(w, tt.status, `{"detail":"Rate limit exceeded","retry_after_seconds":60}`)
 				}
 			})
-			_, resp, err := c.GetConnector(context.Background(), "c1")
+			_, resp, err := c.GetConnector(context.Background(), detailID)
 			if (err != nil) != (tt.status != 200) {
 				t.Fatalf("err = %v", err)
 			}
@@ -692,6 +695,134 @@ func TestRateLimitHeadersReachCaller(t *testing.T) {
 			}
 			if resp.Rate != tt.want {
 				t.Errorf("Rate = %+v, want %+v", resp.Rate, tt.want)
+			}
+		})
+	}
+}
+
+// A 2xx to a sync POST is the server's yes, whatever its body: reporting it
+// as failed would invite a second POST, and a second sync.
+func TestSyncAcceptedWithoutBodyIsSuccess(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		ctype  string
+		body   string
+	}{
+		{"202 empty", 202, "", ""},
+		{"204", 204, "", ""},
+		{"200 empty JSON", 200, "application/json", ""},
+		{"202 HTML", 202, "text/html", proxyPage},
+		{"202 truncated", 202, "application/json", `{"sync_id":"s`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var hits counter
+			c, mux := setup(t)
+			mux.HandleFunc("POST /connectors/{id}/sync", hits.wrap(func(w http.ResponseWriter, r *http.Request) {
+				if tt.ctype != "" {
+					w.Header().Set("Content-Type", tt.ctype)
+				}
+				w.WriteHeader(tt.status)
+				io.WriteString(w, tt.body)
+			}))
+			res, resp, err := c.SyncEANs(context.Background(), "c1", []string{"3760000000001"})
+			if err != nil {
+				t.Fatalf("SyncEANs: %v, want success", err)
+			}
+			if resp.StatusCode != tt.status {
+				t.Errorf("StatusCode = %d, want %d", resp.StatusCode, tt.status)
+			}
+			if !res.Unreported || !res.ProductsQueuedUnknown || res.SyncID != "" {
+				t.Errorf("result = %+v, want unreported, queued count unknown, no sync id", *res)
+			}
+			if got, want := res.Summary(), "accepted by the server; no sync id returned"; got != want {
+				t.Errorf("Summary() = %q, want %q", got, want)
+			}
+			if hits.get() != 1 {
+				t.Errorf("%d POSTs, want 1", hits.get())
+			}
+		})
+	}
+}
+
+// A 2xx whose status says the sync was not queued is an error the caller
+// cannot take for success; an absent products_queued is "not reported".
+func TestSyncRejectedStatusIsAnError(t *testing.T) {
+	tests := []struct {
+		body       string
+		wantErr    bool
+		wantQueued int
+		unknown    bool
+	}{
+		{`{"sync_id":"s1","status":"rejected","detail":"connector paused"}`, true, 0, true},
+		{`{"sync_id":"s1","status":"FAILED","products_queued":0}`, true, 0, false},
+		{`{"status":"error"}`, true, 0, true},
+		{`{"sync_id":"s1","status":"queued"}`, false, 0, true},
+		{`{"sync_id":"s1","status":"queued","products_queued":0}`, false, 0, false},
+		{`{"sync_id":42,"status":"accepted","products_queued":1250.0}`, false, 1250, false},
+		{`{"sync_id":"s1","status":"queued","products_queued":-3}`, false, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			c, mux := setup(t)
+			mux.HandleFunc("POST /connectors/{id}/sync", func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 200, tt.body)
+			})
+			res, _, err := c.SyncCatalog(context.Background(), "c1")
+			var rej *SyncRejectedError
+			if got := errors.As(err, &rej); got != tt.wantErr {
+				t.Fatalf("err = %v, want a *SyncRejectedError: %v", err, tt.wantErr)
+			}
+			if tt.wantErr {
+				if !errors.Is(err, ErrSyncRejected) || !strings.Contains(err.Error(), "did not queue") ||
+					!strings.Contains(strings.ToLower(err.Error()), `"`+strings.ToLower(rej.Status)+`"`) {
+					t.Errorf("error %q does not say the sync was not queued and why", err)
+				}
+				if strings.Contains(tt.body, "paused") && !strings.Contains(err.Error(), "connector paused") {
+					t.Errorf("error %q drops the server's detail", err)
+				}
+			}
+			if res == nil {
+				t.Fatal("no result")
+			}
+			if res.ProductsQueued != tt.wantQueued || res.ProductsQueuedUnknown != tt.unknown {
+				t.Errorf("queued = %d (unknown %v), want %d (unknown %v)", res.ProductsQueued, res.ProductsQueuedUnknown, tt.wantQueued, tt.unknown)
+			}
+		})
+	}
+}
+
+// A detail answer about another connector is an error, never shown under
+// the id asked for; one without an id names no other and is kept.
+func TestGetConnectorAnswerForAnotherID(t *testing.T) {
+	tests := []struct {
+		answer  string
+		wantErr bool
+	}{
+		{`{"id":"c2","name":"Other store","sync_stats":{}}`, true},
+		{`{"id":"C1","name":"Other store","sync_stats":{}}`, true},
+		{`{"id":"c1","name":"Mine","sync_stats":{}}`, false},
+		{`{"name":"Mine","sync_stats":{}}`, false},
+		{`{"id":"","name":"Mine","sync_stats":{}}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.answer, func(t *testing.T) {
+			c, mux := setup(t)
+			mux.HandleFunc("/connectors/{id}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, tt.answer) })
+			d, _, err := c.GetConnector(context.Background(), "c1")
+			if !tt.wantErr {
+				if err != nil || d.ID != "c1" {
+					t.Fatalf("GetConnector = %+v, %v; want the detail under id c1", d, err)
+				}
+				return
+			}
+			var me *ConnectorMismatchError
+			if !errors.As(err, &me) || d != nil {
+				t.Fatalf("GetConnector = %+v, %v; want a *ConnectorMismatchError and no detail", d, err)
+			}
+			if !strings.Contains(err.Error(), "answered with connector") || !strings.Contains(err.Error(), `when asked for "c1"`) {
+				t.Errorf("error %q does not say which connector was asked for and which came", err)
 			}
 		})
 	}

@@ -1,12 +1,15 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -17,15 +20,28 @@ type Connector struct {
 	Name       string     `json:"name"`
 	Platform   string     `json:"platform"`
 	Status     string     `json:"status"`
-	LastSyncAt *time.Time `json:"last_sync_at"` // nil: never synced
-	CreatedAt  *time.Time `json:"created_at"`   // nil: not sent (the detail answer may omit it)
+	LastSyncAt *time.Time `json:"last_sync_at"` // nil: never synced, or unknown (see below)
+	CreatedAt  *time.Time `json:"created_at"`   // nil: not sent (the detail answer may omit it), or unknown
+
+	// LastSyncAtUnknown and CreatedAtUnknown say the field was sent but held
+	// no time that can be read ("", "20/11/2026 08:00", a year-1 date): the
+	// pointer is then nil, yet it means neither "never synced" nor "not
+	// sent". Show "?".
+	LastSyncAtUnknown bool `json:"-"`
+	CreatedAtUnknown  bool `json:"-"`
 }
 
-// SyncStats is the sync state of one connector.
+// SyncStats is the sync state of one connector. The counts are 0..MaxCount.
 type SyncStats struct {
 	ProductsSynced  int     `json:"products_synced"`
 	ProductsPending int     `json:"products_pending"`
 	LastError       *string `json:"last_error"` // nil: no error; "" is an (odd) empty error
+
+	// ProductsSyncedUnknown and ProductsPendingUnknown say the count was
+	// absent, null or nonsense (negative, fractional, text, above
+	// MaxCount): show "?", not the number beside it.
+	ProductsSyncedUnknown  bool `json:"-"`
+	ProductsPendingUnknown bool `json:"-"`
 }
 
 // ConnectorDetail is the answer of GET /connectors/{id}.
@@ -53,11 +69,71 @@ type ConnectorPage struct {
 	Meta  PageMeta
 }
 
-// SyncResult is the answer to a triggered sync.
+// SyncResult is the answer to a triggered sync the server accepted (a
+// 2xx). A sync the server answered with a status such as "rejected" comes
+// with a *SyncRejectedError instead.
 type SyncResult struct {
-	SyncID         string `json:"sync_id"`
-	Status         string `json:"status"`
+	SyncID         string `json:"sync_id"` // "" when the server returned none
+	Status         string `json:"status"`  // as sent; "" when not reported
 	ProductsQueued int    `json:"products_queued"`
+
+	// ProductsQueuedUnknown says the answer did not report how many
+	// products were queued (absent, null or nonsense): not the same as 0.
+	ProductsQueuedUnknown bool `json:"-"`
+	// Unreported says the server accepted the sync (a 2xx) but its answer
+	// said nothing readable about it: an empty body (202, 204) or one that
+	// is not the documented JSON. The sync may well be running: it must not
+	// be sent again.
+	Unreported bool `json:"-"`
+}
+
+// Summary says in a few words what is known about an accepted sync, e.g.
+// "accepted by the server; no sync id returned".
+func (r *SyncResult) Summary() string {
+	var parts []string
+	if r.Status != "" {
+		parts = append(parts, "status "+r.Status)
+	} else {
+		parts = append(parts, "accepted by the server")
+	}
+	switch {
+	case !r.ProductsQueuedUnknown:
+		parts = append(parts, strconv.Itoa(r.ProductsQueued)+" products queued")
+	case !r.Unreported:
+		parts = append(parts, "products queued not reported")
+	}
+	if r.SyncID != "" {
+		parts = append(parts, "sync id "+r.SyncID)
+	} else {
+		parts = append(parts, "no sync id returned")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// SyncRejectedError is a sync the server answered with a 2xx whose status
+// says it was not queued ("rejected", "failed", …). Nothing is running:
+// whether to send it again is the user's call.
+type SyncRejectedError struct {
+	Status string // as the server sent it (untrusted)
+	SyncID string
+	Detail string // the answer's detail or message, if any (untrusted)
+}
+
+func (e *SyncRejectedError) Error() string {
+	msg := fmt.Sprintf("the server did not queue the sync: status %q", e.Status)
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
+}
+
+// Is matches ErrSyncRejected.
+func (e *SyncRejectedError) Is(target error) bool { return target == ErrSyncRejected }
+
+// rejectedStatuses are the statuses of a sync answer that mean "not queued".
+var rejectedStatuses = map[string]bool{
+	"rejected": true, "failed": true, "failure": true, "error": true, "errored": true,
+	"denied": true, "refused": true, "invalid": true, "cancelled": true, "canceled": true, "aborted": true,
 }
 
 // TestResult is the answer of POST /connectors/{id}/test, which the docs do
@@ -166,7 +242,10 @@ func isMissingRoute(resp *Response, err error) bool {
 		(resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed)
 }
 
-// GetConnector fetches one connector with its sync stats.
+// GetConnector fetches one connector with its sync stats. An answer about
+// another connector (its id is not the one asked for) is a
+// *ConnectorMismatchError; an answer without an id is taken as the one
+// asked for, since it names no other.
 func (c *Client) GetConnector(ctx context.Context, id string) (*ConnectorDetail, *Response, error) {
 	if id == "" {
 		return nil, nil, errors.New("api: empty connector id")
@@ -176,7 +255,36 @@ func (c *Client) GetConnector(ctx context.Context, id string) (*ConnectorDetail,
 	if err != nil {
 		return nil, resp, err
 	}
+	if err := out.answers(id); err != nil {
+		return nil, resp, err
+	}
 	return &out, resp, nil
+}
+
+// answers checks that the detail is about the connector asked for. An
+// answer without an id names no other connector: it is taken as the one
+// asked for.
+func (d *ConnectorDetail) answers(id string) error {
+	switch d.ID {
+	case id:
+	case "":
+		d.ID = id
+	default:
+		return &ConnectorMismatchError{Asked: id, Answered: d.ID}
+	}
+	return nil
+}
+
+// ConnectorMismatchError is a detail answer about another connector than
+// the one asked for: shown as an error, never under the asked-for id.
+type ConnectorMismatchError struct {
+	Asked    string
+	Answered string // untrusted
+}
+
+func (e *ConnectorMismatchError) Error() string {
+	return fmt.Sprintf("the server answered with connector %q when asked for %q",
+		clipN(e.Answered, maxCode), clipN(e.Asked, maxCode))
 }
 
 // escapeID makes a connector id one escaped path segment: "/", "?", "%"
@@ -216,12 +324,55 @@ func (c *Client) sync(ctx context.Context, id string, body syncBody) (*SyncResul
 	if id == "" {
 		return nil, nil, errors.New("api: empty connector id")
 	}
-	var out SyncResult
-	resp, err := c.post(ctx, "/connectors/"+escapeID(id)+"/sync", body, &out)
+	var fields map[string]json.RawMessage
+	resp, err := c.post(ctx, "/connectors/"+escapeID(id)+"/sync", body, &fields)
+	var ue *UnexpectedResponseError
+	if errors.As(err, &ue) && ue.StatusCode >= 200 && ue.StatusCode <= 299 {
+		// A 2xx is the server's yes, whatever the body (empty for a 202 or
+		// 204, or unreadable): reporting it as failed would invite a
+		// second POST and a second sync.
+		return &SyncResult{ProductsQueuedUnknown: true, Unreported: true}, resp, nil
+	}
 	if err != nil {
 		return nil, resp, err
 	}
-	return &out, resp, nil
+	out := syncResult(fields)
+	c.redactAnswer(out) // read from raw JSON, after do's redaction
+	if rejectedStatuses[strings.ToLower(strings.TrimSpace(out.Status))] {
+		rej := &SyncRejectedError{Status: out.Status, SyncID: out.SyncID,
+			Detail: clip(firstString(fields, "detail", "message", "error"))}
+		c.redactAnswer(rej)
+		return out, resp, rej
+	}
+	return out, resp, nil
+}
+
+// syncResult reads each field of a sync answer on its own: one odd field
+// costs only itself.
+func syncResult(fields map[string]json.RawMessage) *SyncResult {
+	out := &SyncResult{Status: clipN(firstString(fields, "status"), maxCode)}
+	out.SyncID = clipN(firstString(fields, "sync_id"), maxCode)
+	if out.SyncID == "" {
+		// A numeric id is still an id.
+		if raw := bytes.TrimSpace(fields["sync_id"]); len(raw) > 0 && raw[0] >= '0' && raw[0] <= '9' {
+			out.SyncID = clipN(string(raw), maxCode)
+		}
+	}
+	var ok bool
+	out.ProductsQueued, ok = parseCount(fields["products_queued"])
+	out.ProductsQueuedUnknown = !ok
+	return out
+}
+
+// firstString returns the first of keys whose value is a JSON string.
+func firstString(fields map[string]json.RawMessage, keys ...string) string {
+	for _, k := range keys {
+		var s string
+		if json.Unmarshal(fields[k], &s) == nil && s != "" {
+			return s
+		}
+	}
+	return ""
 }
 
 // TestConnector asks the server to test the platform connection (newer

@@ -18,7 +18,8 @@ var (
 	ErrRateLimited  = errors.New("rate limited")      // 429
 	ErrNotSupported = errors.New("not supported by this server")
 	// ErrReadOnly is a write refused by a read-only client: nothing was sent.
-	ErrReadOnly = errors.New("read-only: nothing sent")
+	ErrReadOnly     = errors.New("read-only: nothing sent")
+	ErrSyncRejected = errors.New("sync not queued") // a 2xx sync answer whose status says so
 )
 
 // APIError is a non-2xx answer that carried the API's JSON error body.
@@ -27,6 +28,9 @@ type APIError struct {
 	Detail     string // human text from the server (untrusted)
 	Code       string // error_code, optional
 	Timestamp  string
+	// RetryAfter is the wait a 429 or 503 named (capped at 15 minutes);
+	// zero when none was named. See also RetryAfterOf.
+	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -80,7 +84,8 @@ func (e *RateLimitError) Unwrap() error { return &e.APIError }
 type UnexpectedResponseError struct {
 	StatusCode  int
 	ContentType string
-	Reason      string // optional detail, never the raw body
+	Reason      string        // optional detail, never the raw body
+	RetryAfter  time.Duration // a 503's Retry-After (capped); zero when none
 }
 
 func (e *UnexpectedResponseError) Error() string {
@@ -98,6 +103,25 @@ func (e *UnexpectedResponseError) Error() string {
 // Is lets an HTML 404 or 401 from a proxy still match the sentinels.
 func (e *UnexpectedResponseError) Is(target error) bool {
 	return (&APIError{StatusCode: e.StatusCode}).Is(target)
+}
+
+// RetryAfterOf returns the wait the server named before the next request:
+// a 429's (body, Retry-After or X-RateLimit-Reset) or a 503's Retry-After,
+// capped at 15 minutes. It is zero when err names none.
+func RetryAfterOf(err error) time.Duration {
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return rl.RetryAfter
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.RetryAfter
+	}
+	var ue *UnexpectedResponseError
+	if errors.As(err, &ue) {
+		return ue.RetryAfter
+	}
+	return 0
 }
 
 // TimeoutError is a request that got no complete answer within the client's
@@ -169,14 +193,21 @@ func checkResponse(status int, h http.Header, contentType string, body []byte, n
 		if isAPI {
 			rl.Detail, rl.Code, rl.Timestamp = detailText(eb.Detail), clipN(eb.ErrorCode, maxCode), clipN(eb.Timestamp, maxCode)
 		}
-		rl.RetryAfter = retryAfter(eb.RetryAfterSeconds, h, now)
+		rl.RetryAfter = retryAfter(eb.RetryAfterSeconds, h, now, true)
+		rl.APIError.RetryAfter = rl.RetryAfter
 		return rl
 	}
+	// A 503 (outage, maintenance) may name its end in Retry-After; the
+	// rate-limit window (X-RateLimit-Reset) says nothing about it.
+	var wait time.Duration
+	if status == http.StatusServiceUnavailable {
+		wait = retryAfter(eb.RetryAfterSeconds, h, now, false)
+	}
 	if !isAPI {
-		return &UnexpectedResponseError{StatusCode: status, ContentType: contentType, Reason: emptyReason(body)}
+		return &UnexpectedResponseError{StatusCode: status, ContentType: contentType, Reason: emptyReason(body), RetryAfter: wait}
 	}
 	return &APIError{StatusCode: status, Detail: detailText(eb.Detail),
-		Code: clipN(eb.ErrorCode, maxCode), Timestamp: clipN(eb.Timestamp, maxCode)}
+		Code: clipN(eb.ErrorCode, maxCode), Timestamp: clipN(eb.Timestamp, maxCode), RetryAfter: wait}
 }
 
 func emptyReason(body []byte) string {
@@ -240,7 +271,9 @@ func clipN(s string, n int) string {
 // the dashboard for a day.
 const maxRetryAfter = 15 * time.Minute
 
-func retryAfter(bodySeconds *float64, h http.Header, now time.Time) time.Duration {
+// retryAfter reads the wait a server named: retry_after_seconds, then
+// Retry-After, then (when useReset) X-RateLimit-Reset.
+func retryAfter(bodySeconds *float64, h http.Header, now time.Time, useReset bool) time.Duration {
 	// Waits are compared in seconds before converting: a huge value would
 	// overflow time.Duration and wrap to a negative or tiny wait.
 	const maxSecs = int(maxRetryAfter / time.Second)
@@ -257,7 +290,7 @@ func retryAfter(bodySeconds *float64, h http.Header, now time.Time) time.Duratio
 			d = t.Sub(now)
 		}
 	}
-	if d <= 0 {
+	if d <= 0 && useReset {
 		if reset, ok := atoiHeader(h, "X-RateLimit-Reset"); ok && reset > 0 {
 			d = time.Unix(int64(reset), 0).Sub(now)
 		}

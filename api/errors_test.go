@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -277,7 +278,7 @@ func TestUnexpectedResponses(t *testing.T) {
 		{"200 with truncated JSON", 200, "application/json", detailJSON[:60], "unexpected response (HTTP 200, application/json)", "truncated JSON", nil},
 		{"200 with HTML", 200, "text/html", proxyPage, "unexpected response (HTTP 200, text/html)", "invalid JSON at byte 1", nil},
 		{"200 with empty body", 200, "application/json", "", "unexpected response (HTTP 200, application/json)", "empty body", nil},
-		{"200 with wrong types", 200, "application/json", `{"id":"c","sync_stats":{"products_synced":"many"}}`, "unexpected response (HTTP 200, application/json)", "products_synced", nil},
+		{"200 with wrong types", 200, "application/json", `{"id":"c","name":5}`, "unexpected response (HTTP 200, application/json)", "name", nil},
 		{"200 with trailing garbage", 200, "application/json", detailJSON + `}`, "unexpected response (HTTP 200, application/json)", "invalid JSON", nil},
 	}
 	for _, tt := range tests {
@@ -330,7 +331,7 @@ func TestBodySizeLimitBoundary(t *testing.T) {
 	}{{1024, true}, {1023, false}, {1 << 62, true}, {1<<63 - 1, true}} {
 		c, mux := setup(t, WithMaxBodySize(tt.limit))
 		mux.HandleFunc("/connectors/{id}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, body) })
-		_, _, err := c.GetConnector(context.Background(), "c1")
+		_, _, err := c.GetConnector(context.Background(), detailID)
 		if (err == nil) != tt.wantOK {
 			t.Errorf("limit %d, body 1024 bytes: err = %v, want success %v", tt.limit, err, tt.wantOK)
 		}
@@ -439,5 +440,158 @@ func TestErrorDetailEchoingTheKeyIsRedacted(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "[redacted]") {
 		t.Fatalf("error = %v: want the key replaced by [redacted]", err)
+	}
+}
+
+// A server that echoes the request's auth header in a 200 answer (in a
+// name, a last_error, a sync status, a test message) must not get the key
+// onto the screen either: every string decoded is redacted.
+func TestAnswerEchoingTheKeyIsRedacted(t *testing.T) {
+	c, mux := setup(t)
+	echo := func(r *http.Request) string {
+		// What a careless server does: the header, quoted into JSON.
+		b, _ := json.Marshal("you sent " + r.Header.Get("X-API-Key") + " / " + "Bearer " + r.Header.Get("X-API-Key"))
+		return string(b)
+	}
+	mux.HandleFunc("GET /connectors/{$}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"items":[{"id":"c1","name":`+echo(r)+`,"platform":`+echo(r)+`,"status":`+echo(r)+`}],"meta":{"total":1}}`)
+	})
+	mux.HandleFunc("GET /connectors/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"id":"c1","name":`+echo(r)+`,"sync_stats":{"last_error":`+echo(r)+`}}`)
+	})
+	mux.HandleFunc("POST /connectors/{id}/sync", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("id") == "rej" {
+			writeJSON(w, 200, `{"status":"rejected","detail":`+echo(r)+`}`)
+			return
+		}
+		writeJSON(w, 200, `{"sync_id":`+echo(r)+`,"status":`+echo(r)+`,"products_queued":1}`)
+	})
+	mux.HandleFunc("POST /connectors/{id}/test", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"ok":false,"message":`+echo(r)+`,"details":{"header":[`+echo(r)+`]},`+echo(r)+`:1}`)
+	})
+	ctx := context.Background()
+	var got []any
+	p, _, err := c.ListConnectors(ctx, 1, 50)
+	got = append(got, err)
+	if p != nil {
+		got = append(got, *p)
+	}
+	d, _, err := c.GetConnector(ctx, "c1")
+	got = append(got, err)
+	if d != nil && d.SyncStats.LastError != nil {
+		got = append(got, *d, *d.SyncStats.LastError)
+	}
+	s, _, err := c.SyncCatalog(ctx, "c1")
+	got = append(got, err)
+	if s != nil {
+		got = append(got, *s)
+	}
+	_, _, err = c.SyncCatalog(ctx, "rej")
+	if !errors.Is(err, ErrSyncRejected) {
+		t.Errorf("rejected sync: err = %v", err)
+	}
+	got = append(got, err)
+	tr, _, err := c.TestConnector(ctx, "c1")
+	got = append(got, err)
+	if tr != nil {
+		got = append(got, *tr)
+	}
+	// The raw answers the commands print are redacted as well.
+	rp, raws, _, err := c.ListConnectorsRaw(ctx, 1, 50)
+	got = append(got, err, rp)
+	for _, r := range raws {
+		got = append(got, string(r))
+	}
+	rd, raw, _, err := c.GetConnectorRaw(ctx, "c1")
+	got = append(got, err, rd, string(raw))
+	if len(raws) != 1 || !json.Valid(raws[0]) || !json.Valid(raw) {
+		t.Errorf("raw answers are not valid JSON after redaction: %s / %s", raws, raw)
+	}
+	all := fmt.Sprintf("%+v", got)
+	if strings.Contains(all, "SECRETkey") {
+		t.Fatalf("the key reached the caller: %s", all)
+	}
+	if n := strings.Count(all, "[redacted]"); n < 12 {
+		t.Errorf("%d redactions, want every echo replaced: %s", n, all)
+	}
+	if p == nil || len(p.Items) != 1 || !strings.HasPrefix(p.Items[0].Name, "you sent [redacted] / Bearer [redacted]") {
+		t.Errorf("page = %+v, want the name kept with the key redacted", p)
+	}
+}
+
+// A 503 naming its end in Retry-After carries that wait, like a 429's, so
+// callers can hold off instead of retrying into the outage.
+func TestServiceUnavailableCarriesRetryAfter(t *testing.T) {
+	tests := []struct {
+		name   string
+		header http.Header
+		ctype  string
+		body   string
+		want   time.Duration
+	}{
+		{"JSON body, seconds", http.Header{"Retry-After": {"120"}}, "application/json", `{"detail":"Down for maintenance"}`, 2 * time.Minute},
+		{"HTML from a proxy", http.Header{"Retry-After": {"120"}}, "text/html", proxyPage, 2 * time.Minute},
+		{"empty body", http.Header{"Retry-After": {"120"}}, "", "", 2 * time.Minute},
+		{"HTTP date", http.Header{"Retry-After": {"Thu, 03 Dec 2026 09:05:00 GMT"}}, "", "", 5 * time.Minute},
+		{"huge", http.Header{"Retry-After": {"99999999999999999999"}}, "", "", 15 * time.Minute},
+		{"none", nil, "application/json", `{"detail":"Down"}`, 0},
+		{"rate-limit reset is not an outage's end", http.Header{"X-Ratelimit-Reset": {"1796288700"}}, "", "", 0},
+	}
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, mux := setup(t, WithClock(func() time.Time { return now }))
+			mux.HandleFunc("/connectors/{id}", func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range tt.header {
+					w.Header()[k] = v
+				}
+				if tt.ctype != "" {
+					w.Header().Set("Content-Type", tt.ctype)
+				}
+				w.WriteHeader(503)
+				io.WriteString(w, tt.body)
+			})
+			_, _, err := c.GetConnector(context.Background(), "c1")
+			if err == nil {
+				t.Fatal("no error for a 503")
+			}
+			if got := RetryAfterOf(err); got != tt.want {
+				t.Errorf("RetryAfterOf(%v) = %s, want %s", err, got, tt.want)
+			}
+			var ae *APIError
+			if errors.As(err, &ae) && ae.RetryAfter != tt.want {
+				t.Errorf("APIError.RetryAfter = %s, want %s", ae.RetryAfter, tt.want)
+			}
+		})
+	}
+	// A 429 reads the same through RetryAfterOf and APIError.
+	c, mux := setup(t)
+	mux.HandleFunc("/connectors/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 429, `{"detail":"Rate limit exceeded","retry_after_seconds":60}`)
+	})
+	_, _, err := c.GetConnector(context.Background(), "c1")
+	var ae *APIError
+	if RetryAfterOf(err) != time.Minute || !errors.As(err, &ae) || ae.RetryAfter != time.Minute {
+		t.Errorf("429: RetryAfterOf = %s, APIError %+v; want 1m both", RetryAfterOf(err), ae)
+	}
+}
+
+// A wrong-type error names the field as the JSON spells it, never an
+// internal Go type.
+func TestWrongTypeErrorNamesTheJSONField(t *testing.T) {
+	c, mux := setup(t)
+	mux.HandleFunc("GET /connectors/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"id":"c1","status":3}`)
+	})
+	mux.HandleFunc("GET /connectors/{$}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"items":[{"id":"c1","status":3}]}`)
+	})
+	_, _, err := c.GetConnector(context.Background(), "c1")
+	if err == nil || !strings.Contains(err.Error(), `field "status" has the wrong type (number)`) || strings.Contains(err.Error(), "Wire") {
+		t.Errorf("detail: error %v, want it to name field \"status\" and no Go type", err)
+	}
+	_, _, err = c.ListConnectors(context.Background(), 1, 50)
+	if err == nil || !strings.Contains(err.Error(), `field "items.status"`) || strings.Contains(err.Error(), "Wire") || strings.Contains(err.Error(), "JSON field") {
+		t.Errorf("list: error %v, want it to name field \"items.status\" and no Go type", err)
 	}
 }

@@ -120,8 +120,9 @@ func FuzzDecodeConnectorPage(f *testing.F) {
 				return
 			}
 			var ue *UnexpectedResponseError
-			if !errors.As(err, &ue) {
-				t.Fatalf("%s: %T %v, want *UnexpectedResponseError", call, err, err)
+			var me *ConnectorMismatchError
+			if !errors.As(err, &ue) && !errors.As(err, &me) && !errors.Is(err, ErrSyncRejected) {
+				t.Fatalf("%s: %T %v, want *UnexpectedResponseError, a mismatch or a rejected sync", call, err, err)
 			}
 			if msg := err.Error(); msg == "" || len(msg) > maxErrorLen {
 				t.Fatalf("%s: error message of %d bytes", call, len(msg))

@@ -222,7 +222,7 @@ func TestKeyNotSentAcrossOrigins(t *testing.T) {
 				if strings.HasSuffix(r.URL.Path, "/c1") {
 					return answer(http.StatusTemporaryRedirect, http.Header{"Location": {tt.location}}, "")
 				}
-				return answer(200, http.Header{"Content-Type": {"application/json"}}, detailJSON)
+				return answer(200, http.Header{"Content-Type": {"application/json"}}, strings.Replace(detailJSON, detailID, "c1", 1))
 			}}
 			c, err := New("https://api.pixeepim.com/api/v1", WithAPIKey(testKey), WithHTTPClient(&http.Client{Transport: rt}))
 			if err != nil {
@@ -261,7 +261,7 @@ func TestWithAPIKeyAndWithHTTPClientInAnyOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := c.GetConnector(context.Background(), "c1"); err != nil {
+		if _, _, err := c.GetConnector(context.Background(), detailID); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		if got := rt.requests[0].Header.Get("X-API-Key"); got != testKey {
@@ -281,7 +281,7 @@ func TestNoKeyNoAuthorizationHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := c.GetConnector(context.Background(), "c1"); err != nil {
+	if _, _, err := c.GetConnector(context.Background(), detailID); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"Authorization", "X-Api-Key"} {

@@ -137,3 +137,18 @@ func TestList422WithinTheCapIsNotRetried(t *testing.T) {
 }
 
 func errorsAs[T error](err error, target *T) bool { return errors.As(err, target) }
+
+// Pagination numbers written as floats or strings are read like counts.
+func TestListPaginationNumbersReadLiberally(t *testing.T) {
+	c, mux := setup(t)
+	mux.HandleFunc("/connectors/{$}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"items":`+twoItems+`,"total":137.0,"page":"2","per_page":50.0,"pages":3.0}`)
+	})
+	p, _, err := c.ListConnectors(context.Background(), 2, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (PageMeta{Total: 137, Page: 2, PerPage: 50, TotalPages: 3, HasNext: true, HasPrevious: true}); p.Meta != want {
+		t.Errorf("meta = %+v, want %+v", p.Meta, want)
+	}
+}

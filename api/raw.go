@@ -59,5 +59,8 @@ func (c *Client) GetConnectorRaw(ctx context.Context, id string) (*ConnectorDeta
 	if err := decodeJSON(raw, &d); err != nil {
 		return nil, nil, resp, &UnexpectedResponseError{StatusCode: resp.StatusCode, ContentType: resp.contentType, Reason: err.Error()}
 	}
+	if err := d.answers(id); err != nil {
+		return nil, nil, resp, err
+	}
 	return &d, raw, resp, nil
 }
