@@ -340,8 +340,11 @@ func TestOutcomeUnknown(t *testing.T) {
 	e.session.Client = c
 	id := e.sb.IDs()[0]
 	_, errs, code := e.run("connectors", "sync", id, "--catalog", "--yes")
-	if code != ExitOutcomeUnknown || !strings.Contains(errs, "check products_pending") || posts != 1 {
-		t.Fatalf("exit %d, %d POSTs, %s", code, posts, errs)
+	mu.Lock()
+	n := posts
+	mu.Unlock()
+	if code != ExitOutcomeUnknown || !strings.Contains(errs, "check products_pending") || n != 1 {
+		t.Fatalf("exit %d, %d POSTs, %s", code, n, errs)
 	}
 	acts, _, _ := e.session.History.Actions()
 	if len(acts) != 1 || acts[0].Outcome != history.OutcomeUnknown {
