@@ -354,7 +354,7 @@ func TestE2EStdoutRedirectedAtATerminal(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
 		t.Fatalf("exit = %v, want status 2; terminal got %q", err, tail(out.String(), 600))
 	}
-	if got := strings.TrimSpace(out.String()); got != "pixee-tui: stdout is not a terminal; the dashboard needs one (for scripts, serve the API with: pixee-tui sandbox)" {
+	if got := strings.TrimSpace(out.String()); got != "pixee-tui: stdout is not a terminal; the dashboard needs one (for scripts: pixee-tui connectors list; or serve the API with: pixee-tui sandbox)" {
 		t.Errorf("terminal got %q, want the one line", got)
 	}
 	if fi, err := file.Stat(); err != nil || fi.Size() != 0 {

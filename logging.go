@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log"
+	"strconv"
 	"time"
 
 	"github.com/pixee/pixee-tui/api"
@@ -46,9 +47,9 @@ func (l loggingAPI) SyncCatalog(ctx context.Context, id string) (*api.SyncResult
 func logCall(format string, start time.Time, resp *api.Response, err error, args ...any) {
 	status := "-"
 	if resp != nil {
-		status = itoa(resp.StatusCode)
+		status = strconv.Itoa(resp.StatusCode)
 		if resp.Rate.Known {
-			status += " budget " + itoa(resp.Rate.Remaining) + "/" + itoa(resp.Rate.Limit)
+			status += " budget " + strconv.Itoa(resp.Rate.Remaining) + "/" + strconv.Itoa(resp.Rate.Limit)
 		}
 	}
 	line := format + " → %s in %s"

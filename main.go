@@ -1,190 +1,295 @@
 // Command pixee-tui is a terminal dashboard for the connectors that sync a
-// Pixee PIM catalog to e-commerce platforms.
+// Pixee PIM catalog to e-commerce platforms, and the commands for scripts
+// beside it.
 //
-//	pixee-tui                 the real API (PIXEE_API_KEY, PIXEE_BASE_URL)
-//	pixee-tui --demo          the embedded sandbox, no account needed
-//	pixee-tui sandbox         serve the sandbox API for curl and tests
+//	pixee-tui                     the dashboard (a profile, or PIXEE_API_KEY / PIXEE_BASE_URL)
+//	pixee-tui --demo              the dashboard on the embedded sandbox, no account needed
+//	pixee-tui connectors …        list, get, sync and test connectors from scripts
+//	pixee-tui history             what was triggered from pixee-tui
+//	pixee-tui config path|check|init
+//	pixee-tui sandbox             serve the sandbox API for curl and tests
+//
+// main only wires: it parses flags, resolves the configuration (config),
+// builds an api.Client, and hands it to the dashboard (ui) or the commands
+// (cli).
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
 	"os"
-	"os/signal"
-	"regexp"
-	"runtime/debug"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/cli"
+	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/ui"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
-var version = ""
-
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-const usage = `pixee-tui: watch and drive the connectors of a Pixee PIM account
+// flags are the command line, shared by the dashboard and the commands.
+type flags struct {
+	configFile, profile string
+	baseURL, keyFile    string
+	authHeader          string
+	timeout             time.Duration
+	readOnly            bool
+	logFile             string
 
-Usage:
-  pixee-tui [flags]            the dashboard on the real API
-  pixee-tui --demo [flags]     the dashboard on the embedded sandbox (no account)
-  pixee-tui sandbox [flags]    serve the sandbox API until interrupted
+	// The dashboard's own.
+	demo     bool
+	apiGen   string
+	conns    int
+	refresh  time.Duration
+	perPage  int
+	showVers bool
+}
 
-Configuration:
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err != nil {
+		fmt.Fprintln(stderr, "pixee-tui:", oneLine(err.Error()))
+	}
+	return cli.ExitCode(err)
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ") }
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var f flags
+	root := &cobra.Command{
+		Use:   "pixee-tui",
+		Short: "Watch and drive the connectors of a Pixee PIM account",
+		Long: `pixee-tui: watch and drive the connectors of a Pixee PIM account.
+
+With no command it runs the dashboard, on the profile of the config file
+(` + config.DefaultPath() + `, see pixee-tui config init) or on
+PIXEE_API_KEY / PIXEE_API_KEY_FILE and PIXEE_BASE_URL; --demo runs it on the
+embedded sandbox. Precedence: flag > environment > profile > default.
+
+Environment:
   PIXEE_API_KEY       API key (pm_live_… or pm_test_…); prefer --api-key-file
   PIXEE_API_KEY_FILE  file holding the API key (same as --api-key-file)
   PIXEE_BASE_URL      API base URL (default ` + api.DefaultBaseURL + `)
   PIXEE_AUTH_HEADER   how the key is sent: auto, x-api-key or bearer (same as --auth-header)
+  PIXEE_PROFILE       profile of the config file (same as --profile)
 
-Flags:
-`
+Exit codes: 0 ok, 1 API or network error, 2 usage or validation, 3 outcome
+unknown (a POST was sent, no answer came), 4 rate limited, 5 the sync failed.`,
+		Args:          cobra.NoArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       versionString(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDashboard(cmd, &f, stdout, stderr)
+		},
+	}
+	root.SetVersionTemplate("pixee-tui {{.Version}}\n")
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &cli.Error{Code: cli.ExitUsage, Err: fmt.Errorf("%v (see --help)", err)}
+	})
 
-type config struct {
-	demo     bool
-	apiGen   string
-	authHdr  string
-	baseURL  string
-	keyFile  string
-	refresh  time.Duration
-	perPage  int
-	timeout  time.Duration
-	logFile  string
-	version  bool
-	conns    int
-	addr     string
-	seed     int64
-	noAuto   bool
-	readLim  int
-	writeLim int
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.configFile, "config", "", "config file (default "+config.DefaultPath()+")")
+	pf.StringVar(&f.profile, "profile", "", "profile of the config file to use (env PIXEE_PROFILE)")
+	pf.StringVar(&f.baseURL, "base-url", "", "API base URL (env PIXEE_BASE_URL; default "+api.DefaultBaseURL+")")
+	pf.StringVar(&f.keyFile, "api-key-file", "", "read the API key from this file (env PIXEE_API_KEY_FILE)")
+	pf.StringVar(&f.authHeader, "auth-header", "", "how the key is sent: auto (try X-API-Key, then Authorization: Bearer), x-api-key or bearer (env PIXEE_AUTH_HEADER)")
+	pf.DurationVar(&f.timeout, "timeout", api.DefaultTimeout, "deadline of each API request (1s–2m)")
+	pf.BoolVar(&f.readOnly, "read-only", false, "send no sync or connection test (also read_only: in a profile)")
+	lf := root.Flags()
+	lf.BoolVar(&f.demo, "demo", false, "run on the embedded sandbox API, no account needed")
+	lf.StringVar(&f.apiGen, "api", "current", "with --demo: the API generation the sandbox speaks, current or seed")
+	lf.IntVar(&f.conns, "demo-connectors", 137, "connectors in the demo sandbox (1–100000)")
+	lf.DurationVar(&f.refresh, "refresh", config.DefaultRefresh, "detail refresh while a sync runs (500ms–1m)")
+	lf.IntVar(&f.perPage, "per-page", config.DefaultPerPage, "connectors per page (1–500)")
+	lf.StringVar(&f.logFile, "log", "", "write a debug log to this file (never holds the API key)")
+	root.Flags().BoolVarP(&f.showVers, "version", "v", false, "print the version and exit")
+
+	o := &cli.IO{In: stdin, Out: stdout, Err: stderr, InTTY: isTerminal(stdin), OutTTY: isTerminal(stdout), ErrTTY: isTerminal(stderr),
+		Width: terminalWidth(stdout)}
+	root.AddCommand(cli.Commands(o, func(ctx context.Context) (*cli.Session, error) { return openSession(ctx, root, &f, stderr) })...)
+	root.AddCommand(sandboxCmd(stdout, stderr), configCmd(&f, stdout, stderr))
+	return root
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "sandbox" {
-		return runSandbox(args[1:], stdout, stderr)
+// loadConfig reads the config file (--config, else the default path, which
+// may be absent) and resolves the settings of this start.
+func loadConfig(cmd *cobra.Command, f *flags) (*config.File, config.Settings, error) {
+	path, explicit := f.configFile, f.configFile != ""
+	if !explicit {
+		path = config.DefaultPath()
 	}
-	var c config
-	fs := flag.NewFlagSet("pixee-tui", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.BoolVar(&c.demo, "demo", false, "run on the embedded sandbox API, no account needed")
-	fs.StringVar(&c.baseURL, "base-url", "", "API base URL (env PIXEE_BASE_URL; default "+api.DefaultBaseURL+")")
-	fs.StringVar(&c.keyFile, "api-key-file", "", "read the API key from this file (env PIXEE_API_KEY_FILE)")
-	fs.StringVar(&c.authHdr, "auth-header", "", "how the key is sent: auto (try X-API-Key, then Authorization: Bearer), x-api-key or bearer (env PIXEE_AUTH_HEADER; default auto)")
-	fs.StringVar(&c.apiGen, "api", "current", "with --demo: the API generation the sandbox speaks, current or seed")
-	fs.DurationVar(&c.refresh, "refresh", 2*time.Second, "detail refresh while a sync runs (500ms–1m)")
-	fs.IntVar(&c.perPage, "per-page", 50, "connectors per page (1–500)")
-	fs.DurationVar(&c.timeout, "timeout", api.DefaultTimeout, "deadline of each API request (1s–2m)")
-	fs.StringVar(&c.logFile, "log", "", "write a debug log to this file (never holds the API key)")
-	fs.IntVar(&c.conns, "demo-connectors", 137, "connectors in the demo sandbox (1–100000)")
-	fs.BoolVar(&c.version, "version", false, "print the version and exit")
-	if code, done := parse(fs, args, stdout, stderr, usage); done {
-		return code
-	}
-	if c.version {
-		fmt.Fprintln(stdout, "pixee-tui", versionString())
-		return 0
-	}
-	if err := checkRanges(fs, c); err != nil {
-		fmt.Fprintln(stderr, "pixee-tui:", err)
-		return 2
-	}
-	gen, err := sandbox.ParseGeneration(c.apiGen)
+	file, err := config.Load(path, explicit)
 	if err != nil {
-		fmt.Fprintln(stderr, "pixee-tui: --api:", err)
-		return 2
+		return nil, config.Settings{}, &cli.Error{Code: cli.ExitUsage, Err: err}
 	}
-	if c.authHdr == "" {
-		c.authHdr = os.Getenv("PIXEE_AUTH_HEADER")
+	profile := f.profile
+	if profile == "" {
+		profile = os.Getenv("PIXEE_PROFILE")
 	}
-	authHeader, err := api.ParseAuthHeader(c.authHdr)
+	var fl config.Flags
+	fl.ReadOnly = f.readOnly
+	set := func(name string) bool { return cmd.Flags().Changed(name) }
+	if set("base-url") {
+		fl.BaseURL = &f.baseURL
+	}
+	if set("api-key-file") {
+		fl.KeyFile = &f.keyFile
+	}
+	if set("auth-header") {
+		fl.AuthHeader = &f.authHeader
+	}
+	if set("timeout") {
+		fl.Timeout = &f.timeout
+	}
+	if cmd.Flags().Lookup("per-page") != nil && set("per-page") {
+		fl.PerPage = &f.perPage
+	}
+	if cmd.Flags().Lookup("refresh") != nil && set("refresh") {
+		fl.Refresh = &f.refresh
+	}
+	s, err := config.Resolve(file, profile, fl, os.Getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "pixee-tui: --auth-header:", err)
-		return 2
+		return file, s, &cli.Error{Code: cli.ExitUsage, Err: err}
 	}
+	if err := checkRanges(s); err != nil {
+		return file, s, &cli.Error{Code: cli.ExitUsage, Err: err}
+	}
+	return file, s, nil
+}
 
+func checkRanges(s config.Settings) error {
+	switch {
+	case s.PerPage < 1 || s.PerPage > api.MaxPerPage:
+		return fmt.Errorf("--per-page must be between 1 and %d, got %d", api.MaxPerPage, s.PerPage)
+	case s.Refresh < 500*time.Millisecond || s.Refresh > time.Minute:
+		return fmt.Errorf("--refresh must be between 500ms and 1m, got %s", s.Refresh)
+	case s.Timeout < time.Second || s.Timeout > 2*time.Minute:
+		return fmt.Errorf("--timeout must be between 1s and 2m, got %s", s.Timeout)
+	}
+	return nil
+}
+
+// newClient reads the key and builds the client for settings. Warnings (a
+// key file others can read) go to stderr; nothing printed holds the key.
+func newClient(ctx context.Context, s config.Settings, stderr io.Writer) (*api.Client, error) {
+	key, warns, err := s.Key.Read(ctx, os.Getenv)
+	for _, w := range warns {
+		fmt.Fprintln(stderr, "pixee-tui:", w)
+	}
+	if err != nil {
+		return nil, &cli.Error{Code: cli.ExitUsage, Err: err}
+	}
+	return buildClient(s, key)
+}
+
+func buildClient(s config.Settings, key string) (*api.Client, error) {
+	opts := []api.Option{api.WithAPIKey(key), api.WithAuthHeader(s.AuthHeader), api.WithTimeout(s.Timeout),
+		api.WithUserAgent("pixee-tui/" + versionString())}
+	if s.ReadOnly {
+		opts = append(opts, api.WithReadOnly())
+	}
+	c, err := api.New(s.BaseURL, opts...)
+	if err != nil {
+		return nil, &cli.Error{Code: cli.ExitUsage, Err: err}
+	}
+	return c, nil
+}
+
+func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error {
+	if f.conns < 1 || f.conns > 100000 {
+		return usage("--demo-connectors must be between 1 and 100000, got %d", f.conns)
+	}
+	if !f.demo {
+		for _, name := range []string{"demo-connectors", "api"} {
+			if cmd.Flags().Changed(name) {
+				return usage("--%s only applies with --demo", name)
+			}
+		}
+	}
+	gen, err := sandbox.ParseGeneration(f.apiGen)
+	if err != nil {
+		return usage("--api: %v", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	var (
-		baseURL, key, host string
-		stop               = func() {}
-	)
-	if c.demo {
-		sb := sandbox.New(sandbox.Options{Seed: time.Now().UnixNano(), Connectors: c.conns, AutoSync: true, API: gen})
-		u, stopSB, err := sb.Start("127.0.0.1:0")
-		if err != nil {
-			fmt.Fprintln(stderr, "pixee-tui: starting the demo sandbox:", err)
-			return 1
+	var client *api.Client
+	var host string
+	s := config.ProfileSettings(config.Profile{})
+	if f.demo {
+		// The demo ignores profiles: it is its own account.
+		s.PerPage, s.Refresh, s.Timeout, s.ReadOnly = f.perPage, f.refresh, f.timeout, f.readOnly
+		if err := checkRanges(s); err != nil {
+			return usage("%v", err)
 		}
-		baseURL, key, stop = u, sb.APIKey(), stopSB
+		sb := sandbox.New(sandbox.Options{Seed: time.Now().UnixNano(), Connectors: f.conns, AutoSync: true, API: gen})
+		u, stop, err := sb.Start("127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("starting the demo sandbox: %w", err)
+		}
+		defer stop()
+		s.BaseURL = u
+		if client, err = buildClient(s, sb.APIKey()); err != nil {
+			return err
+		}
 		host = "sandbox " + strings.TrimPrefix(u, "http://")
 	} else {
-		key, err = apiKey(c.keyFile, stderr)
-		if err != nil {
-			fmt.Fprintln(stderr, "pixee-tui:", err)
-			return 2
+		if _, s, err = loadConfig(cmd, f); err != nil {
+			return err
 		}
-		baseURL = c.baseURL
-		if baseURL == "" {
-			baseURL = os.Getenv("PIXEE_BASE_URL")
+		if client, err = newClient(ctx, s, stderr); err != nil {
+			return err
 		}
-	}
-	defer stop()
-
-	client, err := api.New(baseURL,
-		api.WithAPIKey(key),
-		api.WithAuthHeader(authHeader),
-		api.WithTimeout(c.timeout),
-		api.WithUserAgent("pixee-tui/"+versionString()))
-	if err != nil {
-		fmt.Fprintln(stderr, "pixee-tui:", err)
-		return 2
-	}
-	if host == "" {
 		host = client.Host()
+		if s.Name != "" {
+			host = s.Name + " · " + host
+		}
 	}
 	if !isTerminal(stdout) {
 		// Refused rather than drawn on /dev/tty: whoever redirected
 		// stdout wanted output there, and a screen of escape codes in a
 		// file, or a dashboard drawn behind their back, serves neither.
-		fmt.Fprintln(stderr, "pixee-tui: stdout is not a terminal; the dashboard needs one (for scripts, serve the API with: pixee-tui sandbox)")
-		return 2
+		return usage("stdout is not a terminal; the dashboard needs one (for scripts: pixee-tui connectors list; or serve the API with: pixee-tui sandbox)")
 	}
 
 	var calls ui.API = client
-	if c.logFile != "" {
-		f, err := tea.LogToFile(c.logFile, "pixee-tui ")
+	if f.logFile != "" {
+		lf, err := tea.LogToFile(f.logFile, "pixee-tui ")
 		if err != nil {
-			fmt.Fprintln(stderr, "pixee-tui: --log:", err)
-			return 2
+			return usage("--log: %v", err)
 		}
-		defer f.Close()
+		defer lf.Close()
 		calls = loggingAPI{next: client}
-		log.Printf("start %s on %s, %d per page, refresh %s", versionString(), host, c.perPage, c.refresh)
+		log.Printf("start %s on %s, %d per page, refresh %s", versionString(), host, s.PerPage, s.Refresh)
 	}
 
 	m := ui.New(ui.Options{
 		API:     calls,
 		Context: ctx,
 		Host:    host,
-		Demo:    c.demo,
-		PerPage: c.perPage,
-		Refresh: c.refresh,
+		Demo:    f.demo,
+		PerPage: s.PerPage,
+		Refresh: s.Refresh,
 		Plain:   lipgloss.ColorProfile() == termenv.Ascii,
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
@@ -193,240 +298,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	stopSignals()
 	cancel() // end in-flight requests
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
-		fmt.Fprintln(stderr, "pixee-tui:", err)
-		return 1
-	}
-	return 0
-}
-
-// isTerminal says whether w is a terminal the dashboard can be drawn on.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(f.Fd())
-}
-
-// quitOnSignals ends the program on SIGHUP and SIGQUIT the way Bubble Tea
-// ends it on SIGTERM: a closed terminal window, a dropped ssh session or
-// kill -HUP must leave the terminal restored (main screen, cursor shown,
-// raw mode off). Bubble Tea v1 handles only INT and TERM, and the default
-// action of HUP and QUIT exits with the terminal as the program left it. A
-// second signal kills the program at once, still restoring the terminal.
-func quitOnSignals(p *tea.Program) (stop func()) {
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, syscall.SIGHUP, syscall.SIGQUIT)
-	done := make(chan struct{})
-	go func() {
-		quitting := false
-		for {
-			select {
-			case <-sig:
-				if quitting {
-					p.Kill()
-					continue
-				}
-				quitting = true
-				go p.Quit() // Quit waits for the event loop; the next signal must not
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() {
-		signal.Stop(sig)
-		close(done)
-	}
-}
-
-// parse parses flags; on --help or an error it prints and says to stop.
-func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, head string) (int, bool) {
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stdout, head)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		return 0, true
-	case err != nil:
-		fmt.Fprintf(stderr, "pixee-tui: %s (see --help)\n", strings.Replace(err.Error(), "flag provided but not defined: -", "unknown flag --", 1))
-		return 2, true
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "pixee-tui: unexpected argument %q (see --help)\n", fs.Arg(0))
-		return 2, true
-	}
-	return 0, false
-}
-
-func checkRanges(fs *flag.FlagSet, c config) error {
-	switch {
-	case c.perPage < 1 || c.perPage > api.MaxPerPage:
-		return fmt.Errorf("--per-page must be between 1 and %d, got %d", api.MaxPerPage, c.perPage)
-	case c.refresh < 500*time.Millisecond || c.refresh > time.Minute:
-		return fmt.Errorf("--refresh must be between 500ms and 1m, got %s", c.refresh)
-	case c.timeout < time.Second || c.timeout > 2*time.Minute:
-		return fmt.Errorf("--timeout must be between 1s and 2m, got %s", c.timeout)
-	case c.conns < 1 || c.conns > 100000:
-		return fmt.Errorf("--demo-connectors must be between 1 and 100000, got %d", c.conns)
-	case !c.demo && flagSet(fs, "demo-connectors"):
-		return errors.New("--demo-connectors only applies with --demo")
-	case !c.demo && flagSet(fs, "api"):
-		return errors.New("--api only applies with --demo (and to pixee-tui sandbox)")
+		return err
 	}
 	return nil
 }
 
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
-}
-
-// maxKeyFile bounds what is read of a key file: a key is under 100 bytes,
-// and --api-key-file /dev/zero must not fill the memory.
-const maxKeyFile = 4 << 10
-
-// apiKey finds the key: a key file (flag, then env), then PIXEE_API_KEY.
-// A key file others can read is used, with a warning on stderr (as ssh
-// does for its keys, but without refusing). Errors never quote the key.
-func apiKey(file string, stderr io.Writer) (string, error) {
-	if file == "" {
-		file = os.Getenv("PIXEE_API_KEY_FILE")
-	}
-	if file != "" {
-		f, err := os.Open(file)
-		if err != nil {
-			return "", fmt.Errorf("reading the API key file: %w", err)
-		}
-		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o044 != 0 {
-			fmt.Fprintf(stderr, "pixee-tui: warning: the API key file %s can be read by other users (mode %04o); fix it with: chmod 600 %s\n",
-				file, fi.Mode().Perm(), shellQuote(file))
-		}
-		b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
-		if err != nil {
-			return "", fmt.Errorf("reading the API key file: %w", err)
-		}
-		if len(b) > maxKeyFile {
-			return "", fmt.Errorf("the API key file %s is larger than 4 KiB: is it the right file?", file)
-		}
-		key := strings.TrimSpace(string(b))
-		if key == "" {
-			return "", fmt.Errorf("the API key file %s is empty", file)
-		}
-		return key, nil
-	}
-	if key := strings.TrimSpace(os.Getenv("PIXEE_API_KEY")); key != "" {
-		return key, nil
-	}
-	return "", errors.New("no API key: set PIXEE_API_KEY or pass --api-key-file FILE " +
-		"(keys look like pm_live_… or pm_test_…), or try the sandbox with --demo")
-}
-
-// shellQuote quotes a path for a command to copy and paste.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+=:,@") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-func runSandbox(args []string, stdout, stderr io.Writer) int {
-	var c config
-	fs := flag.NewFlagSet("pixee-tui sandbox", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&c.addr, "addr", "127.0.0.1:8089", "address to listen on (loopback recommended)")
-	fs.IntVar(&c.conns, "connectors", 137, "number of connectors (1–100000)")
-	fs.Int64Var(&c.seed, "seed", 1, "seed for the data and its behaviour")
-	fs.BoolVar(&c.noAuto, "no-autosync", false, "connectors sync only when asked")
-	fs.IntVar(&c.readLim, "read-limit", 100, "GET requests per minute (negative: unlimited)")
-	fs.IntVar(&c.writeLim, "write-limit", 50, "POST requests per minute (negative: unlimited)")
-	fs.StringVar(&c.apiGen, "api", "current", "the API generation to speak: current (X-API-Key, /connectors/, at most 100 per page) or seed (Bearer, /connectors, at most 500)")
-	head := "pixee-tui sandbox: serve the embedded Pixee API sandbox until interrupted\n\nFlags:\n"
-	if code, done := parse(fs, args, stdout, stderr, head); done {
-		return code
-	}
-	if c.conns < 1 || c.conns > 100000 {
-		fmt.Fprintf(stderr, "pixee-tui: --connectors must be between 1 and 100000, got %d\n", c.conns)
-		return 2
-	}
-	gen, err := sandbox.ParseGeneration(c.apiGen)
-	if err != nil {
-		fmt.Fprintln(stderr, "pixee-tui: --api:", err)
-		return 2
-	}
-	if c.readLim == 0 || c.writeLim == 0 {
-		fmt.Fprintln(stderr, "pixee-tui: --read-limit and --write-limit must not be 0 (negative means unlimited)")
-		return 2
-	}
-	sb := sandbox.New(sandbox.Options{Seed: c.seed, Connectors: c.conns, AutoSync: !c.noAuto,
-		ReadLimit: c.readLim, WriteLimit: c.writeLim, API: gen})
-	u, stop, err := sb.Start(c.addr)
-	if err != nil {
-		fmt.Fprintln(stderr, "pixee-tui: sandbox:", err)
-		return 1
-	}
-	defer stop()
-	fmt.Fprintf(stdout, "Pixee API sandbox (%s API) on %s\n  PIXEE_BASE_URL=%s\n  PIXEE_API_KEY=%s\n  curl -H '%s' %s%s\nCtrl+C stops it.\n",
-		gen, u, u, sb.APIKey(), gen.CurlHeader(sb.APIKey()), u, gen.ListPath())
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
-	<-ctx.Done()
-	return 0
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
-func versionString() string {
-	if version != "" {
-		return version
-	}
-	bi, _ := debug.ReadBuildInfo()
-	return buildVersion(bi)
-}
-
-// pseudoVersion matches the versions the go command makes up for an
-// untagged commit (v0.0.0-20261203085800-0123456789ab): the revision says
-// the same, and more plainly.
-var pseudoVersion = regexp.MustCompile(`(^|[.-])[0-9]{14}-[0-9a-f]{12}(\+incompatible)?(\+dirty)?$`)
-
-// buildVersion names the build from its build info: the module's tag when
-// it has one, else the VCS revision (12 characters), "-dirty" for
-// uncommitted changes, and the commit's time; "dev" when nothing is known
-// (go run, or a build without VCS stamping).
-func buildVersion(bi *debug.BuildInfo) string {
-	if bi == nil {
-		return "dev"
-	}
-	v := bi.Main.Version
-	tagged := v != "" && v != "(devel)" && !pseudoVersion.MatchString(v)
-	if tagged {
-		return v
-	}
-	var rev, at string
-	dirty := false
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.time":
-			at = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if rev == "" {
-		if v != "" && v != "(devel)" {
-			return v // a pseudo-version without its settings: still better than "dev"
-		}
-		return "dev"
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if dirty {
-		rev += "-dirty"
-	}
-	if at != "" {
-		rev += " (" + at + ")"
-	}
-	return rev
+func usage(format string, args ...any) error {
+	return &cli.Error{Code: cli.ExitUsage, Err: fmt.Errorf(format, args...)}
 }

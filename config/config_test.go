@@ -185,7 +185,7 @@ func TestKeySources(t *testing.T) {
 		warn    string
 	}{
 		{"private file", KeySource{Kind: KeyFile, Value: private}, "", ""},
-		{"shared file", KeySource{Kind: KeyFile, Value: shared}, "", "can be read by others (mode 0644): run chmod 600 " + shared},
+		{"shared file", KeySource{Kind: KeyFile, Value: shared}, "", "can be read by other users (mode 0644); fix it with: chmod 600 " + shared},
 		{"huge file", KeySource{Kind: KeyFile, Value: big}, "larger than 4 KiB", ""},
 		{"/dev/zero", KeySource{Kind: KeyFile, Value: "/dev/zero"}, "larger than 4 KiB", ""},
 		{"empty file", KeySource{Kind: KeyFile, Value: empty}, "is empty", ""},

@@ -72,8 +72,8 @@ func ReadKeyFile(path string) (key string, warnings []string, err error) {
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o077 != 0 {
-		warnings = append(warnings, fmt.Sprintf("warning: the API key file %s can be read by others (mode %04o): run chmod 600 %s",
-			path, st.Mode().Perm(), path))
+		warnings = append(warnings, fmt.Sprintf("warning: the API key file %s can be read by other users (mode %04o); fix it with: chmod 600 %s",
+			path, st.Mode().Perm(), shellQuote(path)))
 	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxKeyFile+1))
 	if err != nil {
@@ -169,4 +169,12 @@ func ExpandHome(path string) string {
 		}
 	}
 	return path
+}
+
+// shellQuote quotes a path for a command to copy and paste.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+=:,@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -1,7 +1,8 @@
-package main
+package config
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +32,7 @@ func TestKeyFileIsReadThroughALimit(t *testing.T) {
 	}
 	for _, file := range files {
 		var stderr bytes.Buffer
-		key, err := apiKey(file, &stderr)
+		key, err := apiKey(file, "", &stderr)
 		if err == nil {
 			t.Fatalf("%s: accepted as a key of %d bytes", file, len(key))
 		}
@@ -45,8 +46,8 @@ func TestKeyFileIsReadThroughALimit(t *testing.T) {
 	}
 	// Just under the limit still works.
 	ok := filepath.Join(dir, "key")
-	os.WriteFile(ok, []byte(testFileKey+strings.Repeat("\n", maxKeyFile-len(testFileKey))), 0o600)
-	if key, err := apiKey(ok, new(bytes.Buffer)); err != nil || key != testFileKey {
+	os.WriteFile(ok, []byte(testFileKey+strings.Repeat("\n", MaxKeyFile-len(testFileKey))), 0o600)
+	if key, err := apiKey(ok, "", new(bytes.Buffer)); err != nil || key != testFileKey {
 		t.Errorf("a 4 KiB key file: key ok %v, err %v", key == testFileKey, err)
 	}
 }
@@ -72,10 +73,9 @@ func TestKeyFileReadableByOthersWarns(t *testing.T) {
 			var key string
 			var err error
 			if viaEnv {
-				t.Setenv("PIXEE_API_KEY_FILE", file)
-				key, err = apiKey("", &stderr)
+				key, err = apiKey("", file, &stderr)
 			} else {
-				key, err = apiKey(file, &stderr)
+				key, err = apiKey(file, "", &stderr)
 			}
 			if err != nil || key != testFileKey {
 				t.Fatalf("mode %s: key ok %v, err %v; want the key used", tt.mode, key == testFileKey, err)
@@ -96,4 +96,27 @@ func TestKeyFileReadableByOthersWarns(t *testing.T) {
 			}
 		}
 	}
+}
+
+// apiKey resolves and reads the key as a start does, from the flag or
+// from PIXEE_API_KEY_FILE, with warnings written as main writes them.
+func apiKey(flagFile, envFile string, stderr *bytes.Buffer) (string, error) {
+	fl := Flags{}
+	if flagFile != "" {
+		fl.KeyFile = &flagFile
+	}
+	s, err := Resolve(nil, "", fl, func(k string) string {
+		if k == "PIXEE_API_KEY_FILE" {
+			return envFile
+		}
+		return ""
+	})
+	if err != nil {
+		return "", err
+	}
+	key, warns, err := s.Key.Read(context.Background(), func(string) string { return "" })
+	for _, w := range warns {
+		stderr.WriteString(w + "\n")
+	}
+	return key, err
 }
