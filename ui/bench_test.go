@@ -169,7 +169,7 @@ func BenchmarkKey(b *testing.B) {
 	b.Run("next_page_answered", func(b *testing.B) {
 		_, cmd := base.Update(keyMsg("]"))
 		page, ok := firstMsgOf[pageMsg](cmd)
-		if !ok || len(page.items) != benchPerPage {
+		if !ok || len(page.Items) != benchPerPage {
 			b.Fatalf("] did not request a %d-row page", benchPerPage)
 		}
 		b.ReportAllocs()

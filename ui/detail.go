@@ -92,8 +92,14 @@ func (d *detailPane) SetDetail(c *api.ConnectorDetail, at time.Time) {
 	d.nSample = min(d.nSample+1, maxSamples)
 }
 
-// SetGone marks the connector as deleted on the server.
-func (d *detailPane) SetGone() { d.gone = true }
+// SetGone marks the connector as deleted on the server, or not.
+func (d *detailPane) SetGone(gone bool) { d.gone = gone }
+
+// Gone says the server said the connector no longer exists.
+func (d *detailPane) Gone() bool { return d.gone }
+
+// Cached says the data shown is from the cache, not yet refreshed.
+func (d *detailPane) Cached() bool { return d.cached }
 
 // Pending reports the last known pending count.
 func (d *detailPane) Pending() int {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/monitor"
 )
 
 // fakeAPI answers from fixed connectors and records what was asked.
@@ -59,6 +60,10 @@ func (f *fakeAPI) SyncCatalog(ctx context.Context, id string) (*api.SyncResult, 
 	return f.SyncEANs(ctx, id, nil)
 }
 
+func (f *fakeAPI) TestConnector(context.Context, string) (*api.TestResult, *api.Response, error) {
+	return &api.TestResult{}, &api.Response{StatusCode: 200}, nil
+}
+
 func fakeConnectors(n int) []api.Connector {
 	out := make([]api.Connector, n)
 	for i := range out {
@@ -101,8 +106,8 @@ func TestFarFutureResetIsCapped(t *testing.T) {
 	f := &fakeAPI{items: fakeConnectors(3),
 		rate: api.RateLimit{Known: true, Limit: 100, Remaining: 0, Reset: time.Unix(9999999999, 0)}}
 	d := newDriver(t, testOptions(f, clock), clock, 160, 48)
-	if h := d.m.holdOff(); h <= 0 || h > maxHold {
-		t.Fatalf("hold = %s, want (0, %s]", h, maxHold)
+	if h := d.m.mon.HoldOff(); h <= 0 || h > monitor.MaxHold {
+		t.Fatalf("hold = %s, want (0, %s]", h, monitor.MaxHold)
 	}
 }
 
@@ -111,14 +116,14 @@ func TestBudgetReadingWithoutResetExpires(t *testing.T) {
 	clock := newFakeClock()
 	f := &fakeAPI{items: fakeConnectors(3), rate: api.RateLimit{Known: true, Limit: 100, Remaining: 5}}
 	d := newDriver(t, testOptions(f, clock), clock, 160, 48)
-	if _, ok := d.m.budget(); !ok {
+	if _, ok := d.m.mon.Budget(); !ok {
 		t.Fatal("a fresh reading is not used")
 	}
 	f.mu.Lock()
 	f.rate = api.RateLimit{}
 	f.mu.Unlock()
 	d.Advance(2 * time.Hour)
-	if r, ok := d.m.budget(); ok {
+	if r, ok := d.m.mon.Budget(); ok {
 		t.Fatalf("a 2-hour-old reading still counts: %+v", r)
 	}
 	if strings.Contains(d.View(), "API budget 5/100") {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
@@ -573,10 +574,10 @@ func TestFailuresBackOffExponentiallyAndRecover(t *testing.T) {
 	jittered := false
 	for i := 1; i < len(at); i++ {
 		gap := at[i].Sub(at[i-1])
-		nominal := min(10*time.Second<<(i-1), maxBackoff) // after i failures
+		nominal := min(10*time.Second<<(i-1), monitor.MaxBackoff) // after i failures
 		lo, hi := time.Duration(float64(nominal)*0.8), time.Duration(float64(nominal)*1.2)
 		if gap < lo-time.Millisecond || gap > hi+time.Millisecond {
-			t.Errorf("gap %d after %d failures = %s, want %s ±20%% (capped at %s)", i, i, gap, nominal, maxBackoff)
+			t.Errorf("gap %d after %d failures = %s, want %s ±20%% (capped at %s)", i, i, gap, nominal, monitor.MaxBackoff)
 		}
 		if d := gap - nominal; d > nominal/100 || -d > nominal/100 {
 			jittered = true
@@ -604,7 +605,7 @@ func TestFailuresBackOffExponentiallyAndRecover(t *testing.T) {
 
 	// The server recovers; the dashboard follows within one capped backoff.
 	fs.set(nil)
-	d.Advance(maxBackoff*6/5 + time.Second)
+	d.Advance(monitor.MaxBackoff*6/5 + time.Second)
 	v = d.View()
 	if strings.Contains(v, "stale") || strings.Contains(v, "Service unavailable") {
 		t.Fatalf("still stale after the server recovered:\n%s", v)
@@ -933,7 +934,7 @@ func TestPanicInsideAPIIsShownAndSurvived(t *testing.T) {
 	}
 	p.arm("detail", false)
 	d.Advance(time.Minute)
-	if d.m.detail.data == nil || d.m.detailT.err != nil {
+	if d.m.detail.data == nil || d.m.mon.Target(monitor.SelectedTarget).Err != nil {
 		t.Fatalf("the detail did not recover after the panic stopped:\n%s", d.View())
 	}
 
@@ -945,7 +946,7 @@ func TestPanicInsideAPIIsShownAndSurvived(t *testing.T) {
 	if !strings.Contains(v, "internal error while triggering sync") {
 		t.Fatalf("the sync panic is not shown:\n%s", v)
 	}
-	if d.m.syncing {
+	if d.m.mon.Syncing() {
 		t.Fatalf("a panicked sync is still marked as sending")
 	}
 	p.arm("sync", false)
@@ -1096,7 +1097,7 @@ func TestForbiddenOnOneConnectorStopsOnlyIt(t *testing.T) {
 	if got := fs.count("detail") - sent; got < 5 {
 		t.Fatalf("the next connector was polled %d times in a minute, want about 6", got)
 	}
-	if d.m.authErr != nil {
-		t.Fatalf("a 403 on one connector stopped all polling: %v", d.m.authErr)
+	if d.m.mon.AuthErr() != nil {
+		t.Fatalf("a 403 on one connector stopped all polling: %v", d.m.mon.AuthErr())
 	}
 }

@@ -63,6 +63,16 @@ func (f *syncForm) Edit(msg tea.KeyMsg) {
 	}
 }
 
+// Sending shows the POST is out.
+func (f *syncForm) Sending() { f.state, f.err = formSending, nil }
+
+// Failed shows why nothing was (or may not have been) queued; the draft is
+// kept for another try.
+func (f *syncForm) Failed(err error) { f.state, f.err = formEditing, err }
+
+// Done shows the queued sync until dismissed.
+func (f *syncForm) Done(r *api.SyncResult) { f.state, f.result, f.err = formDone, r, nil }
+
 // Draft is the text typed so far.
 func (f *syncForm) Draft() string { return f.editor.Value() }
 

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/monitor"
 )
 
 // handleKey sends a key to whatever has it: a dialog, the help overlay, the
@@ -92,15 +94,15 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.CloseForm):
 		m.closeForm()
 	case pressed(msg, k.Submit):
-		if f.CanSubmit() && !m.syncing {
+		if f.CanSubmit() && !m.mon.Syncing() {
 			m.dialog = &dialog{kind: askSyncEANs, connector: f.connector,
 				eans: append([]string(nil), f.parsed.Valid...)}
-		} else if f.state == formEditing && m.syncing {
+		} else if f.state == formEditing && m.mon.Syncing() {
 			// Reopened while its POST is still out: say so, not that
 			// there is nothing to sync.
-			f.err = errors.New("a sync is still being sent: wait for its result")
+			f.Failed(monitor.ErrWriteBusy)
 		} else if f.state == formEditing {
-			f.err = errors.New("nothing to sync yet: enter at least one valid EAN")
+			f.Failed(errors.New("nothing to sync yet: enter at least one valid EAN"))
 		}
 	default:
 		f.Edit(msg)
@@ -113,11 +115,7 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) closeForm() {
 	f := m.form
 	if f.state != formDone {
-		if d := f.Draft(); d != "" {
-			m.drafts[f.connector.ID] = d
-		} else {
-			delete(m.drafts, f.connector.ID)
-		}
+		m.mon.KeepDraft(f.connector.ID, f.Draft())
 	}
 	m.form = nil
 	m.setFocus(focusList)
@@ -154,18 +152,18 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Top):
 		return m.moveTo(0)
 	case key.Matches(msg, k.Bottom):
-		return m.moveTo(len(m.list.items) - 1)
+		return m.moveTo(m.list.Len() - 1)
 	case key.Matches(msg, k.NextPage):
-		return m.goPage(m.page + 1)
+		return m.do(m.mon.ShowPage(m.mon.PageWanted() + 1))
 	case key.Matches(msg, k.PrevPage):
-		return m.goPage(m.page - 1)
+		return m.do(m.mon.ShowPage(m.mon.PageWanted() - 1))
 	case key.Matches(msg, k.Refresh):
 		return m.refreshNow()
 	case key.Matches(msg, k.Pause):
 		return m.togglePause()
 	case key.Matches(msg, k.Sync):
 		if c, ok := m.list.Selected(); ok {
-			m.form = newSyncForm(m.styles, c, m.drafts[c.ID])
+			m.form = newSyncForm(m.styles, c, m.mon.Draft(c.ID))
 			m.setFocus(focusForm)
 			m.layout()
 		}
@@ -204,43 +202,26 @@ func (m *Model) moveTo(i int) tea.Cmd {
 	return m.selectionChanged(true)
 }
 
-func (m *Model) goPage(p int) tea.Cmd {
-	last := max(m.list.meta.TotalPages, 1)
-	p = min(max(p, 1), last)
-	if p == m.page {
-		return nil
-	}
-	m.page = p
-	return m.requestList()
-}
-
-// refreshNow is r: fetch the page and the detail now, unless requests are
-// held back; then say why nothing was sent.
+// refreshNow is r: fetch every target now, unless requests are held back;
+// then say why nothing was sent.
 func (m *Model) refreshNow() tea.Cmd {
-	if wait := m.holdOff(); wait > 0 {
+	plan, wait := m.mon.Refresh()
+	if wait > 0 {
 		m.flashMsg("rate limited: nothing sent; next request in "+duration(wait), true)
 		return nil
 	}
-	if m.authErr != nil {
-		m.authErr = nil // the key may have been fixed on the server: try once
-	}
-	m.listT.failures, m.detailT.failures = 0, 0
-	if m.detail.gone {
-		m.detail.gone = false
-	}
-	return tea.Batch(m.requestList(), m.requestDetail())
+	m.detail.SetGone(false)
+	return m.do(plan)
 }
 
 func (m *Model) togglePause() tea.Cmd {
-	m.paused = !m.paused
-	if m.paused {
-		m.listT.gen++ // pending timers become stale
-		m.detailT.gen++
+	plan := m.mon.SetPaused(!m.mon.Paused())
+	if m.mon.Paused() {
 		m.flashMsg("live refresh paused (p resumes)", false)
 		return nil
 	}
 	m.flashMsg("live refresh resumed", false)
-	return tea.Batch(m.requestList(), m.requestDetail())
+	return m.do(plan)
 }
 
 // updateKeys enables exactly the bindings that do something now, so the
@@ -251,25 +232,26 @@ func (m *Model) updateKeys() {
 	// it (handleKey sends it only ?, esc and q).
 	browsing := m.dialog == nil && m.form == nil
 	_, hasSel := m.list.Selected()
-	n := len(m.list.items)
-	meta := m.list.meta
+	n, cur := m.list.Len(), m.list.Cursor()
+	page := m.mon.PageWanted()
+	syncing := m.mon.Syncing()
 	onList := browsing && m.focus == focusList
-	k.Up.SetEnabled(browsing && (m.focus == focusDetail || m.list.cursor > 0))
-	k.Down.SetEnabled(browsing && (m.focus == focusDetail || m.list.cursor < n-1))
-	k.Top.SetEnabled(onList && m.list.cursor > 0)
-	k.Bottom.SetEnabled(onList && m.list.cursor < n-1)
-	k.NextPage.SetEnabled(browsing && m.list.loaded && m.page < max(meta.TotalPages, 1))
-	k.PrevPage.SetEnabled(browsing && m.page > 1)
+	k.Up.SetEnabled(browsing && (m.focus == focusDetail || cur > 0))
+	k.Down.SetEnabled(browsing && (m.focus == focusDetail || cur < n-1))
+	k.Top.SetEnabled(onList && cur > 0)
+	k.Bottom.SetEnabled(onList && cur < n-1)
+	k.NextPage.SetEnabled(browsing && m.list.Loaded() && page < max(m.list.Meta().TotalPages, 1))
+	k.PrevPage.SetEnabled(browsing && page > 1)
 	k.FocusNext.SetEnabled(browsing)
 	k.FocusPrev.SetEnabled(browsing)
 	k.Open.SetEnabled(browsing && hasSel && m.focus == focusList)
-	k.Sync.SetEnabled(browsing && hasSel && !m.detail.gone)
-	k.SyncAll.SetEnabled(browsing && hasSel && !m.detail.gone && !m.syncing)
+	k.Sync.SetEnabled(browsing && hasSel && !m.detail.Gone())
+	k.SyncAll.SetEnabled(browsing && hasSel && !m.detail.Gone() && !syncing)
 	k.Refresh.SetEnabled(browsing)
 	k.Pause.SetEnabled(browsing)
 	k.Help.SetEnabled(m.dialog == nil && m.form == nil)
 	k.Quit.SetEnabled(m.dialog == nil && m.form == nil)
-	k.Submit.SetEnabled(m.form != nil && m.dialog == nil && m.form.CanSubmit() && !m.syncing)
+	k.Submit.SetEnabled(m.form != nil && m.dialog == nil && m.form.CanSubmit() && !syncing)
 	k.CloseForm.SetEnabled(m.form != nil && m.dialog == nil && m.form.state != formDone)
 	k.Dismiss.SetEnabled(m.form != nil && m.dialog == nil && m.form.state == formDone)
 	k.Yes.SetEnabled(m.dialog != nil)

@@ -86,6 +86,21 @@ func (l *connectorList) SetPage(page int, items []api.Connector, meta api.PageMe
 	l.clampOffset()
 }
 
+// Len is how many rows the page holds.
+func (l *connectorList) Len() int { return len(l.items) }
+
+// Cursor is the selected row.
+func (l *connectorList) Cursor() int { return l.cursor }
+
+// Loaded says whether a page has arrived at least once.
+func (l *connectorList) Loaded() bool { return l.loaded }
+
+// Page is the page the rows are: the one asked for.
+func (l *connectorList) Page() int { return l.page }
+
+// Meta is the pagination block of the page shown.
+func (l *connectorList) Meta() api.PageMeta { return l.meta }
+
 // Selected returns the connector under the cursor.
 func (l *connectorList) Selected() (api.Connector, bool) {
 	if l.cursor < 0 || l.cursor >= len(l.items) {

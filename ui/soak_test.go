@@ -17,6 +17,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/monitor"
 )
 
 // flakyCounter wraps the sandbox in seeded misbehaviour: about 10% of
@@ -125,12 +126,12 @@ func TestSoak72Hours(t *testing.T) {
 			switch msg := tm.msg.(type) {
 			case clockMsg:
 				clocks++
-			case listDueMsg:
-				if msg.gen == d.m.listT.gen {
+			case wakeMsg:
+				switch {
+				case !d.m.mon.Live(msg.Timer):
+				case msg.Target == monitor.PageTarget:
 					lists++
-				}
-			case detailDueMsg:
-				if msg.gen == d.m.detailT.gen {
+				case msg.Target == monitor.SelectedTarget:
 					details++
 				}
 			}
@@ -141,11 +142,11 @@ func TestSoak72Hours(t *testing.T) {
 		if d.m.detail.nSample > maxSamples {
 			t.Fatalf("%s: detail history holds %d samples", when, d.m.detail.nSample)
 		}
-		if len(d.m.cache) > maxCache {
-			t.Fatalf("%s: detail cache holds %d entries", when, len(d.m.cache))
+		if d.m.mon.CacheLen() > monitor.MaxCache {
+			t.Fatalf("%s: detail cache holds %d entries", when, d.m.mon.CacheLen())
 		}
-		if len(d.m.drafts) > len(drafted) {
-			t.Fatalf("%s: %d drafts kept for %d connectors drafted on", when, len(d.m.drafts), len(drafted))
+		if d.m.mon.Drafts() > len(drafted) {
+			t.Fatalf("%s: %d drafts kept for %d connectors drafted on", when, d.m.mon.Drafts(), len(drafted))
 		}
 		if len(d.observed) > 8 {
 			t.Fatalf("%s: the driver saw %d kinds of message", when, len(d.observed))
@@ -185,7 +186,7 @@ func TestSoak72Hours(t *testing.T) {
 		time.Since(wallStart).Round(time.Millisecond), total, flaky.count("fault"), flaky.count("sync"), syncs, perMin, idlePerMin)
 	t.Logf("goroutines: start %d, hour 1 %d, hour 72 %d; heap in use: start %.1f MB, hour 1 %.1f MB, hour 72 %.1f MB; timers pending at most %d when quiet, %d right after a visit; cache %d, drafts %d",
 		start.goroutines, hour1.goroutines, end.goroutines, mb(start.heapInuse), mb(hour1.heapInuse), mb(end.heapInuse),
-		maxQuiet, maxPending, len(d.m.cache), len(d.m.drafts))
+		maxQuiet, maxPending, d.m.mon.CacheLen(), d.m.mon.Drafts())
 
 	if end.goroutines > hour1.goroutines+4 {
 		t.Errorf("goroutines grew from %d at hour 1 to %d at hour 72", hour1.goroutines, end.goroutines)
@@ -248,9 +249,9 @@ func soakVisit(d *driver, rng *rand.Rand, drafted map[string]bool, syncs *int) {
 		}
 		d.Key("s")
 		d.Type("3760000000001 4006381333931")
-		before := d.m.syncSeq
+		before := d.observed["sync"]
 		d.Key("ctrl+s", "y")
-		if d.m.syncSeq != before {
+		if d.observed["sync"] != before {
 			*syncs++
 		}
 		d.Advance(2 * time.Second)
@@ -259,9 +260,9 @@ func soakVisit(d *driver, rng *rand.Rand, drafted map[string]bool, syncs *int) {
 			d.Key("esc")
 		}
 	case 5: // sync the whole catalog
-		before := d.m.syncSeq
+		before := d.observed["sync"]
 		d.Key("S", "y")
-		if d.m.syncSeq != before {
+		if d.observed["sync"] != before {
 			*syncs++
 		}
 	case 6: // pause for a while, then resume

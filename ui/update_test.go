@@ -16,6 +16,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/ean"
 )
 
@@ -424,7 +425,7 @@ func TestOlderPageAnswerNeverOverwritesNewer(t *testing.T) {
 	page2 := heldOne[pageMsg](t, d.stepKeys("]"))
 
 	d.step(page1) // late duplicate, older seq
-	if !d.m.listT.inFlight {
+	if !d.m.mon.Target(monitor.PageTarget).InFlight {
 		t.Fatal("an older answer ended the wait for page 2")
 	}
 	if !strings.Contains(d.View(), "loading page 2") {
@@ -453,7 +454,7 @@ func TestOlderDetailAnswerNeverOverwritesNewer(t *testing.T) {
 	for _, m := range held {
 		f.Send(m)
 	}
-	if p := old.detail.SyncStats.ProductsPending; p != 0 {
+	if p := old.Detail.SyncStats.ProductsPending; p != 0 {
 		t.Fatalf("setup: pending %d before the sync", p)
 	}
 	f.Key("s")
@@ -476,8 +477,8 @@ func TestSelectionMovedWhileDetailInFlightShowsTheNewConnector(t *testing.T) {
 	f.sb.ResetStats()
 	f.stepKeys("j")
 	second := heldOne[detailMsg](t, f.advanceHeld(selectDebounce))
-	if second.id != f.ids[1] {
-		t.Fatalf("asked for %s, want %s", second.id, f.ids[1])
+	if second.ID != f.ids[1] {
+		t.Fatalf("asked for %s, want %s", second.ID, f.ids[1])
 	}
 	f.stepKeys("j")
 	if held := f.advanceHeld(selectDebounce); len(held) != 0 {
@@ -489,8 +490,8 @@ func TestSelectionMovedWhileDetailInFlightShowsTheNewConnector(t *testing.T) {
 	}
 	f.detailHas(f.m.list.items[2].Name)
 	f.detailLacks(f.m.list.items[1].Name)
-	if third.id != f.ids[2] {
-		t.Fatalf("after the late answer asked for %s, want %s", third.id, f.ids[2])
+	if third.ID != f.ids[2] {
+		t.Fatalf("after the late answer asked for %s, want %s", third.ID, f.ids[2])
 	}
 	f.step(third)
 	if got := f.m.detail.data.ID; got != f.ids[2] {
@@ -513,7 +514,7 @@ func TestAtMostOneRequestInFlightPerTarget(t *testing.T) {
 	if l, g := f.count(sbList), f.count(sbGet); l != 1 || g != 1 {
 		t.Fatalf("in flight: %d list and %d detail requests, want 1 and 1", l, g)
 	}
-	if n := f.m.inFlight(); n != 2 {
+	if n := f.m.mon.InFlight(); n != 2 {
 		t.Fatalf("model counts %d in flight, want 2", n)
 	}
 	f.has("2 in flight")
@@ -682,10 +683,10 @@ func TestYesSendsExactlyOnePOST(t *testing.T) {
 	f.lacks("nothing to sync yet")
 	f.step(res)
 	f.has("✓ sync queued",
-		"sync id   "+res.result.SyncID,
+		"sync id   "+res.Synced.SyncID,
 		"status    queued",
 		"queued    2 products")
-	if res.result.SyncID == "" {
+	if res.Synced.SyncID == "" {
 		t.Fatal("no sync id in the answer")
 	}
 	f.helpHas("dismiss")
@@ -693,7 +694,7 @@ func TestYesSendsExactlyOnePOST(t *testing.T) {
 	if f.m.form != nil {
 		t.Fatal("enter did not dismiss the result")
 	}
-	if _, kept := f.m.drafts[f.ids[0]]; kept {
+	if f.m.mon.Draft(f.ids[0]) != "" {
 		t.Fatal("the draft outlived its successful sync")
 	}
 	if n := f.count(sbSync); n != 1 {

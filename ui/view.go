@@ -10,6 +10,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/monitor"
 
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
@@ -120,7 +121,7 @@ func (m *Model) body(now time.Time, h int) string {
 	lw, lh, dw, dh := m.paneSizes(h)
 	var left, right []string
 	if lw > 0 && lh > 0 {
-		left = pane(m.list.View(now, m.listStatus(now)), lw, lh, bordered, st, m.focus == focusList && m.form == nil)
+		left = pane(m.list.View(now, m.listStatus()), lw, lh, bordered, st, m.focus == focusList && m.form == nil)
 	}
 	switch {
 	case m.form != nil && m.width < wideAt:
@@ -146,19 +147,20 @@ func (m *Model) body(now time.Time, h int) string {
 
 // listStatus is the line the list shows instead of rows, or beside its
 // page position: loading, empty, error.
-func (m *Model) listStatus(now time.Time) string {
+func (m *Model) listStatus() string {
+	t := m.mon.Target(monitor.PageTarget)
 	switch {
-	case m.authErr != nil:
-		return "✗ " + m.authErr.Error()
-	case m.listT.inFlight && (!m.list.loaded || m.page != m.list.meta.Page):
-		return m.spinner.View() + " loading page " + itoa(m.page) + "…"
-	case m.listT.err != nil && !m.list.loaded:
-		return "✗ " + m.listT.err.Error()
-	case m.listT.err != nil:
-		return "stale: " + m.listT.err.Error()
-	case m.list.loaded && len(m.list.items) == 0:
+	case m.mon.AuthErr() != nil:
+		return "✗ " + m.mon.AuthErr().Error()
+	case t.InFlight && (!m.list.Loaded() || t.Page != m.list.Meta().Page):
+		return m.spinner.View() + " loading page " + itoa(t.Page) + "…"
+	case t.Err != nil && !m.list.Loaded():
+		return "✗ " + t.Err.Error()
+	case t.Err != nil:
+		return "stale: " + t.Err.Error()
+	case m.list.Loaded() && m.list.Len() == 0:
 		return "no connectors on this account"
-	case !m.list.loaded:
+	case !m.list.Loaded():
 		return m.spinner.View() + " loading connectors…"
 	}
 	return ""
@@ -171,36 +173,35 @@ func (m *Model) detailFooter(now time.Time) string {
 	if m.detail.ID() == "" {
 		return ""
 	}
-	t := &m.detailT
+	t := m.mon.Target(monitor.SelectedTarget)
+	held, stopped, paused := m.mon.HoldOff() > 0, m.mon.AuthErr() != nil, m.mon.Paused()
 	var s string
 	switch {
-	case t.lastOK.IsZero() && t.err == nil:
+	case t.LastOK.IsZero() && t.Err == nil:
 		s = "loading…"
-	case t.err != nil && t.lastOK.IsZero():
-		s = "✗ " + t.err.Error()
-	case t.err != nil:
-		s = "stale · last OK " + t.lastOK.In(m.opts.Location).Format("15:04:05") + " · " + t.err.Error()
-	case m.detail.cached:
+	case t.Err != nil && t.LastOK.IsZero():
+		s = "✗ " + t.Err.Error()
+	case t.Err != nil:
+		s = "stale · last OK " + t.LastOK.In(m.opts.Location).Format("15:04:05") + " · " + t.Err.Error()
+	case m.detail.Cached():
 		// Shown from memory while a fresh answer is awaited: say how old.
-		s = "cached · " + ago(now, t.lastOK)
-	case m.paused:
-		s = "updated " + t.lastOK.In(m.opts.Location).Format("15:04:05")
-	case m.holdOff() > 0 || m.authErr != nil:
-		s = "updated " + ago(now, t.lastOK) // not live: the suffix says why
-	case m.detail.Pending() > 0 || now.Before(m.fastUntil):
-		s = "live · every " + duration(m.opts.Refresh)
+		s = "cached · " + ago(now, t.LastOK)
+	case paused:
+		s = "updated " + t.LastOK.In(m.opts.Location).Format("15:04:05")
+	case held || stopped:
+		s = "updated " + ago(now, t.LastOK) // not live: the suffix says why
 	default:
-		s = "live · every " + duration(m.opts.IdleRefresh)
+		s = "live · every " + duration(m.mon.Every())
 	}
 	switch {
-	case m.paused:
+	case paused:
 		s += " · ‖ paused"
-	case m.holdOff() > 0:
+	case held:
 		s += " · not refreshing: rate limited"
-	case m.authErr != nil:
+	case stopped:
 		s += " · not refreshing"
-	case m.detail.gone:
-	case m.detail.cached:
+	case m.detail.Gone():
+	case m.detail.Cached():
 		s += " · refreshing…"
 	}
 	return s
@@ -213,47 +214,28 @@ func (m *Model) detailFooter(now time.Time) string {
 func (m *Model) statusBar(now time.Time) string {
 	st := m.styles
 	parts := make([]string, 0, 6)
-	last := maxTime(m.listT.lastOK, m.detailT.lastOK)
-	stale := m.listT.err != nil || m.detailT.err != nil
-	switch {
-	case last.IsZero() && stale:
-		s := st.Stale.Render("no data yet")
-		if m.authErr == nil && !m.paused { // otherwise nothing is retried
-			s += " · retrying"
-		}
-		parts = append(parts, s)
-	case last.IsZero():
-		parts = append(parts, "connecting…")
-	case stale:
-		s := st.Stale.Render("stale") + " · last OK " + last.In(m.opts.Location).Format("15:04") + ", " + ago(now, last)
-		if why := m.failureReason(); why != "" {
-			s += " · " + why
-		}
-		parts = append(parts, s)
-	default:
-		parts = append(parts, "updated "+ago(now, last))
-	}
-	if n := m.inFlight(); n > 0 {
+	parts = append(parts, m.freshness(now))
+	if n := m.mon.InFlight(); n > 0 {
 		parts = append(parts, itoa(n)+" in flight")
 	}
-	if rl, ok := m.budget(); ok && rl.Remaining >= 0 {
+	if rl, ok := m.mon.Budget(); ok && rl.Remaining >= 0 {
 		r := "API budget " + itoa(rl.Remaining)
 		if rl.Limit > 0 {
 			r += "/" + itoa(rl.Limit)
 		}
 		parts = append(parts, r)
 	}
-	if wait := m.holdOff(); wait > 0 {
+	if wait := m.mon.HoldOff(); wait > 0 {
 		parts = append(parts, st.Stale.Render("rate limited · next request in "+duration(wait)))
 	}
-	if m.authErr != nil {
+	if err := m.mon.AuthErr(); err != nil {
 		why := "key rejected"
-		if errors.Is(m.authErr, api.ErrForbidden) {
+		if errors.Is(err, api.ErrForbidden) {
 			why = "permission denied"
 		}
 		parts = append(parts, st.Error.Render("polling stopped: "+why+" (r retries)"))
 	}
-	if m.paused {
+	if m.mon.Paused() {
 		parts = append(parts, st.Stale.Render("‖ paused"))
 	}
 	if m.flash != "" {
@@ -270,27 +252,46 @@ func (m *Model) statusBar(now time.Time) string {
 	return line
 }
 
+// freshness is the status bar's first part: how old the data is, and why
+// it is stale.
+func (m *Model) freshness(now time.Time) string {
+	st := m.styles
+	lt, dt := m.mon.Target(monitor.PageTarget), m.mon.Target(monitor.SelectedTarget)
+	last := lt.LastOK
+	if dt.LastOK.After(last) {
+		last = dt.LastOK
+	}
+	stale := lt.Err != nil || dt.Err != nil
+	switch {
+	case last.IsZero() && stale:
+		s := st.Stale.Render("no data yet")
+		if m.mon.AuthErr() == nil && !m.mon.Paused() { // otherwise nothing is retried
+			s += " · retrying"
+		}
+		return s
+	case last.IsZero():
+		return "connecting…"
+	case stale:
+		s := st.Stale.Render("stale") + " · last OK " + last.In(m.opts.Location).Format("15:04") + ", " + ago(now, last)
+		if why := failureReason(dt.Err, lt.Err); why != "" {
+			s += " · " + why
+		}
+		return s
+	}
+	return "updated " + ago(now, last)
+}
+
 // failureReason is why the data is stale, said in full in the status bar:
 // the panes' footers cut it to their width. A rate limit is left out, its
 // countdown says more.
-func (m *Model) failureReason() string {
-	for _, err := range []error{m.detailT.err, m.listT.err} {
+func failureReason(errs ...error) string {
+	for _, err := range errs {
 		var rl *api.RateLimitError
 		if err != nil && !errors.As(err, &rl) {
 			return err.Error()
 		}
 	}
 	return ""
-}
-
-func (m *Model) inFlight() int {
-	n := 0
-	for _, b := range []bool{m.listT.inFlight, m.detailT.inFlight, m.syncing} {
-		if b {
-			n++
-		}
-	}
-	return n
 }
 
 // helpLine is the short help, rebuilt only when the width or the set of
