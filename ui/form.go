@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/ean"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
@@ -21,19 +22,20 @@ const (
 
 // syncForm is the overlay for entering EANs to sync to one connector.
 type syncForm struct {
-	styles    *Styles
-	connector api.Connector
-	editor    editor
-	parsed    ean.Result
-	state     formState
-	err       error           // last submit failure; the draft is kept
-	result    *api.SyncResult // after success
-	width     int
-	height    int
+	styles      *Styles
+	connector   api.Connector
+	editor      editor
+	parsed      ean.Result
+	state       formState
+	err         error           // last submit failure; the draft is kept
+	result      *api.SyncResult // after success
+	dismissHint string          // "enter/esc to dismiss", from the keymap
+	width       int
+	height      int
 }
 
-func newSyncForm(st *Styles, c api.Connector, draft string) *syncForm {
-	f := &syncForm{styles: st, connector: c, editor: newEditor()}
+func newSyncForm(st *Styles, keys *keymap.KeyMap, c api.Connector, draft string) *syncForm {
+	f := &syncForm{styles: st, connector: c, editor: newEditor(), dismissHint: keymap.Keys(keys.Dismiss) + " to dismiss"}
 	f.editor.focused = true
 	if draft != "" {
 		f.editor.SetValue(draft)
@@ -98,7 +100,7 @@ func (f *syncForm) View(plain bool, spinner string) string {
 		addPlain("  queued    " + plural(r.ProductsQueued, "product", "products"))
 		addPlain("")
 		addPlain("The detail pane now refreshes fast: watch pending drain.")
-		addPlain("enter/esc to dismiss")
+		addPlain(f.dismissHint)
 		return f.finish(out)
 	}
 	add(st.Dim.Render(termtext.PadRight("EANs separated by spaces, commas, semicolons or new lines", w)))

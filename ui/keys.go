@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 )
 
@@ -49,7 +50,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Quit):
 			m.quitting = true
 			return tea.Quit
-		case key.Matches(msg, k.Help), msg.Type == tea.KeyEsc:
+		case key.Matches(msg, k.Help), key.Matches(msg, k.Back):
 			m.showHelp = false
 		}
 		return nil
@@ -86,7 +87,7 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		// 150 000-rune paste against every binding costs more than
 		// inserting it).
 		f.Edit(msg)
-	case msg.Alt && msg.Type == tea.KeyRunes && f.state == formEditing:
+	case msg.Alt && msg.Type == tea.KeyRunes && f.state == formEditing && slices.Contains(k.CloseForm.Keys(), "esc"):
 		// esc and the next key in one read arrive as alt+key: the user
 		// closed the form and pressed a key of the list.
 		m.closeForm()
@@ -163,7 +164,7 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		return m.togglePause()
 	case key.Matches(msg, k.Sync):
 		if c, ok := m.list.Selected(); ok {
-			m.form = newSyncForm(m.styles, c, m.mon.Draft(c.ID))
+			m.form = newSyncForm(m.styles, &m.keys, c, m.mon.Draft(c.ID))
 			m.setFocus(focusForm)
 			m.layout()
 		}
@@ -217,7 +218,7 @@ func (m *Model) refreshNow() tea.Cmd {
 func (m *Model) togglePause() tea.Cmd {
 	plan := m.mon.SetPaused(!m.mon.Paused())
 	if m.mon.Paused() {
-		m.flashMsg("live refresh paused (p resumes)", false)
+		m.flashMsg("live refresh paused ("+keymap.Keys(m.keys.Pause)+" resumes)", false)
 		return nil
 	}
 	m.flashMsg("live refresh resumed", false)
@@ -254,6 +255,7 @@ func (m *Model) updateKeys() {
 	k.Submit.SetEnabled(m.form != nil && m.dialog == nil && m.form.CanSubmit() && !syncing)
 	k.CloseForm.SetEnabled(m.form != nil && m.dialog == nil && m.form.state != formDone)
 	k.Dismiss.SetEnabled(m.form != nil && m.dialog == nil && m.form.state == formDone)
+	k.Back.SetEnabled(m.showHelp && m.dialog == nil)
 	k.Yes.SetEnabled(m.dialog != nil)
 	k.No.SetEnabled(m.dialog != nil)
 }

@@ -116,7 +116,7 @@ func (m *Model) body(now time.Time, h int) string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		full := m.help.View(m.helpKeys())
-		return strings.Join(pane(" Keys · ? or esc closes this help\n\n"+full, m.width, h, bordered, st, true), "\n")
+		return strings.Join(pane(" Keys · "+m.keys.Help.Help().Key+" or "+keymap.Keys(m.keys.Back)+" closes this help\n\n"+full, m.width, h, bordered, st, true), "\n")
 	}
 	lw, lh, dw, dh := m.paneSizes(h)
 	var left, right []string
@@ -233,7 +233,7 @@ func (m *Model) statusBar(now time.Time) string {
 		if errors.Is(err, api.ErrForbidden) {
 			why = "permission denied"
 		}
-		parts = append(parts, st.Error.Render("polling stopped: "+why+" (r retries)"))
+		parts = append(parts, st.Error.Render("polling stopped: "+why+" ("+keymap.Keys(m.keys.Refresh)+" retries)"))
 	}
 	if m.mon.Paused() {
 		parts = append(parts, st.Stale.Render("‖ paused"))
@@ -344,7 +344,7 @@ func (m *Model) dialogView() []string {
 		text = append(text, "")
 		text = append(text, wrapWords(sub, w)...)
 	}
-	text = append(text, "", "y yes · n/esc/enter no (default)")
+	text = append(text, "", keymap.Keys(m.keys.Yes)+" yes · "+keymap.Keys(m.keys.No)+" no (default)")
 	for i, l := range text {
 		text[i] = termtext.PadRight(l, w)
 	}

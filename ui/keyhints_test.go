@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/keymap"
+)
+
+// A key remapped by action name is the key that acts, and every hint in
+// text names it: the question, the pause message, the help line and the
+// help overlay's way out.
+func TestRemappedKeysActAndTheHintsFollow(t *testing.T) {
+	clock := newFakeClock()
+	c, _ := newSandbox(t, clock, sandbox.Options{})
+	k := keymap.Default()
+	for name, keys := range map[string][]string{
+		"pause": {"P"}, "confirm_yes": {"o"}, "confirm_no": {"x"}, "help": {"H"}, "back": {"backspace"},
+	} {
+		if err := k.Remap(name, keys...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := testOptions(c, clock)
+	o.Keys = &k
+	f := &uiFixture{driver: newDriver(t, o, clock, 160, 48)}
+	f.Advance(time.Second)
+
+	f.Key("P")
+	f.has("live refresh paused (P resumes)")
+	f.helpHas("P pause live")
+	f.Key("p") // the old key does nothing now
+	f.has("‖ paused")
+	f.Key("P")
+
+	f.Key("S")
+	f.has("o yes · x no (default)")
+	f.lacks("y yes")
+	f.Key("n") // not an answer any more
+	if f.m.dialog == nil {
+		t.Fatal("the old key answered the question")
+	}
+	f.Key("x")
+	if f.m.dialog != nil {
+		t.Fatal("the remapped key did not answer")
+	}
+
+	f.Key("?")
+	f.lacks("Keys · ")
+	f.Key("H")
+	f.has("Keys · H or backspace closes this help")
+	f.Key("esc")
+	f.has("Keys · ")
+	f.Key("backspace")
+	f.lacks("Keys · ")
+}
