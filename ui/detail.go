@@ -38,17 +38,13 @@ type detailPane struct {
 	offset        int
 	focused       bool
 
-	// wrapped last_error, cached by text and width. A pointer: View works
-	// on a copy of the model, and the cache must outlive it.
-	wrap *wrapCache
+	// wrapped last_error, by text and width: filled by Prepare in Update,
+	// read by View, dropped when the text or the width changes.
+	wrap wrapCache
 }
 
 func newDetailPane(st *Styles, loc *time.Location) detailPane {
-	return detailPane{
-		styles: st,
-		loc:    loc,
-		wrap:   &wrapCache{},
-	}
+	return detailPane{styles: st, loc: loc}
 }
 
 func (d *detailPane) SetSize(w, h int) { d.width, d.height = max(w, 0), max(h, 0) }
@@ -158,15 +154,14 @@ func (d *detailPane) View(now time.Time, footer string) string {
 	}
 	lines := d.lines(now)
 	body := max(d.height-1, 0)
-	if d.offset > max(len(lines)-body, 0) {
-		d.offset = max(len(lines)-body, 0)
-	}
+	// The text may have shrunk since the last scroll: show its end.
+	offset := min(d.offset, max(len(lines)-body, 0))
 	var b strings.Builder
 	for i := 0; i < body; i++ {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		if j := d.offset + i; j < len(lines) {
+		if j := offset + i; j < len(lines) {
 			b.WriteString(lines[j])
 		} else {
 			b.WriteString(pad(d.width))
@@ -176,7 +171,7 @@ func (d *detailPane) View(now time.Time, footer string) string {
 		b.WriteByte('\n')
 	}
 	more := ""
-	if d.offset+body < len(lines) {
+	if offset+body < len(lines) {
 		more = " ↓ more"
 	}
 	b.WriteString(d.styles.Dim.Render(termtext.PadRight(footer+more, d.width)))
@@ -250,7 +245,7 @@ func (d *detailPane) lines(now time.Time) []string {
 			addPlain("")
 		}
 		add(st.Error.Render(termtext.PadRight("✗ last error", w)))
-		for _, l := range d.wrapError(*d.data.SyncStats.LastError, w) {
+		for _, l := range d.wrappedError(*d.data.SyncStats.LastError, w) {
 			add(st.Error.Render(termtext.PadRight(l, w)))
 		}
 	}
@@ -269,12 +264,29 @@ func (d *detailPane) when(now time.Time, t *time.Time, none string) string {
 	return t.In(d.loc).Format("2006-01-02 15:04") + " · " + ago(now, *t)
 }
 
-// wrapError wraps the error text in full (it is multi-line and untrusted,
-// already neutralised), caching the result by text and width.
-func (d *detailPane) wrapError(text string, w int) []string {
-	if c := d.wrap; c != nil && text == c.key && w == c.width && c.lines != nil {
+// Prepare wraps the error shown into the cache, in Update.
+func (d *detailPane) Prepare() {
+	if d.data == nil || d.data.SyncStats.LastError == nil || d.width <= 0 || d.height <= 0 {
+		return
+	}
+	text, w := *d.data.SyncStats.LastError, d.width
+	if c := &d.wrap; text != c.key || w != c.width || c.lines == nil {
+		d.wrap = wrapCache{key: text, width: w, lines: wrapError(text, w)}
+	}
+}
+
+// wrappedError is the error text wrapped for w cells: from the cache when
+// it holds.
+func (d *detailPane) wrappedError(text string, w int) []string {
+	if c := &d.wrap; text == c.key && w == c.width && c.lines != nil {
 		return c.lines
 	}
+	return wrapError(text, w)
+}
+
+// wrapError wraps the error text in full (it is multi-line and untrusted,
+// already neutralised).
+func wrapError(text string, w int) []string {
 	if text == "" {
 		text = "(empty error message)"
 	}
@@ -284,9 +296,6 @@ func (d *detailPane) wrapError(text string, w int) []string {
 	}
 	for i := range out {
 		out[i] = "  " + out[i]
-	}
-	if d.wrap != nil {
-		*d.wrap = wrapCache{key: text, width: w, lines: out}
 	}
 	return out
 }

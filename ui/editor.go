@@ -23,7 +23,8 @@ type editor struct {
 	focused bool
 
 	// rows caches the start index of each visual row (soft-wrapped at
-	// width); it is rebuilt only when the text or the width changes.
+	// width). It is rebuilt in Update (settle) when the text or the width
+	// changes; View only reads it.
 	rows      []int
 	rowsValid bool
 }
@@ -36,18 +37,21 @@ func (e *editor) SetSize(w, h int) {
 		e.rowsValid = false
 	}
 	e.width, e.height = w, h
+	e.settle()
 }
 
 func (e *editor) SetValue(s string) {
 	e.buf = []rune(cleanInput(s))
 	e.cursor = len(e.buf)
 	e.rowsValid = false
+	e.settle()
 }
 
 func (e *editor) Value() string { return string(e.buf) }
 
 // Update handles editing keys; it reports whether the text changed.
 func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
+	defer e.settle()
 	switch msg.Type {
 	case tea.KeyRunes, tea.KeySpace:
 		text := string(msg.Runes)
@@ -245,22 +249,42 @@ func (e *editor) moveRows(n int) {
 	e.cursor = min(e.rows[target]+col, e.rowEnd(target))
 }
 
+// settle lays the text out and scrolls the cursor into view, in Update, so
+// that View has nothing to compute or keep.
+func (e *editor) settle() {
+	e.layout()
+	e.offset = e.viewOffset()
+}
+
+// viewOffset is the first row shown: the remembered one, moved just enough
+// to show the cursor.
+func (e *editor) viewOffset() int {
+	row := e.rowOf(e.cursor)
+	off := e.offset
+	if row < off {
+		off = row
+	}
+	if row >= off+e.height {
+		off = row - e.height + 1
+	}
+	return max(min(off, len(e.rows)-e.height), 0)
+}
+
 // View renders the visible rows, with the cursor as a styled cell; when
 // styles are stripped (NO_COLOR), plainCursor draws it as a visible "|"
 // (the field is laid out one cell narrower for it).
 func (e *editor) View(cursorStyle, textStyle lipgloss.Style, plainCursor bool) string {
-	e.layout()
+	if !e.rowsValid { // not settled: lay out a copy, keep nothing
+		c := *e
+		c.rows = nil
+		c.layout()
+		e = &c
+	}
 	row := e.rowOf(e.cursor)
-	if row < e.offset {
-		e.offset = row
-	}
-	if row >= e.offset+e.height {
-		e.offset = row - e.height + 1
-	}
-	e.offset = max(min(e.offset, len(e.rows)-e.height), 0)
+	offset := e.viewOffset()
 	var b strings.Builder
-	for r := e.offset; r < e.offset+e.height; r++ {
-		if r > e.offset {
+	for r := offset; r < offset+e.height; r++ {
+		if r > offset {
 			b.WriteByte('\n')
 		}
 		if r >= len(e.rows) {

@@ -94,7 +94,7 @@ type Model struct {
 	flash        string
 	flashIsError bool
 	flashUntil   time.Time
-	helpCache    *helpLineCache // shared by copies: keyed by what it shows
+	helpCache    *helpLineCache // shared by copies: written in Update only, keyed by what it shows
 	quitting     bool
 }
 
@@ -148,9 +148,9 @@ func New(o Options) Model {
 		spinner: sp,
 		mon: monitor.New(monitor.Options{API: o.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed}),
+		helpCache: &helpLineCache{},
 		list:      newConnectorList(&st),
 		detail:    newDetailPane(&st, o.Location),
-		helpCache: &helpLineCache{},
 		width:     80,
 		height:    24,
 	}
@@ -161,6 +161,7 @@ func New(o Options) Model {
 	m.spinning = true
 	m.layout()
 	m.updateKeys()
+	m.prepare()
 	return m
 }
 
@@ -200,7 +201,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onSpinner(msg)
 	}
 	m.updateKeys()
+	m.prepare()
 	return m, tea.Batch(cmd, m.ensureSpinner())
+}
+
+// prepare fills the render caches for the screen this Update leaves, so
+// that View only reads them. Each cache is keyed by what it shows, and View
+// draws afresh, keeping nothing, whatever does not match.
+func (m *Model) prepare() {
+	m.list.Prepare(m.now())
+	m.detail.Prepare()
+	m.prepareHelp()
 }
 
 // onSpinner runs the spinner only while something is loading: dropping the

@@ -37,7 +37,21 @@ func (m *Model) layout() {
 		}
 		m.form.SetSize(inner(fw, m.bordered(body)), inner(fh, m.bordered(body)))
 	}
+	m.prepareEdges(lw, dw)
 }
+
+// prepareEdges has the Styles render the box edges View will draw: the
+// panes, the full-width overlays, the dialog and the form's field.
+func (m *Model) prepareEdges(lw, dw int) {
+	widths := []int{max(lw-2, 0), max(dw-2, 0), max(m.width-2, 0), dialogWidth(m.width)}
+	if m.form != nil {
+		widths = append(widths, max(m.form.width-2, 0))
+	}
+	m.styles.prepareEdges(widths...)
+}
+
+// dialogWidth is the width of a question's text.
+func dialogWidth(width int) int { return max(min(width-4, 70), 1) }
 
 func inner(n int, bordered bool) int {
 	if bordered {
@@ -114,8 +128,9 @@ func (m *Model) body(now time.Time, h int) string {
 		return strings.Join(center(m.dialogView(), m.width, h), "\n")
 	}
 	if m.showHelp {
-		m.help.ShowAll = true
-		full := m.help.View(m.helpKeys())
+		hm := m.help
+		hm.ShowAll = true
+		full := hm.View(m.helpKeys())
 		return strings.Join(pane(" Keys · "+m.keys.Help.Help().Key+" or "+keymap.Keys(m.keys.Back)+" closes this help\n\n"+full, m.width, h, bordered, st, true), "\n")
 	}
 	lw, lh, dw, dh := m.paneSizes(h)
@@ -294,9 +309,34 @@ func failureReason(errs ...error) string {
 	return ""
 }
 
-// helpLine is the short help, rebuilt only when the width or the set of
-// enabled keys changes: it is the same on almost every frame.
+// helpLine is the short help. It is the same on almost every frame, so
+// Update renders it into helpCache (prepareHelp) and View reads it there.
+// The cache keeps the last few lines by what they show (width and the set
+// of enabled keys): a key press and its answer often flip between two.
+// Copies of the model share it, which is safe for the same reason.
 func (m *Model) helpLine() string {
+	if text, ok := m.helpCache.get(m.helpKeyNow()); ok {
+		return text
+	}
+	return m.renderHelpLine()
+}
+
+func (m *Model) prepareHelp() {
+	if m.width <= 0 || m.height < 3 {
+		return // not drawn
+	}
+	if k := m.helpKeyNow(); !m.helpCache.has(k) {
+		m.helpCache.put(k, m.renderHelpLine())
+	}
+}
+
+func (m *Model) renderHelpLine() string {
+	h := m.help
+	h.ShowAll = false
+	return lines(h.View(m.helpKeys()), m.width, 1)[0]
+}
+
+func (m *Model) helpKeyNow() helpKey {
 	h := m.helpKeys()
 	key := helpKey{width: m.width, n: len(h.Short)}
 	for i, b := range h.Short {
@@ -307,13 +347,7 @@ func (m *Model) helpLine() string {
 			key.first = b.Help().Key
 		}
 	}
-	if c := m.helpCache; c.text != "" && c.key == key {
-		return c.text
-	}
-	m.help.ShowAll = false
-	text := lines(m.help.View(h), m.width, 1)[0]
-	*m.helpCache = helpLineCache{key: key, text: text}
-	return text
+	return key
 }
 
 type helpKey struct {
@@ -322,9 +356,32 @@ type helpKey struct {
 	first    string
 }
 
+// helpLineCache holds the last few help lines rendered.
 type helpLineCache struct {
-	key  helpKey
-	text string
+	entries [4]struct {
+		key  helpKey
+		text string
+	}
+	next int
+}
+
+func (c *helpLineCache) get(k helpKey) (string, bool) {
+	for _, e := range c.entries {
+		if e.text != "" && e.key == k {
+			return e.text, true
+		}
+	}
+	return "", false
+}
+
+func (c *helpLineCache) has(k helpKey) bool {
+	_, ok := c.get(k)
+	return ok
+}
+
+func (c *helpLineCache) put(k helpKey, text string) {
+	c.entries[c.next].key, c.entries[c.next].text = k, text
+	c.next = (c.next + 1) % len(c.entries)
 }
 
 func (m *Model) dialogView() []string {
@@ -338,7 +395,7 @@ func (m *Model) dialogView() []string {
 	} else {
 		q = "Sync " + plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
 	}
-	w := max(min(m.width-4, 70), 1)
+	w := dialogWidth(m.width)
 	text := wrapWords(q, w)
 	if sub != "" {
 		text = append(text, "")
