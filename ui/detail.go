@@ -184,77 +184,92 @@ func (d *detailPane) lines(now time.Time) []string {
 	if d.base.ID == "" {
 		return []string{termtext.PadRight(" no connector selected", w)}
 	}
-	out := make([]string, 0, 20)
-	add := func(s string) { out = append(out, s) }
-	addPlain := func(s string) { add(termtext.PadRight(s, w)) }
-	field := func(label, value string) {
-		lw := 11
-		if w < 30 {
-			lw = 0
-		}
-		if termtext.Width(value) > w-lw && termtext.Width(value) <= w {
-			// Too long beside its label (a UUID in a narrow pane): give
-			// it a line of its own rather than cut it.
-			add(st.Label.Render(termtext.PadRight(label, w)))
-			add(st.Value.Render(termtext.PadRight(value, w)))
-			return
-		}
-		add(st.Label.Render(termtext.PadRight(label, lw)) + st.Value.Render(termtext.PadRight(value, w-lw)))
-	}
-
+	b := detailLines{d: d, out: make([]string, 0, 20)}
 	c := d.base
-	add(st.Name.Render(termtext.PadRight(c.Name, w)))
+	b.add(st.Name.Render(termtext.PadRight(c.Name, w)))
 	status, style := statusText(st, c.Status)
 	pw := min(termtext.Width(c.Platform), max(w-13, 0))
-	add(termtext.PadRight(c.Platform, pw) + " · " + style.Render(termtext.PadRight(status, max(w-3-pw, 0))))
+	b.add(termtext.PadRight(c.Platform, pw) + " · " + style.Render(termtext.PadRight(status, max(w-3-pw, 0))))
 	if d.gone {
-		add(st.Error.Render(termtext.PadRight("✗ gone: this connector no longer exists on the server", w)))
+		b.add(st.Error.Render(termtext.PadRight("✗ gone: this connector no longer exists on the server", w)))
 	}
 	// What a person watches comes first, so a short pane still shows the
 	// sync state; identity details follow (scroll to see them).
 	compact := d.height < 18
 	if !compact {
-		addPlain("")
+		b.plain("")
 	}
-	if d.data == nil {
-		addPlain("loading sync stats…")
-	} else {
-		ss := d.data.SyncStats
-		if compact {
-			addPlain("synced " + thousands(ss.ProductsSynced) + " · pending " + thousands(ss.ProductsPending))
-		} else {
-			field("synced", plural(ss.ProductsSynced, "product", "products"))
-			field("pending", plural(ss.ProductsPending, "product", "products"))
-		}
-		if ss.ProductsPending > 0 {
-			total := ss.ProductsSynced + ss.ProductsPending
-			pct := float64(ss.ProductsSynced) / float64(max(total, 1))
-			label := fmt.Sprintf(" %3.0f%%", pct*100)
-			add(progressBar(st, pct, max(w-termtext.Width(label), 1)) + label)
-			if rate, ok := d.throughput(); ok && rate > 0 {
-				eta := time.Duration(float64(ss.ProductsPending) / rate * float64(time.Second))
-				addPlain(fmt.Sprintf("%.1f products/s · ETA %s", rate, duration(eta)))
-			} else {
-				addPlain("measuring throughput…")
-			}
-		}
-	}
-	field("last sync", d.when(now, c.LastSyncAt, "never"))
+	d.syncLines(&b, compact)
+	b.field("last sync", d.when(now, c.LastSyncAt, "never"))
 	if d.data != nil && d.data.SyncStats.LastError != nil {
 		if !compact {
-			addPlain("")
+			b.plain("")
 		}
-		add(st.Error.Render(termtext.PadRight("✗ last error", w)))
+		b.add(st.Error.Render(termtext.PadRight("✗ last error", w)))
 		for _, l := range d.wrappedError(*d.data.SyncStats.LastError, w) {
-			add(st.Error.Render(termtext.PadRight(l, w)))
+			b.add(st.Error.Render(termtext.PadRight(l, w)))
 		}
 	}
 	if !compact {
-		addPlain("")
+		b.plain("")
 	}
-	field("id", termtext.Sanitize(c.ID))
-	field("created", d.when(now, c.CreatedAt, "unknown"))
-	return out
+	b.field("id", termtext.Sanitize(c.ID))
+	b.field("created", d.when(now, c.CreatedAt, "unknown"))
+	return b.out
+}
+
+// syncLines are the counters, the progress bar and the throughput.
+func (d *detailPane) syncLines(b *detailLines, compact bool) {
+	st, w := d.styles, d.width
+	if d.data == nil {
+		b.plain("loading sync stats…")
+		return
+	}
+	ss := d.data.SyncStats
+	if compact {
+		b.plain("synced " + thousands(ss.ProductsSynced) + " · pending " + thousands(ss.ProductsPending))
+	} else {
+		b.field("synced", plural(ss.ProductsSynced, "product", "products"))
+		b.field("pending", plural(ss.ProductsPending, "product", "products"))
+	}
+	if ss.ProductsPending == 0 {
+		return
+	}
+	total := ss.ProductsSynced + ss.ProductsPending
+	pct := float64(ss.ProductsSynced) / float64(max(total, 1))
+	label := fmt.Sprintf(" %3.0f%%", pct*100)
+	b.add(progressBar(st, pct, max(w-termtext.Width(label), 1)) + label)
+	if rate, ok := d.throughput(); ok && rate > 0 {
+		eta := time.Duration(float64(ss.ProductsPending) / rate * float64(time.Second))
+		b.plain(fmt.Sprintf("%.1f products/s · ETA %s", rate, duration(eta)))
+	} else {
+		b.plain("measuring throughput…")
+	}
+}
+
+// detailLines collects the pane's lines, each exactly the pane's width.
+type detailLines struct {
+	d   *detailPane
+	out []string
+}
+
+func (b *detailLines) add(s string)   { b.out = append(b.out, s) }
+func (b *detailLines) plain(s string) { b.add(termtext.PadRight(s, b.d.width)) }
+
+// field is a label and its value on one line, or on two when the value is
+// too long beside its label (a UUID in a narrow pane) rather than cut.
+func (b *detailLines) field(label, value string) {
+	st, w := b.d.styles, b.d.width
+	lw := 11
+	if w < 30 {
+		lw = 0
+	}
+	if termtext.Width(value) > w-lw && termtext.Width(value) <= w {
+		b.add(st.Label.Render(termtext.PadRight(label, w)))
+		b.add(st.Value.Render(termtext.PadRight(value, w)))
+		return
+	}
+	b.add(st.Label.Render(termtext.PadRight(label, lw)) + st.Value.Render(termtext.PadRight(value, w-lw)))
 }
 
 func (d *detailPane) when(now time.Time, t *time.Time, none string) string {

@@ -52,6 +52,15 @@ func (e *editor) Value() string { return string(e.buf) }
 // Update handles editing keys; it reports whether the text changed.
 func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
 	defer e.settle()
+	if e.edit(msg) {
+		return true
+	}
+	e.move(msg)
+	return false
+}
+
+// edit applies a key that changes the text; it reports whether it did.
+func (e *editor) edit(msg tea.KeyMsg) bool {
 	switch msg.Type {
 	case tea.KeyRunes, tea.KeySpace:
 		text := string(msg.Runes)
@@ -67,15 +76,9 @@ func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
 		e.insert(" ")
 		return true
 	case tea.KeyBackspace:
-		if e.cursor > 0 {
-			e.delete(e.cursor-1, e.cursor)
-			return true
-		}
+		return e.cut(e.cursor-1, e.cursor)
 	case tea.KeyDelete, tea.KeyCtrlD:
-		if e.cursor < len(e.buf) {
-			e.delete(e.cursor, e.cursor+1)
-			return true
-		}
+		return e.cut(e.cursor, e.cursor+1)
 	case tea.KeyCtrlW:
 		start := e.cursor
 		for start > 0 && isSep(e.buf[start-1]) {
@@ -84,20 +87,30 @@ func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
 		for start > 0 && !isSep(e.buf[start-1]) {
 			start--
 		}
-		if start < e.cursor {
-			e.delete(start, e.cursor)
-			return true
-		}
+		return e.cut(start, e.cursor)
 	case tea.KeyCtrlU:
-		if e.cursor > 0 {
+		if e.cursor > 0 { // at a line's start too: counts as an edit
 			e.delete(e.lineStart(e.cursor), e.cursor)
 			return true
 		}
 	case tea.KeyCtrlK:
-		if end := e.lineEnd(e.cursor); end > e.cursor {
-			e.delete(e.cursor, end)
-			return true
-		}
+		return e.cut(e.cursor, e.lineEnd(e.cursor))
+	}
+	return false
+}
+
+// cut deletes buf[from:to] when that is a non-empty range inside the text.
+func (e *editor) cut(from, to int) bool {
+	if from < 0 || to > len(e.buf) || from >= to {
+		return false
+	}
+	e.delete(from, to)
+	return true
+}
+
+// move applies a cursor key.
+func (e *editor) move(msg tea.KeyMsg) {
+	switch msg.Type {
 	case tea.KeyLeft, tea.KeyCtrlB:
 		e.cursor = max(e.cursor-1, 0)
 	case tea.KeyRight, tea.KeyCtrlF:
@@ -119,7 +132,6 @@ func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
 	case tea.KeyCtrlEnd:
 		e.cursor = len(e.buf)
 	}
-	return false
 }
 
 // cleanInput keeps what can be part of an EAN list: control characters and

@@ -86,33 +86,62 @@ func (f *syncForm) View(plain bool, spinner string) string {
 	st := f.styles
 	w := f.width
 	out := make([]string, 0, f.height)
-	add := func(s string) { out = append(out, s) }
-	addPlain := func(s string) { add(termtext.PadRight(s, w)) }
-
-	add(st.Title.Render(termtext.PadRight("Sync EANs to "+f.connector.Name, w)))
-	switch f.state {
-	case formDone:
-		r := f.result
-		addPlain("")
-		add(st.OK.Render(termtext.PadRight("✓ sync queued", w)))
-		addPlain("  sync id   " + r.SyncID)
-		addPlain("  status    " + r.Status)
-		addPlain("  queued    " + plural(r.ProductsQueued, "product", "products"))
-		addPlain("")
-		addPlain("The detail pane now refreshes fast: watch pending drain.")
-		addPlain(f.dismissHint)
-		return f.finish(out)
+	out = append(out, st.Title.Render(termtext.PadRight("Sync EANs to "+f.connector.Name, w)))
+	if f.state == formDone {
+		return f.finish(f.resultLines(out))
 	}
-	add(st.Dim.Render(termtext.PadRight("EANs separated by spaces, commas, semicolons or new lines", w)))
-
+	out = append(out, st.Dim.Render(termtext.PadRight("EANs separated by spaces, commas, semicolons or new lines", w)))
 	cursor := st.Cursor
 	if plain {
 		cursor = st.Text // styles are stripped: the editor draws a visible glyph
 	}
 	field := f.editor.View(cursor, st.Text, plain && f.state == formEditing)
-	add(strings.Join(box(st, lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), false), "\n"))
+	out = append(out, strings.Join(box(st, lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), false), "\n"))
+	out = f.summaryLines(out)
 
-	p := f.parsed
+	var status string
+	switch {
+	case f.state == formSending:
+		status = spinner + " sending…"
+	case f.err != nil:
+		status = "✗ " + f.err.Error()
+	}
+	room := f.height - len(f.flatten(out)) - 1
+	if status != "" {
+		room--
+	}
+	out = f.problemLines(out, room)
+	if status != "" {
+		style := st.Error
+		if f.state == formSending {
+			style = st.Dim
+		}
+		for _, l := range wrapWords(status, w) {
+			out = append(out, style.Render(termtext.PadRight(l, w)))
+		}
+	}
+	return f.finish(out)
+}
+
+// resultLines is the queued sync, shown until dismissed.
+func (f *syncForm) resultLines(out []string) []string {
+	st, w, r := f.styles, f.width, f.result
+	addPlain := func(s string) { out = append(out, termtext.PadRight(s, w)) }
+	addPlain("")
+	out = append(out, st.OK.Render(termtext.PadRight("✓ sync queued", w)))
+	addPlain("  sync id   " + r.SyncID)
+	addPlain("  status    " + r.Status)
+	addPlain("  queued    " + plural(r.ProductsQueued, "product", "products"))
+	addPlain("")
+	addPlain("The detail pane now refreshes fast: watch pending drain.")
+	addPlain(f.dismissHint)
+	return out
+}
+
+// summaryLines counts what the field holds: valid, duplicate, rejected,
+// warned.
+func (f *syncForm) summaryLines(out []string) []string {
+	st, w, p := f.styles, f.width, f.parsed
 	summary := plural(len(p.Valid), "valid EAN", "valid EANs")
 	if p.Duplicates > 0 {
 		summary += " · " + plural(p.Duplicates, "duplicate", "duplicates") + " removed"
@@ -128,23 +157,17 @@ func (f *syncForm) View(plain bool, spinner string) string {
 		summaryStyle, mark = st.OK, "✓ "
 	}
 	for _, l := range wrapWords(mark+summary, w) {
-		add(summaryStyle.Render(termtext.PadRight(l, w)))
+		out = append(out, summaryStyle.Render(termtext.PadRight(l, w)))
 	}
+	return out
+}
 
-	var status string
-	switch {
-	case f.state == formSending:
-		status = spinner + " sending…"
-	case f.err != nil:
-		status = "✗ " + f.err.Error()
-	}
-	room := f.height - len(f.flatten(out)) - 1
-	if status != "" {
-		room--
-	}
-	// room is negative when the terminal is too short for the field itself.
-	// Only what fits is built: a megabyte of pasted junk makes a long
-	// list of rejects, and View runs on every key.
+// problemLines lists rejects and warnings in the room left, then how many
+// more. room is negative when the terminal is too short for the field
+// itself. Only what fits is built: a megabyte of pasted junk makes a long
+// list of rejects, and View runs on every key.
+func (f *syncForm) problemLines(out []string, room int) []string {
+	st, w, p := f.styles, f.width, f.parsed
 	shown := 0
 	total := len(p.Rejected) + len(p.Warnings)
 	for i := 0; i < total && room > 0; i++ {
@@ -162,24 +185,15 @@ func (f *syncForm) View(plain bool, spinner string) string {
 			break // keep a line for the "more" count
 		}
 		for _, l := range wrapped {
-			add(style.Render(termtext.PadRight(l, w)))
+			out = append(out, style.Render(termtext.PadRight(l, w)))
 		}
 		room -= len(wrapped)
 		shown++
 	}
 	if shown < total && room > 0 {
-		addPlain("  … " + itoa(total-shown) + " more")
+		out = append(out, termtext.PadRight("  … "+itoa(total-shown)+" more", w))
 	}
-	if status != "" {
-		style := st.Error
-		if f.state == formSending {
-			style = st.Dim
-		}
-		for _, l := range wrapWords(status, w) {
-			add(style.Render(termtext.PadRight(l, w)))
-		}
-	}
-	return f.finish(out)
+	return out
 }
 
 // quote shows a user token safely: it may hold anything typed or pasted.

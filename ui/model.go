@@ -107,22 +107,7 @@ func New(o Options) Model {
 		o.Now = time.Now
 	}
 	if o.After == nil {
-		// Like tea.Tick, but a timer ends when the context does: Bubble Tea
-		// cannot cancel a running Cmd, so a 30 s list timer would otherwise
-		// outlive the program by up to 30 s.
-		ctx := o.Context
-		o.After = func(d time.Duration, msg tea.Msg) tea.Cmd {
-			return func() tea.Msg {
-				t := time.NewTimer(d)
-				select {
-				case <-t.C:
-					return msg
-				case <-ctx.Done():
-					t.Stop()
-					return nil
-				}
-			}
-		}
+		o.After = afterOrDone(o.Context)
 	}
 	if o.Location == nil {
 		o.Location = time.Local
@@ -163,6 +148,24 @@ func New(o Options) Model {
 	m.updateKeys()
 	m.prepare()
 	return m
+}
+
+// afterOrDone is like tea.Tick, but a timer ends when the context does:
+// Bubble Tea cannot cancel a running Cmd, so a 30 s list timer would
+// otherwise outlive the program by up to 30 s.
+func afterOrDone(ctx context.Context) func(time.Duration, tea.Msg) tea.Cmd {
+	return func(d time.Duration, msg tea.Msg) tea.Cmd {
+		return func() tea.Msg {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+				return msg
+			case <-ctx.Done():
+				t.Stop()
+				return nil
+			}
+		}
+	}
 }
 
 // Init starts the first page request, the clock and the loading spinner.
