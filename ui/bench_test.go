@@ -237,7 +237,7 @@ func BenchmarkFormPaste(b *testing.B) {
 			base := d.m
 			paste := benchPasteMsg(benchEANPaste(10_000, v.bad))
 			m := applyMsg(applyMsg(base, keyMsg("s")), paste)
-			if got := len(m.form.parsed.Valid); got != 10_000 {
+			if got := len(m.openForm().parsed.Valid); got != 10_000 {
 				b.Fatalf("valid after paste = %d, want 10000", got)
 			}
 			b.ReportAllocs()
@@ -270,7 +270,7 @@ func BenchmarkFormKeystroke(b *testing.B) {
 				d.Send(tea.KeyMsg{Type: tea.KeyCtrlHome})
 			}
 			m := d.m
-			if m.form == nil || len(m.form.parsed.Valid) != 10_000 {
+			if m.openForm() == nil || len(m.openForm().parsed.Valid) != 10_000 {
 				b.Fatal("form not holding 10000 EANs")
 			}
 			keys := [2]tea.KeyMsg{keyMsg("1"), {Type: tea.KeyBackspace}}

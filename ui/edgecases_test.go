@@ -94,8 +94,8 @@ func TestTypeAheadDoesNotAnswerAQuestion(t *testing.T) {
 	f := &fakeAPI{items: fakeConnectors(3)}
 	d := newDriver(t, testOptions(f, clock), clock, 160, 48)
 	d.Type("Sy")
-	if f.posts != 0 || d.m.dialog == nil {
-		t.Fatalf("posts = %d, dialog open = %v; want 0 and the question shown", f.posts, d.m.dialog != nil)
+	if f.posts != 0 || d.m.question() == nil {
+		t.Fatalf("posts = %d, dialog open = %v; want 0 and the question shown", f.posts, d.m.question() != nil)
 	}
 }
 

@@ -782,7 +782,7 @@ func TestSyncOutcomeUnknownIsNeverRetried(t *testing.T) {
 			if !strings.Contains(v, tc.want) {
 				t.Fatalf("the form does not say %q:\n%s", tc.want, v)
 			}
-			if d.m.form == nil || !strings.Contains(d.m.form.Draft(), "3760000000001 4006381333931") {
+			if d.m.openForm() == nil || !strings.Contains(d.m.openForm().Draft(), "3760000000001 4006381333931") {
 				t.Fatalf("the draft was lost")
 			}
 			if !strings.Contains(v, "3760000000001 4006381333931") {

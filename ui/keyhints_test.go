@@ -38,11 +38,11 @@ func TestRemappedKeysActAndTheHintsFollow(t *testing.T) {
 	f.has("o yes · x no (default)")
 	f.lacks("y yes")
 	f.Key("n") // not an answer any more
-	if f.m.dialog == nil {
+	if f.m.question() == nil {
 		t.Fatal("the old key answered the question")
 	}
 	f.Key("x")
-	if f.m.dialog != nil {
+	if f.m.question() != nil {
 		t.Fatal("the remapped key did not answer")
 	}
 

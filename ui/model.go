@@ -47,14 +47,6 @@ const (
 	flashFor       = 6 * time.Second
 )
 
-type focusArea int
-
-const (
-	focusList focusArea = iota
-	focusDetail
-	focusForm
-)
-
 type dialogKind int
 
 const (
@@ -82,13 +74,10 @@ type Model struct {
 	start   monitor.Plan // the first requests, sent by Init
 
 	width, height int
-	focus         focusArea
-	showHelp      bool
+	screens       screens // browsing at the bottom, overlays above; keys go to the top
 
 	list   connectorList
 	detail detailPane
-	form   *syncForm
-	dialog *dialog
 
 	spinning     bool
 	flash        string
@@ -134,6 +123,7 @@ func New(o Options) Model {
 		mon: monitor.New(monitor.Options{API: o.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed}),
 		helpCache: &helpLineCache{},
+		screens:   newScreens(),
 		list:      newConnectorList(&st),
 		detail:    newDetailPane(&st, o.Location),
 		width:     80,
@@ -288,15 +278,16 @@ func (m *Model) onSync(r monitor.Result) tea.Cmd {
 	if s == nil {
 		return nil
 	}
-	formHere := m.form != nil && m.form.connector.ID == s.ID && !s.Catalog
+	form := m.openForm()
+	formHere := form != nil && form.Connector().ID == s.ID && !s.Catalog
 	switch {
 	case s.Err != nil && formHere:
 		// Never retried: the user decides, with the facts.
-		m.form.Failed(submitError(s.Err))
+		form.Failed(submitError(s.Err))
 	case s.Err != nil:
 		m.flashMsg("sync failed: "+submitError(s.Err).Error(), true)
 	case formHere:
-		m.form.Done(s.Result)
+		form.Done(s.Result)
 	default:
 		what := "sync"
 		if s.Catalog {
@@ -343,8 +334,8 @@ func (m *Model) send(d *dialog) tea.Cmd {
 	case err != nil:
 		return nil
 	}
-	if d.kind == askSyncEANs && m.form != nil {
-		m.form.Sending()
+	if f := m.openForm(); d.kind == askSyncEANs && f != nil {
+		f.Sending()
 	}
 	return m.do(monitor.Plan{{Request: req}})
 }

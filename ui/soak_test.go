@@ -256,7 +256,7 @@ func soakVisit(d *driver, rng *rand.Rand, drafted map[string]bool, syncs *int) {
 		}
 		d.Advance(2 * time.Second)
 		d.Key("enter") // dismiss the result, or a no-op
-		if d.m.form != nil {
+		if d.m.openForm() != nil {
 			d.Key("esc")
 		}
 	case 5: // sync the whole catalog

@@ -85,8 +85,8 @@ func TestJourneySyncTwoEANsFromPageTwo(t *testing.T) {
 	if n := sb.Stats().ByRoute[sbSync]; n != 1 {
 		t.Fatalf("%d POSTs, want 1", n)
 	}
-	if !fm.quitting || fm.form != nil || fm.dialog != nil {
-		t.Fatalf("final model: quitting %v, form %v, dialog %v", fm.quitting, fm.form, fm.dialog)
+	if !fm.quitting || fm.openForm() != nil || fm.question() != nil {
+		t.Fatalf("final model: quitting %v, form %v, dialog %v", fm.quitting, fm.openForm(), fm.question())
 	}
 	if fm.mon.PageWanted() != 2 || fm.detail.ID() != target {
 		t.Fatalf("final model on page %d, connector %s; want page 2, %s", fm.mon.PageWanted(), fm.detail.ID(), target)

@@ -548,7 +548,7 @@ func TestFormValidatesMixedInputLive(t *testing.T) {
 	}
 	f.Key("enter")
 	f.Type("4006381333931 73513537 036000291452") // and a paste-like burst
-	p := f.m.form.parsed
+	p := f.m.openForm().parsed
 	if len(p.Valid) != 4 || p.Duplicates != 1 || len(p.Rejected) != 2 || len(p.Warnings) != 1 {
 		t.Fatalf("parsed %+v", p)
 	}
@@ -598,17 +598,17 @@ func TestEscKeepsTheDraftForThatConnector(t *testing.T) {
 	f.Key("s")
 	f.Type("4006381333931 12")
 	f.Key("esc")
-	if f.m.form != nil {
+	if f.m.openForm() != nil {
 		t.Fatal("esc did not close the form")
 	}
 	f.lacks("Sync EANs to")
 	f.Key("j", "s") // another connector: its own, empty form
-	if d := f.m.form.Draft(); d != "" {
+	if d := f.m.openForm().Draft(); d != "" {
 		t.Fatalf("second connector's form holds %q", d)
 	}
 	f.has("Sync EANs to " + f.m.list.items[1].Name)
 	f.Key("esc", "k", "s")
-	if d := f.m.form.Draft(); d != "4006381333931 12" {
+	if d := f.m.openForm().Draft(); d != "4006381333931 12" {
 		t.Fatalf("reopened draft = %q", d)
 	}
 	f.has("4006381333931 12", "1 valid EAN · 1 rejected")
@@ -621,7 +621,7 @@ func TestSubmitWithoutAValidEANSaysWhy(t *testing.T) {
 	for _, text := range []string{"", "abc 123"} {
 		f.Type(text)
 		f.Key("ctrl+s")
-		if f.m.dialog != nil {
+		if f.m.question() != nil {
 			t.Fatalf("%q: the confirmation opened with nothing to sync", text)
 		}
 		f.has("nothing to sync yet: enter at least one valid EAN")
@@ -642,10 +642,10 @@ func TestConfirmationNoReturnsToTheFormWithTextKept(t *testing.T) {
 		f.has("Sync 2 EANs to " + firstConnectorName + "?")
 		f.helpHas("y yes", "n/esc no")
 		f.Key(no)
-		if f.m.dialog != nil || f.m.form == nil {
-			t.Fatalf("%s: dialog %v, form %v; want back in the form", no, f.m.dialog, f.m.form)
+		if f.m.question() != nil || f.m.openForm() == nil {
+			t.Fatalf("%s: dialog %v, form %v; want back in the form", no, f.m.question(), f.m.openForm())
 		}
-		if d := f.m.form.Draft(); d != twoEANs {
+		if d := f.m.openForm().Draft(); d != twoEANs {
 			t.Fatalf("%s: draft = %q", no, d)
 		}
 		f.has("Sync EANs to "+firstConnectorName, twoEANs)
@@ -668,7 +668,7 @@ func TestYesSendsExactlyOnePOST(t *testing.T) {
 		t.Fatalf("%d POSTs, want 1", n)
 	}
 	res := heldOne[syncMsg](t, held)
-	if f.m.dialog != nil {
+	if f.m.question() != nil {
 		t.Fatal("a confirmation opened while the POST was out")
 	}
 	f.has("sending…")
@@ -691,7 +691,7 @@ func TestYesSendsExactlyOnePOST(t *testing.T) {
 	}
 	f.helpHas("dismiss")
 	f.Key("enter")
-	if f.m.form != nil {
+	if f.m.openForm() != nil {
 		t.Fatal("enter did not dismiss the result")
 	}
 	if f.m.mon.Draft(f.ids[0]) != "" {
@@ -753,12 +753,12 @@ func TestSyncErrorsShowTheAPIDetailAndKeepTheDraft(t *testing.T) {
 				t.Fatalf("%d POSTs, want 1", n)
 			}
 			f.has(tc.want)
-			if f.m.form == nil || f.m.form.state != formEditing || f.m.form.Draft() != twoEANs {
-				t.Fatalf("form after the error: %+v", f.m.form)
+			if f.m.openForm() == nil || f.m.openForm().state != formEditing || f.m.openForm().Draft() != twoEANs {
+				t.Fatalf("form after the error: %+v", f.m.openForm())
 			}
 			f.helpHas("ctrl+s submit") // the user may try again
 			f.Key("esc", "s")
-			if d := f.m.form.Draft(); d != twoEANs {
+			if d := f.m.openForm().Draft(); d != twoEANs {
 				t.Fatalf("draft after reopening = %q", d)
 			}
 		})
@@ -772,12 +772,12 @@ func TestWholeCatalogSyncAsksAndDefaultsToNo(t *testing.T) {
 		f.has("Sync the ENTIRE catalog to "+firstConnectorName+"?", "no (default)")
 		f.Key(no)
 		if no == "x" { // not an answer: the question stays
-			if f.m.dialog == nil {
+			if f.m.question() == nil {
 				t.Fatal("an unrelated key answered the question")
 			}
 			f.Key("esc")
 		}
-		if f.m.dialog != nil {
+		if f.m.question() != nil {
 			t.Fatalf("%s did not close the question", no)
 		}
 	}
@@ -842,7 +842,7 @@ func TestPausedSelectionIsStillFetchedOnce(t *testing.T) {
 func TestTabAndEnterMoveFocusBetweenPanes(t *testing.T) {
 	f := startSettled(t, 160, 48)
 	f.Key("tab")
-	if f.m.focus != focusDetail {
+	if f.m.screens.focused() != layerDetail {
 		t.Fatal("tab did not focus the detail")
 	}
 	f.Key("j") // scrolls the detail, not the list
@@ -850,15 +850,15 @@ func TestTabAndEnterMoveFocusBetweenPanes(t *testing.T) {
 		t.Fatalf("j with the detail focused moved the list to %d", f.m.list.cursor)
 	}
 	f.Key("shift+tab")
-	if f.m.focus != focusList {
+	if f.m.screens.focused() != layerList {
 		t.Fatal("shift+tab did not focus the list")
 	}
 	f.Key("enter")
-	if f.m.focus != focusDetail {
+	if f.m.screens.focused() != layerDetail {
 		t.Fatal("enter did not open the detail")
 	}
 	f.Key("tab")
-	if f.m.focus != focusList {
+	if f.m.screens.focused() != layerList {
 		t.Fatal("tab did not go back to the list")
 	}
 }
@@ -899,7 +899,7 @@ func TestQuitKeys(t *testing.T) {
 		if f.quit {
 			t.Fatal("q quit from the form")
 		}
-		if d := f.m.form.Draft(); d != "q" {
+		if d := f.m.openForm().Draft(); d != "q" {
 			t.Fatalf("draft = %q, want q", d)
 		}
 		f.Key("ctrl+c")
@@ -910,7 +910,7 @@ func TestQuitKeys(t *testing.T) {
 	t.Run("ctrl+c quits from a question", func(t *testing.T) {
 		f := startSettled(t, 160, 48)
 		f.Key("S", "q")
-		if f.quit || f.m.dialog == nil {
+		if f.quit || f.m.question() == nil {
 			t.Fatal("q answered or quit from a question")
 		}
 		f.Key("ctrl+c")
@@ -944,7 +944,7 @@ func TestFastYesInConfirmationSendsOnce(t *testing.T) {
 	d.Key("s")
 	d.Type("4006381333931 96385074")
 	d.Key("ctrl+s")
-	if d.m.dialog == nil {
+	if d.m.question() == nil {
 		t.Fatal("no confirmation after ctrl+s")
 	}
 	d.Type("yy")

@@ -30,12 +30,12 @@ func (m *Model) layout() {
 	lw, lh, dw, dh := m.paneSizes(body)
 	m.list.SetSize(inner(lw, m.bordered(body)), inner(lh, m.bordered(body)))
 	m.detail.SetSize(inner(dw, m.bordered(body)), inner(dh, m.bordered(body)))
-	if m.form != nil {
+	if f := m.openForm(); f != nil {
 		fw, fh := dw, dh
 		if m.width < wideAt {
 			fw, fh = m.width, body
 		}
-		m.form.SetSize(inner(fw, m.bordered(body)), inner(fh, m.bordered(body)))
+		f.SetSize(inner(fw, m.bordered(body)), inner(fh, m.bordered(body)))
 	}
 	m.prepareEdges(lw, dw)
 }
@@ -44,8 +44,8 @@ func (m *Model) layout() {
 // panes, the full-width overlays, the dialog and the form's field.
 func (m *Model) prepareEdges(lw, dw int) {
 	widths := []int{max(lw-2, 0), max(dw-2, 0), max(m.width-2, 0), dialogWidth(m.width)}
-	if m.form != nil {
-		widths = append(widths, max(m.form.width-2, 0))
+	if f := m.openForm(); f != nil {
+		widths = append(widths, max(f.width-2, 0))
 	}
 	m.styles.prepareEdges(widths...)
 }
@@ -75,7 +75,7 @@ func (m *Model) paneSizes(body int) (lw, lh, dw, dh int) {
 	case body >= stackAt:
 		lh = body * 11 / 20
 		return m.width, lh, m.width, body - lh
-	case m.focus == focusDetail:
+	case m.screens.focused() == layerDetail:
 		return 0, 0, m.width, body
 	}
 	return m.width, body, 0, 0
@@ -124,27 +124,28 @@ func (m *Model) header() string {
 func (m *Model) body(now time.Time, h int) string {
 	st := m.styles
 	bordered := m.bordered(h)
-	if m.dialog != nil {
+	switch m.screens.top().kind {
+	case layerDialog:
 		return strings.Join(center(m.dialogView(), m.width, h), "\n")
-	}
-	if m.showHelp {
+	case layerHelp:
 		hm := m.help
 		hm.ShowAll = true
 		full := hm.View(m.helpKeys())
 		return strings.Join(pane(" Keys · "+m.keys.Help.Help().Key+" or "+keymap.Keys(m.keys.Back)+" closes this help\n\n"+full, m.width, h, bordered, st, true), "\n")
 	}
 	lw, lh, dw, dh := m.paneSizes(h)
+	form, focus := m.openForm(), m.screens.focused()
 	var left, right []string
 	if lw > 0 && lh > 0 {
-		left = pane(m.list.View(now, m.listStatus()), lw, lh, bordered, st, m.focus == focusList && m.form == nil)
+		left = pane(m.list.View(now, m.listStatus()), lw, lh, bordered, st, focus == layerList && form == nil)
 	}
 	switch {
-	case m.form != nil && m.width < wideAt:
-		return strings.Join(pane(m.form.View(m.opts.Plain, m.spinner.View()), m.width, h, bordered, st, true), "\n")
-	case m.form != nil:
-		right = pane(m.form.View(m.opts.Plain, m.spinner.View()), dw, dh, bordered, st, true)
+	case form != nil && m.width < wideAt:
+		return strings.Join(pane(form.View(m.opts.Plain, m.spinner.View()), m.width, h, bordered, st, true), "\n")
+	case form != nil:
+		right = pane(form.View(m.opts.Plain, m.spinner.View()), dw, dh, bordered, st, true)
 	case dw > 0 && dh > 0:
-		right = pane(m.detail.View(now, m.detailFooter(now)), dw, dh, bordered, st, m.focus == focusDetail)
+		right = pane(m.detail.View(now, m.detailFooter(now)), dw, dh, bordered, st, focus == layerDetail)
 	}
 	var all []string
 	switch {
@@ -385,7 +386,7 @@ func (c *helpLineCache) put(k helpKey, text string) {
 }
 
 func (m *Model) dialogView() []string {
-	d := m.dialog
+	d := m.question()
 	st := m.styles
 	name := d.connector.Name
 	var q, sub string
@@ -435,13 +436,11 @@ func center(block []string, w, h int) []string {
 
 // helpKeys is the help for what has the keyboard now.
 func (m *Model) helpKeys() keymap.Help {
-	switch {
-	case m.dialog != nil:
-		return m.keys.Confirm()
-	case m.form != nil && m.form.state == formDone:
-		return m.keys.Result()
-	case m.form != nil:
-		return m.keys.Form()
+	switch t := m.screens.top(); t.kind {
+	case layerDialog:
+		return t.dialog.Help(&m.keys)
+	case layerForm:
+		return t.form.Help(&m.keys)
 	}
 	return m.keys.Browse()
 }

@@ -28,8 +28,8 @@ func snapshot(m *Model) renderState {
 		edges:     maps.Clone(m.styles.edgeCache),
 		detailOff: m.detail.offset,
 	}
-	if m.form != nil {
-		e := m.form.editor
+	if m.openForm() != nil {
+		e := m.openForm().editor
 		e.rows = slices.Clone(e.rows)
 		e.buf = nil // the text itself is compared through Draft
 		s.editor = &e
