@@ -1,14 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,62 +31,12 @@ const (
 	firstConnectorName = "My Shopify Store"
 )
 
-// sandboxRecorder sits in front of a sandbox: it keeps the body of every
-// POST and can make the list route fail, which the sandbox never does.
-type sandboxRecorder struct {
-	next http.Handler
-
-	mu         sync.Mutex
-	posts      []string
-	listStatus int // answer GET /connectors with this status; 0 = pass through
-}
-
-func (r *sandboxRecorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if req.Method == http.MethodPost {
-		body, _ := io.ReadAll(req.Body)
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		r.mu.Lock()
-		r.posts = append(r.posts, string(body))
-		r.mu.Unlock()
-	}
-	r.mu.Lock()
-	status := r.listStatus
-	r.mu.Unlock()
-	path := strings.TrimSuffix(strings.TrimPrefix(req.URL.Path, sandbox.BasePath), "/")
-	if status != 0 && req.Method == http.MethodGet && path == "/connectors" {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		fmt.Fprint(w, `{"detail":"Internal error: the connector store is unavailable","error_code":"INTERNAL_ERROR","timestamp":"2026-11-26T12:00:00Z"}`)
-		return
-	}
-	r.next.ServeHTTP(w, req)
-}
-
-func (r *sandboxRecorder) Posts() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.posts...)
-}
-
-func (r *sandboxRecorder) FailList(status int) {
-	r.mu.Lock()
-	r.listStatus = status
-	r.mu.Unlock()
-}
-
-// newRecordedSandbox is newSandbox with a sandboxRecorder in front.
-func newRecordedSandbox(t testing.TB, clock *fakeClock, o sandbox.Options) (*api.Client, *sandbox.Server, *sandboxRecorder) {
+// newRecordedSandbox is a sandbox on the test server: it keeps the body of
+// every POST and can make the list route fail, which the sandbox never does.
+func newRecordedSandbox(t testing.TB, clock *fakeClock, o sandbox.Options) (*api.Client, *sandbox.Server, *testServer) {
 	t.Helper()
-	sb := sandbox.New(testSandboxOptions(clock, o))
-	rec := &sandboxRecorder{next: sb}
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	c, err := api.New(srv.URL+sandbox.BasePath, api.WithAPIKey(sb.APIKey()),
-		api.WithHTTPClient(srv.Client()), api.WithTimeout(5*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, sb, rec
+	fs := newTestServer(t, clock, o)
+	return fs.client, fs.sb, fs
 }
 
 // uiFixture is a dashboard on a sandbox, started and settled: page 1 shown,
@@ -99,7 +44,7 @@ func newRecordedSandbox(t testing.TB, clock *fakeClock, o sandbox.Options) (*api
 type uiFixture struct {
 	*driver
 	sb  *sandbox.Server
-	rec *sandboxRecorder
+	rec *testServer
 	ids []string
 }
 
@@ -950,5 +895,21 @@ func TestFastYesInConfirmationSendsOnce(t *testing.T) {
 	d.Type("yy")
 	if got := sb.Stats().ByRoute["POST /connectors/{id}/sync"]; got != 1 {
 		t.Fatalf("POSTs after a fast \"yy\" = %d, want 1", got)
+	}
+}
+
+// A server whose meta.page always says 1: the page shown is the page asked
+// for, and a refresh of page 2 keeps the selection.
+func TestPageShownIsThePageAskedFor(t *testing.T) {
+	clock := newFakeClock()
+	f := &fakeAPI{items: fakeConnectors(120), metaPage: 1}
+	d := newDriver(t, testOptions(f, clock), clock, 160, 48)
+	d.Key("]")
+	d.Key("j", "j")
+	sel, _ := d.m.list.Selected()
+	d.Advance(31 * time.Second) // a list refresh
+	after, _ := d.m.list.Selected()
+	if after.ID != sel.ID || !strings.Contains(d.View(), "page 2/3") {
+		t.Fatalf("after a refresh: selected %s (was %s); view:\n%s", after.ID, sel.ID, d.View())
 	}
 }

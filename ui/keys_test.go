@@ -55,3 +55,15 @@ func TestRemappedKeysActAndTheHintsFollow(t *testing.T) {
 	f.Key("backspace")
 	f.lacks("Keys · ")
 }
+
+// "Sy" read at once: the catalog question opens, and the y typed ahead does
+// not answer it unseen.
+func TestTypeAheadDoesNotAnswerAQuestion(t *testing.T) {
+	clock := newFakeClock()
+	f := &fakeAPI{items: fakeConnectors(3)}
+	d := newDriver(t, testOptions(f, clock), clock, 160, 48)
+	d.Type("Sy")
+	if f.posts != 0 || d.m.question() == nil {
+		t.Fatalf("posts = %d, dialog open = %v; want 0 and the question shown", f.posts, d.m.question() != nil)
+	}
+}
