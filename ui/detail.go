@@ -5,7 +5,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
@@ -133,6 +137,20 @@ func (d *detailPane) throughput() (float64, bool) {
 	}
 	return float64(newest.synced-oldest.synced) / dt, true
 }
+
+// Update handles the pane's own keys: scrolling.
+func (d detailPane) Update(msg tea.KeyMsg, k *keymap.KeyMap, now time.Time) detailPane {
+	switch {
+	case key.Matches(msg, k.Up):
+		d.Scroll(-1, now)
+	case key.Matches(msg, k.Down):
+		d.Scroll(1, now)
+	}
+	return d
+}
+
+// Help is the browsing help.
+func (d *detailPane) Help(k *keymap.KeyMap) keymap.Help { return k.Browse() }
 
 // Scroll moves the view of a pane longer than the screen.
 func (d *detailPane) Scroll(n int, now time.Time) {

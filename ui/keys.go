@@ -67,12 +67,12 @@ func (m *Model) helpKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) dialogKey(msg tea.KeyMsg) tea.Cmd {
-	d := m.question()
-	switch {
-	case key.Matches(msg, m.keys.Yes):
+	d, ans := m.question().Update(msg, &m.keys)
+	switch ans {
+	case answeredYes:
 		m.screens.pop()
 		return m.send(d)
-	case key.Matches(msg, m.keys.No):
+	case answeredNo:
 		m.screens.pop() // back, with the draft as it was
 	}
 	return nil
@@ -120,20 +120,6 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Open):
 		m.setFocus(layerDetail)
-	case key.Matches(msg, k.Up), key.Matches(msg, k.Down):
-		n := 1
-		if key.Matches(msg, k.Up) {
-			n = -1
-		}
-		if onDetail {
-			m.detail.Scroll(n, m.now())
-			return nil
-		}
-		return m.moveCursor(n)
-	case key.Matches(msg, k.Top):
-		return m.moveTo(0)
-	case key.Matches(msg, k.Bottom):
-		return m.moveTo(m.list.Len() - 1)
 	case key.Matches(msg, k.NextPage):
 		return m.do(m.mon.ShowPage(m.mon.PageWanted() + 1))
 	case key.Matches(msg, k.PrevPage):
@@ -144,6 +130,13 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		return m.togglePause()
 	case key.Matches(msg, k.Sync), key.Matches(msg, k.SyncAll):
 		m.ask(key.Matches(msg, k.SyncAll))
+	case onDetail: // what is left is the pane's own: scrolling
+		m.detail = m.detail.Update(msg, k, m.now())
+	default: // moving the cursor
+		var moved bool
+		if m.list, moved = m.list.Update(msg, k); moved {
+			return m.selectionChanged(true)
+		}
 	}
 	return nil
 }
@@ -175,20 +168,6 @@ func (m *Model) setFocus(f layerKind) {
 		m.list.Focus()
 	}
 	m.layout()
-}
-
-func (m *Model) moveCursor(n int) tea.Cmd {
-	if !m.list.Move(n) {
-		return nil
-	}
-	return m.selectionChanged(true)
-}
-
-func (m *Model) moveTo(i int) tea.Cmd {
-	if !m.list.MoveTo(i) {
-		return nil
-	}
-	return m.selectionChanged(true)
 }
 
 // refreshNow is r: fetch every target now, unless requests are held back;

@@ -67,3 +67,25 @@ func TestTypeAheadDoesNotAnswerAQuestion(t *testing.T) {
 		t.Fatalf("posts = %d, dialog open = %v; want 0 and the question shown", f.posts, d.m.question() != nil)
 	}
 }
+
+// The browsing keys act whichever pane has the keys: from the detail pane,
+// s opens the form, ] pages and j scrolls the pane rather than the list.
+func TestBrowsingKeysWorkFromTheDetailPane(t *testing.T) {
+	f := startSettled(t, 160, 48)
+	f.Key("enter")
+	if f.m.screens.focused() != layerDetail {
+		t.Fatal("enter did not focus the detail")
+	}
+	f.Key("j")
+	if f.m.list.Cursor() != 0 {
+		t.Fatal("j moved the list from the detail pane")
+	}
+	f.Key("s")
+	if f.m.openForm() == nil {
+		t.Fatal("s did not open the form from the detail pane")
+	}
+	f.Key("esc", "enter", "]")
+	if f.m.mon.PageWanted() != 2 {
+		t.Fatalf("] from the detail pane asked for page %d", f.m.mon.PageWanted())
+	}
+}

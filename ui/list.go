@@ -4,9 +4,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/paginator"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
@@ -88,6 +91,25 @@ func (l *connectorList) SetPage(page int, items []api.Connector, meta api.PageMe
 	l.pager.Page = max(page-1, 0)
 	l.clampOffset()
 }
+
+// Update handles the list's own keys, the cursor's; moved reports a new
+// selection.
+func (l connectorList) Update(msg tea.KeyMsg, k *keymap.KeyMap) (connectorList, bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return l, l.Move(-1)
+	case key.Matches(msg, k.Down):
+		return l, l.Move(1)
+	case key.Matches(msg, k.Top):
+		return l, l.MoveTo(0)
+	case key.Matches(msg, k.Bottom):
+		return l, l.MoveTo(len(l.items) - 1)
+	}
+	return l, false
+}
+
+// Help is the browsing help.
+func (l *connectorList) Help(k *keymap.KeyMap) keymap.Help { return k.Browse() }
 
 // Len is how many rows the page holds.
 func (l *connectorList) Len() int { return len(l.items) }

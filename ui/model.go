@@ -14,7 +14,6 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
@@ -46,20 +45,6 @@ const (
 	selectDebounce = monitor.SelectDebounce
 	flashFor       = 6 * time.Second
 )
-
-type dialogKind int
-
-const (
-	askSyncEANs dialogKind = iota
-	askSyncCatalog
-)
-
-// dialog is a yes/no question; the default answer is No.
-type dialog struct {
-	kind      dialogKind
-	connector api.Connector
-	eans      []string
-}
 
 // Model is the root model.
 type Model struct {
@@ -321,11 +306,8 @@ func (m *Model) selectionChanged(debounce bool) tea.Cmd {
 // is impossible: the form and the dialog are both closed to it, and the
 // monitor refuses it.
 func (m *Model) send(d *dialog) tea.Cmd {
-	var eans []string
-	if d.kind == askSyncEANs {
-		eans = d.eans
-	}
-	req, err := m.mon.Sync(d.connector.ID, eans, d.kind == askSyncCatalog)
+	id, eans, catalog := d.Sync()
+	req, err := m.mon.Sync(id, eans, catalog)
 	var held *monitor.HoldError
 	switch {
 	case errors.As(err, &held):
@@ -334,7 +316,7 @@ func (m *Model) send(d *dialog) tea.Cmd {
 	case err != nil:
 		return nil
 	}
-	if f := m.openForm(); d.kind == askSyncEANs && f != nil {
+	if f := m.openForm(); !catalog && f != nil {
 		f.Sending()
 	}
 	return m.do(monitor.Plan{{Request: req}})

@@ -1,17 +1,5 @@
 package ui
 
-import (
-	"errors"
-	"slices"
-
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/pixee/pixee-tui/api"
-	"github.com/pixee/pixee-tui/keymap"
-	"github.com/pixee/pixee-tui/monitor"
-)
-
 // layerKind is what a screen of the stack is.
 type layerKind int
 
@@ -87,70 +75,3 @@ func (s *screens) browsing() bool { return s.form() == nil && s.question() == ni
 // Accessors the tests and the root use instead of fields.
 func (m *Model) openForm() *syncForm { return m.screens.form() }
 func (m *Model) question() *dialog   { return m.screens.question() }
-
-// formEvent is what a key did to the form, for the root to act on.
-type formEvent int
-
-const (
-	formNothing     formEvent = iota
-	formClose                 // closed; the draft is kept unless the sync was done
-	formCloseAndKey           // esc and a key in one read: closed, the key is the list's
-	formSubmit                // valid EANs and nothing being sent: ask
-)
-
-// Update handles a key in the form. syncing says a POST is out.
-func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*syncForm, formEvent) {
-	if f.state == formDone {
-		if key.Matches(msg, k.Dismiss) {
-			return f, formClose
-		}
-		return f, formNothing
-	}
-	switch {
-	case msg.Paste:
-		// Text, whatever it holds: straight to the field (matching a
-		// 150 000-rune paste against every binding costs more than
-		// inserting it).
-		f.Edit(msg)
-	case msg.Alt && msg.Type == tea.KeyRunes && f.state == formEditing && slices.Contains(k.CloseForm.Keys(), "esc"):
-		// esc and the next key in one read arrive as alt+key: the user
-		// closed the form and pressed a key of the list.
-		return f, formCloseAndKey
-	case key.Matches(msg, k.CloseForm):
-		return f, formClose
-	case pressed(msg, k.Submit):
-		switch {
-		case f.CanSubmit() && !syncing:
-			return f, formSubmit
-		case f.state == formEditing && syncing:
-			// Reopened while its POST is still out: say so, not that
-			// there is nothing to sync.
-			f.Failed(monitor.ErrWriteBusy)
-		case f.state == formEditing:
-			f.Failed(errors.New("nothing to sync yet: enter at least one valid EAN"))
-		}
-	default:
-		f.Edit(msg)
-	}
-	return f, formNothing
-}
-
-// Connector is the connector the form syncs to.
-func (f *syncForm) Connector() api.Connector { return f.connector }
-
-// Finished says the sync was queued and its result is shown.
-func (f *syncForm) Finished() bool { return f.state == formDone }
-
-// Valid is a copy of the valid EANs typed.
-func (f *syncForm) Valid() []string { return append([]string(nil), f.parsed.Valid...) }
-
-// Help is the form's help: editing keys, or the result's.
-func (f *syncForm) Help(k *keymap.KeyMap) keymap.Help {
-	if f.state == formDone {
-		return k.Result()
-	}
-	return k.Form()
-}
-
-// Help is a question's help.
-func (d *dialog) Help(k *keymap.KeyMap) keymap.Help { return k.Confirm() }

@@ -45,7 +45,7 @@ func (m *Model) layout() {
 func (m *Model) prepareEdges(lw, dw int) {
 	widths := []int{max(lw-2, 0), max(dw-2, 0), max(m.width-2, 0), dialogWidth(m.width)}
 	if f := m.openForm(); f != nil {
-		widths = append(widths, max(f.width-2, 0))
+		widths = append(widths, max(f.Width()-2, 0))
 	}
 	m.styles.prepareEdges(widths...)
 }
@@ -386,27 +386,7 @@ func (c *helpLineCache) put(k helpKey, text string) {
 }
 
 func (m *Model) dialogView() []string {
-	d := m.question()
-	st := m.styles
-	name := d.connector.Name
-	var q, sub string
-	if d.kind == askSyncCatalog {
-		q = "Sync the ENTIRE catalog to " + name + "?"
-		sub = "Every product of the catalog is queued for this connector."
-	} else {
-		q = "Sync " + plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
-	}
-	w := dialogWidth(m.width)
-	text := wrapWords(q, w)
-	if sub != "" {
-		text = append(text, "")
-		text = append(text, wrapWords(sub, w)...)
-	}
-	text = append(text, "", keymap.Keys(m.keys.Yes)+" yes · "+keymap.Keys(m.keys.No)+" no (default)")
-	for i, l := range text {
-		text[i] = termtext.PadRight(l, w)
-	}
-	return box(st, text, w, true)
+	return m.question().View(m.styles, &m.keys, dialogWidth(m.width))
 }
 
 // center places a block of lines (all the same width) in the middle of a
@@ -441,8 +421,10 @@ func (m *Model) helpKeys() keymap.Help {
 		return t.dialog.Help(&m.keys)
 	case layerForm:
 		return t.form.Help(&m.keys)
+	case layerDetail:
+		return m.detail.Help(&m.keys)
 	}
-	return m.keys.Browse()
+	return m.list.Help(&m.keys) // the help overlay lists the browsing keys too
 }
 
 // stripANSI drops styling from a line that must be cut to fit.
