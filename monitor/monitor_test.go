@@ -6,20 +6,18 @@ import (
 	"time"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/internal/fakeclock"
 )
 
 var epoch0 = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
-// clock is the test's time: moved by hand.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time          { return c.t }
-func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+// clock is the tests' one fake clock.
+type clock = fakeclock.Clock
 
 func newTest(t *testing.T) (*Monitor, *clock) {
 	t.Helper()
-	c := &clock{t: epoch0}
-	m := New(Options{Now: c.now, Seed: 1})
+	c := fakeclock.New(epoch0)
+	m := New(Options{Now: c.Now, Seed: 1})
 	return &m, c
 }
 
@@ -68,7 +66,7 @@ func detailOK(r Request, pending int) Result {
 func failed(r Request, err error) Result { return Result{Request: r, Err: err} }
 
 func budget(c *clock, remaining, limit int) api.RateLimit {
-	return api.RateLimit{Known: true, Limit: limit, Remaining: remaining, Reset: c.t.Add(time.Hour)}
+	return api.RateLimit{Known: true, Limit: limit, Remaining: remaining, Reset: c.Now().Add(time.Hour)}
 }
 
 // The page is asked for at start; its answer arms the list refresh, and a
@@ -144,7 +142,7 @@ func TestBudgetIsSharedForegroundFirst(t *testing.T) {
 	wres := detailOK(w, 0)
 	wres.Rate = budget(c, 19, 100)
 	tm := oneTimer(t, m.Apply(wres).Plan)
-	c.advance(tm.After)
+	c.Advance(tm.After)
 	if got := oneTimer(t, m.Wake(tm)); got.Target != watch {
 		t.Fatalf("background target sent at 19%% budget: %+v", got)
 	}
@@ -190,7 +188,7 @@ func TestRateLimitHoldsEveryRead(t *testing.T) {
 	if _, wait := m.Refresh(); wait != DefaultWait {
 		t.Fatalf("refresh during a hold: wait %s", wait)
 	}
-	c.advance(DefaultWait)
+	c.Advance(DefaultWait)
 	if r := oneRequest(t, m.Wake(tm)); r.ID != "a" {
 		t.Fatalf("after the hold %+v", r)
 	}
@@ -201,7 +199,7 @@ func TestSpentBudgetHoldsUntilResetCapped(t *testing.T) {
 	m, c := newTest(t)
 	r := oneRequest(t, m.Start())
 	res := pageOK(r)
-	res.Rate = api.RateLimit{Known: true, Limit: 100, Remaining: 0, Reset: c.t.Add(24 * time.Hour)}
+	res.Rate = api.RateLimit{Known: true, Limit: 100, Remaining: 0, Reset: c.Now().Add(24 * time.Hour)}
 	m.Apply(res)
 	if m.HoldOff() != MaxHold {
 		t.Fatalf("hold %s, want %s", m.HoldOff(), MaxHold)
@@ -217,7 +215,7 @@ func TestBudgetReadingExpires(t *testing.T) {
 	if _, ok := m.Budget(); !ok {
 		t.Fatal("fresh reading not held")
 	}
-	c.advance(RateWindow + time.Second)
+	c.Advance(RateWindow + time.Second)
 	if _, ok := m.Budget(); ok {
 		t.Fatal("reading outlived its window")
 	}
@@ -276,7 +274,7 @@ func TestWriteHoldsAreTheirOwn(t *testing.T) {
 	if m.HoldOff() != 0 || len(m.Start()) != 1 {
 		t.Fatal("a write hold held reads")
 	}
-	c.advance(20 * time.Second)
+	c.Advance(20 * time.Second)
 	if _, err := m.Sync("a", nil, true); err != nil {
 		t.Fatalf("after the write hold: %v", err)
 	}
@@ -348,7 +346,7 @@ func TestFailuresBackOff(t *testing.T) {
 			t.Fatalf("failure %d: wait %s, want %s ±20%%", i+1, tm.After, want)
 		}
 		want = min(want*2, MaxBackoff)
-		c.advance(tm.After)
+		c.Advance(tm.After)
 		r = oneRequest(t, m.Wake(tm))
 	}
 	if tm := oneTimer(t, m.Apply(pageOK(r)).Plan); tm.After != 30*time.Second {
