@@ -52,14 +52,14 @@ func (s span) holds(now time.Time) bool {
 }
 
 // always is the span of a text that never moves ("never").
-var always = span{math.MinInt64, math.MaxInt64}
+func always() span { return span{math.MinInt64, math.MaxInt64} }
 
 // agoSpan is the span of "now" around now over which agoPtr(now, t) reads
 // the same, so a row drawn with it can be reused without formatting again.
 // A time beyond what nanoseconds hold gets an empty span: always redrawn.
 func agoSpan(now time.Time, t *time.Time) span {
 	if t == nil {
-		return always
+		return always()
 	}
 	if y := t.Year(); y < 1700 || y > 2200 {
 		return span{}

@@ -274,7 +274,7 @@ func (l *connectorList) Prepare(now time.Time) {
 			continue
 		}
 		selected := i == l.cursor
-		last := always
+		last := always()
 		if c.last > 0 {
 			last = agoSpan(now, l.items[i].LastSyncAt)
 		}
