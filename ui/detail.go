@@ -202,7 +202,7 @@ func (d *detailPane) lines(now time.Time) []string {
 	if d.base.ID == "" {
 		return []string{termtext.PadRight(" no connector selected", w)}
 	}
-	b := detailLines{d: d, out: make([]string, 0, 20)}
+	b := detailLines{st: st, w: w, out: make([]string, 0, 20)}
 	c := d.base
 	b.add(st.Name.Render(termtext.PadRight(c.Name, w)))
 	status, style := statusText(st, c.Status)
@@ -267,17 +267,18 @@ func (d *detailPane) syncLines(b *detailLines, compact bool) {
 
 // detailLines collects the pane's lines, each exactly the pane's width.
 type detailLines struct {
-	d   *detailPane
+	st  *Styles
+	w   int
 	out []string
 }
 
 func (b *detailLines) add(s string)   { b.out = append(b.out, s) }
-func (b *detailLines) plain(s string) { b.add(termtext.PadRight(s, b.d.width)) }
+func (b *detailLines) plain(s string) { b.add(termtext.PadRight(s, b.w)) }
 
 // field is a label and its value on one line, or on two when the value is
 // too long beside its label (a UUID in a narrow pane) rather than cut.
 func (b *detailLines) field(label, value string) {
-	st, w := b.d.styles, b.d.width
+	st, w := b.st, b.w
 	lw := 11
 	if w < 30 {
 		lw = 0
