@@ -33,6 +33,18 @@ type KeyMap struct {
 
 	// Confirmation and result dialogs.
 	Yes, No, Dismiss key.Binding
+
+	// The EAN field's editing keys (typed text is not a binding).
+	Edit EditKeys
+}
+
+// EditKeys are the text field's keys.
+type EditKeys struct {
+	Newline, Space                                 key.Binding
+	DeleteBack, Delete, DeleteWord                 key.Binding
+	DeleteToStart, DeleteToEnd                     key.Binding
+	Left, Right, LineStart, LineEnd                key.Binding
+	Up, Down, PageUp, PageDown, TextStart, TextEnd key.Binding
 }
 
 // Action is one row of the table: an action's stable name, its binding, and
@@ -79,6 +91,24 @@ func table() []entry {
 		{"confirm_yes", func(k *KeyMap) *key.Binding { return &k.Yes }, []string{"y", "Y"}, "", "yes", true},
 		{"confirm_no", func(k *KeyMap) *key.Binding { return &k.No }, []string{"n", "N", "esc", "enter"}, "n/esc", "no", false},
 		{"dismiss", func(k *KeyMap) *key.Binding { return &k.Dismiss }, []string{"enter", "esc"}, "", "dismiss", false},
+
+		{"edit_newline", func(k *KeyMap) *key.Binding { return &k.Edit.Newline }, []string{"enter"}, "", "new line", false},
+		{"edit_space", func(k *KeyMap) *key.Binding { return &k.Edit.Space }, []string{"tab"}, "", "space", false},
+		{"edit_delete_back", func(k *KeyMap) *key.Binding { return &k.Edit.DeleteBack }, []string{"backspace"}, "", "delete back", false},
+		{"edit_delete", func(k *KeyMap) *key.Binding { return &k.Edit.Delete }, []string{"delete", "ctrl+d"}, "", "delete", false},
+		{"edit_delete_word", func(k *KeyMap) *key.Binding { return &k.Edit.DeleteWord }, []string{"ctrl+w"}, "", "delete word", false},
+		{"edit_delete_to_start", func(k *KeyMap) *key.Binding { return &k.Edit.DeleteToStart }, []string{"ctrl+u"}, "", "delete to line start", false},
+		{"edit_delete_to_end", func(k *KeyMap) *key.Binding { return &k.Edit.DeleteToEnd }, []string{"ctrl+k"}, "", "delete to line end", false},
+		{"edit_left", func(k *KeyMap) *key.Binding { return &k.Edit.Left }, []string{"left", "ctrl+b"}, "", "left", false},
+		{"edit_right", func(k *KeyMap) *key.Binding { return &k.Edit.Right }, []string{"right", "ctrl+f"}, "", "right", false},
+		{"edit_line_start", func(k *KeyMap) *key.Binding { return &k.Edit.LineStart }, []string{"home", "ctrl+a"}, "", "line start", false},
+		{"edit_line_end", func(k *KeyMap) *key.Binding { return &k.Edit.LineEnd }, []string{"end", "ctrl+e"}, "", "line end", false},
+		{"edit_up", func(k *KeyMap) *key.Binding { return &k.Edit.Up }, []string{"up"}, "", "line up", false},
+		{"edit_down", func(k *KeyMap) *key.Binding { return &k.Edit.Down }, []string{"down"}, "", "line down", false},
+		{"edit_page_up", func(k *KeyMap) *key.Binding { return &k.Edit.PageUp }, []string{"pgup"}, "", "page up", false},
+		{"edit_page_down", func(k *KeyMap) *key.Binding { return &k.Edit.PageDown }, []string{"pgdown"}, "", "page down", false},
+		{"edit_text_start", func(k *KeyMap) *key.Binding { return &k.Edit.TextStart }, []string{"ctrl+home"}, "", "text start", false},
+		{"edit_text_end", func(k *KeyMap) *key.Binding { return &k.Edit.TextEnd }, []string{"ctrl+end"}, "", "text end", false},
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
@@ -49,18 +51,10 @@ func (e *editor) SetValue(s string) {
 
 func (e *editor) Value() string { return string(e.buf) }
 
-// Update handles editing keys; it reports whether the text changed.
-func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
+// Update handles editing keys; it reports whether the text changed. Typed
+// and pasted text is inserted; every other key is looked up in k.
+func (e *editor) Update(msg tea.KeyMsg, k *keymap.EditKeys) (changed bool) {
 	defer e.settle()
-	if e.edit(msg) {
-		return true
-	}
-	e.move(msg)
-	return false
-}
-
-// edit applies a key that changes the text; it reports whether it did.
-func (e *editor) edit(msg tea.KeyMsg) bool {
 	switch msg.Type {
 	case tea.KeyRunes, tea.KeySpace:
 		text := string(msg.Runes)
@@ -69,17 +63,29 @@ func (e *editor) edit(msg tea.KeyMsg) bool {
 		}
 		e.insert(cleanInput(text))
 		return true
-	case tea.KeyEnter:
+	}
+	msg.Alt = false // alt+key edits as the key does
+	if e.edit(msg, k) {
+		return true
+	}
+	e.move(msg, k)
+	return false
+}
+
+// edit applies a key that changes the text; it reports whether it did.
+func (e *editor) edit(msg tea.KeyMsg, k *keymap.EditKeys) bool {
+	switch {
+	case key.Matches(msg, k.Newline):
 		e.insert("\n")
 		return true
-	case tea.KeyTab:
+	case key.Matches(msg, k.Space):
 		e.insert(" ")
 		return true
-	case tea.KeyBackspace:
+	case key.Matches(msg, k.DeleteBack):
 		return e.cut(e.cursor-1, e.cursor)
-	case tea.KeyDelete, tea.KeyCtrlD:
+	case key.Matches(msg, k.Delete):
 		return e.cut(e.cursor, e.cursor+1)
-	case tea.KeyCtrlW:
+	case key.Matches(msg, k.DeleteWord):
 		start := e.cursor
 		for start > 0 && isSep(e.buf[start-1]) {
 			start--
@@ -88,12 +94,12 @@ func (e *editor) edit(msg tea.KeyMsg) bool {
 			start--
 		}
 		return e.cut(start, e.cursor)
-	case tea.KeyCtrlU:
+	case key.Matches(msg, k.DeleteToStart):
 		if e.cursor > 0 { // at a line's start too: counts as an edit
 			e.delete(e.lineStart(e.cursor), e.cursor)
 			return true
 		}
-	case tea.KeyCtrlK:
+	case key.Matches(msg, k.DeleteToEnd):
 		return e.cut(e.cursor, e.lineEnd(e.cursor))
 	}
 	return false
@@ -109,27 +115,27 @@ func (e *editor) cut(from, to int) bool {
 }
 
 // move applies a cursor key.
-func (e *editor) move(msg tea.KeyMsg) {
-	switch msg.Type {
-	case tea.KeyLeft, tea.KeyCtrlB:
+func (e *editor) move(msg tea.KeyMsg, k *keymap.EditKeys) {
+	switch {
+	case key.Matches(msg, k.Left):
 		e.cursor = max(e.cursor-1, 0)
-	case tea.KeyRight, tea.KeyCtrlF:
+	case key.Matches(msg, k.Right):
 		e.cursor = min(e.cursor+1, len(e.buf))
-	case tea.KeyHome, tea.KeyCtrlA:
+	case key.Matches(msg, k.LineStart):
 		e.cursor = e.lineStart(e.cursor)
-	case tea.KeyEnd, tea.KeyCtrlE:
+	case key.Matches(msg, k.LineEnd):
 		e.cursor = e.lineEnd(e.cursor)
-	case tea.KeyUp:
+	case key.Matches(msg, k.Up):
 		e.moveRows(-1)
-	case tea.KeyDown:
+	case key.Matches(msg, k.Down):
 		e.moveRows(1)
-	case tea.KeyPgUp:
+	case key.Matches(msg, k.PageUp):
 		e.moveRows(-e.height)
-	case tea.KeyPgDown:
+	case key.Matches(msg, k.PageDown):
 		e.moveRows(e.height)
-	case tea.KeyCtrlHome:
+	case key.Matches(msg, k.TextStart):
 		e.cursor = 0
-	case tea.KeyCtrlEnd:
+	case key.Matches(msg, k.TextEnd):
 		e.cursor = len(e.buf)
 	}
 }

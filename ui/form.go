@@ -58,11 +58,11 @@ func (f *syncForm) editorHeight() int {
 }
 
 // Edit sends a key to the field and revalidates when the text changed.
-func (f *syncForm) Edit(msg tea.KeyMsg) {
+func (f *syncForm) Edit(msg tea.KeyMsg, k *keymap.KeyMap) {
 	if f.state != formEditing {
 		return
 	}
-	if f.editor.Update(msg) {
+	if f.editor.Update(msg, &k.Edit) {
 		f.parsed = ean.Parse(f.editor.Value())
 		f.err = nil
 	}
@@ -250,7 +250,7 @@ func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*sync
 		// Text, whatever it holds: straight to the field (matching a
 		// 150 000-rune paste against every binding costs more than
 		// inserting it).
-		f.Edit(msg)
+		f.Edit(msg, k)
 	case msg.Alt && msg.Type == tea.KeyRunes && f.state == formEditing && slices.Contains(k.CloseForm.Keys(), "esc"):
 		// esc and the next key in one read arrive as alt+key: the user
 		// closed the form and pressed a key of the list.
@@ -269,7 +269,7 @@ func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*sync
 			f.Failed(errors.New("nothing to sync yet: enter at least one valid EAN"))
 		}
 	default:
-		f.Edit(msg)
+		f.Edit(msg, k)
 	}
 	return f, formNothing
 }

@@ -89,3 +89,35 @@ func TestBrowsingKeysWorkFromTheDetailPane(t *testing.T) {
 		t.Fatalf("] from the detail pane asked for page %d", f.m.mon.PageWanted())
 	}
 }
+
+// The text field's keys are bindings too: remapped by name, the new key
+// edits and the old one no longer does.
+func TestEditorKeysAreRemappable(t *testing.T) {
+	clock := newFakeClock()
+	c, _ := newSandbox(t, clock, sandbox.Options{})
+	k := keymap.Default()
+	if err := k.Remap("edit_delete_back", "ctrl+w"); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Remap("edit_delete_word", "ctrl+u"); err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions(c, clock)
+	o.Keys = &k
+	f := &uiFixture{driver: newDriver(t, o, clock, 160, 48)}
+	f.Advance(time.Second)
+	f.Key("s")
+	f.Type("4006381333931 123")
+	f.Key("backspace") // no longer bound
+	if d := f.m.openForm().Draft(); d != "4006381333931 123" {
+		t.Fatalf("backspace still edits: %q", d)
+	}
+	f.Key("ctrl+w") // now deletes one character
+	if d := f.m.openForm().Draft(); d != "4006381333931 12" {
+		t.Fatalf("after the remapped delete: %q", d)
+	}
+	f.Key("ctrl+u") // now deletes a word
+	if d := f.m.openForm().Draft(); d != "4006381333931 " {
+		t.Fatalf("after the remapped delete-word: %q", d)
+	}
+}
