@@ -44,6 +44,13 @@ func (l loggingAPI) SyncCatalog(ctx context.Context, id string) (*api.SyncResult
 	return r, resp, err
 }
 
+func (l loggingAPI) TestConnector(ctx context.Context, id string) (*api.TestResult, *api.Response, error) {
+	start := time.Now()
+	r, resp, err := l.next.TestConnector(ctx, id)
+	logCall("POST /connectors/%s/test", start, resp, err, termtext.Sanitize(id))
+	return r, resp, err
+}
+
 func logCall(format string, start time.Time, resp *api.Response, err error, args ...any) {
 	status := "-"
 	if resp != nil {

@@ -1,10 +1,19 @@
-// Package keymap holds pixee-tui's key bindings as data, grouped by the
-// context they act in, and the help.KeyMap views of them. Bindings that do
-// nothing in the current state are disabled by the UI and so vanish from the
-// help; this package only defines them.
+// Package keymap is the only place key names live: every action of
+// pixee-tui has a stable name (sync_eans, next_page, …) in one table, with
+// its bindings, its help text and whether it writes to the server. The help
+// views and every key hint shown in text are derived from the bindings, so
+// a config file can remap an action by name (Remap) and everything that
+// mentions its keys follows. Bindings that do nothing in the current state
+// are disabled by the UI and so vanish from the help; this package only
+// defines them.
 package keymap
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"errors"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
 
 // KeyMap is every binding of the program. Default returns a fresh value, so
 // a later config file can remap keys without touching a package variable.
@@ -17,42 +26,180 @@ type KeyMap struct {
 	Sync, SyncAll         key.Binding
 	Refresh, Pause        key.Binding
 	Help, Quit, ForceQuit key.Binding
+	Back                  key.Binding // closes an overlay (the help)
 
 	// Sync form.
 	Submit, CloseForm key.Binding
 
 	// Confirmation and result dialogs.
 	Yes, No, Dismiss key.Binding
+
+	// The EAN field's editing keys (typed text is not a binding).
+	Edit EditKeys
+}
+
+// EditKeys are the text field's keys.
+type EditKeys struct {
+	Newline, Space                                 key.Binding
+	DeleteBack, Delete, DeleteWord                 key.Binding
+	DeleteToStart, DeleteToEnd                     key.Binding
+	Left, Right, LineStart, LineEnd                key.Binding
+	Up, Down, PageUp, PageDown, TextStart, TextEnd key.Binding
+}
+
+// Action is one row of the table: an action's stable name, its binding, and
+// whether it leads to a write (a POST), so read-only mode is one switch.
+type Action struct {
+	Name    string
+	Writes  bool
+	Binding *key.Binding
+}
+
+// entry is an action's default: keys, the help line's label when it is not
+// simply the keys (a shorter one), the help text.
+type entry struct {
+	name   string
+	field  func(*KeyMap) *key.Binding
+	keys   []string
+	label  string // "" = derived from the keys
+	desc   string
+	writes bool
+}
+
+// table is the one list of actions, in help order.
+func table() []entry {
+	return []entry{
+		{"up", func(k *KeyMap) *key.Binding { return &k.Up }, []string{"up", "k"}, "", "up", false},
+		{"down", func(k *KeyMap) *key.Binding { return &k.Down }, []string{"down", "j"}, "", "down", false},
+		{"top", func(k *KeyMap) *key.Binding { return &k.Top }, []string{"g", "home"}, "", "first row", false},
+		{"bottom", func(k *KeyMap) *key.Binding { return &k.Bottom }, []string{"G", "end"}, "", "last row", false},
+		{"next_page", func(k *KeyMap) *key.Binding { return &k.NextPage }, []string{"right", "l", "]"}, "", "next page", false},
+		{"prev_page", func(k *KeyMap) *key.Binding { return &k.PrevPage }, []string{"left", "h", "["}, "", "prev page", false},
+		{"next_pane", func(k *KeyMap) *key.Binding { return &k.FocusNext }, []string{"tab"}, "", "next pane", false},
+		{"prev_pane", func(k *KeyMap) *key.Binding { return &k.FocusPrev }, []string{"shift+tab"}, "", "prev pane", false},
+		{"open", func(k *KeyMap) *key.Binding { return &k.Open }, []string{"enter"}, "", "open detail", false},
+		{"sync_eans", func(k *KeyMap) *key.Binding { return &k.Sync }, []string{"s"}, "", "sync EANs", true},
+		{"sync_catalog", func(k *KeyMap) *key.Binding { return &k.SyncAll }, []string{"S"}, "", "sync whole catalog", true},
+		{"refresh", func(k *KeyMap) *key.Binding { return &k.Refresh }, []string{"r"}, "", "refresh", false},
+		{"pause", func(k *KeyMap) *key.Binding { return &k.Pause }, []string{"p"}, "", "pause live", false},
+		{"help", func(k *KeyMap) *key.Binding { return &k.Help }, []string{"?"}, "", "help", false},
+		{"quit", func(k *KeyMap) *key.Binding { return &k.Quit }, []string{"q"}, "", "quit", false},
+		{"force_quit", func(k *KeyMap) *key.Binding { return &k.ForceQuit }, []string{"ctrl+c"}, "", "quit", false},
+		{"back", func(k *KeyMap) *key.Binding { return &k.Back }, []string{"esc"}, "", "close", false},
+		{"submit", func(k *KeyMap) *key.Binding { return &k.Submit }, []string{"ctrl+s"}, "", "submit", true},
+		{"close_form", func(k *KeyMap) *key.Binding { return &k.CloseForm }, []string{"esc"}, "", "close (draft kept)", false},
+		{"confirm_yes", func(k *KeyMap) *key.Binding { return &k.Yes }, []string{"y", "Y"}, "", "yes", true},
+		{"confirm_no", func(k *KeyMap) *key.Binding { return &k.No }, []string{"n", "N", "esc", "enter"}, "n/esc", "no", false},
+		{"dismiss", func(k *KeyMap) *key.Binding { return &k.Dismiss }, []string{"enter", "esc"}, "", "dismiss", false},
+
+		{"edit_newline", func(k *KeyMap) *key.Binding { return &k.Edit.Newline }, []string{"enter"}, "", "new line", false},
+		{"edit_space", func(k *KeyMap) *key.Binding { return &k.Edit.Space }, []string{"tab"}, "", "space", false},
+		{"edit_delete_back", func(k *KeyMap) *key.Binding { return &k.Edit.DeleteBack }, []string{"backspace"}, "", "delete back", false},
+		{"edit_delete", func(k *KeyMap) *key.Binding { return &k.Edit.Delete }, []string{"delete", "ctrl+d"}, "", "delete", false},
+		{"edit_delete_word", func(k *KeyMap) *key.Binding { return &k.Edit.DeleteWord }, []string{"ctrl+w"}, "", "delete word", false},
+		{"edit_delete_to_start", func(k *KeyMap) *key.Binding { return &k.Edit.DeleteToStart }, []string{"ctrl+u"}, "", "delete to line start", false},
+		{"edit_delete_to_end", func(k *KeyMap) *key.Binding { return &k.Edit.DeleteToEnd }, []string{"ctrl+k"}, "", "delete to line end", false},
+		{"edit_left", func(k *KeyMap) *key.Binding { return &k.Edit.Left }, []string{"left", "ctrl+b"}, "", "left", false},
+		{"edit_right", func(k *KeyMap) *key.Binding { return &k.Edit.Right }, []string{"right", "ctrl+f"}, "", "right", false},
+		{"edit_line_start", func(k *KeyMap) *key.Binding { return &k.Edit.LineStart }, []string{"home", "ctrl+a"}, "", "line start", false},
+		{"edit_line_end", func(k *KeyMap) *key.Binding { return &k.Edit.LineEnd }, []string{"end", "ctrl+e"}, "", "line end", false},
+		{"edit_up", func(k *KeyMap) *key.Binding { return &k.Edit.Up }, []string{"up"}, "", "line up", false},
+		{"edit_down", func(k *KeyMap) *key.Binding { return &k.Edit.Down }, []string{"down"}, "", "line down", false},
+		{"edit_page_up", func(k *KeyMap) *key.Binding { return &k.Edit.PageUp }, []string{"pgup"}, "", "page up", false},
+		{"edit_page_down", func(k *KeyMap) *key.Binding { return &k.Edit.PageDown }, []string{"pgdown"}, "", "page down", false},
+		{"edit_text_start", func(k *KeyMap) *key.Binding { return &k.Edit.TextStart }, []string{"ctrl+home"}, "", "text start", false},
+		{"edit_text_end", func(k *KeyMap) *key.Binding { return &k.Edit.TextEnd }, []string{"ctrl+end"}, "", "text end", false},
+	}
 }
 
 // Default returns the default bindings.
 func Default() KeyMap {
-	return KeyMap{
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first row")),
-		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last row")),
-		NextPage:  key.NewBinding(key.WithKeys("right", "l", "]"), key.WithHelp("→/l/]", "next page")),
-		PrevPage:  key.NewBinding(key.WithKeys("left", "h", "["), key.WithHelp("←/h/[", "prev page")),
-		FocusNext: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
-		FocusPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev pane")),
-		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open detail")),
-		Sync:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sync EANs")),
-		SyncAll:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "sync whole catalog")),
-		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
-		Pause:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause live")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-
-		Submit:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "submit")),
-		CloseForm: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close (draft kept)")),
-
-		Yes:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
-		No:      key.NewBinding(key.WithKeys("n", "N", "esc", "enter"), key.WithHelp("n/esc", "no")),
-		Dismiss: key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("enter/esc", "dismiss")),
+	var k KeyMap
+	for _, e := range table() {
+		label := e.label
+		if label == "" {
+			label = Label(e.keys)
+		}
+		*e.field(&k) = key.NewBinding(key.WithKeys(e.keys...), key.WithHelp(label, e.desc))
 	}
+	return k
 }
+
+// Actions is the table: every action by name, with its binding.
+func (k *KeyMap) Actions() []Action {
+	t := table()
+	out := make([]Action, len(t))
+	for i, e := range t {
+		out[i] = Action{Name: e.name, Writes: e.writes, Binding: e.field(k)}
+	}
+	return out
+}
+
+// Lookup finds an action by its name.
+func (k *KeyMap) Lookup(name string) (Action, bool) {
+	for _, a := range k.Actions() {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Action{}, false
+}
+
+// Remap binds an action to other keys; its help label and every hint that
+// names it follow.
+func (k *KeyMap) Remap(name string, keys ...string) error {
+	a, ok := k.Lookup(name)
+	switch {
+	case !ok:
+		return errors.New("keymap: no action named " + name)
+	case len(keys) == 0:
+		return errors.New("keymap: " + name + " needs at least one key")
+	}
+	a.Binding.SetKeys(keys...)
+	a.Binding.SetHelp(Label(keys), a.Binding.Help().Desc)
+	return nil
+}
+
+// Label is how keys are written for a person: arrows as glyphs, joined by
+// "/", a letter's capital left out when the small one is there (y and Y are
+// "y").
+func Label(keys []string) string {
+	shown := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if len(k) == 1 && k[0] >= 'A' && k[0] <= 'Z' && contains(keys, strings.ToLower(k)) {
+			continue
+		}
+		shown = append(shown, glyph(k))
+	}
+	return strings.Join(shown, "/")
+}
+
+func glyph(k string) string {
+	switch k {
+	case "up":
+		return "↑"
+	case "down":
+		return "↓"
+	case "left":
+		return "←"
+	case "right":
+		return "→"
+	}
+	return k
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Keys is the label of all of a binding's keys, for hints in text ("n/esc/enter
+// no"): the help line may show a shorter one.
+func Keys(b key.Binding) string { return Label(b.Keys()) }
 
 // Help is a help.KeyMap over a chosen set of bindings: the UI builds one
 // for its current context (list, detail, form, dialog).

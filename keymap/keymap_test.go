@@ -73,3 +73,65 @@ func TestBrowseHelp(t *testing.T) {
 		}
 	}
 }
+
+// Every action has a stable, unique name a config file can use; the names
+// the issues promise are there; the actions that lead to a POST say so.
+func TestActionTable(t *testing.T) {
+	k := Default()
+	seen := map[string]bool{}
+	for _, a := range k.Actions() {
+		if seen[a.Name] {
+			t.Errorf("action %q listed twice", a.Name)
+		}
+		seen[a.Name] = true
+		if len(a.Binding.Keys()) == 0 || a.Binding.Help().Desc == "" {
+			t.Errorf("action %q has no keys or no help", a.Name)
+		}
+	}
+	for _, name := range []string{"sync_eans", "next_page", "sync_catalog", "refresh", "pause", "quit", "help",
+		"confirm_yes", "confirm_no", "dismiss", "submit"} {
+		if !seen[name] {
+			t.Errorf("no action named %q", name)
+		}
+	}
+	for name, writes := range map[string]bool{"sync_eans": true, "sync_catalog": true, "submit": true,
+		"confirm_yes": true, "refresh": false, "next_page": false} {
+		if a, _ := k.Lookup(name); a.Writes != writes {
+			t.Errorf("%s: Writes = %v, want %v", name, a.Writes, writes)
+		}
+	}
+}
+
+// Remapping an action by name changes its keys and the label derived from
+// them; the binding the UI holds is the one changed.
+func TestRemapByName(t *testing.T) {
+	k := Default()
+	if err := k.Remap("pause", "P", "f8"); err != nil {
+		t.Fatal(err)
+	}
+	if got := k.Pause.Keys(); len(got) != 2 || got[0] != "P" || k.Pause.Help().Key != "P/f8" || k.Pause.Help().Desc != "pause live" {
+		t.Fatalf("after remap: keys %v help %+v", got, k.Pause.Help())
+	}
+	if err := k.Remap("no_such_action", "x"); err == nil {
+		t.Fatal("remapping an unknown action succeeded")
+	}
+	if err := k.Remap("quit"); err == nil {
+		t.Fatal("remapping to no key succeeded")
+	}
+}
+
+// Labels are derived the way the hints in text read.
+func TestLabel(t *testing.T) {
+	k := Default()
+	for _, tc := range []struct{ got, want string }{
+		{Keys(k.Yes), "y"},
+		{Keys(k.No), "n/esc/enter"},
+		{Keys(k.Dismiss), "enter/esc"},
+		{Keys(k.NextPage), "→/l/]"},
+		{k.No.Help().Key, "n/esc"}, // the help line keeps a short one
+	} {
+		if tc.got != tc.want {
+			t.Errorf("label %q, want %q", tc.got, tc.want)
+		}
+	}
+}

@@ -171,7 +171,7 @@ func BenchmarkKey(b *testing.B) {
 	b.Run("next_page_answered", func(b *testing.B) {
 		_, cmd := base.Update(keyMsg("]"))
 		page, ok := firstMsgOf[pageMsg](cmd)
-		if !ok || len(page.items) != benchPerPage {
+		if !ok || len(page.Items) != benchPerPage {
 			b.Fatalf("] did not request a %d-row page", benchPerPage)
 		}
 		b.ReportAllocs()
@@ -239,7 +239,7 @@ func BenchmarkFormPaste(b *testing.B) {
 			base := d.m
 			paste := benchPasteMsg(benchEANPaste(10_000, v.bad))
 			m := applyMsg(applyMsg(base, keyMsg("s")), paste)
-			if got := len(m.form.parsed.Valid); got != 10_000 {
+			if got := len(m.openForm().parsed.Valid); got != 10_000 {
 				b.Fatalf("valid after paste = %d, want 10000", got)
 			}
 			b.ReportAllocs()
@@ -272,7 +272,7 @@ func BenchmarkFormKeystroke(b *testing.B) {
 				d.Send(tea.KeyMsg{Type: tea.KeyCtrlHome})
 			}
 			m := d.m
-			if m.form == nil || len(m.form.parsed.Valid) != 10_000 {
+			if m.openForm() == nil || len(m.openForm().parsed.Valid) != 10_000 {
 				b.Fatal("form not holding 10000 EANs")
 			}
 			keys := [2]tea.KeyMsg{keyMsg("1"), {Type: tea.KeyBackspace}}

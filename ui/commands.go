@@ -7,43 +7,52 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
-// API is what the dashboard needs from the Pixee client. The sandbox-backed
+// API is what the dashboard needs from the Pixee client: the monitor's. The
 // *api.Client satisfies it; tests may use a fake.
-type API interface {
-	ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error)
-	GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error)
-	SyncEANs(ctx context.Context, id string, eans []string) (*api.SyncResult, *api.Response, error)
-	SyncCatalog(ctx context.Context, id string) (*api.SyncResult, *api.Response, error)
-}
+type API = monitor.API
 
 // All tea.Cmd constructors live here. They take the API and plain values,
 // never the model, and return exactly one message. Every string that comes
 // from the server is neutralised here, where it enters the program.
 
-func fetchPage(ctx context.Context, c API, seq, page, perPage int) tea.Cmd {
-	fail := func(err error) tea.Msg { return pageMsg{seq: seq, page: page, err: err} }
+// request makes the call a monitor asked for.
+func request(ctx context.Context, c API, r monitor.Request) tea.Cmd {
+	switch r.Kind {
+	case monitor.KindPage:
+		return fetchPage(ctx, c, r)
+	case monitor.KindConnector:
+		return fetchDetail(ctx, c, r)
+	case monitor.KindSyncEANs, monitor.KindSyncCatalog:
+		return triggerSync(ctx, c, r)
+	}
+	return nil
+}
+
+func fetchPage(ctx context.Context, c API, r monitor.Request) tea.Cmd {
+	fail := func(err error) tea.Msg { return pageMsg{monitor.Result{Request: r, Err: err}} }
 	return guarded("loading connectors", fail, func() tea.Msg {
-		p, resp, err := c.ListConnectors(ctx, page, perPage)
-		msg := pageMsg{seq: seq, page: page, rate: rateOf(resp), err: cleanErr(err)}
+		p, resp, err := c.ListConnectors(ctx, r.Page, r.PerPage)
+		msg := pageMsg{monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
 		if err == nil {
-			msg.items = make([]api.Connector, len(p.Items))
+			msg.Items = make([]api.Connector, len(p.Items))
 			for i, it := range p.Items {
-				msg.items[i] = sanitizeConnector(it)
+				msg.Items[i] = sanitizeConnector(it)
 			}
-			msg.meta = p.Meta
+			msg.Meta = p.Meta
 		}
 		return msg
 	})
 }
 
-func fetchDetail(ctx context.Context, c API, seq int, id string) tea.Cmd {
-	fail := func(err error) tea.Msg { return detailMsg{seq: seq, id: id, err: err} }
+func fetchDetail(ctx context.Context, c API, r monitor.Request) tea.Cmd {
+	fail := func(err error) tea.Msg { return detailMsg{monitor.Result{Request: r, Err: err}} }
 	return guarded("loading connector", fail, func() tea.Msg {
-		d, resp, err := c.GetConnector(ctx, id)
-		msg := detailMsg{seq: seq, id: id, rate: rateOf(resp), err: cleanErr(err)}
+		d, resp, err := c.GetConnector(ctx, r.ID)
+		msg := detailMsg{monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
 		if err == nil {
 			cd := *d
 			cd.Connector = sanitizeConnector(d.Connector)
@@ -51,7 +60,7 @@ func fetchDetail(ctx context.Context, c API, seq int, id string) tea.Cmd {
 				s := termtext.SanitizeMultiline(*d.SyncStats.LastError)
 				cd.SyncStats.LastError = &s
 			}
-			msg.detail = &cd
+			msg.Detail = &cd
 		}
 		return msg
 	})
@@ -59,27 +68,25 @@ func fetchDetail(ctx context.Context, c API, seq int, id string) tea.Cmd {
 
 // triggerSync sends one POST. It is never retried: a sync that may have been
 // queued must not be queued twice.
-func triggerSync(ctx context.Context, c API, seq int, id string, eans []string) tea.Cmd {
-	fail := func(err error) tea.Msg {
-		return syncMsg{seq: seq, id: id, catalog: eans == nil, err: err}
-	}
+func triggerSync(ctx context.Context, c API, r monitor.Request) tea.Cmd {
+	fail := func(err error) tea.Msg { return syncMsg{monitor.Result{Request: r, Err: err}} }
 	return guarded("triggering sync", fail, func() tea.Msg {
 		var (
-			r    *api.SyncResult
+			res  *api.SyncResult
 			resp *api.Response
 			err  error
 		)
-		if eans == nil {
-			r, resp, err = c.SyncCatalog(ctx, id)
+		if r.Kind == monitor.KindSyncCatalog {
+			res, resp, err = c.SyncCatalog(ctx, r.ID)
 		} else {
-			r, resp, err = c.SyncEANs(ctx, id, eans)
+			res, resp, err = c.SyncEANs(ctx, r.ID, r.EANs)
 		}
-		msg := syncMsg{seq: seq, id: id, catalog: eans == nil, rate: rateOf(resp), err: cleanErr(err)}
+		msg := syncMsg{monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
 		if err == nil {
-			cr := *r
-			cr.SyncID = termtext.Sanitize(r.SyncID)
-			cr.Status = termtext.Sanitize(r.Status)
-			msg.result = &cr
+			cr := *res
+			cr.SyncID = termtext.Sanitize(res.SyncID)
+			cr.Status = termtext.Sanitize(res.Status)
+			msg.Synced = &cr
 		}
 		return msg
 	})

@@ -5,7 +5,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
@@ -38,17 +42,13 @@ type detailPane struct {
 	offset        int
 	focused       bool
 
-	// wrapped last_error, cached by text and width. A pointer: View works
-	// on a copy of the model, and the cache must outlive it.
-	wrap *wrapCache
+	// wrapped last_error, by text and width: filled by Prepare in Update,
+	// read by View, dropped when the text or the width changes.
+	wrap wrapCache
 }
 
 func newDetailPane(st *Styles, loc *time.Location) detailPane {
-	return detailPane{
-		styles: st,
-		loc:    loc,
-		wrap:   &wrapCache{},
-	}
+	return detailPane{styles: st, loc: loc}
 }
 
 func (d *detailPane) SetSize(w, h int) { d.width, d.height = max(w, 0), max(h, 0) }
@@ -92,8 +92,14 @@ func (d *detailPane) SetDetail(c *api.ConnectorDetail, at time.Time) {
 	d.nSample = min(d.nSample+1, maxSamples)
 }
 
-// SetGone marks the connector as deleted on the server.
-func (d *detailPane) SetGone() { d.gone = true }
+// SetGone marks the connector as deleted on the server, or not.
+func (d *detailPane) SetGone(gone bool) { d.gone = gone }
+
+// Gone says the server said the connector no longer exists.
+func (d *detailPane) Gone() bool { return d.gone }
+
+// Cached says the data shown is from the cache, not yet refreshed.
+func (d *detailPane) Cached() bool { return d.cached }
 
 // Pending reports the last known pending count.
 func (d *detailPane) Pending() int {
@@ -132,6 +138,20 @@ func (d *detailPane) throughput() (float64, bool) {
 	return float64(newest.synced-oldest.synced) / dt, true
 }
 
+// Update handles the pane's own keys: scrolling.
+func (d detailPane) Update(msg tea.KeyMsg, k *keymap.KeyMap, now time.Time) detailPane {
+	switch {
+	case key.Matches(msg, k.Up):
+		d.Scroll(-1, now)
+	case key.Matches(msg, k.Down):
+		d.Scroll(1, now)
+	}
+	return d
+}
+
+// Help is the browsing help.
+func (d *detailPane) Help(k *keymap.KeyMap) keymap.Help { return k.Browse() }
+
 // Scroll moves the view of a pane longer than the screen.
 func (d *detailPane) Scroll(n int, now time.Time) {
 	last := max(len(d.lines(now))-max(d.height-1, 0), 0)
@@ -152,15 +172,14 @@ func (d *detailPane) View(now time.Time, footer string) string {
 	}
 	lines := d.lines(now)
 	body := max(d.height-1, 0)
-	if d.offset > max(len(lines)-body, 0) {
-		d.offset = max(len(lines)-body, 0)
-	}
+	// The text may have shrunk since the last scroll: show its end.
+	offset := min(d.offset, max(len(lines)-body, 0))
 	var b strings.Builder
 	for i := 0; i < body; i++ {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		if j := d.offset + i; j < len(lines) {
+		if j := offset + i; j < len(lines) {
 			b.WriteString(lines[j])
 		} else {
 			b.WriteString(pad(d.width))
@@ -170,7 +189,7 @@ func (d *detailPane) View(now time.Time, footer string) string {
 		b.WriteByte('\n')
 	}
 	more := ""
-	if d.offset+body < len(lines) {
+	if offset+body < len(lines) {
 		more = " ↓ more"
 	}
 	b.WriteString(d.styles.Dim.Render(termtext.PadRight(footer+more, d.width)))
@@ -183,77 +202,93 @@ func (d *detailPane) lines(now time.Time) []string {
 	if d.base.ID == "" {
 		return []string{termtext.PadRight(" no connector selected", w)}
 	}
-	out := make([]string, 0, 20)
-	add := func(s string) { out = append(out, s) }
-	addPlain := func(s string) { add(termtext.PadRight(s, w)) }
-	field := func(label, value string) {
-		lw := 11
-		if w < 30 {
-			lw = 0
-		}
-		if termtext.Width(value) > w-lw && termtext.Width(value) <= w {
-			// Too long beside its label (a UUID in a narrow pane): give
-			// it a line of its own rather than cut it.
-			add(st.Label.Render(termtext.PadRight(label, w)))
-			add(st.Value.Render(termtext.PadRight(value, w)))
-			return
-		}
-		add(st.Label.Render(termtext.PadRight(label, lw)) + st.Value.Render(termtext.PadRight(value, w-lw)))
-	}
-
+	b := detailLines{st: st, w: w, out: make([]string, 0, 20)}
 	c := d.base
-	add(st.Name.Render(termtext.PadRight(c.Name, w)))
+	b.add(st.Name.Render(termtext.PadRight(c.Name, w)))
 	status, style := statusText(st, c.Status)
 	pw := min(termtext.Width(c.Platform), max(w-13, 0))
-	add(termtext.PadRight(c.Platform, pw) + " · " + style.Render(termtext.PadRight(status, max(w-3-pw, 0))))
+	b.add(termtext.PadRight(c.Platform, pw) + " · " + style.Render(termtext.PadRight(status, max(w-3-pw, 0))))
 	if d.gone {
-		add(st.Error.Render(termtext.PadRight("✗ gone: this connector no longer exists on the server", w)))
+		b.add(st.Error.Render(termtext.PadRight("✗ gone: this connector no longer exists on the server", w)))
 	}
 	// What a person watches comes first, so a short pane still shows the
 	// sync state; identity details follow (scroll to see them).
 	compact := d.height < 18
 	if !compact {
-		addPlain("")
+		b.plain("")
 	}
-	if d.data == nil {
-		addPlain("loading sync stats…")
-	} else {
-		ss := d.data.SyncStats
-		if compact {
-			addPlain("synced " + thousands(ss.ProductsSynced) + " · pending " + thousands(ss.ProductsPending))
-		} else {
-			field("synced", plural(ss.ProductsSynced, "product", "products"))
-			field("pending", plural(ss.ProductsPending, "product", "products"))
-		}
-		if ss.ProductsPending > 0 {
-			total := ss.ProductsSynced + ss.ProductsPending
-			pct := float64(ss.ProductsSynced) / float64(max(total, 1))
-			label := fmt.Sprintf(" %3.0f%%", pct*100)
-			add(progressBar(st, pct, max(w-termtext.Width(label), 1)) + label)
-			if rate, ok := d.throughput(); ok && rate > 0 {
-				eta := time.Duration(float64(ss.ProductsPending) / rate * float64(time.Second))
-				addPlain(fmt.Sprintf("%.1f products/s · ETA %s", rate, duration(eta)))
-			} else {
-				addPlain("measuring throughput…")
-			}
-		}
-	}
-	field("last sync", d.when(now, c.LastSyncAt, "never"))
+	d.syncLines(&b, compact)
+	b.field("last sync", d.when(now, c.LastSyncAt, "never"))
 	if d.data != nil && d.data.SyncStats.LastError != nil {
 		if !compact {
-			addPlain("")
+			b.plain("")
 		}
-		add(st.Error.Render(termtext.PadRight("✗ last error", w)))
-		for _, l := range d.wrapError(*d.data.SyncStats.LastError, w) {
-			add(st.Error.Render(termtext.PadRight(l, w)))
+		b.add(st.Error.Render(termtext.PadRight("✗ last error", w)))
+		for _, l := range d.wrappedError(*d.data.SyncStats.LastError, w) {
+			b.add(st.Error.Render(termtext.PadRight(l, w)))
 		}
 	}
 	if !compact {
-		addPlain("")
+		b.plain("")
 	}
-	field("id", termtext.Sanitize(c.ID))
-	field("created", d.when(now, c.CreatedAt, "unknown"))
-	return out
+	b.field("id", termtext.Sanitize(c.ID))
+	b.field("created", d.when(now, c.CreatedAt, "unknown"))
+	return b.out
+}
+
+// syncLines are the counters, the progress bar and the throughput.
+func (d *detailPane) syncLines(b *detailLines, compact bool) {
+	st, w := d.styles, d.width
+	if d.data == nil {
+		b.plain("loading sync stats…")
+		return
+	}
+	ss := d.data.SyncStats
+	if compact {
+		b.plain("synced " + thousands(ss.ProductsSynced) + " · pending " + thousands(ss.ProductsPending))
+	} else {
+		b.field("synced", plural(ss.ProductsSynced, "product", "products"))
+		b.field("pending", plural(ss.ProductsPending, "product", "products"))
+	}
+	if ss.ProductsPending == 0 {
+		return
+	}
+	total := ss.ProductsSynced + ss.ProductsPending
+	pct := float64(ss.ProductsSynced) / float64(max(total, 1))
+	label := fmt.Sprintf(" %3.0f%%", pct*100)
+	b.add(progressBar(st, pct, max(w-termtext.Width(label), 1)) + label)
+	if rate, ok := d.throughput(); ok && rate > 0 {
+		eta := time.Duration(float64(ss.ProductsPending) / rate * float64(time.Second))
+		b.plain(fmt.Sprintf("%.1f products/s · ETA %s", rate, duration(eta)))
+	} else {
+		b.plain("measuring throughput…")
+	}
+}
+
+// detailLines collects the pane's lines, each exactly the pane's width.
+type detailLines struct {
+	st  *Styles
+	w   int
+	out []string
+}
+
+func (b *detailLines) add(s string)   { b.out = append(b.out, s) }
+func (b *detailLines) plain(s string) { b.add(termtext.PadRight(s, b.w)) }
+
+// field is a label and its value on one line, or on two when the value is
+// too long beside its label (a UUID in a narrow pane) rather than cut.
+func (b *detailLines) field(label, value string) {
+	st, w := b.st, b.w
+	lw := 11
+	if w < 30 {
+		lw = 0
+	}
+	if termtext.Width(value) > w-lw && termtext.Width(value) <= w {
+		b.add(st.Label.Render(termtext.PadRight(label, w)))
+		b.add(st.Value.Render(termtext.PadRight(value, w)))
+		return
+	}
+	b.add(st.Label.Render(termtext.PadRight(label, lw)) + st.Value.Render(termtext.PadRight(value, w-lw)))
 }
 
 func (d *detailPane) when(now time.Time, t *time.Time, none string) string {
@@ -263,12 +298,29 @@ func (d *detailPane) when(now time.Time, t *time.Time, none string) string {
 	return t.In(d.loc).Format("2006-01-02 15:04") + " · " + ago(now, *t)
 }
 
-// wrapError wraps the error text in full (it is multi-line and untrusted,
-// already neutralised), caching the result by text and width.
-func (d *detailPane) wrapError(text string, w int) []string {
-	if c := d.wrap; c != nil && text == c.key && w == c.width && c.lines != nil {
+// Prepare wraps the error shown into the cache, in Update.
+func (d *detailPane) Prepare() {
+	if d.data == nil || d.data.SyncStats.LastError == nil || d.width <= 0 || d.height <= 0 {
+		return
+	}
+	text, w := *d.data.SyncStats.LastError, d.width
+	if c := &d.wrap; text != c.key || w != c.width || c.lines == nil {
+		d.wrap = wrapCache{key: text, width: w, lines: wrapError(text, w)}
+	}
+}
+
+// wrappedError is the error text wrapped for w cells: from the cache when
+// it holds.
+func (d *detailPane) wrappedError(text string, w int) []string {
+	if c := &d.wrap; text == c.key && w == c.width && c.lines != nil {
 		return c.lines
 	}
+	return wrapError(text, w)
+}
+
+// wrapError wraps the error text in full (it is multi-line and untrusted,
+// already neutralised).
+func wrapError(text string, w int) []string {
 	if text == "" {
 		text = "(empty error message)"
 	}
@@ -278,9 +330,6 @@ func (d *detailPane) wrapError(text string, w int) []string {
 	}
 	for i := range out {
 		out[i] = "  " + out[i]
-	}
-	if d.wrap != nil {
-		*d.wrap = wrapCache{key: text, width: w, lines: out}
 	}
 	return out
 }

@@ -4,9 +4,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
@@ -23,7 +25,8 @@ type editor struct {
 	focused bool
 
 	// rows caches the start index of each visual row (soft-wrapped at
-	// width); it is rebuilt only when the text or the width changes.
+	// width). It is rebuilt in Update (settle) when the text or the width
+	// changes; View only reads it.
 	rows      []int
 	rowsValid bool
 }
@@ -36,18 +39,22 @@ func (e *editor) SetSize(w, h int) {
 		e.rowsValid = false
 	}
 	e.width, e.height = w, h
+	e.settle()
 }
 
 func (e *editor) SetValue(s string) {
 	e.buf = []rune(cleanInput(s))
 	e.cursor = len(e.buf)
 	e.rowsValid = false
+	e.settle()
 }
 
 func (e *editor) Value() string { return string(e.buf) }
 
-// Update handles editing keys; it reports whether the text changed.
-func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
+// Update handles editing keys; it reports whether the text changed. Typed
+// and pasted text is inserted; every other key is looked up in k.
+func (e *editor) Update(msg tea.KeyMsg, k *keymap.EditKeys) (changed bool) {
+	defer e.settle()
 	switch msg.Type {
 	case tea.KeyRunes, tea.KeySpace:
 		text := string(msg.Runes)
@@ -56,23 +63,29 @@ func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
 		}
 		e.insert(cleanInput(text))
 		return true
-	case tea.KeyEnter:
+	}
+	msg.Alt = false // alt+key edits as the key does
+	if e.edit(msg, k) {
+		return true
+	}
+	e.move(msg, k)
+	return false
+}
+
+// edit applies a key that changes the text; it reports whether it did.
+func (e *editor) edit(msg tea.KeyMsg, k *keymap.EditKeys) bool {
+	switch {
+	case key.Matches(msg, k.Newline):
 		e.insert("\n")
 		return true
-	case tea.KeyTab:
+	case key.Matches(msg, k.Space):
 		e.insert(" ")
 		return true
-	case tea.KeyBackspace:
-		if e.cursor > 0 {
-			e.delete(e.cursor-1, e.cursor)
-			return true
-		}
-	case tea.KeyDelete, tea.KeyCtrlD:
-		if e.cursor < len(e.buf) {
-			e.delete(e.cursor, e.cursor+1)
-			return true
-		}
-	case tea.KeyCtrlW:
+	case key.Matches(msg, k.DeleteBack):
+		return e.cut(e.cursor-1, e.cursor)
+	case key.Matches(msg, k.Delete):
+		return e.cut(e.cursor, e.cursor+1)
+	case key.Matches(msg, k.DeleteWord):
 		start := e.cursor
 		for start > 0 && isSep(e.buf[start-1]) {
 			start--
@@ -80,42 +93,51 @@ func (e *editor) Update(msg tea.KeyMsg) (changed bool) {
 		for start > 0 && !isSep(e.buf[start-1]) {
 			start--
 		}
-		if start < e.cursor {
-			e.delete(start, e.cursor)
-			return true
-		}
-	case tea.KeyCtrlU:
-		if e.cursor > 0 {
+		return e.cut(start, e.cursor)
+	case key.Matches(msg, k.DeleteToStart):
+		if e.cursor > 0 { // at a line's start too: counts as an edit
 			e.delete(e.lineStart(e.cursor), e.cursor)
 			return true
 		}
-	case tea.KeyCtrlK:
-		if end := e.lineEnd(e.cursor); end > e.cursor {
-			e.delete(e.cursor, end)
-			return true
-		}
-	case tea.KeyLeft, tea.KeyCtrlB:
-		e.cursor = max(e.cursor-1, 0)
-	case tea.KeyRight, tea.KeyCtrlF:
-		e.cursor = min(e.cursor+1, len(e.buf))
-	case tea.KeyHome, tea.KeyCtrlA:
-		e.cursor = e.lineStart(e.cursor)
-	case tea.KeyEnd, tea.KeyCtrlE:
-		e.cursor = e.lineEnd(e.cursor)
-	case tea.KeyUp:
-		e.moveRows(-1)
-	case tea.KeyDown:
-		e.moveRows(1)
-	case tea.KeyPgUp:
-		e.moveRows(-e.height)
-	case tea.KeyPgDown:
-		e.moveRows(e.height)
-	case tea.KeyCtrlHome:
-		e.cursor = 0
-	case tea.KeyCtrlEnd:
-		e.cursor = len(e.buf)
+	case key.Matches(msg, k.DeleteToEnd):
+		return e.cut(e.cursor, e.lineEnd(e.cursor))
 	}
 	return false
+}
+
+// cut deletes buf[from:to] when that is a non-empty range inside the text.
+func (e *editor) cut(from, to int) bool {
+	if from < 0 || to > len(e.buf) || from >= to {
+		return false
+	}
+	e.delete(from, to)
+	return true
+}
+
+// move applies a cursor key.
+func (e *editor) move(msg tea.KeyMsg, k *keymap.EditKeys) {
+	switch {
+	case key.Matches(msg, k.Left):
+		e.cursor = max(e.cursor-1, 0)
+	case key.Matches(msg, k.Right):
+		e.cursor = min(e.cursor+1, len(e.buf))
+	case key.Matches(msg, k.LineStart):
+		e.cursor = e.lineStart(e.cursor)
+	case key.Matches(msg, k.LineEnd):
+		e.cursor = e.lineEnd(e.cursor)
+	case key.Matches(msg, k.Up):
+		e.moveRows(-1)
+	case key.Matches(msg, k.Down):
+		e.moveRows(1)
+	case key.Matches(msg, k.PageUp):
+		e.moveRows(-e.height)
+	case key.Matches(msg, k.PageDown):
+		e.moveRows(e.height)
+	case key.Matches(msg, k.TextStart):
+		e.cursor = 0
+	case key.Matches(msg, k.TextEnd):
+		e.cursor = len(e.buf)
+	}
 }
 
 // cleanInput keeps what can be part of an EAN list: control characters and
@@ -245,22 +267,42 @@ func (e *editor) moveRows(n int) {
 	e.cursor = min(e.rows[target]+col, e.rowEnd(target))
 }
 
+// settle lays the text out and scrolls the cursor into view, in Update, so
+// that View has nothing to compute or keep.
+func (e *editor) settle() {
+	e.layout()
+	e.offset = e.viewOffset()
+}
+
+// viewOffset is the first row shown: the remembered one, moved just enough
+// to show the cursor.
+func (e *editor) viewOffset() int {
+	row := e.rowOf(e.cursor)
+	off := e.offset
+	if row < off {
+		off = row
+	}
+	if row >= off+e.height {
+		off = row - e.height + 1
+	}
+	return max(min(off, len(e.rows)-e.height), 0)
+}
+
 // View renders the visible rows, with the cursor as a styled cell; when
 // styles are stripped (NO_COLOR), plainCursor draws it as a visible "|"
 // (the field is laid out one cell narrower for it).
 func (e *editor) View(cursorStyle, textStyle lipgloss.Style, plainCursor bool) string {
-	e.layout()
+	if !e.rowsValid { // not settled: lay out a copy, keep nothing
+		c := *e
+		c.rows = nil
+		c.layout()
+		e = &c
+	}
 	row := e.rowOf(e.cursor)
-	if row < e.offset {
-		e.offset = row
-	}
-	if row >= e.offset+e.height {
-		e.offset = row - e.height + 1
-	}
-	e.offset = max(min(e.offset, len(e.rows)-e.height), 0)
+	offset := e.viewOffset()
 	var b strings.Builder
-	for r := e.offset; r < e.offset+e.height; r++ {
-		if r > e.offset {
+	for r := offset; r < offset+e.height; r++ {
+		if r > offset {
 			b.WriteByte('\n')
 		}
 		if r >= len(e.rows) {

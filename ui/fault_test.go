@@ -12,9 +12,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +23,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
@@ -33,222 +32,9 @@ import (
 // (-race, parallel packages) never turns a good answer into a timeout.
 const faultTimeout = 200 * time.Millisecond
 
-// faultFunc answers a request instead of the sandbox; it reports whether it
-// did. route is "list", "detail", "sync" or "other".
-type faultFunc func(route string, w http.ResponseWriter, r *http.Request) bool
-
-// faultServer is a sandbox behind a switchable fault, counting what arrives.
-type faultServer struct {
-	clock   *fakeClock
-	sb      *sandbox.Server
-	srv     *httptest.Server
-	client  *api.Client
-	release chan struct{} // closed at cleanup: hanging handlers return
-
-	mu    sync.Mutex
-	fault faultFunc
-	hits  map[string][]time.Time // route → fake-clock time of each arrival
-}
-
-func newFaultServer(t testing.TB, clock *fakeClock, so sandbox.Options, opts ...api.Option) *faultServer {
-	t.Helper()
-	so.Now = clock.Now
-	fs := &faultServer{clock: clock, sb: sandbox.New(testSandboxOptions(clock, so)), release: make(chan struct{}),
-		hits: map[string][]time.Time{}}
-	fs.srv = httptest.NewServer(http.HandlerFunc(fs.serve))
-	t.Cleanup(fs.srv.Close)
-	t.Cleanup(func() { close(fs.release) }) // runs first: unblock hanging handlers
-	all := append([]api.Option{api.WithAPIKey(fs.sb.APIKey()), api.WithHTTPClient(fs.srv.Client()),
-		api.WithTimeout(5 * time.Second), api.WithClock(clock.Now)}, opts...)
-	c, err := api.New(fs.srv.URL+sandbox.BasePath, all...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs.client = c
-	return fs
-}
-
-func faultRoute(r *http.Request) string {
-	p := strings.TrimPrefix(r.URL.Path, sandbox.BasePath)
-	switch {
-	case p == "/connectors" || p == "/connectors/":
-		return "list"
-	case strings.HasSuffix(p, "/sync") && r.Method == http.MethodPost:
-		return "sync"
-	case strings.HasPrefix(p, "/connectors/") && r.Method == http.MethodGet:
-		return "detail"
-	}
-	return "other"
-}
-
-func (fs *faultServer) serve(w http.ResponseWriter, r *http.Request) {
-	route := faultRoute(r)
-	fs.mu.Lock()
-	fs.hits[route] = append(fs.hits[route], fs.clock.Now())
-	f := fs.fault
-	fs.mu.Unlock()
-	if f != nil && f(route, w, r) {
-		return
-	}
-	fs.sb.ServeHTTP(w, r)
-}
-
-// set installs a fault (nil: serve the sandbox faithfully).
-func (fs *faultServer) set(f faultFunc) {
-	fs.mu.Lock()
-	fs.fault = f
-	fs.mu.Unlock()
-}
-
-// count is how many requests of the routes arrived ("" counts all).
-func (fs *faultServer) count(routes ...string) int {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	if len(routes) == 0 {
-		n := 0
-		for _, h := range fs.hits {
-			n += len(h)
-		}
-		return n
-	}
-	n := 0
-	for _, r := range routes {
-		n += len(fs.hits[r])
-	}
-	return n
-}
-
-func (fs *faultServer) arrivals(route string) []time.Time {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	return append([]time.Time(nil), fs.hits[route]...)
-}
-
-// onReads applies f to list and detail requests only.
-func onReads(f faultFunc) faultFunc {
-	return func(route string, w http.ResponseWriter, r *http.Request) bool {
-		if route != "list" && route != "detail" {
-			return false
-		}
-		return f(route, w, r)
-	}
-}
-
-// onRoute applies f to one route.
-func onRoute(want string, f faultFunc) faultFunc {
-	return func(route string, w http.ResponseWriter, r *http.Request) bool {
-		return route == want && f(route, w, r)
-	}
-}
-
-// firstOnly applies f to the first matching request only.
-func firstOnly(f faultFunc) faultFunc {
-	var mu sync.Mutex
-	done := false
-	return func(route string, w http.ResponseWriter, r *http.Request) bool {
-		mu.Lock()
-		defer mu.Unlock()
-		if done {
-			return false
-		}
-		if f(route, w, r) {
-			done = true
-			return true
-		}
-		return false
-	}
-}
-
-// respond writes a fixed status, headers and body.
-func respond(status int, contentType, body string, headers ...string) faultFunc {
-	return func(_ string, w http.ResponseWriter, _ *http.Request) bool {
-		if contentType != "" {
-			w.Header().Set("Content-Type", contentType)
-		}
-		for i := 0; i+1 < len(headers); i += 2 {
-			w.Header().Set(headers[i], headers[i+1])
-		}
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(body))
-		return true
-	}
-}
-
-// hang never answers: the handler returns when the client gives up.
-func (fs *faultServer) hang() faultFunc {
-	return func(_ string, _ http.ResponseWriter, r *http.Request) bool {
-		drainBody(r)
-		select {
-		case <-r.Context().Done():
-		case <-fs.release:
-		}
-		return true
-	}
-}
-
-// resetConn reads the request and closes the connection without a byte back.
-func resetConn() faultFunc {
-	return func(_ string, w http.ResponseWriter, r *http.Request) bool {
-		drainBody(r)
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			panic(err)
-		}
-		if tc, ok := conn.(*net.TCPConn); ok {
-			_ = tc.SetLinger(0) // RST, not FIN
-		}
-		_ = conn.Close()
-		return true
-	}
-}
-
-// trickle promises a body and sends it one byte every 40ms, past the
-// client's timeout.
-func (fs *faultServer) trickle() faultFunc {
-	return func(_ string, w http.ResponseWriter, r *http.Request) bool {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", "100000")
-		w.WriteHeader(http.StatusOK)
-		fl := w.(http.Flusher)
-		for i := 0; ; i++ {
-			if _, err := w.Write([]byte{"{\"items\":[ "[min(i, 11)]}); err != nil {
-				return true
-			}
-			fl.Flush()
-			select {
-			case <-r.Context().Done():
-				return true
-			case <-fs.release:
-				return true
-			case <-time.After(40 * time.Millisecond):
-			}
-		}
-	}
-}
-
-// rawReply hijacks the connection and writes bytes as they are: header
-// values and bodies no well-behaved server library would send.
-func rawReply(raw string) faultFunc {
-	return func(_ string, w http.ResponseWriter, r *http.Request) bool {
-		drainBody(r)
-		conn, buf, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			panic(err)
-		}
-		defer conn.Close()
-		_, _ = buf.WriteString(raw)
-		_ = buf.Flush()
-		return true
-	}
-}
-
-// drainBody reads the request body, so the client has written all of it
-// before the fault happens.
-func drainBody(r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) }
-
 // startLoadedOn starts the dashboard on fs at w×h and lets the first page and
 // the first detail arrive (12:00:01).
-func startLoadedOn(t *testing.T, fs *faultServer, w, h int) *driver {
+func startLoadedOn(t *testing.T, fs *testServer, w, h int) *driver {
 	t.Helper()
 	d := newDriver(t, testOptions(fs.client, fs.clock), fs.clock, w, h)
 	d.Advance(time.Second)
@@ -308,35 +94,35 @@ func TestFaultsShowStaleDataAndReasonThenRecover(t *testing.T) {
 	huge := `{"items":[` + strings.Repeat(`{"id":"x","name":"padding padding padding"},`, 2000) + `{}],"meta":{}}`
 	cases := []struct {
 		name     string
-		fault    func(fs *faultServer) faultFunc
+		fault    func(fs *testServer) faultFunc
 		want     string   // in the view, the reason as a person reads it
 		never    []string // never on screen
 		slowReal bool     // costs client-timeout real time per request
 	}{
-		{name: "hang", fault: (*faultServer).hang, want: "timed out after 200ms", slowReal: true},
-		{name: "trickle", fault: (*faultServer).trickle, want: "timed out after 200ms", slowReal: true},
-		{name: "connection reset", fault: func(*faultServer) faultFunc { return resetConn() }, want: "cannot reach 127.0.0.1"},
-		{name: "500 API JSON", fault: func(*faultServer) faultFunc {
+		{name: "hang", fault: (*testServer).hang, want: "timed out after 200ms", slowReal: true},
+		{name: "trickle", fault: (*testServer).trickle, want: "timed out after 200ms", slowReal: true},
+		{name: "connection reset", fault: func(*testServer) faultFunc { return resetConn() }, want: "cannot reach 127.0.0.1"},
+		{name: "500 API JSON", fault: func(*testServer) faultFunc {
 			return respond(500, "application/json", `{"detail":"Database unavailable","error_code":"INTERNAL_ERROR","timestamp":"2026-11-26T12:00:11Z"}`)
 		}, want: "Database unavailable (HTTP 500 INTERNAL_ERROR)"},
-		{name: "503 API JSON without code", fault: func(*faultServer) faultFunc {
+		{name: "503 API JSON without code", fault: func(*testServer) faultFunc {
 			return respond(503, "application/json", `{"detail":"Scheduled maintenance"}`)
 		}, want: "Scheduled maintenance (HTTP 503)"},
-		{name: "500 empty body", fault: func(*faultServer) faultFunc { return respond(500, "", "") },
+		{name: "500 empty body", fault: func(*testServer) faultFunc { return respond(500, "", "") },
 			want: "unexpected response (HTTP 500"},
-		{name: "503 plain text", fault: func(*faultServer) faultFunc {
+		{name: "503 plain text", fault: func(*testServer) faultFunc {
 			return respond(503, "text/plain; charset=utf-8", "upstream connect error or disconnect/reset before headers")
 		}, want: "unexpected response (HTTP 503, text/plain)", never: []string{"upstream connect"}},
-		{name: "502 HTML from a proxy", fault: func(*faultServer) faultFunc { return respond(502, "text/html", html) },
+		{name: "502 HTML from a proxy", fault: func(*testServer) faultFunc { return respond(502, "text/html", html) },
 			want: "unexpected response (HTTP 502, text/html)", never: []string{"<html", "<h1>", "nginx", "<script", "alert("}},
-		{name: "200 empty body", fault: func(*faultServer) faultFunc { return respond(200, "application/json", "") },
+		{name: "200 empty body", fault: func(*testServer) faultFunc { return respond(200, "application/json", "") },
 			want: "unexpected response (HTTP 200, application/json): empty body"},
-		{name: "200 truncated JSON", fault: func(*faultServer) faultFunc {
+		{name: "200 truncated JSON", fault: func(*testServer) faultFunc {
 			return respond(200, "application/json", `{"id":"x","name":"Half a conn`)
 		}, want: "truncated JSON"},
-		{name: "200 huge body", fault: func(*faultServer) faultFunc { return respond(200, "application/json", huge) },
+		{name: "200 huge body", fault: func(*testServer) faultFunc { return respond(200, "application/json", huge) },
 			want: "body larger than 64 KiB", never: []string{"padding padding"}},
-		{name: "500 huge JSON error", fault: func(*faultServer) faultFunc {
+		{name: "500 huge JSON error", fault: func(*testServer) faultFunc {
 			return respond(500, "application/json", `{"detail":"`+strings.Repeat("long ", 20000)+`"}`)
 		}, want: "unexpected response (HTTP 500, application/json): body larger than 64 KiB"},
 	}
@@ -348,7 +134,7 @@ func TestFaultsShowStaleDataAndReasonThenRecover(t *testing.T) {
 			if tc.slowReal {
 				opts = append(opts, api.WithTimeout(faultTimeout))
 			}
-			fs := newFaultServer(t, clock, sandbox.Options{}, opts...)
+			fs := newTestServer(t, clock, sandbox.Options{}, opts...)
 			d := startLoadedOn(t, fs, 160, 48)
 			name := d.m.list.items[0].Name
 			fs.set(onReads(tc.fault(fs)))
@@ -396,19 +182,19 @@ func TestFaultsShowStaleDataAndReasonThenRecover(t *testing.T) {
 func TestFirstLoadFaultShowsReasonThenLoads(t *testing.T) {
 	cases := []struct {
 		name  string
-		fault func(fs *faultServer) faultFunc
+		fault func(fs *testServer) faultFunc
 		want  string
 	}{
-		{"502 HTML", func(*faultServer) faultFunc { return respond(502, "text/html", "<html><h1>nginx</h1></html>") },
+		{"502 HTML", func(*testServer) faultFunc { return respond(502, "text/html", "<html><h1>nginx</h1></html>") },
 			"✗ unexpected response (HTTP 502, text/html)"},
-		{"hang", (*faultServer).hang, "✗ timed out after 200ms"},
-		{"truncated JSON", func(*faultServer) faultFunc { return respond(200, "application/json", `{"items":[{"id":`) },
+		{"hang", (*testServer).hang, "✗ timed out after 200ms"},
+		{"truncated JSON", func(*testServer) faultFunc { return respond(200, "application/json", `{"items":[{"id":`) },
 			"✗ unexpected response (HTTP 200, application/json): truncated JSON"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newFakeClock()
-			fs := newFaultServer(t, clock, sandbox.Options{}, api.WithTimeout(faultTimeout))
+			fs := newTestServer(t, clock, sandbox.Options{}, api.WithTimeout(faultTimeout))
 			fs.set(tc.fault(fs))
 			d := newDriver(t, testOptions(fs.client, clock), clock, 160, 48)
 			v := d.View()
@@ -430,120 +216,6 @@ func TestFirstLoadFaultShowsReasonThenLoads(t *testing.T) {
 
 // ---- rate limits ---------------------------------------------------------------
 
-// A 429 holds every request back for the wait it names (body, Retry-After,
-// X-RateLimit-Reset, or a default minute): nothing is sent while the fake
-// clock runs through the wait, the status bar counts it down, r and a sync
-// send nothing and say why, and polling resumes by itself afterwards.
-func TestRateLimitHoldsEveryRequestThenResumes(t *testing.T) {
-	cases := []struct {
-		name  string
-		fault func(now time.Time) faultFunc
-		wait  time.Duration
-	}{
-		{"retry_after_seconds in the body", func(time.Time) faultFunc {
-			return respond(429, "application/json", `{"detail":"Rate limit exceeded","retry_after_seconds":30}`)
-		}, 30 * time.Second},
-		{"Retry-After header, no JSON", func(time.Time) faultFunc {
-			return respond(429, "text/plain", "Too Many Requests", "Retry-After", "45")
-		}, 45 * time.Second},
-		{"documented body with error_code and a header disagreeing", func(time.Time) faultFunc {
-			return respond(429, "application/json",
-				`{"detail":"Rate limit exceeded","error_code":"RATE_LIMIT_EXCEEDED","retry_after_seconds":20}`, "Retry-After", "900")
-		}, 20 * time.Second},
-		{"X-RateLimit-Reset only", func(now time.Time) faultFunc {
-			return respond(429, "application/json", `{"detail":"Rate limit exceeded"}`,
-				"X-RateLimit-Limit", "100", "X-RateLimit-Remaining", "0",
-				"X-RateLimit-Reset", fmt.Sprint(now.Add(50*time.Second).Unix()))
-		}, 50 * time.Second},
-		{"no wait named", func(time.Time) faultFunc { return respond(429, "", "") }, 60 * time.Second},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			clock := newFakeClock()
-			fs := newFaultServer(t, clock, sandbox.Options{})
-			d := startLoadedOn(t, fs, 160, 48)
-			fs.set(firstOnly(onRoute("list", tc.fault(clock.Now()))))
-			d.Key("r") // list (429) and detail (fine) go out now
-			sent := fs.count()
-			v := d.View()
-			want := "rate limited · next request in " + duration(tc.wait)
-			if !strings.Contains(v, want) {
-				t.Fatalf("status bar does not say %q:\n%s", want, v)
-			}
-			// Through the wait, second by second: not one request.
-			for s := 1; s < int(tc.wait/time.Second); s++ {
-				d.Advance(time.Second)
-				if got := fs.count(); got != sent {
-					t.Fatalf("%d request(s) sent %ds into a %s rate-limit wait", got-sent, s, tc.wait)
-				}
-				if s == 10 {
-					left := "next request in " + duration(tc.wait-10*time.Second)
-					if !strings.Contains(d.View(), left) {
-						t.Fatalf("countdown does not show %q 10s in:\n%s", left, d.View())
-					}
-					// r sends nothing and says why.
-					d.Key("r")
-					if fs.count() != sent {
-						t.Fatalf("r sent a request during the rate-limit wait")
-					}
-					if !strings.Contains(d.View(), "rate limited: nothing sent") {
-						t.Fatalf("r during the wait does not say why nothing happened:\n%s", d.View())
-					}
-					// A whole-catalog sync is refused too, with the reason.
-					d.Key("S", "y")
-					if fs.count("sync") != 0 {
-						t.Fatalf("a sync was POSTed during the rate-limit wait")
-					}
-					if !strings.Contains(d.View(), "rate limited: nothing sent; try again in") {
-						t.Fatalf("the refused sync does not say why:\n%s", d.View())
-					}
-				}
-			}
-			d.Advance(2 * time.Second)
-			if fs.count("list") == 0 || fs.count() == sent {
-				t.Fatalf("polling did not resume after the wait")
-			}
-			// Within one slowed-down list interval everything is fresh again,
-			// and a budget reading whose window has reset is not shown.
-			d.Advance(3 * time.Minute)
-			v = d.View()
-			if strings.Contains(v, "rate limited") || strings.Contains(v, "stale") || strings.Contains(v, "API budget 0") {
-				t.Fatalf("still limited, stale or out of budget 3 minutes after the wait:\n%s", v)
-			}
-		})
-	}
-}
-
-// A low X-RateLimit-Remaining slows polling down: fewer requests per fake
-// minute than with a full budget, and the budget is on screen.
-func TestLowRateBudgetSlowsPolling(t *testing.T) {
-	perMinute := func(remaining int) (float64, string) {
-		clock := newFakeClock()
-		fs := newFaultServer(t, clock, sandbox.Options{})
-		fs.set(func(_ string, w http.ResponseWriter, _ *http.Request) bool {
-			w.Header().Set("X-RateLimit-Limit", "100")
-			w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(remaining))
-			return false // the sandbox answers; the headers stay
-		})
-		d := startLoadedOn(t, fs, 160, 48)
-		start := fs.count()
-		d.Advance(20 * time.Minute)
-		return float64(fs.count()-start) / 20, d.View()
-	}
-	full, _ := perMinute(100)
-	low, v := perMinute(5)
-	t.Logf("requests per minute: full budget %.1f, 5/100 left %.1f", full, low)
-	if full < 6 {
-		t.Fatalf("with a full budget the dashboard polls %.1f/min, expected about 8", full)
-	}
-	if low*3 > full {
-		t.Fatalf("a budget of 5/100 left does not slow polling: %.1f/min vs %.1f/min", low, full)
-	}
-	if !strings.Contains(v, "API budget 5/100") {
-		t.Fatalf("the budget left is not on screen:\n%s", v)
-	}
-}
-
 // ---- backoff, stale data, recovery ----------------------------------------------
 
 // Failures back off exponentially with jitter up to a cap; the last good
@@ -551,7 +223,7 @@ func TestLowRateBudgetSlowsPolling(t *testing.T) {
 // the dashboard does too, with no key press.
 func TestFailuresBackOffExponentiallyAndRecover(t *testing.T) {
 	clock := newFakeClock()
-	fs := newFaultServer(t, clock, sandbox.Options{})
+	fs := newTestServer(t, clock, sandbox.Options{})
 	d := startLoadedOn(t, fs, 160, 48)
 	name := d.m.list.items[0].Name
 	failFrom := clock.Now()
@@ -573,10 +245,10 @@ func TestFailuresBackOffExponentiallyAndRecover(t *testing.T) {
 	jittered := false
 	for i := 1; i < len(at); i++ {
 		gap := at[i].Sub(at[i-1])
-		nominal := min(10*time.Second<<(i-1), maxBackoff) // after i failures
+		nominal := min(10*time.Second<<(i-1), monitor.MaxBackoff) // after i failures
 		lo, hi := time.Duration(float64(nominal)*0.8), time.Duration(float64(nominal)*1.2)
 		if gap < lo-time.Millisecond || gap > hi+time.Millisecond {
-			t.Errorf("gap %d after %d failures = %s, want %s ±20%% (capped at %s)", i, i, gap, nominal, maxBackoff)
+			t.Errorf("gap %d after %d failures = %s, want %s ±20%% (capped at %s)", i, i, gap, nominal, monitor.MaxBackoff)
 		}
 		if d := gap - nominal; d > nominal/100 || -d > nominal/100 {
 			jittered = true
@@ -604,7 +276,7 @@ func TestFailuresBackOffExponentiallyAndRecover(t *testing.T) {
 
 	// The server recovers; the dashboard follows within one capped backoff.
 	fs.set(nil)
-	d.Advance(maxBackoff*6/5 + time.Second)
+	d.Advance(monitor.MaxBackoff*6/5 + time.Second)
 	v = d.View()
 	if strings.Contains(v, "stale") || strings.Contains(v, "Service unavailable") {
 		t.Fatalf("still stale after the server recovered:\n%s", v)
@@ -638,7 +310,7 @@ func TestAuthFailureStopsPolling(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
 			clock := newFakeClock()
-			fs := newFaultServer(t, clock, sandbox.Options{})
+			fs := newTestServer(t, clock, sandbox.Options{})
 			d := startLoadedOn(t, fs, 160, 48)
 			fs.set(onReads(respond(tc.status, "application/json", tc.body)))
 			// Past the list's 30 s refresh: a 403 on one connector stops
@@ -682,7 +354,7 @@ func TestAuthFailureStopsPolling(t *testing.T) {
 // until r.
 func TestAuthFailureOnFirstLoad(t *testing.T) {
 	clock := newFakeClock()
-	fs := newFaultServer(t, clock, sandbox.Options{})
+	fs := newTestServer(t, clock, sandbox.Options{})
 	fs.set(respond(401, "application/json", `{"detail":"Invalid API key","error_code":"INVALID_API_KEY"}`))
 	d := newDriver(t, testOptions(fs.client, clock), clock, 160, 48)
 	v := d.View()
@@ -705,7 +377,7 @@ func TestAuthFailureOnFirstLoad(t *testing.T) {
 // and the list is refetched at once; when the list answers, the row is gone.
 func TestSelectedConnector404IsGoneAndListRefetched(t *testing.T) {
 	clock := newFakeClock()
-	fs := newFaultServer(t, clock, sandbox.Options{})
+	fs := newTestServer(t, clock, sandbox.Options{})
 	d := startLoadedOn(t, fs, 160, 48)
 	gone := d.m.list.items[0]
 	if !fs.sb.Remove(gone.ID) {
@@ -761,16 +433,16 @@ func submitSync(d *driver, text string) {
 func TestSyncOutcomeUnknownIsNeverRetried(t *testing.T) {
 	cases := []struct {
 		name  string
-		fault func(fs *faultServer) faultFunc
+		fault func(fs *testServer) faultFunc
 		want  string
 	}{
-		{"timeout after sending", (*faultServer).hang, "outcome unknown: timed out after 200ms"},
-		{"connection reset after sending", func(*faultServer) faultFunc { return resetConn() }, "outcome unknown: cannot reach"},
+		{"timeout after sending", (*testServer).hang, "outcome unknown: timed out after 200ms"},
+		{"connection reset after sending", func(*testServer) faultFunc { return resetConn() }, "outcome unknown: cannot reach"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newFakeClock()
-			fs := newFaultServer(t, clock, sandbox.Options{}, api.WithTimeout(faultTimeout))
+			fs := newTestServer(t, clock, sandbox.Options{}, api.WithTimeout(faultTimeout))
 			d := startLoadedOn(t, fs, 160, 48)
 			fs.set(onRoute("sync", tc.fault(fs)))
 			submitSync(d, "3760000000001 4006381333931")
@@ -781,7 +453,7 @@ func TestSyncOutcomeUnknownIsNeverRetried(t *testing.T) {
 			if !strings.Contains(v, tc.want) {
 				t.Fatalf("the form does not say %q:\n%s", tc.want, v)
 			}
-			if d.m.form == nil || !strings.Contains(d.m.form.Draft(), "3760000000001 4006381333931") {
+			if d.m.openForm() == nil || !strings.Contains(d.m.openForm().Draft(), "3760000000001 4006381333931") {
 				t.Fatalf("the draft was lost")
 			}
 			if !strings.Contains(v, "3760000000001 4006381333931") {
@@ -807,7 +479,7 @@ func TestSyncOutcomeUnknownIsNeverRetried(t *testing.T) {
 // reason, not as an unknown outcome, and is not retried either.
 func TestSyncRefusedIsShownNotRetried(t *testing.T) {
 	clock := newFakeClock()
-	fs := newFaultServer(t, clock, sandbox.Options{})
+	fs := newTestServer(t, clock, sandbox.Options{})
 	d := startLoadedOn(t, fs, 160, 48)
 	fs.set(onRoute("sync", respond(423, "application/json", `{"detail":"Connector locked by another sync","error_code":"LOCKED"}`)))
 	submitSync(d, "3760000000001")
@@ -825,7 +497,7 @@ func TestSyncRefusedIsShownNotRetried(t *testing.T) {
 // answered — send one POST; so do two quick whole-catalog confirmations.
 func TestTwoQuickSubmitsSendOnePOST(t *testing.T) {
 	clock := newFakeClock()
-	fs := newFaultServer(t, clock, sandbox.Options{})
+	fs := newTestServer(t, clock, sandbox.Options{})
 	d := startLoadedOn(t, fs, 160, 48)
 
 	// Deliver keys without running their commands, as Bubble Tea does
@@ -905,7 +577,7 @@ func (p *panickyAPI) SyncEANs(ctx context.Context, id string, eans []string) (*a
 // program keeps working and recovers when the call stops panicking.
 func TestPanicInsideAPIIsShownAndSurvived(t *testing.T) {
 	clock := newFakeClock()
-	fs := newFaultServer(t, clock, sandbox.Options{})
+	fs := newTestServer(t, clock, sandbox.Options{})
 	p := &panickyAPI{API: fs.client, armed: map[string]bool{"list": true}}
 	d := newDriver(t, testOptions(p, clock), clock, 160, 48)
 	v := d.View()
@@ -933,7 +605,7 @@ func TestPanicInsideAPIIsShownAndSurvived(t *testing.T) {
 	}
 	p.arm("detail", false)
 	d.Advance(time.Minute)
-	if d.m.detail.data == nil || d.m.detailT.err != nil {
+	if d.m.detail.data == nil || d.m.mon.Target(monitor.SelectedTarget).Err != nil {
 		t.Fatalf("the detail did not recover after the panic stopped:\n%s", d.View())
 	}
 
@@ -945,7 +617,7 @@ func TestPanicInsideAPIIsShownAndSurvived(t *testing.T) {
 	if !strings.Contains(v, "internal error while triggering sync") {
 		t.Fatalf("the sync panic is not shown:\n%s", v)
 	}
-	if d.m.syncing {
+	if d.m.mon.Syncing() {
 		t.Fatalf("a panicked sync is still marked as sending")
 	}
 	p.arm("sync", false)
@@ -968,7 +640,7 @@ const hostileText = "Evil\x1b[2J\x1b[H\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07
 // control byte on screen; they show as visible placeholders instead.
 func TestHostileServerTextIsNeutralised(t *testing.T) {
 	clock := newFakeClock()
-	fs := newFaultServer(t, clock, sandbox.Options{})
+	fs := newTestServer(t, clock, sandbox.Options{})
 	ids := fs.sb.IDs()
 	fs.sb.SetName(ids[0], hostileText)
 	fs.sb.SetStatus(ids[0], "\x1b[5m"+hostileText)
@@ -1038,7 +710,7 @@ func TestHostileServerTextIsNeutralised(t *testing.T) {
 // line wider than the terminal, in any state, at any of the usual sizes.
 func TestHugeAndWideNamesFitTheTerminal(t *testing.T) {
 	clock := newFakeClock()
-	fs := newFaultServer(t, clock, sandbox.Options{})
+	fs := newTestServer(t, clock, sandbox.Options{})
 	ids := fs.sb.IDs()
 	fs.sb.SetName(ids[0], strings.Repeat("Ab9 ", 2500))
 	fs.sb.SetName(ids[1], strings.Repeat("東京ストア🛒👩‍💻", 300))
@@ -1070,7 +742,7 @@ func TestHugeAndWideNamesFitTheTerminal(t *testing.T) {
 // shown there, that connector is no longer polled, and the others are.
 func TestForbiddenOnOneConnectorStopsOnlyIt(t *testing.T) {
 	clock := newFakeClock()
-	fs := newFaultServer(t, clock, sandbox.Options{})
+	fs := newTestServer(t, clock, sandbox.Options{})
 	d := startLoadedOn(t, fs, 160, 48)
 	first := d.m.detail.ID()
 	fs.set(func(route string, w http.ResponseWriter, r *http.Request) bool {
@@ -1096,7 +768,7 @@ func TestForbiddenOnOneConnectorStopsOnlyIt(t *testing.T) {
 	if got := fs.count("detail") - sent; got < 5 {
 		t.Fatalf("the next connector was polled %d times in a minute, want about 6", got)
 	}
-	if d.m.authErr != nil {
-		t.Fatalf("a 403 on one connector stopped all polling: %v", d.m.authErr)
+	if d.m.mon.AuthErr() != nil {
+		t.Fatalf("a 403 on one connector stopped all polling: %v", d.m.mon.AuthErr())
 	}
 }

@@ -2,11 +2,15 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/ean"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
@@ -21,19 +25,20 @@ const (
 
 // syncForm is the overlay for entering EANs to sync to one connector.
 type syncForm struct {
-	styles    *Styles
-	connector api.Connector
-	editor    editor
-	parsed    ean.Result
-	state     formState
-	err       error           // last submit failure; the draft is kept
-	result    *api.SyncResult // after success
-	width     int
-	height    int
+	styles      *Styles
+	connector   api.Connector
+	editor      editor
+	parsed      ean.Result
+	state       formState
+	err         error           // last submit failure; the draft is kept
+	result      *api.SyncResult // after success
+	dismissHint string          // "enter/esc to dismiss", from the keymap
+	width       int
+	height      int
 }
 
-func newSyncForm(st *Styles, c api.Connector, draft string) *syncForm {
-	f := &syncForm{styles: st, connector: c, editor: newEditor()}
+func newSyncForm(st *Styles, keys *keymap.KeyMap, c api.Connector, draft string) *syncForm {
+	f := &syncForm{styles: st, connector: c, editor: newEditor(), dismissHint: keymap.Keys(keys.Dismiss) + " to dismiss"}
 	f.editor.focused = true
 	if draft != "" {
 		f.editor.SetValue(draft)
@@ -53,15 +58,25 @@ func (f *syncForm) editorHeight() int {
 }
 
 // Edit sends a key to the field and revalidates when the text changed.
-func (f *syncForm) Edit(msg tea.KeyMsg) {
+func (f *syncForm) Edit(msg tea.KeyMsg, k *keymap.KeyMap) {
 	if f.state != formEditing {
 		return
 	}
-	if f.editor.Update(msg) {
+	if f.editor.Update(msg, &k.Edit) {
 		f.parsed = ean.Parse(f.editor.Value())
 		f.err = nil
 	}
 }
+
+// Sending shows the POST is out.
+func (f *syncForm) Sending() { f.state, f.err = formSending, nil }
+
+// Failed shows why nothing was (or may not have been) queued; the draft is
+// kept for another try.
+func (f *syncForm) Failed(err error) { f.state, f.err = formEditing, err }
+
+// Done shows the queued sync until dismissed.
+func (f *syncForm) Done(r *api.SyncResult) { f.state, f.result, f.err = formDone, r, nil }
 
 // Draft is the text typed so far.
 func (f *syncForm) Draft() string { return f.editor.Value() }
@@ -74,33 +89,62 @@ func (f *syncForm) View(plain bool, spinner string) string {
 	st := f.styles
 	w := f.width
 	out := make([]string, 0, f.height)
-	add := func(s string) { out = append(out, s) }
-	addPlain := func(s string) { add(termtext.PadRight(s, w)) }
-
-	add(st.Title.Render(termtext.PadRight("Sync EANs to "+f.connector.Name, w)))
-	switch f.state {
-	case formDone:
-		r := f.result
-		addPlain("")
-		add(st.OK.Render(termtext.PadRight("✓ sync queued", w)))
-		addPlain("  sync id   " + r.SyncID)
-		addPlain("  status    " + r.Status)
-		addPlain("  queued    " + plural(r.ProductsQueued, "product", "products"))
-		addPlain("")
-		addPlain("The detail pane now refreshes fast: watch pending drain.")
-		addPlain("enter/esc to dismiss")
-		return f.finish(out)
+	out = append(out, st.Title.Render(termtext.PadRight("Sync EANs to "+f.connector.Name, w)))
+	if f.state == formDone {
+		return f.finish(f.resultLines(out))
 	}
-	add(st.Dim.Render(termtext.PadRight("EANs separated by spaces, commas, semicolons or new lines", w)))
-
+	out = append(out, st.Dim.Render(termtext.PadRight("EANs separated by spaces, commas, semicolons or new lines", w)))
 	cursor := st.Cursor
 	if plain {
 		cursor = st.Text // styles are stripped: the editor draws a visible glyph
 	}
 	field := f.editor.View(cursor, st.Text, plain && f.state == formEditing)
-	add(strings.Join(box(st, lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), false), "\n"))
+	out = append(out, strings.Join(box(st, lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), false), "\n"))
+	out = f.summaryLines(out)
 
-	p := f.parsed
+	var status string
+	switch {
+	case f.state == formSending:
+		status = spinner + " sending…"
+	case f.err != nil:
+		status = "✗ " + f.err.Error()
+	}
+	room := f.height - len(f.flatten(out)) - 1
+	if status != "" {
+		room--
+	}
+	out = f.problemLines(out, room)
+	if status != "" {
+		style := st.Error
+		if f.state == formSending {
+			style = st.Dim
+		}
+		for _, l := range wrapWords(status, w) {
+			out = append(out, style.Render(termtext.PadRight(l, w)))
+		}
+	}
+	return f.finish(out)
+}
+
+// resultLines is the queued sync, shown until dismissed.
+func (f *syncForm) resultLines(out []string) []string {
+	st, w, r := f.styles, f.width, f.result
+	addPlain := func(s string) { out = append(out, termtext.PadRight(s, w)) }
+	addPlain("")
+	out = append(out, st.OK.Render(termtext.PadRight("✓ sync queued", w)))
+	addPlain("  sync id   " + r.SyncID)
+	addPlain("  status    " + r.Status)
+	addPlain("  queued    " + plural(r.ProductsQueued, "product", "products"))
+	addPlain("")
+	addPlain("The detail pane now refreshes fast: watch pending drain.")
+	addPlain(f.dismissHint)
+	return out
+}
+
+// summaryLines counts what the field holds: valid, duplicate, rejected,
+// warned.
+func (f *syncForm) summaryLines(out []string) []string {
+	st, w, p := f.styles, f.width, f.parsed
 	summary := plural(len(p.Valid), "valid EAN", "valid EANs")
 	if p.Duplicates > 0 {
 		summary += " · " + plural(p.Duplicates, "duplicate", "duplicates") + " removed"
@@ -116,23 +160,17 @@ func (f *syncForm) View(plain bool, spinner string) string {
 		summaryStyle, mark = st.OK, "✓ "
 	}
 	for _, l := range wrapWords(mark+summary, w) {
-		add(summaryStyle.Render(termtext.PadRight(l, w)))
+		out = append(out, summaryStyle.Render(termtext.PadRight(l, w)))
 	}
+	return out
+}
 
-	var status string
-	switch {
-	case f.state == formSending:
-		status = spinner + " sending…"
-	case f.err != nil:
-		status = "✗ " + f.err.Error()
-	}
-	room := f.height - len(f.flatten(out)) - 1
-	if status != "" {
-		room--
-	}
-	// room is negative when the terminal is too short for the field itself.
-	// Only what fits is built: a megabyte of pasted junk makes a long
-	// list of rejects, and View runs on every key.
+// problemLines lists rejects and warnings in the room left, then how many
+// more. room is negative when the terminal is too short for the field
+// itself. Only what fits is built: a megabyte of pasted junk makes a long
+// list of rejects, and View runs on every key.
+func (f *syncForm) problemLines(out []string, room int) []string {
+	st, w, p := f.styles, f.width, f.parsed
 	shown := 0
 	total := len(p.Rejected) + len(p.Warnings)
 	for i := 0; i < total && room > 0; i++ {
@@ -150,24 +188,15 @@ func (f *syncForm) View(plain bool, spinner string) string {
 			break // keep a line for the "more" count
 		}
 		for _, l := range wrapped {
-			add(style.Render(termtext.PadRight(l, w)))
+			out = append(out, style.Render(termtext.PadRight(l, w)))
 		}
 		room -= len(wrapped)
 		shown++
 	}
 	if shown < total && room > 0 {
-		addPlain("  … " + itoa(total-shown) + " more")
+		out = append(out, termtext.PadRight("  … "+itoa(total-shown)+" more", w))
 	}
-	if status != "" {
-		style := st.Error
-		if f.state == formSending {
-			style = st.Dim
-		}
-		for _, l := range wrapWords(status, w) {
-			add(style.Render(termtext.PadRight(l, w)))
-		}
-	}
-	return f.finish(out)
+	return out
 }
 
 // quote shows a user token safely: it may hold anything typed or pasted.
@@ -197,3 +226,70 @@ func submitError(err error) error {
 	}
 	return err
 }
+
+// formEvent is what a key did to the form, for the root to act on.
+type formEvent int
+
+const (
+	formNothing     formEvent = iota
+	formClose                 // closed; the draft is kept unless the sync was done
+	formCloseAndKey           // esc and a key in one read: closed, the key is the list's
+	formSubmit                // valid EANs and nothing being sent: ask
+)
+
+// Update handles a key in the form. syncing says a POST is out.
+func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*syncForm, formEvent) {
+	if f.state == formDone {
+		if key.Matches(msg, k.Dismiss) {
+			return f, formClose
+		}
+		return f, formNothing
+	}
+	switch {
+	case msg.Paste:
+		// Text, whatever it holds: straight to the field (matching a
+		// 150 000-rune paste against every binding costs more than
+		// inserting it).
+		f.Edit(msg, k)
+	case msg.Alt && msg.Type == tea.KeyRunes && f.state == formEditing && slices.Contains(k.CloseForm.Keys(), "esc"):
+		// esc and the next key in one read arrive as alt+key: the user
+		// closed the form and pressed a key of the list.
+		return f, formCloseAndKey
+	case key.Matches(msg, k.CloseForm):
+		return f, formClose
+	case pressed(msg, k.Submit):
+		switch {
+		case f.CanSubmit() && !syncing:
+			return f, formSubmit
+		case f.state == formEditing && syncing:
+			// Reopened while its POST is still out: say so, not that
+			// there is nothing to sync.
+			f.Failed(monitor.ErrWriteBusy)
+		case f.state == formEditing:
+			f.Failed(errors.New("nothing to sync yet: enter at least one valid EAN"))
+		}
+	default:
+		f.Edit(msg, k)
+	}
+	return f, formNothing
+}
+
+// Connector is the connector the form syncs to.
+func (f *syncForm) Connector() api.Connector { return f.connector }
+
+// Finished says the sync was queued and its result is shown.
+func (f *syncForm) Finished() bool { return f.state == formDone }
+
+// Valid is a copy of the valid EANs typed.
+func (f *syncForm) Valid() []string { return append([]string(nil), f.parsed.Valid...) }
+
+// Help is the form's help: editing keys, or the result's.
+func (f *syncForm) Help(k *keymap.KeyMap) keymap.Help {
+	if f.state == formDone {
+		return k.Result()
+	}
+	return k.Form()
+}
+
+// Width is the form's width.
+func (f *syncForm) Width() int { return f.width }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -38,6 +39,56 @@ func agoPtr(now time.Time, t *time.Time) string {
 		return "never"
 	}
 	return ago(now, *t)
+}
+
+// span is a stretch of time over which an ago text stays the same, in Unix
+// nanoseconds (a row cache holds one per row: kept small): from inclusive,
+// until exclusive.
+type span struct{ from, until int64 }
+
+func (s span) holds(now time.Time) bool {
+	n := now.UnixNano()
+	return s.from <= n && n < s.until
+}
+
+// always is the span of a text that never moves ("never").
+func always() span { return span{math.MinInt64, math.MaxInt64} }
+
+// agoSpan is the span of "now" around now over which agoPtr(now, t) reads
+// the same, so a row drawn with it can be reused without formatting again.
+// A time beyond what nanoseconds hold gets an empty span: always redrawn.
+func agoSpan(now time.Time, t *time.Time) span {
+	if t == nil {
+		return always()
+	}
+	if y := t.Year(); y < 1700 || y > 2200 {
+		return span{}
+	}
+	d := now.Sub(*t)
+	at := func(d time.Duration) int64 { return t.Add(d).UnixNano() }
+	step := func(lo, hi, unit time.Duration) span {
+		n := d / unit
+		return span{at(max(n*unit, lo)), at(min((n+1)*unit, hi))}
+	}
+	const day = 24 * time.Hour
+	switch {
+	case d < -time.Minute:
+		return span{math.MinInt64, at(-time.Minute)}
+	case d < time.Second:
+		return span{at(-time.Minute), at(time.Second)}
+	case d < time.Minute:
+		return step(time.Second, time.Minute, time.Second)
+	case d < time.Hour:
+		return step(time.Minute, time.Hour, time.Minute)
+	case d < 48*time.Hour:
+		return step(time.Hour, 48*time.Hour, time.Hour)
+	case d < 60*day:
+		return step(48*time.Hour, 60*day, day)
+	case d < 365*day:
+		return step(60*day, 365*day, 30*day)
+	}
+	n := d / (365 * day)
+	return span{at(n * 365 * day), at((n + 1) * 365 * day)}
 }
 
 // statusText is a connector status as glyph + word, never colour alone,

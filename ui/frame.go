@@ -86,19 +86,36 @@ func box(st *Styles, in []string, w int, focused bool) []string {
 }
 
 // edges renders the top and bottom of a box. Widths change only on resize
-// and a screen has a few boxes, so the Styles keep the last few (a Styles
-// belongs to one program, whose View runs on one goroutine).
+// and a screen has a few boxes, so layout (in Update) renders the edges of
+// the boxes it sized into the Styles (prepareEdges), and View only reads
+// them; a width not prepared is drawn afresh and not kept. Entries are
+// keyed by what they show, so every copy of a model may share them; the
+// map is emptied when it passes 32 entries.
 func (st *Styles) edges(border lipgloss.Style, w int) (top, bottom string) {
-	key := edgeKey{w: w, color: border.GetForeground()}
-	if e, ok := st.edgeCache[key]; ok {
+	if e, ok := st.edgeCache[edgeKey{w: w, color: border.GetForeground()}]; ok {
 		return e[0], e[1]
 	}
-	if st.edgeCache == nil || len(st.edgeCache) > 32 {
+	return renderEdges(border, w)
+}
+
+func renderEdges(border lipgloss.Style, w int) (top, bottom string) {
+	return border.Render("╭" + strings.Repeat("─", w) + "╮"), border.Render("╰" + strings.Repeat("─", w) + "╯")
+}
+
+// prepareEdges renders the edges of boxes of these widths, focused or not.
+func (st *Styles) prepareEdges(widths ...int) {
+	if st.edgeCache == nil || len(st.edgeCache)+2*len(widths) > 32 {
 		st.edgeCache = map[edgeKey][2]string{}
 	}
-	e := [2]string{border.Render("╭" + strings.Repeat("─", w) + "╮"), border.Render("╰" + strings.Repeat("─", w) + "╯")}
-	st.edgeCache[key] = e
-	return e[0], e[1]
+	for _, w := range widths {
+		for _, border := range []lipgloss.Style{st.Border, st.BorderFocus} {
+			key := edgeKey{w: w, color: border.GetForeground()}
+			if _, ok := st.edgeCache[key]; !ok {
+				top, bottom := renderEdges(border, w)
+				st.edgeCache[key] = [2]string{top, bottom}
+			}
+		}
+	}
 }
 
 type edgeKey struct {

@@ -11,9 +11,7 @@ package ui
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,24 +29,21 @@ type fuzzAnswer struct {
 	body        []byte
 }
 
-// fuzzServer answers the list and the detail routes with whatever the
-// current fuzz input says. One server serves a whole fuzz run; inputs run
-// one at a time per process, the mutex is for the server's goroutines.
-type fuzzServer struct {
-	srv          *httptest.Server
-	mu           sync.Mutex
-	list, detail fuzzAnswer
-}
+// fuzzServer is the test server answering the list and the detail routes
+// with whatever the current fuzz input says. One serves a whole fuzz run;
+// inputs run one at a time per process.
+type fuzzServer struct{ *testServer }
 
 func newFuzzServer(f *testing.F) *fuzzServer {
-	fs := &fuzzServer{}
-	fs.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fs.mu.Lock()
-		a := fs.detail
-		if faultRoute(r) == "list" {
-			a = fs.list
+	return &fuzzServer{newTestServer(f, newFakeClock(), sandbox.Options{})}
+}
+
+func (fs *fuzzServer) set(list, detail fuzzAnswer) {
+	fs.testServer.set(func(route string, w http.ResponseWriter, _ *http.Request) bool {
+		a := detail
+		if route == "list" {
+			a = list
 		}
-		fs.mu.Unlock()
 		if a.contentType != "" {
 			w.Header().Set("Content-Type", a.contentType)
 		}
@@ -57,25 +52,13 @@ func newFuzzServer(f *testing.F) *fuzzServer {
 		}
 		w.WriteHeader(a.status)
 		_, _ = w.Write(a.body)
-	}))
-	f.Cleanup(fs.srv.Close)
-	return fs
+		return true
+	})
 }
 
-func (fs *fuzzServer) set(list, detail fuzzAnswer) {
-	fs.mu.Lock()
-	fs.list, fs.detail = list, detail
-	fs.mu.Unlock()
-}
-
+// client is a client on this input's clock.
 func (fs *fuzzServer) client(t *testing.T, clock *fakeClock) *api.Client {
-	c, err := api.New(fs.srv.URL+sandbox.BasePath, api.WithAPIKey("pm_test_fuzz"),
-		api.WithHTTPClient(fs.srv.Client()), api.WithTimeout(5*time.Second),
-		api.WithMaxBodySize(256<<10), api.WithClock(clock.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return fs.newClient(t, clock, api.WithMaxBodySize(256<<10))
 }
 
 // fuzzStatuses are the answers worth telling apart; a fuzzed byte picks one.

@@ -1,109 +1,93 @@
 package ui
 
 import (
-	"errors"
 	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/keymap"
 )
 
-// handleKey sends a key to whatever has it: a dialog, the help overlay, the
-// form, or the browsing panes, in that order. ctrl+c always quits.
+// handleKey sends a key to the top of the screen stack: a question, the
+// help, the form, or the browsing panes. ctrl+c always quits.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
-	k := &m.keys
 	m.updateKeys() // an earlier rune of the same read may have changed the state
 	// Keys typed fast (or sent over a slow link) can arrive in one read, as
 	// one message holding several runes. Outside the form's text field
 	// (browsing, a dialog), each one is a key press of its own.
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && (m.focus != focusForm || m.dialog != nil) {
-		cmds := make([]tea.Cmd, 0, len(msg.Runes))
-		hadDialog := m.dialog != nil
-		for i, r := range msg.Runes {
-			if i > 0 && m.dialog != nil && !hadDialog {
-				// A key of this burst opened a question: what was typed
-				// ahead must not answer it unseen.
-				break
-			}
-			if m.focus == focusForm && m.form != nil && m.dialog == nil {
-				// An earlier rune opened the form: the rest is its text.
-				rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:]}
-				cmds = append(cmds, m.handleKey(rest))
-				break
-			}
-			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
-		}
-		return tea.Batch(cmds...)
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.screens.top().kind != layerForm {
+		return m.burst(msg)
 	}
-	if key.Matches(msg, k.ForceQuit) {
+	if key.Matches(msg, m.keys.ForceQuit) {
 		m.quitting = true
 		return tea.Quit
 	}
-	switch {
-	case m.dialog != nil:
+	switch m.screens.top().kind {
+	case layerDialog:
 		return m.dialogKey(msg)
-	case m.showHelp:
-		switch {
-		case key.Matches(msg, k.Quit):
-			m.quitting = true
-			return tea.Quit
-		case key.Matches(msg, k.Help), msg.Type == tea.KeyEsc:
-			m.showHelp = false
-		}
-		return nil
-	case m.focus == focusForm && m.form != nil:
+	case layerHelp:
+		return m.helpKey(msg)
+	case layerForm:
 		return m.formKey(msg)
 	}
 	return m.browseKey(msg)
 }
 
-func (m *Model) dialogKey(msg tea.KeyMsg) tea.Cmd {
-	d := m.dialog
+// burst is several runes read at once, pressed one by one.
+func (m *Model) burst(msg tea.KeyMsg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(msg.Runes))
+	hadDialog := m.question() != nil
+	for i, r := range msg.Runes {
+		top := m.screens.top().kind
+		if i > 0 && top == layerDialog && !hadDialog {
+			// A key of this burst opened a question: what was typed
+			// ahead must not answer it unseen.
+			break
+		}
+		if top == layerForm {
+			// An earlier rune opened the form: the rest is its text.
+			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:]}))
+			break
+		}
+		cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) helpKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
-	case key.Matches(msg, m.keys.Yes):
-		m.dialog = nil
+	case key.Matches(msg, m.keys.Quit):
+		m.quitting = true
+		return tea.Quit
+	case key.Matches(msg, m.keys.Help), key.Matches(msg, m.keys.Back):
+		m.screens.pop()
+	}
+	return nil
+}
+
+func (m *Model) dialogKey(msg tea.KeyMsg) tea.Cmd {
+	d, ans := m.question().Update(msg, &m.keys)
+	switch ans {
+	case answeredYes:
+		m.screens.pop()
 		return m.send(d)
-	case key.Matches(msg, m.keys.No):
-		m.dialog = nil // back, with the draft as it was
+	case answeredNo:
+		m.screens.pop() // back, with the draft as it was
 	}
 	return nil
 }
 
 func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
-	f := m.form
-	k := &m.keys
-	if f.state == formDone {
-		if key.Matches(msg, k.Dismiss) {
-			m.closeForm()
-		}
-		return nil
-	}
-	switch {
-	case msg.Paste:
-		// Text, whatever it holds: straight to the field (matching a
-		// 150 000-rune paste against every binding costs more than
-		// inserting it).
-		f.Edit(msg)
-	case msg.Alt && msg.Type == tea.KeyRunes && f.state == formEditing:
-		// esc and the next key in one read arrive as alt+key: the user
-		// closed the form and pressed a key of the list.
+	f, ev := m.openForm().Update(msg, &m.keys, m.mon.Syncing())
+	switch ev {
+	case formClose:
+		m.closeForm()
+	case formCloseAndKey:
 		m.closeForm()
 		return m.browseKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes})
-	case key.Matches(msg, k.CloseForm):
-		m.closeForm()
-	case pressed(msg, k.Submit):
-		if f.CanSubmit() && !m.syncing {
-			m.dialog = &dialog{kind: askSyncEANs, connector: f.connector,
-				eans: append([]string(nil), f.parsed.Valid...)}
-		} else if f.state == formEditing && m.syncing {
-			// Reopened while its POST is still out: say so, not that
-			// there is nothing to sync.
-			f.err = errors.New("a sync is still being sent: wait for its result")
-		} else if f.state == formEditing {
-			f.err = errors.New("nothing to sync yet: enter at least one valid EAN")
-		}
-	default:
-		f.Edit(msg)
+	case formSubmit:
+		m.screens.push(layer{kind: layerDialog, dialog: &dialog{kind: askSyncEANs, connector: f.Connector(), eans: f.Valid()}})
 	}
 	return nil
 }
@@ -111,136 +95,101 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 // closeForm hides the form, keeping its draft for that connector until the
 // program exits (a successful sync has already dropped it).
 func (m *Model) closeForm() {
-	f := m.form
-	if f.state != formDone {
-		if d := f.Draft(); d != "" {
-			m.drafts[f.connector.ID] = d
-		} else {
-			delete(m.drafts, f.connector.ID)
-		}
+	f := m.openForm()
+	if !f.Finished() {
+		m.mon.KeepDraft(f.Connector().ID, f.Draft())
 	}
-	m.form = nil
-	m.setFocus(focusList)
+	m.screens.pop()
+	m.setFocus(layerList)
 }
 
 func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 	k := &m.keys
+	onDetail := m.screens.focused() == layerDetail
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.quitting = true
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.screens.push(layer{kind: layerHelp})
 	case key.Matches(msg, k.FocusNext), key.Matches(msg, k.FocusPrev):
-		if m.focus == focusList {
-			m.setFocus(focusDetail)
+		if onDetail {
+			m.setFocus(layerList)
 		} else {
-			m.setFocus(focusList)
+			m.setFocus(layerDetail)
 		}
 	case key.Matches(msg, k.Open):
-		m.setFocus(focusDetail)
-	case key.Matches(msg, k.Up):
-		if m.focus == focusDetail {
-			m.detail.Scroll(-1, m.now())
-			return nil
-		}
-		return m.moveCursor(-1)
-	case key.Matches(msg, k.Down):
-		if m.focus == focusDetail {
-			m.detail.Scroll(1, m.now())
-			return nil
-		}
-		return m.moveCursor(1)
-	case key.Matches(msg, k.Top):
-		return m.moveTo(0)
-	case key.Matches(msg, k.Bottom):
-		return m.moveTo(len(m.list.items) - 1)
+		m.setFocus(layerDetail)
 	case key.Matches(msg, k.NextPage):
-		return m.goPage(m.page + 1)
+		return m.do(m.mon.ShowPage(m.mon.PageWanted() + 1))
 	case key.Matches(msg, k.PrevPage):
-		return m.goPage(m.page - 1)
+		return m.do(m.mon.ShowPage(m.mon.PageWanted() - 1))
 	case key.Matches(msg, k.Refresh):
 		return m.refreshNow()
 	case key.Matches(msg, k.Pause):
 		return m.togglePause()
-	case key.Matches(msg, k.Sync):
-		if c, ok := m.list.Selected(); ok {
-			m.form = newSyncForm(m.styles, c, m.drafts[c.ID])
-			m.setFocus(focusForm)
-			m.layout()
-		}
-	case key.Matches(msg, k.SyncAll):
-		if c, ok := m.list.Selected(); ok {
-			m.dialog = &dialog{kind: askSyncCatalog, connector: c}
+	case key.Matches(msg, k.Sync), key.Matches(msg, k.SyncAll):
+		m.ask(key.Matches(msg, k.SyncAll))
+	case onDetail: // what is left is the pane's own: scrolling
+		m.detail = m.detail.Update(msg, k, m.now())
+	default: // moving the cursor
+		var moved bool
+		if m.list, moved = m.list.Update(msg, k); moved {
+			return m.selectionChanged(true)
 		}
 	}
 	return nil
 }
 
-func (m *Model) setFocus(f focusArea) {
-	m.focus = f
+// ask opens the form for the selected connector, or for the whole catalog
+// the question.
+func (m *Model) ask(catalog bool) {
+	c, ok := m.list.Selected()
+	switch {
+	case !ok:
+	case catalog:
+		m.screens.push(layer{kind: layerDialog, dialog: &dialog{kind: askSyncCatalog, connector: c}})
+	default:
+		m.setFocus(layerList)
+		m.list.Blur() // the form has the keys
+		m.screens.push(layer{kind: layerForm, form: newSyncForm(m.styles, &m.keys, c, m.mon.Draft(c.ID))})
+		m.layout()
+	}
+}
+
+// setFocus gives the keys to a browsing pane.
+func (m *Model) setFocus(f layerKind) {
+	m.screens.at[0].kind = f
 	m.list.Blur()
 	m.detail.Blur()
-	switch f {
-	case focusList:
-		m.list.Focus()
-	case focusDetail:
+	if f == layerDetail {
 		m.detail.Focus()
+	} else {
+		m.list.Focus()
 	}
 	m.layout()
 }
 
-func (m *Model) moveCursor(n int) tea.Cmd {
-	if !m.list.Move(n) {
-		return nil
-	}
-	return m.selectionChanged(true)
-}
-
-func (m *Model) moveTo(i int) tea.Cmd {
-	if !m.list.MoveTo(i) {
-		return nil
-	}
-	return m.selectionChanged(true)
-}
-
-func (m *Model) goPage(p int) tea.Cmd {
-	last := max(m.list.meta.TotalPages, 1)
-	p = min(max(p, 1), last)
-	if p == m.page {
-		return nil
-	}
-	m.page = p
-	return m.requestList()
-}
-
-// refreshNow is r: fetch the page and the detail now, unless requests are
-// held back; then say why nothing was sent.
+// refreshNow is r: fetch every target now, unless requests are held back;
+// then say why nothing was sent.
 func (m *Model) refreshNow() tea.Cmd {
-	if wait := m.holdOff(); wait > 0 {
+	plan, wait := m.mon.Refresh()
+	if wait > 0 {
 		m.flashMsg("rate limited: nothing sent; next request in "+duration(wait), true)
 		return nil
 	}
-	if m.authErr != nil {
-		m.authErr = nil // the key may have been fixed on the server: try once
-	}
-	m.listT.failures, m.detailT.failures = 0, 0
-	if m.detail.gone {
-		m.detail.gone = false
-	}
-	return tea.Batch(m.requestList(), m.requestDetail())
+	m.detail.SetGone(false)
+	return m.do(plan)
 }
 
 func (m *Model) togglePause() tea.Cmd {
-	m.paused = !m.paused
-	if m.paused {
-		m.listT.gen++ // pending timers become stale
-		m.detailT.gen++
-		m.flashMsg("live refresh paused (p resumes)", false)
+	plan := m.mon.SetPaused(!m.mon.Paused())
+	if m.mon.Paused() {
+		m.flashMsg("live refresh paused ("+keymap.Keys(m.keys.Pause)+" resumes)", false)
 		return nil
 	}
 	m.flashMsg("live refresh resumed", false)
-	return tea.Batch(m.requestList(), m.requestDetail())
+	return m.do(plan)
 }
 
 // updateKeys enables exactly the bindings that do something now, so the
@@ -249,31 +198,36 @@ func (m *Model) updateKeys() {
 	k := &m.keys
 	// The help overlay lists the browsing keys, so they stay enabled under
 	// it (handleKey sends it only ?, esc and q).
-	browsing := m.dialog == nil && m.form == nil
+	browsing := m.screens.browsing()
+	form, asking := m.openForm(), m.question() != nil
+	onDetail := m.screens.focused() == layerDetail
 	_, hasSel := m.list.Selected()
-	n := len(m.list.items)
-	meta := m.list.meta
-	onList := browsing && m.focus == focusList
-	k.Up.SetEnabled(browsing && (m.focus == focusDetail || m.list.cursor > 0))
-	k.Down.SetEnabled(browsing && (m.focus == focusDetail || m.list.cursor < n-1))
-	k.Top.SetEnabled(onList && m.list.cursor > 0)
-	k.Bottom.SetEnabled(onList && m.list.cursor < n-1)
-	k.NextPage.SetEnabled(browsing && m.list.loaded && m.page < max(meta.TotalPages, 1))
-	k.PrevPage.SetEnabled(browsing && m.page > 1)
+	n, cur := m.list.Len(), m.list.Cursor()
+	page := m.mon.PageWanted()
+	syncing := m.mon.Syncing()
+	onList := browsing && !onDetail
+	k.Up.SetEnabled(browsing && (onDetail || cur > 0))
+	k.Down.SetEnabled(browsing && (onDetail || cur < n-1))
+	k.Top.SetEnabled(onList && cur > 0)
+	k.Bottom.SetEnabled(onList && cur < n-1)
+	k.NextPage.SetEnabled(browsing && m.list.Loaded() && page < max(m.list.Meta().TotalPages, 1))
+	k.PrevPage.SetEnabled(browsing && page > 1)
 	k.FocusNext.SetEnabled(browsing)
 	k.FocusPrev.SetEnabled(browsing)
-	k.Open.SetEnabled(browsing && hasSel && m.focus == focusList)
-	k.Sync.SetEnabled(browsing && hasSel && !m.detail.gone)
-	k.SyncAll.SetEnabled(browsing && hasSel && !m.detail.gone && !m.syncing)
+	k.Open.SetEnabled(onList && hasSel)
+	k.Sync.SetEnabled(browsing && hasSel && !m.detail.Gone())
+	k.SyncAll.SetEnabled(browsing && hasSel && !m.detail.Gone() && !syncing)
 	k.Refresh.SetEnabled(browsing)
 	k.Pause.SetEnabled(browsing)
-	k.Help.SetEnabled(m.dialog == nil && m.form == nil)
-	k.Quit.SetEnabled(m.dialog == nil && m.form == nil)
-	k.Submit.SetEnabled(m.form != nil && m.dialog == nil && m.form.CanSubmit() && !m.syncing)
-	k.CloseForm.SetEnabled(m.form != nil && m.dialog == nil && m.form.state != formDone)
-	k.Dismiss.SetEnabled(m.form != nil && m.dialog == nil && m.form.state == formDone)
-	k.Yes.SetEnabled(m.dialog != nil)
-	k.No.SetEnabled(m.dialog != nil)
+	k.Help.SetEnabled(browsing)
+	k.Quit.SetEnabled(browsing)
+	editing := form != nil && !asking
+	k.Submit.SetEnabled(editing && form.CanSubmit() && !syncing)
+	k.CloseForm.SetEnabled(editing && !form.Finished())
+	k.Dismiss.SetEnabled(editing && form.Finished())
+	k.Back.SetEnabled(m.screens.top().kind == layerHelp)
+	k.Yes.SetEnabled(asking)
+	k.No.SetEnabled(asking)
 }
 
 // pressed matches a binding's keys even while it is disabled, for keys that

@@ -4,9 +4,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/paginator"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
@@ -28,9 +31,12 @@ type connectorList struct {
 
 	// rows caches each rendered row with what it was rendered from. View
 	// runs after every message (a clock tick each second, each detail
-	// answer), and most rows do not change between two of them. The slice
-	// is made in SetPage (Update), so View's writes land in the shared
-	// backing array.
+	// answer), and most rows do not change between two of them. Prepare
+	// fills it in Update for the rows on screen; View only reads it, and
+	// draws a row afresh (keeping nothing) when its entry does not match.
+	// An entry holds while the selection, focus and width are the same and
+	// the clock is inside the span its "ago" text reads the same over;
+	// SetPage drops them all, Patch the patched row's.
 	rows []cachedRow
 }
 
@@ -38,7 +44,7 @@ type connectorList struct {
 type cachedRow struct {
 	selected, focused bool
 	width             int
-	last              string // the "ago" text, which moves with the clock
+	last              span // where the "ago" text drawn holds
 	out               string
 }
 
@@ -85,6 +91,40 @@ func (l *connectorList) SetPage(page int, items []api.Connector, meta api.PageMe
 	l.pager.Page = max(page-1, 0)
 	l.clampOffset()
 }
+
+// Update handles the list's own keys, the cursor's; moved reports a new
+// selection.
+func (l connectorList) Update(msg tea.KeyMsg, k *keymap.KeyMap) (connectorList, bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return l, l.Move(-1)
+	case key.Matches(msg, k.Down):
+		return l, l.Move(1)
+	case key.Matches(msg, k.Top):
+		return l, l.MoveTo(0)
+	case key.Matches(msg, k.Bottom):
+		return l, l.MoveTo(len(l.items) - 1)
+	}
+	return l, false
+}
+
+// Help is the browsing help.
+func (l *connectorList) Help(k *keymap.KeyMap) keymap.Help { return k.Browse() }
+
+// Len is how many rows the page holds.
+func (l *connectorList) Len() int { return len(l.items) }
+
+// Cursor is the selected row.
+func (l *connectorList) Cursor() int { return l.cursor }
+
+// Loaded says whether a page has arrived at least once.
+func (l *connectorList) Loaded() bool { return l.loaded }
+
+// Page is the page the rows are: the one asked for.
+func (l *connectorList) Page() int { return l.page }
+
+// Meta is the pagination block of the page shown.
+func (l *connectorList) Meta() api.PageMeta { return l.meta }
 
 // Selected returns the connector under the cursor.
 func (l *connectorList) Selected() (api.Connector, bool) {
@@ -200,19 +240,47 @@ func (l *connectorList) View(now time.Time, status string) string {
 	return b.String()
 }
 
+// row is row i as of now: from the cache when it holds, drawn otherwise.
 func (l *connectorList) row(now time.Time, c columns, i int) string {
-	selected := i == l.cursor
-	last := ""
-	if c.last > 0 {
-		last = agoPtr(now, l.items[i].LastSyncAt)
+	if out, ok := l.cachedRow(now, i); ok {
+		return out
 	}
+	return l.renderRow(c, i, i == l.cursor, l.lastSync(now, c, i))
+}
+
+func (l *connectorList) cachedRow(now time.Time, i int) (string, bool) {
 	cr := &l.rows[i]
-	if cr.out != "" && cr.selected == selected && cr.focused == l.focused && cr.width == l.width && cr.last == last {
-		return cr.out
+	ok := cr.out != "" && cr.selected == (i == l.cursor) && cr.focused == l.focused && cr.width == l.width &&
+		cr.last.holds(now)
+	return cr.out, ok
+}
+
+func (l *connectorList) lastSync(now time.Time, c columns, i int) string {
+	if c.last == 0 {
+		return ""
 	}
-	out := l.renderRow(c, i, selected, last)
-	*cr = cachedRow{selected: selected, focused: l.focused, width: l.width, last: last, out: out}
-	return out
+	return agoPtr(now, l.items[i].LastSyncAt)
+}
+
+// Prepare draws the rows on screen into the cache, in Update, so that View
+// finds them there.
+func (l *connectorList) Prepare(now time.Time) {
+	if l.width <= 0 || l.height <= 0 {
+		return
+	}
+	c := l.columns()
+	for i, n := l.offset, 0; i < len(l.items) && n < l.rowsShown(); i, n = i+1, n+1 {
+		if _, ok := l.cachedRow(now, i); ok {
+			continue
+		}
+		selected := i == l.cursor
+		last := always()
+		if c.last > 0 {
+			last = agoSpan(now, l.items[i].LastSyncAt)
+		}
+		l.rows[i] = cachedRow{selected: selected, focused: l.focused, width: l.width, last: last,
+			out: l.renderRow(c, i, selected, l.lastSync(now, c, i))}
+	}
 }
 
 func (l *connectorList) renderRow(c columns, i int, selected bool, lastSync string) string {

@@ -3,7 +3,6 @@ package ui
 import (
 	"net/http/httptest"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/internal/fakeclock"
 )
 
 func TestMain(m *testing.M) {
@@ -27,25 +27,11 @@ func TestMain(m *testing.M) {
 // testEpoch is the fake "now" every test starts from.
 var testEpoch = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
-// fakeClock is a settable clock shared by the model and the sandbox.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// fakeClock is the tests' one fake clock, shared by the model and the
+// sandbox.
+type fakeClock = fakeclock.Clock
 
-func newFakeClock() *fakeClock { return &fakeClock{t: testEpoch} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
+func newFakeClock() *fakeClock { return fakeclock.New(testEpoch) }
 
 // scheduled is what the test After returns instead of sleeping: the driver
 // keeps it and delivers msg when the fake clock reaches at.

@@ -3,49 +3,24 @@ package ui
 import (
 	"time"
 
-	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/monitor"
 )
 
-// Results of API commands. Each carries the sequence number of the request
-// that produced it: a result whose seq is not the latest for its target is
-// dropped, so an older answer never overwrites a newer one.
+// Results of API commands, one type per kind of answer. Each carries the
+// request that produced it (epoch, target, seq): the monitor drops any that
+// is not the latest of its target, so an older answer never overwrites a
+// newer one.
 type (
-	pageMsg struct {
-		seq   int
-		page  int
-		items []api.Connector // sanitized
-		meta  api.PageMeta
-		rate  api.RateLimit
-		err   error
-	}
-
-	detailMsg struct {
-		seq    int
-		id     string
-		detail *api.ConnectorDetail // sanitized
-		rate   api.RateLimit
-		err    error
-	}
-
-	syncMsg struct {
-		seq     int
-		id      string
-		catalog bool
-		result  *api.SyncResult // sanitized
-		rate    api.RateLimit
-		err     error
-	}
+	pageMsg   struct{ monitor.Result } // Items sanitized
+	detailMsg struct{ monitor.Result } // Detail sanitized
+	syncMsg   struct{ monitor.Result } // Synced sanitized
 )
 
-// Timers. gen is the generation of the loop that armed the timer: re-arming
-// bumps it, so a stale timer never starts a second loop.
+// Timers. wakeMsg is a monitor's timer firing: the monitor drops it when its
+// target was re-armed since, so a stale timer never starts a second loop.
 type (
-	clockMsg     struct{}
-	listDueMsg   struct{ gen int }
-	detailDueMsg struct {
-		gen  int
-		user bool // asked for by the user (a new selection), not a poll
-	}
+	clockMsg struct{}
+	wakeMsg  struct{ monitor.Timer }
 )
 
 // Clock is the time source, injectable for tests.

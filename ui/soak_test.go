@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,47 +15,8 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/monitor"
 )
-
-// flakyCounter wraps the sandbox in seeded misbehaviour: about 10% of
-// requests fail with a 500, a 503, a 429 naming a wait, or a reset
-// connection. It counts every request that arrives.
-type flakyCounter struct {
-	sb  *sandbox.Server
-	mu  sync.Mutex
-	rng *rand.Rand
-	n   map[string]int // by route, and "fault"
-}
-
-func (f *flakyCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.n[faultRoute(r)]++
-	f.n["all"]++
-	x := f.rng.Float64()
-	wait := 5 + f.rng.IntN(86)
-	if x < 0.10 {
-		f.n["fault"]++
-	}
-	f.mu.Unlock()
-	switch {
-	case x < 0.04:
-		respond(500, "application/json", `{"detail":"Internal server error","error_code":"INTERNAL_ERROR"}`)("", w, r)
-	case x < 0.07:
-		respond(503, "text/html", "<html><body>503 Service Temporarily Unavailable</body></html>")("", w, r)
-	case x < 0.09:
-		respond(429, "application/json", fmt.Sprintf(`{"detail":"Rate limit exceeded","retry_after_seconds":%d}`, wait))("", w, r)
-	case x < 0.10:
-		resetConn()("", w, r)
-	default:
-		f.sb.ServeHTTP(w, r)
-	}
-}
-
-func (f *flakyCounter) count(key string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.n[key]
-}
 
 type soakSample struct {
 	goroutines int
@@ -82,16 +41,11 @@ func TestSoak72Hours(t *testing.T) {
 		t.Skip("72 fake hours take a few seconds")
 	}
 	clock := newFakeClock()
-	sb := sandbox.New(sandbox.Options{Now: clock.Now, Seed: 7, Connectors: 700, AutoSync: true,
-		ReadLimit: -1, WriteLimit: -1, SyncFailureRate: 0.3})
-	flaky := &flakyCounter{sb: sb, rng: rand.New(rand.NewPCG(72, 1)), n: map[string]int{}}
-	srv := httptest.NewServer(flaky)
-	t.Cleanup(srv.Close)
-	c, err := api.New(srv.URL+sandbox.BasePath, api.WithAPIKey(sb.APIKey()),
-		api.WithHTTPClient(srv.Client()), api.WithTimeout(2*time.Second), api.WithClock(clock.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
+	fs := newTestServer(t, clock, sandbox.Options{Seed: 7, Connectors: 700, AutoSync: true, SyncFailureRate: 0.3},
+		api.WithTimeout(2*time.Second))
+	fs.keepTimes = false // 72 hours of arrivals would be the memory measured
+	fs.set(flaky(rand.New(rand.NewPCG(72, 1))))
+	c := fs.client
 	o := testOptions(c, clock)
 	o.PerPage = 20
 	d := newDriver(t, o, clock, 160, 48)
@@ -125,12 +79,12 @@ func TestSoak72Hours(t *testing.T) {
 			switch msg := tm.msg.(type) {
 			case clockMsg:
 				clocks++
-			case listDueMsg:
-				if msg.gen == d.m.listT.gen {
+			case wakeMsg:
+				switch {
+				case !d.m.mon.Live(msg.Timer):
+				case msg.Target == monitor.PageTarget:
 					lists++
-				}
-			case detailDueMsg:
-				if msg.gen == d.m.detailT.gen {
+				case msg.Target == monitor.SelectedTarget:
 					details++
 				}
 			}
@@ -141,11 +95,11 @@ func TestSoak72Hours(t *testing.T) {
 		if d.m.detail.nSample > maxSamples {
 			t.Fatalf("%s: detail history holds %d samples", when, d.m.detail.nSample)
 		}
-		if len(d.m.cache) > maxCache {
-			t.Fatalf("%s: detail cache holds %d entries", when, len(d.m.cache))
+		if d.m.mon.CacheLen() > monitor.MaxCache {
+			t.Fatalf("%s: detail cache holds %d entries", when, d.m.mon.CacheLen())
 		}
-		if len(d.m.drafts) > len(drafted) {
-			t.Fatalf("%s: %d drafts kept for %d connectors drafted on", when, len(d.m.drafts), len(drafted))
+		if d.m.mon.Drafts() > len(drafted) {
+			t.Fatalf("%s: %d drafts kept for %d connectors drafted on", when, d.m.mon.Drafts(), len(drafted))
 		}
 		if len(d.observed) > 8 {
 			t.Fatalf("%s: the driver saw %d kinds of message", when, len(d.observed))
@@ -156,9 +110,9 @@ func TestSoak72Hours(t *testing.T) {
 		idle := hour%6 == 0 // one hour in six nobody touches anything
 		if idle {
 			d.Advance(5 * time.Minute) // let a fast refresh from the last sync end
-			before := flaky.count("all")
+			before := fs.count()
 			d.Advance(55 * time.Minute)
-			idleReqs += flaky.count("all") - before
+			idleReqs += fs.count() - before
 			idleMins += 55
 		} else {
 			for slot := 0; slot < 6; slot++ {
@@ -178,14 +132,14 @@ func TestSoak72Hours(t *testing.T) {
 		}
 	}
 	end := soakMeasure()
-	total := flaky.count("all")
+	total := fs.count()
 	perMin := float64(total) / (72 * 60)
 	idlePerMin := float64(idleReqs) / float64(idleMins)
 	t.Logf("72 fake hours in %s: %d requests (%d faults, %d POST syncs sent by %d confirmations), %.2f/min overall, %.2f/min idle",
-		time.Since(wallStart).Round(time.Millisecond), total, flaky.count("fault"), flaky.count("sync"), syncs, perMin, idlePerMin)
+		time.Since(wallStart).Round(time.Millisecond), total, fs.count("fault"), fs.count("sync"), syncs, perMin, idlePerMin)
 	t.Logf("goroutines: start %d, hour 1 %d, hour 72 %d; heap in use: start %.1f MB, hour 1 %.1f MB, hour 72 %.1f MB; timers pending at most %d when quiet, %d right after a visit; cache %d, drafts %d",
 		start.goroutines, hour1.goroutines, end.goroutines, mb(start.heapInuse), mb(hour1.heapInuse), mb(end.heapInuse),
-		maxQuiet, maxPending, len(d.m.cache), len(d.m.drafts))
+		maxQuiet, maxPending, d.m.mon.CacheLen(), d.m.mon.Drafts())
 
 	if end.goroutines > hour1.goroutines+4 {
 		t.Errorf("goroutines grew from %d at hour 1 to %d at hour 72", hour1.goroutines, end.goroutines)
@@ -202,11 +156,11 @@ func TestSoak72Hours(t *testing.T) {
 	if perMin > 12 {
 		t.Errorf("%.2f requests per minute on average over 72 hours", perMin)
 	}
-	if flaky.count("sync") > syncs {
-		t.Errorf("%d POSTs for %d confirmed syncs: a POST was repeated", flaky.count("sync"), syncs)
+	if fs.count("sync") > syncs {
+		t.Errorf("%d POSTs for %d confirmed syncs: a POST was repeated", fs.count("sync"), syncs)
 	}
-	if flaky.count("fault") < total/20 {
-		t.Errorf("only %d of %d requests faulted: the soak did not exercise failures", flaky.count("fault"), total)
+	if fs.count("fault") < total/20 {
+		t.Errorf("only %d of %d requests faulted: the soak did not exercise failures", fs.count("fault"), total)
 	}
 	if !d.m.list.loaded || len(d.m.list.items) == 0 {
 		t.Errorf("the dashboard shows no connectors after 72 hours:\n%s", d.View())
@@ -248,20 +202,20 @@ func soakVisit(d *driver, rng *rand.Rand, drafted map[string]bool, syncs *int) {
 		}
 		d.Key("s")
 		d.Type("3760000000001 4006381333931")
-		before := d.m.syncSeq
+		before := d.observed["sync"]
 		d.Key("ctrl+s", "y")
-		if d.m.syncSeq != before {
+		if d.observed["sync"] != before {
 			*syncs++
 		}
 		d.Advance(2 * time.Second)
 		d.Key("enter") // dismiss the result, or a no-op
-		if d.m.form != nil {
+		if d.m.openForm() != nil {
 			d.Key("esc")
 		}
 	case 5: // sync the whole catalog
-		before := d.m.syncSeq
+		before := d.observed["sync"]
 		d.Key("S", "y")
-		if d.m.syncSeq != before {
+		if d.observed["sync"] != before {
 			*syncs++
 		}
 	case 6: // pause for a while, then resume

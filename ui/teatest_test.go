@@ -85,11 +85,11 @@ func TestJourneySyncTwoEANsFromPageTwo(t *testing.T) {
 	if n := sb.Stats().ByRoute[sbSync]; n != 1 {
 		t.Fatalf("%d POSTs, want 1", n)
 	}
-	if !fm.quitting || fm.form != nil || fm.dialog != nil {
-		t.Fatalf("final model: quitting %v, form %v, dialog %v", fm.quitting, fm.form, fm.dialog)
+	if !fm.quitting || fm.openForm() != nil || fm.question() != nil {
+		t.Fatalf("final model: quitting %v, form %v, dialog %v", fm.quitting, fm.openForm(), fm.question())
 	}
-	if fm.page != 2 || fm.detail.ID() != target {
-		t.Fatalf("final model on page %d, connector %s; want page 2, %s", fm.page, fm.detail.ID(), target)
+	if fm.mon.PageWanted() != 2 || fm.detail.ID() != target {
+		t.Fatalf("final model on page %d, connector %s; want page 2, %s", fm.mon.PageWanted(), fm.detail.ID(), target)
 	}
 	stats := fm.detail.data.SyncStats
 	if stats.ProductsPending != 0 || stats.ProductsSynced != before.SyncStats.ProductsSynced+2 {

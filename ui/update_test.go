@@ -1,14 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +11,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/ean"
 )
 
@@ -35,62 +31,12 @@ const (
 	firstConnectorName = "My Shopify Store"
 )
 
-// sandboxRecorder sits in front of a sandbox: it keeps the body of every
-// POST and can make the list route fail, which the sandbox never does.
-type sandboxRecorder struct {
-	next http.Handler
-
-	mu         sync.Mutex
-	posts      []string
-	listStatus int // answer GET /connectors with this status; 0 = pass through
-}
-
-func (r *sandboxRecorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if req.Method == http.MethodPost {
-		body, _ := io.ReadAll(req.Body)
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		r.mu.Lock()
-		r.posts = append(r.posts, string(body))
-		r.mu.Unlock()
-	}
-	r.mu.Lock()
-	status := r.listStatus
-	r.mu.Unlock()
-	path := strings.TrimSuffix(strings.TrimPrefix(req.URL.Path, sandbox.BasePath), "/")
-	if status != 0 && req.Method == http.MethodGet && path == "/connectors" {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		fmt.Fprint(w, `{"detail":"Internal error: the connector store is unavailable","error_code":"INTERNAL_ERROR","timestamp":"2026-11-26T12:00:00Z"}`)
-		return
-	}
-	r.next.ServeHTTP(w, req)
-}
-
-func (r *sandboxRecorder) Posts() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.posts...)
-}
-
-func (r *sandboxRecorder) FailList(status int) {
-	r.mu.Lock()
-	r.listStatus = status
-	r.mu.Unlock()
-}
-
-// newRecordedSandbox is newSandbox with a sandboxRecorder in front.
-func newRecordedSandbox(t testing.TB, clock *fakeClock, o sandbox.Options) (*api.Client, *sandbox.Server, *sandboxRecorder) {
+// newRecordedSandbox is a sandbox on the test server: it keeps the body of
+// every POST and can make the list route fail, which the sandbox never does.
+func newRecordedSandbox(t testing.TB, clock *fakeClock, o sandbox.Options) (*api.Client, *sandbox.Server, *testServer) {
 	t.Helper()
-	sb := sandbox.New(testSandboxOptions(clock, o))
-	rec := &sandboxRecorder{next: sb}
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	c, err := api.New(srv.URL+sandbox.BasePath, api.WithAPIKey(sb.APIKey()),
-		api.WithHTTPClient(srv.Client()), api.WithTimeout(5*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, sb, rec
+	fs := newTestServer(t, clock, o)
+	return fs.client, fs.sb, fs
 }
 
 // uiFixture is a dashboard on a sandbox, started and settled: page 1 shown,
@@ -98,7 +44,7 @@ func newRecordedSandbox(t testing.TB, clock *fakeClock, o sandbox.Options) (*api
 type uiFixture struct {
 	*driver
 	sb  *sandbox.Server
-	rec *sandboxRecorder
+	rec *testServer
 	ids []string
 }
 
@@ -424,7 +370,7 @@ func TestOlderPageAnswerNeverOverwritesNewer(t *testing.T) {
 	page2 := heldOne[pageMsg](t, d.stepKeys("]"))
 
 	d.step(page1) // late duplicate, older seq
-	if !d.m.listT.inFlight {
+	if !d.m.mon.Target(monitor.PageTarget).InFlight {
 		t.Fatal("an older answer ended the wait for page 2")
 	}
 	if !strings.Contains(d.View(), "loading page 2") {
@@ -453,7 +399,7 @@ func TestOlderDetailAnswerNeverOverwritesNewer(t *testing.T) {
 	for _, m := range held {
 		f.Send(m)
 	}
-	if p := old.detail.SyncStats.ProductsPending; p != 0 {
+	if p := old.Detail.SyncStats.ProductsPending; p != 0 {
 		t.Fatalf("setup: pending %d before the sync", p)
 	}
 	f.Key("s")
@@ -476,8 +422,8 @@ func TestSelectionMovedWhileDetailInFlightShowsTheNewConnector(t *testing.T) {
 	f.sb.ResetStats()
 	f.stepKeys("j")
 	second := heldOne[detailMsg](t, f.advanceHeld(selectDebounce))
-	if second.id != f.ids[1] {
-		t.Fatalf("asked for %s, want %s", second.id, f.ids[1])
+	if second.ID != f.ids[1] {
+		t.Fatalf("asked for %s, want %s", second.ID, f.ids[1])
 	}
 	f.stepKeys("j")
 	if held := f.advanceHeld(selectDebounce); len(held) != 0 {
@@ -489,8 +435,8 @@ func TestSelectionMovedWhileDetailInFlightShowsTheNewConnector(t *testing.T) {
 	}
 	f.detailHas(f.m.list.items[2].Name)
 	f.detailLacks(f.m.list.items[1].Name)
-	if third.id != f.ids[2] {
-		t.Fatalf("after the late answer asked for %s, want %s", third.id, f.ids[2])
+	if third.ID != f.ids[2] {
+		t.Fatalf("after the late answer asked for %s, want %s", third.ID, f.ids[2])
 	}
 	f.step(third)
 	if got := f.m.detail.data.ID; got != f.ids[2] {
@@ -513,7 +459,7 @@ func TestAtMostOneRequestInFlightPerTarget(t *testing.T) {
 	if l, g := f.count(sbList), f.count(sbGet); l != 1 || g != 1 {
 		t.Fatalf("in flight: %d list and %d detail requests, want 1 and 1", l, g)
 	}
-	if n := f.m.inFlight(); n != 2 {
+	if n := f.m.mon.InFlight(); n != 2 {
 		t.Fatalf("model counts %d in flight, want 2", n)
 	}
 	f.has("2 in flight")
@@ -547,7 +493,7 @@ func TestFormValidatesMixedInputLive(t *testing.T) {
 	}
 	f.Key("enter")
 	f.Type("4006381333931 73513537 036000291452") // and a paste-like burst
-	p := f.m.form.parsed
+	p := f.m.openForm().parsed
 	if len(p.Valid) != 4 || p.Duplicates != 1 || len(p.Rejected) != 2 || len(p.Warnings) != 1 {
 		t.Fatalf("parsed %+v", p)
 	}
@@ -597,17 +543,17 @@ func TestEscKeepsTheDraftForThatConnector(t *testing.T) {
 	f.Key("s")
 	f.Type("4006381333931 12")
 	f.Key("esc")
-	if f.m.form != nil {
+	if f.m.openForm() != nil {
 		t.Fatal("esc did not close the form")
 	}
 	f.lacks("Sync EANs to")
 	f.Key("j", "s") // another connector: its own, empty form
-	if d := f.m.form.Draft(); d != "" {
+	if d := f.m.openForm().Draft(); d != "" {
 		t.Fatalf("second connector's form holds %q", d)
 	}
 	f.has("Sync EANs to " + f.m.list.items[1].Name)
 	f.Key("esc", "k", "s")
-	if d := f.m.form.Draft(); d != "4006381333931 12" {
+	if d := f.m.openForm().Draft(); d != "4006381333931 12" {
 		t.Fatalf("reopened draft = %q", d)
 	}
 	f.has("4006381333931 12", "1 valid EAN · 1 rejected")
@@ -620,7 +566,7 @@ func TestSubmitWithoutAValidEANSaysWhy(t *testing.T) {
 	for _, text := range []string{"", "abc 123"} {
 		f.Type(text)
 		f.Key("ctrl+s")
-		if f.m.dialog != nil {
+		if f.m.question() != nil {
 			t.Fatalf("%q: the confirmation opened with nothing to sync", text)
 		}
 		f.has("nothing to sync yet: enter at least one valid EAN")
@@ -641,10 +587,10 @@ func TestConfirmationNoReturnsToTheFormWithTextKept(t *testing.T) {
 		f.has("Sync 2 EANs to " + firstConnectorName + "?")
 		f.helpHas("y yes", "n/esc no")
 		f.Key(no)
-		if f.m.dialog != nil || f.m.form == nil {
-			t.Fatalf("%s: dialog %v, form %v; want back in the form", no, f.m.dialog, f.m.form)
+		if f.m.question() != nil || f.m.openForm() == nil {
+			t.Fatalf("%s: dialog %v, form %v; want back in the form", no, f.m.question(), f.m.openForm())
 		}
-		if d := f.m.form.Draft(); d != twoEANs {
+		if d := f.m.openForm().Draft(); d != twoEANs {
 			t.Fatalf("%s: draft = %q", no, d)
 		}
 		f.has("Sync EANs to "+firstConnectorName, twoEANs)
@@ -667,7 +613,7 @@ func TestYesSendsExactlyOnePOST(t *testing.T) {
 		t.Fatalf("%d POSTs, want 1", n)
 	}
 	res := heldOne[syncMsg](t, held)
-	if f.m.dialog != nil {
+	if f.m.question() != nil {
 		t.Fatal("a confirmation opened while the POST was out")
 	}
 	f.has("sending…")
@@ -682,18 +628,18 @@ func TestYesSendsExactlyOnePOST(t *testing.T) {
 	f.lacks("nothing to sync yet")
 	f.step(res)
 	f.has("✓ sync queued",
-		"sync id   "+res.result.SyncID,
+		"sync id   "+res.Synced.SyncID,
 		"status    queued",
 		"queued    2 products")
-	if res.result.SyncID == "" {
+	if res.Synced.SyncID == "" {
 		t.Fatal("no sync id in the answer")
 	}
 	f.helpHas("dismiss")
 	f.Key("enter")
-	if f.m.form != nil {
+	if f.m.openForm() != nil {
 		t.Fatal("enter did not dismiss the result")
 	}
-	if _, kept := f.m.drafts[f.ids[0]]; kept {
+	if f.m.mon.Draft(f.ids[0]) != "" {
 		t.Fatal("the draft outlived its successful sync")
 	}
 	if n := f.count(sbSync); n != 1 {
@@ -752,12 +698,12 @@ func TestSyncErrorsShowTheAPIDetailAndKeepTheDraft(t *testing.T) {
 				t.Fatalf("%d POSTs, want 1", n)
 			}
 			f.has(tc.want)
-			if f.m.form == nil || f.m.form.state != formEditing || f.m.form.Draft() != twoEANs {
-				t.Fatalf("form after the error: %+v", f.m.form)
+			if f.m.openForm() == nil || f.m.openForm().state != formEditing || f.m.openForm().Draft() != twoEANs {
+				t.Fatalf("form after the error: %+v", f.m.openForm())
 			}
 			f.helpHas("ctrl+s submit") // the user may try again
 			f.Key("esc", "s")
-			if d := f.m.form.Draft(); d != twoEANs {
+			if d := f.m.openForm().Draft(); d != twoEANs {
 				t.Fatalf("draft after reopening = %q", d)
 			}
 		})
@@ -771,12 +717,12 @@ func TestWholeCatalogSyncAsksAndDefaultsToNo(t *testing.T) {
 		f.has("Sync the ENTIRE catalog to "+firstConnectorName+"?", "no (default)")
 		f.Key(no)
 		if no == "x" { // not an answer: the question stays
-			if f.m.dialog == nil {
+			if f.m.question() == nil {
 				t.Fatal("an unrelated key answered the question")
 			}
 			f.Key("esc")
 		}
-		if f.m.dialog != nil {
+		if f.m.question() != nil {
 			t.Fatalf("%s did not close the question", no)
 		}
 	}
@@ -841,7 +787,7 @@ func TestPausedSelectionIsStillFetchedOnce(t *testing.T) {
 func TestTabAndEnterMoveFocusBetweenPanes(t *testing.T) {
 	f := startSettled(t, 160, 48)
 	f.Key("tab")
-	if f.m.focus != focusDetail {
+	if f.m.screens.focused() != layerDetail {
 		t.Fatal("tab did not focus the detail")
 	}
 	f.Key("j") // scrolls the detail, not the list
@@ -849,15 +795,15 @@ func TestTabAndEnterMoveFocusBetweenPanes(t *testing.T) {
 		t.Fatalf("j with the detail focused moved the list to %d", f.m.list.cursor)
 	}
 	f.Key("shift+tab")
-	if f.m.focus != focusList {
+	if f.m.screens.focused() != layerList {
 		t.Fatal("shift+tab did not focus the list")
 	}
 	f.Key("enter")
-	if f.m.focus != focusDetail {
+	if f.m.screens.focused() != layerDetail {
 		t.Fatal("enter did not open the detail")
 	}
 	f.Key("tab")
-	if f.m.focus != focusList {
+	if f.m.screens.focused() != layerList {
 		t.Fatal("tab did not go back to the list")
 	}
 }
@@ -898,7 +844,7 @@ func TestQuitKeys(t *testing.T) {
 		if f.quit {
 			t.Fatal("q quit from the form")
 		}
-		if d := f.m.form.Draft(); d != "q" {
+		if d := f.m.openForm().Draft(); d != "q" {
 			t.Fatalf("draft = %q, want q", d)
 		}
 		f.Key("ctrl+c")
@@ -909,7 +855,7 @@ func TestQuitKeys(t *testing.T) {
 	t.Run("ctrl+c quits from a question", func(t *testing.T) {
 		f := startSettled(t, 160, 48)
 		f.Key("S", "q")
-		if f.quit || f.m.dialog == nil {
+		if f.quit || f.m.question() == nil {
 			t.Fatal("q answered or quit from a question")
 		}
 		f.Key("ctrl+c")
@@ -943,11 +889,27 @@ func TestFastYesInConfirmationSendsOnce(t *testing.T) {
 	d.Key("s")
 	d.Type("4006381333931 96385074")
 	d.Key("ctrl+s")
-	if d.m.dialog == nil {
+	if d.m.question() == nil {
 		t.Fatal("no confirmation after ctrl+s")
 	}
 	d.Type("yy")
 	if got := sb.Stats().ByRoute["POST /connectors/{id}/sync"]; got != 1 {
 		t.Fatalf("POSTs after a fast \"yy\" = %d, want 1", got)
+	}
+}
+
+// A server whose meta.page always says 1: the page shown is the page asked
+// for, and a refresh of page 2 keeps the selection.
+func TestPageShownIsThePageAskedFor(t *testing.T) {
+	clock := newFakeClock()
+	f := &fakeAPI{items: fakeConnectors(120), metaPage: 1}
+	d := newDriver(t, testOptions(f, clock), clock, 160, 48)
+	d.Key("]")
+	d.Key("j", "j")
+	sel, _ := d.m.list.Selected()
+	d.Advance(31 * time.Second) // a list refresh
+	after, _ := d.m.list.Selected()
+	if after.ID != sel.ID || !strings.Contains(d.View(), "page 2/3") {
+		t.Fatalf("after a refresh: selected %s (was %s); view:\n%s", after.ID, sel.ID, d.View())
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/monitor"
 
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
@@ -29,14 +30,28 @@ func (m *Model) layout() {
 	lw, lh, dw, dh := m.paneSizes(body)
 	m.list.SetSize(inner(lw, m.bordered(body)), inner(lh, m.bordered(body)))
 	m.detail.SetSize(inner(dw, m.bordered(body)), inner(dh, m.bordered(body)))
-	if m.form != nil {
+	if f := m.openForm(); f != nil {
 		fw, fh := dw, dh
 		if m.width < wideAt {
 			fw, fh = m.width, body
 		}
-		m.form.SetSize(inner(fw, m.bordered(body)), inner(fh, m.bordered(body)))
+		f.SetSize(inner(fw, m.bordered(body)), inner(fh, m.bordered(body)))
 	}
+	m.prepareEdges(lw, dw)
 }
+
+// prepareEdges has the Styles render the box edges View will draw: the
+// panes, the full-width overlays, the dialog and the form's field.
+func (m *Model) prepareEdges(lw, dw int) {
+	widths := []int{max(lw-2, 0), max(dw-2, 0), max(m.width-2, 0), dialogWidth(m.width)}
+	if f := m.openForm(); f != nil {
+		widths = append(widths, max(f.Width()-2, 0))
+	}
+	m.styles.prepareEdges(widths...)
+}
+
+// dialogWidth is the width of a question's text.
+func dialogWidth(width int) int { return max(min(width-4, 70), 1) }
 
 func inner(n int, bordered bool) int {
 	if bordered {
@@ -60,7 +75,7 @@ func (m *Model) paneSizes(body int) (lw, lh, dw, dh int) {
 	case body >= stackAt:
 		lh = body * 11 / 20
 		return m.width, lh, m.width, body - lh
-	case m.focus == focusDetail:
+	case m.screens.focused() == layerDetail:
 		return 0, 0, m.width, body
 	}
 	return m.width, body, 0, 0
@@ -109,26 +124,28 @@ func (m *Model) header() string {
 func (m *Model) body(now time.Time, h int) string {
 	st := m.styles
 	bordered := m.bordered(h)
-	if m.dialog != nil {
+	switch m.screens.top().kind {
+	case layerDialog:
 		return strings.Join(center(m.dialogView(), m.width, h), "\n")
-	}
-	if m.showHelp {
-		m.help.ShowAll = true
-		full := m.help.View(m.helpKeys())
-		return strings.Join(pane(" Keys · ? or esc closes this help\n\n"+full, m.width, h, bordered, st, true), "\n")
+	case layerHelp:
+		hm := m.help
+		hm.ShowAll = true
+		full := hm.View(m.helpKeys())
+		return strings.Join(pane(" Keys · "+m.keys.Help.Help().Key+" or "+keymap.Keys(m.keys.Back)+" closes this help\n\n"+full, m.width, h, bordered, st, true), "\n")
 	}
 	lw, lh, dw, dh := m.paneSizes(h)
+	form, focus := m.openForm(), m.screens.focused()
 	var left, right []string
 	if lw > 0 && lh > 0 {
-		left = pane(m.list.View(now, m.listStatus(now)), lw, lh, bordered, st, m.focus == focusList && m.form == nil)
+		left = pane(m.list.View(now, m.listStatus()), lw, lh, bordered, st, focus == layerList && form == nil)
 	}
 	switch {
-	case m.form != nil && m.width < wideAt:
-		return strings.Join(pane(m.form.View(m.opts.Plain, m.spinner.View()), m.width, h, bordered, st, true), "\n")
-	case m.form != nil:
-		right = pane(m.form.View(m.opts.Plain, m.spinner.View()), dw, dh, bordered, st, true)
+	case form != nil && m.width < wideAt:
+		return strings.Join(pane(form.View(m.opts.Plain, m.spinner.View()), m.width, h, bordered, st, true), "\n")
+	case form != nil:
+		right = pane(form.View(m.opts.Plain, m.spinner.View()), dw, dh, bordered, st, true)
 	case dw > 0 && dh > 0:
-		right = pane(m.detail.View(now, m.detailFooter(now)), dw, dh, bordered, st, m.focus == focusDetail)
+		right = pane(m.detail.View(now, m.detailFooter(now)), dw, dh, bordered, st, focus == layerDetail)
 	}
 	var all []string
 	switch {
@@ -146,19 +163,20 @@ func (m *Model) body(now time.Time, h int) string {
 
 // listStatus is the line the list shows instead of rows, or beside its
 // page position: loading, empty, error.
-func (m *Model) listStatus(now time.Time) string {
+func (m *Model) listStatus() string {
+	t := m.mon.Target(monitor.PageTarget)
 	switch {
-	case m.authErr != nil:
-		return "✗ " + m.authErr.Error()
-	case m.listT.inFlight && (!m.list.loaded || m.page != m.list.meta.Page):
-		return m.spinner.View() + " loading page " + itoa(m.page) + "…"
-	case m.listT.err != nil && !m.list.loaded:
-		return "✗ " + m.listT.err.Error()
-	case m.listT.err != nil:
-		return "stale: " + m.listT.err.Error()
-	case m.list.loaded && len(m.list.items) == 0:
+	case m.mon.AuthErr() != nil:
+		return "✗ " + m.mon.AuthErr().Error()
+	case t.InFlight && (!m.list.Loaded() || t.Page != m.list.Meta().Page):
+		return m.spinner.View() + " loading page " + itoa(t.Page) + "…"
+	case t.Err != nil && !m.list.Loaded():
+		return "✗ " + t.Err.Error()
+	case t.Err != nil:
+		return "stale: " + t.Err.Error()
+	case m.list.Loaded() && m.list.Len() == 0:
 		return "no connectors on this account"
-	case !m.list.loaded:
+	case !m.list.Loaded():
 		return m.spinner.View() + " loading connectors…"
 	}
 	return ""
@@ -171,36 +189,35 @@ func (m *Model) detailFooter(now time.Time) string {
 	if m.detail.ID() == "" {
 		return ""
 	}
-	t := &m.detailT
+	t := m.mon.Target(monitor.SelectedTarget)
+	held, stopped, paused := m.mon.HoldOff() > 0, m.mon.AuthErr() != nil, m.mon.Paused()
 	var s string
 	switch {
-	case t.lastOK.IsZero() && t.err == nil:
+	case t.LastOK.IsZero() && t.Err == nil:
 		s = "loading…"
-	case t.err != nil && t.lastOK.IsZero():
-		s = "✗ " + t.err.Error()
-	case t.err != nil:
-		s = "stale · last OK " + t.lastOK.In(m.opts.Location).Format("15:04:05") + " · " + t.err.Error()
-	case m.detail.cached:
+	case t.Err != nil && t.LastOK.IsZero():
+		s = "✗ " + t.Err.Error()
+	case t.Err != nil:
+		s = "stale · last OK " + t.LastOK.In(m.opts.Location).Format("15:04:05") + " · " + t.Err.Error()
+	case m.detail.Cached():
 		// Shown from memory while a fresh answer is awaited: say how old.
-		s = "cached · " + ago(now, t.lastOK)
-	case m.paused:
-		s = "updated " + t.lastOK.In(m.opts.Location).Format("15:04:05")
-	case m.holdOff() > 0 || m.authErr != nil:
-		s = "updated " + ago(now, t.lastOK) // not live: the suffix says why
-	case m.detail.Pending() > 0 || now.Before(m.fastUntil):
-		s = "live · every " + duration(m.opts.Refresh)
+		s = "cached · " + ago(now, t.LastOK)
+	case paused:
+		s = "updated " + t.LastOK.In(m.opts.Location).Format("15:04:05")
+	case held || stopped:
+		s = "updated " + ago(now, t.LastOK) // not live: the suffix says why
 	default:
-		s = "live · every " + duration(m.opts.IdleRefresh)
+		s = "live · every " + duration(m.mon.Every())
 	}
 	switch {
-	case m.paused:
+	case paused:
 		s += " · ‖ paused"
-	case m.holdOff() > 0:
+	case held:
 		s += " · not refreshing: rate limited"
-	case m.authErr != nil:
+	case stopped:
 		s += " · not refreshing"
-	case m.detail.gone:
-	case m.detail.cached:
+	case m.detail.Gone():
+	case m.detail.Cached():
 		s += " · refreshing…"
 	}
 	return s
@@ -213,47 +230,28 @@ func (m *Model) detailFooter(now time.Time) string {
 func (m *Model) statusBar(now time.Time) string {
 	st := m.styles
 	parts := make([]string, 0, 6)
-	last := maxTime(m.listT.lastOK, m.detailT.lastOK)
-	stale := m.listT.err != nil || m.detailT.err != nil
-	switch {
-	case last.IsZero() && stale:
-		s := st.Stale.Render("no data yet")
-		if m.authErr == nil && !m.paused { // otherwise nothing is retried
-			s += " · retrying"
-		}
-		parts = append(parts, s)
-	case last.IsZero():
-		parts = append(parts, "connecting…")
-	case stale:
-		s := st.Stale.Render("stale") + " · last OK " + last.In(m.opts.Location).Format("15:04") + ", " + ago(now, last)
-		if why := m.failureReason(); why != "" {
-			s += " · " + why
-		}
-		parts = append(parts, s)
-	default:
-		parts = append(parts, "updated "+ago(now, last))
-	}
-	if n := m.inFlight(); n > 0 {
+	parts = append(parts, m.freshness(now))
+	if n := m.mon.InFlight(); n > 0 {
 		parts = append(parts, itoa(n)+" in flight")
 	}
-	if rl, ok := m.budget(); ok && rl.Remaining >= 0 {
+	if rl, ok := m.mon.Budget(); ok && rl.Remaining >= 0 {
 		r := "API budget " + itoa(rl.Remaining)
 		if rl.Limit > 0 {
 			r += "/" + itoa(rl.Limit)
 		}
 		parts = append(parts, r)
 	}
-	if wait := m.holdOff(); wait > 0 {
+	if wait := m.mon.HoldOff(); wait > 0 {
 		parts = append(parts, st.Stale.Render("rate limited · next request in "+duration(wait)))
 	}
-	if m.authErr != nil {
+	if err := m.mon.AuthErr(); err != nil {
 		why := "key rejected"
-		if errors.Is(m.authErr, api.ErrForbidden) {
+		if errors.Is(err, api.ErrForbidden) {
 			why = "permission denied"
 		}
-		parts = append(parts, st.Error.Render("polling stopped: "+why+" (r retries)"))
+		parts = append(parts, st.Error.Render("polling stopped: "+why+" ("+keymap.Keys(m.keys.Refresh)+" retries)"))
 	}
-	if m.paused {
+	if m.mon.Paused() {
 		parts = append(parts, st.Stale.Render("‖ paused"))
 	}
 	if m.flash != "" {
@@ -270,11 +268,40 @@ func (m *Model) statusBar(now time.Time) string {
 	return line
 }
 
+// freshness is the status bar's first part: how old the data is, and why
+// it is stale.
+func (m *Model) freshness(now time.Time) string {
+	st := m.styles
+	lt, dt := m.mon.Target(monitor.PageTarget), m.mon.Target(monitor.SelectedTarget)
+	last := lt.LastOK
+	if dt.LastOK.After(last) {
+		last = dt.LastOK
+	}
+	stale := lt.Err != nil || dt.Err != nil
+	switch {
+	case last.IsZero() && stale:
+		s := st.Stale.Render("no data yet")
+		if m.mon.AuthErr() == nil && !m.mon.Paused() { // otherwise nothing is retried
+			s += " · retrying"
+		}
+		return s
+	case last.IsZero():
+		return "connecting…"
+	case stale:
+		s := st.Stale.Render("stale") + " · last OK " + last.In(m.opts.Location).Format("15:04") + ", " + ago(now, last)
+		if why := failureReason(dt.Err, lt.Err); why != "" {
+			s += " · " + why
+		}
+		return s
+	}
+	return "updated " + ago(now, last)
+}
+
 // failureReason is why the data is stale, said in full in the status bar:
 // the panes' footers cut it to their width. A rate limit is left out, its
 // countdown says more.
-func (m *Model) failureReason() string {
-	for _, err := range []error{m.detailT.err, m.listT.err} {
+func failureReason(errs ...error) string {
+	for _, err := range errs {
 		var rl *api.RateLimitError
 		if err != nil && !errors.As(err, &rl) {
 			return err.Error()
@@ -283,19 +310,34 @@ func (m *Model) failureReason() string {
 	return ""
 }
 
-func (m *Model) inFlight() int {
-	n := 0
-	for _, b := range []bool{m.listT.inFlight, m.detailT.inFlight, m.syncing} {
-		if b {
-			n++
-		}
+// helpLine is the short help. It is the same on almost every frame, so
+// Update renders it into helpCache (prepareHelp) and View reads it there.
+// The cache keeps the last few lines by what they show (width and the set
+// of enabled keys): a key press and its answer often flip between two.
+// Copies of the model share it, which is safe for the same reason.
+func (m *Model) helpLine() string {
+	if text, ok := m.helpCache.get(m.helpKeyNow()); ok {
+		return text
 	}
-	return n
+	return m.renderHelpLine()
 }
 
-// helpLine is the short help, rebuilt only when the width or the set of
-// enabled keys changes: it is the same on almost every frame.
-func (m *Model) helpLine() string {
+func (m *Model) prepareHelp() {
+	if m.width <= 0 || m.height < 3 {
+		return // not drawn
+	}
+	if k := m.helpKeyNow(); !m.helpCache.has(k) {
+		m.helpCache.put(k, m.renderHelpLine())
+	}
+}
+
+func (m *Model) renderHelpLine() string {
+	h := m.help
+	h.ShowAll = false
+	return lines(h.View(m.helpKeys()), m.width, 1)[0]
+}
+
+func (m *Model) helpKeyNow() helpKey {
 	h := m.helpKeys()
 	key := helpKey{width: m.width, n: len(h.Short)}
 	for i, b := range h.Short {
@@ -306,13 +348,7 @@ func (m *Model) helpLine() string {
 			key.first = b.Help().Key
 		}
 	}
-	if c := m.helpCache; c.text != "" && c.key == key {
-		return c.text
-	}
-	m.help.ShowAll = false
-	text := lines(m.help.View(h), m.width, 1)[0]
-	*m.helpCache = helpLineCache{key: key, text: text}
-	return text
+	return key
 }
 
 type helpKey struct {
@@ -321,33 +357,36 @@ type helpKey struct {
 	first    string
 }
 
+// helpLineCache holds the last few help lines rendered.
 type helpLineCache struct {
-	key  helpKey
-	text string
+	entries [4]struct {
+		key  helpKey
+		text string
+	}
+	next int
+}
+
+func (c *helpLineCache) get(k helpKey) (string, bool) {
+	for _, e := range c.entries {
+		if e.text != "" && e.key == k {
+			return e.text, true
+		}
+	}
+	return "", false
+}
+
+func (c *helpLineCache) has(k helpKey) bool {
+	_, ok := c.get(k)
+	return ok
+}
+
+func (c *helpLineCache) put(k helpKey, text string) {
+	c.entries[c.next].key, c.entries[c.next].text = k, text
+	c.next = (c.next + 1) % len(c.entries)
 }
 
 func (m *Model) dialogView() []string {
-	d := m.dialog
-	st := m.styles
-	name := d.connector.Name
-	var q, sub string
-	if d.kind == askSyncCatalog {
-		q = "Sync the ENTIRE catalog to " + name + "?"
-		sub = "Every product of the catalog is queued for this connector."
-	} else {
-		q = "Sync " + plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
-	}
-	w := max(min(m.width-4, 70), 1)
-	text := wrapWords(q, w)
-	if sub != "" {
-		text = append(text, "")
-		text = append(text, wrapWords(sub, w)...)
-	}
-	text = append(text, "", "y yes · n/esc/enter no (default)")
-	for i, l := range text {
-		text[i] = termtext.PadRight(l, w)
-	}
-	return box(st, text, w, true)
+	return m.question().View(m.styles, &m.keys, dialogWidth(m.width))
 }
 
 // center places a block of lines (all the same width) in the middle of a
@@ -377,15 +416,15 @@ func center(block []string, w, h int) []string {
 
 // helpKeys is the help for what has the keyboard now.
 func (m *Model) helpKeys() keymap.Help {
-	switch {
-	case m.dialog != nil:
-		return m.keys.Confirm()
-	case m.form != nil && m.form.state == formDone:
-		return m.keys.Result()
-	case m.form != nil:
-		return m.keys.Form()
+	switch t := m.screens.top(); t.kind {
+	case layerDialog:
+		return t.dialog.Help(&m.keys)
+	case layerForm:
+		return t.form.Help(&m.keys)
+	case layerDetail:
+		return m.detail.Help(&m.keys)
 	}
-	return m.keys.Browse()
+	return m.list.Help(&m.keys) // the help overlay lists the browsing keys too
 }
 
 // stripANSI drops styling from a line that must be cut to fit.

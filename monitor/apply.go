@@ -1,0 +1,163 @@
+package monitor
+
+import (
+	"errors"
+
+	"github.com/pixee/pixee-tui/api"
+)
+
+// Outcome is what applying a result did, for the caller to show, and what to
+// do next.
+type Outcome struct {
+	Plan    Plan
+	Dropped bool // from another epoch, or a superseded request: nothing changed
+	Target  TargetID
+
+	// Page is set when the page on screen changed: show it.
+	Page *PageShown
+	// Detail is a fresh answer for the connector the target wants.
+	Detail *api.ConnectorDetail
+	// Gone is the id of a connector the server says no longer exists.
+	Gone string
+	// Sync is a finished sync.
+	Sync *SyncDone
+	// Changes are the store's changes this answer caused.
+	Changes []Change
+}
+
+// PageShown is a page answer for the page on screen.
+type PageShown struct {
+	Number int // the page asked for: a server may not echo meta.page faithfully
+	Items  []api.Connector
+	Meta   api.PageMeta
+	Same   bool // a refresh of the page already shown: keep the selection
+}
+
+// SyncDone is the end of a sync: Result on success, Err otherwise.
+type SyncDone struct {
+	ID      string
+	Catalog bool
+	Result  *api.SyncResult
+	Err     error
+}
+
+// Apply takes the answer to one of the monitor's requests.
+func (m *Monitor) Apply(r Result) Outcome {
+	if m.stopped || r.Epoch != m.epoch {
+		return Outcome{Dropped: true, Target: r.Target}
+	}
+	if r.Write() {
+		return m.applySync(r)
+	}
+	if r.Target < 0 || int(r.Target) >= m.nTarget || r.Seq != m.targets[r.Target].seq {
+		return Outcome{Dropped: true, Target: r.Target} // a newer request was sent since
+	}
+	t := &m.targets[r.Target]
+	t.inFlight = false
+	m.noteRate(r.Rate)
+	if t.kind == KindPage {
+		return m.applyPage(r, t)
+	}
+	return m.applyConnector(r, t)
+}
+
+func (m *Monitor) applyPage(r Result, t *target) Outcome {
+	out := Outcome{Target: r.Target}
+	if r.Err != nil {
+		m.noteFailure(t, r.Err)
+		if m.authErr == nil {
+			out.Plan = m.next(r.Target)
+		}
+		return out
+	}
+	t.failures, t.err, t.lastOK = 0, nil, m.now()
+	for _, c := range r.Items {
+		out.Changes = m.store.put(c, out.Changes)
+	}
+	if r.Target == PageTarget {
+		same := m.loaded && r.Page == m.shown
+		m.shown, m.loaded, m.pageMeta = r.Page, true, r.Meta
+		out.Page = &PageShown{Number: r.Page, Items: r.Items, Meta: r.Meta, Same: same}
+	}
+	if len(r.Items) == 0 && r.Meta.TotalPages > 0 && r.Page > r.Meta.TotalPages {
+		// The list shrank under us: go to its new last page.
+		t.page = r.Meta.TotalPages
+		t.again = true
+	}
+	out.Plan = m.next(r.Target)
+	return out
+}
+
+func (m *Monitor) applyConnector(r Result, t *target) Outcome {
+	out := Outcome{Target: r.Target}
+	if r.ID != t.id {
+		// The selection moved while it was out: keep what is good, fetch
+		// the connector wanted now — unless the answer says to hold back.
+		switch {
+		case r.Err == nil:
+			m.remember(r.ID, r.Detail)
+			out.Changes = m.store.put(r.Detail.Connector, nil)
+		case errors.As(r.Err, new(*api.RateLimitError)), errors.Is(r.Err, api.ErrUnauthorized):
+			m.noteFailure(t, r.Err)
+			t.err = nil // about another connector: not this one's state
+		}
+		t.again = true
+		out.Plan = m.next(r.Target)
+		return out
+	}
+	if r.Err != nil {
+		if errors.Is(r.Err, api.ErrNotFound) {
+			// Deleted on the server: stop polling it, and let the page on
+			// screen catch up.
+			t.gone = true
+			delete(m.cache, r.ID)
+			out.Changes = m.store.remove(r.ID, nil)
+			t.err, t.failures = nil, 0
+			out.Gone = r.ID
+			out.Plan = m.request(PageTarget)
+			return out
+		}
+		m.noteFailure(t, r.Err)
+		if m.authErr != nil || errors.Is(r.Err, api.ErrForbidden) {
+			// A 403 here is this connector's scope, not the key: stop
+			// polling it (the error says why).
+			return out
+		}
+		out.Plan = m.next(r.Target)
+		return out
+	}
+	m.remember(r.ID, r.Detail)
+	out.Changes = m.store.put(r.Detail.Connector, nil)
+	t.last = r.Detail
+	out.Detail = r.Detail
+	t.failures, t.err, t.lastOK = 0, nil, m.now()
+	out.Plan = m.next(r.Target)
+	return out
+}
+
+func (m *Monitor) applySync(r Result) Outcome {
+	out := Outcome{Target: WriteTarget}
+	if r.Seq != m.write.seq {
+		out.Dropped = true
+		return out
+	}
+	m.write.inFlight = false
+	catalog := r.Kind == KindSyncCatalog
+	out.Sync = &SyncDone{ID: r.ID, Catalog: catalog, Result: r.Synced, Err: r.Err}
+	if r.Err != nil {
+		// Never retried: the user decides, with the facts. A 429 holds
+		// later syncs, not the polling.
+		if wait, ok := retryWait(r.Err); ok {
+			m.write.heldTill = maxTime(m.write.heldTill, m.now().Add(wait))
+		}
+		return out
+	}
+	m.fastUntil = m.now().Add(FastWindow)
+	if !catalog {
+		delete(m.drafts, r.ID)
+	}
+	if r.ID == m.targets[SelectedTarget].id {
+		out.Plan = m.request(SelectedTarget)
+	}
+	return out
+}

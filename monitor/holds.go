@@ -1,0 +1,140 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+)
+
+// holds are what stops requests from going out: a rate limit (every read
+// waits), a rejected key (polling stops until asked again), and the budget
+// reading the headers last gave.
+type holds struct {
+	limitedUntil time.Time
+	authErr      error
+	rate         api.RateLimit
+	rateAt       time.Time // when rate was read
+}
+
+// writer is the one sync that may be out, and the hold on syncs: writes have
+// their own budget on the server, so a POST's 429 holds later syncs, not
+// the polling.
+type writer struct {
+	seq      int
+	inFlight bool
+	heldTill time.Time
+}
+
+// HoldOff is how long no read may be sent: the rest of a rate-limit wait.
+func (m *Monitor) HoldOff() time.Duration {
+	if d := m.limitedUntil.Sub(m.now()); d > 0 {
+		return d
+	}
+	return 0
+}
+
+// WriteHold is how long no sync may be sent: the longer of the read hold
+// and the write hold.
+func (m *Monitor) WriteHold() time.Duration {
+	wait := m.HoldOff()
+	if d := m.write.heldTill.Sub(m.now()); d > wait {
+		wait = d
+	}
+	return wait
+}
+
+// AuthErr is the error that stopped polling (a rejected key, or a key that
+// may not list), nil while polling.
+func (m *Monitor) AuthErr() error { return m.authErr }
+
+// Budget is the last rate-limit reading while it still holds: once the
+// window it describes has reset, "5 left" says nothing about now, and an
+// answer without the headers (not every one has them) must not leave
+// polling slowed down, or an old budget on screen, for good.
+func (m *Monitor) Budget() (api.RateLimit, bool) {
+	r := m.rate
+	expired := !r.Reset.IsZero() && !m.now().Before(r.Reset)
+	if r.Reset.IsZero() && m.now().Sub(m.rateAt) > RateWindow {
+		expired = true // no reset time: a reading is good for one window
+	}
+	if !r.Known || expired {
+		return api.RateLimit{}, false
+	}
+	return r, true
+}
+
+func (m *Monitor) noteRate(r api.RateLimit) {
+	if !r.Known {
+		return
+	}
+	m.rate, m.rateAt = r, m.now()
+	if r.Remaining == 0 && r.Reset.After(m.now()) {
+		// Budget spent: wait for the window to reset rather than earn a
+		// 429 — capped, so a server clock far ahead cannot freeze us.
+		m.limitedUntil = maxTime(m.limitedUntil, minTime(r.Reset, m.now().Add(MaxHold)))
+	}
+}
+
+// retryWait is how long a 429 says to wait: what it names, or DefaultWait.
+func retryWait(err error) (time.Duration, bool) {
+	var rl *api.RateLimitError
+	if !errors.As(err, &rl) {
+		return 0, false
+	}
+	if rl.RetryAfter > 0 {
+		return rl.RetryAfter, true
+	}
+	return DefaultWait, true
+}
+
+// noteFailure classifies a read's error: a rate limit holds every read
+// back, a bad key stops polling, anything else counts towards backoff.
+func (m *Monitor) noteFailure(t *target, err error) {
+	t.err = err
+	wait, limited := retryWait(err)
+	switch {
+	case errors.Is(err, context.Canceled):
+	case limited:
+		m.limitedUntil = maxTime(m.limitedUntil, m.now().Add(wait))
+	case errors.Is(err, api.ErrUnauthorized), errors.Is(err, api.ErrForbidden) && t.kind == KindPage:
+		// A bad key, or a key that may not even list: polling stops. A 403
+		// on one connector only stops that connector.
+		m.authErr = err
+	case errors.Is(err, api.ErrForbidden):
+	default:
+		t.failures++
+	}
+}
+
+// ErrWriteBusy is a sync asked for while one is out.
+var ErrWriteBusy = errors.New("a sync is still being sent: wait for its result")
+
+// HoldError is a sync refused before sending: a rate limit holds writes.
+type HoldError struct{ Wait time.Duration }
+
+func (e *HoldError) Error() string { return "rate limited: nothing sent" }
+
+// Syncing says whether a sync is out.
+func (m *Monitor) Syncing() bool { return m.write.inFlight }
+
+// Sync asks for a sync of eans to connector id, or of its whole catalog
+// when catalog is set. It is refused while one is out (ErrWriteBusy) or
+// writes are held (*HoldError). A sync is never retried: one that may have
+// been queued must not be queued twice.
+func (m *Monitor) Sync(id string, eans []string, catalog bool) (Request, error) {
+	if m.write.inFlight {
+		return Request{}, ErrWriteBusy
+	}
+	if wait := m.WriteHold(); wait > 0 {
+		return Request{}, &HoldError{Wait: wait}
+	}
+	m.write.inFlight = true
+	m.write.seq++
+	r := Request{Epoch: m.epoch, Target: WriteTarget, Seq: m.write.seq, Kind: KindSyncEANs, ID: id, EANs: eans}
+	if catalog {
+		r.Kind, r.EANs = KindSyncCatalog, nil
+	}
+	return r, nil
+}

@@ -1,0 +1,73 @@
+package monitor
+
+import (
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+)
+
+// Kind is what a request asks the API.
+type Kind int
+
+const (
+	KindPage        Kind = iota + 1 // GET a page of the connector list
+	KindConnector                   // GET one connector's detail
+	KindSyncEANs                    // POST a sync of some EANs
+	KindSyncCatalog                 // POST a sync of the whole catalog
+)
+
+// Request is one API call the monitor wants made. The caller makes it and
+// hands the answer back to Apply as a Result carrying this Request.
+type Request struct {
+	Epoch   uint64
+	Target  TargetID // which poll target asked; WriteTarget for syncs
+	Seq     int      // the target's sequence number for this request
+	Kind    Kind
+	Page    int // KindPage: 1-based
+	PerPage int // KindPage
+	ID      string
+	EANs    []string // KindSyncEANs
+}
+
+// Write reports whether the request changes anything on the server.
+func (r Request) Write() bool { return r.Kind == KindSyncEANs || r.Kind == KindSyncCatalog }
+
+// Result is the answer to a Request. The caller neutralises what it shows
+// before handing it over; the monitor keeps values as given.
+type Result struct {
+	Request
+	Items  []api.Connector      // KindPage
+	Meta   api.PageMeta         // KindPage
+	Detail *api.ConnectorDetail // KindConnector
+	Synced *api.SyncResult      // KindSync*
+	Rate   api.RateLimit
+	Err    error
+}
+
+// Timer is a wake-up the monitor wants: after After, hand it back to Wake.
+// A timer of an older generation (re-armed since) or epoch does nothing, so
+// re-arming never starts a second loop.
+type Timer struct {
+	Epoch  uint64
+	Target TargetID
+	Gen    int
+	After  time.Duration
+	User   bool // the user asked (a new selection): runs even while paused
+}
+
+// Step is one thing the caller must do: send Request, or arm Timer.
+type Step struct {
+	Timer   *Timer // nil: send Request
+	Request Request
+}
+
+// Plan is what to do, in order.
+type Plan []Step
+
+// Then is p followed by q.
+func (p Plan) Then(q Plan) Plan {
+	if len(p) == 0 {
+		return q
+	}
+	return append(p, q...)
+}

@@ -1,0 +1,83 @@
+package monitor
+
+import (
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+)
+
+// Store is every connector the monitor has seen, by id, as last reported by
+// a page or a detail answer. Writing to it reports what changed, so the
+// fleet view, an events feed or alerts read changes instead of polling
+// again.
+type Store struct {
+	byID map[string]api.Connector
+}
+
+func newStore() *Store { return &Store{byID: map[string]api.Connector{}} }
+
+// ChangeKind says what happened to a connector.
+type ChangeKind int
+
+const (
+	Added ChangeKind = iota + 1
+	Updated
+	Removed // the server says it no longer exists
+)
+
+// Change is one connector's change: Before is zero for Added, After for
+// Removed.
+type Change struct {
+	ID     string
+	Kind   ChangeKind
+	Before api.Connector
+	After  api.Connector
+}
+
+// Get returns a connector as last seen.
+func (s *Store) Get(id string) (api.Connector, bool) {
+	c, ok := s.byID[id]
+	return c, ok
+}
+
+// Len is how many connectors are known.
+func (s *Store) Len() int { return len(s.byID) }
+
+// put records c and reports the change, if any. A detail answer may omit
+// created_at: the known one is kept.
+func (s *Store) put(c api.Connector, changes []Change) []Change {
+	before, ok := s.byID[c.ID]
+	if ok && c.CreatedAt == nil {
+		c.CreatedAt = before.CreatedAt
+	}
+	switch {
+	case !ok:
+		s.byID[c.ID] = c
+		return append(changes, Change{ID: c.ID, Kind: Added, After: c})
+	case !sameConnector(before, c):
+		s.byID[c.ID] = c
+		return append(changes, Change{ID: c.ID, Kind: Updated, Before: before, After: c})
+	}
+	return changes
+}
+
+func (s *Store) remove(id string, changes []Change) []Change {
+	before, ok := s.byID[id]
+	if !ok {
+		return changes
+	}
+	delete(s.byID, id)
+	return append(changes, Change{ID: id, Kind: Removed, Before: before})
+}
+
+func sameConnector(a, b api.Connector) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.Platform == b.Platform && a.Status == b.Status &&
+		sameTime(a.LastSyncAt, b.LastSyncAt) && sameTime(a.CreatedAt, b.CreatedAt)
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}

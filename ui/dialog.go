@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+type dialogKind int
+
+const (
+	askSyncEANs dialogKind = iota
+	askSyncCatalog
+)
+
+// dialog is a yes/no question before a sync; the default answer is No.
+type dialog struct {
+	kind      dialogKind
+	connector api.Connector
+	eans      []string
+}
+
+// answer is what a key said to a question.
+type answer int
+
+const (
+	unanswered answer = iota
+	answeredYes
+	answeredNo
+)
+
+// Update takes a key: yes, no (esc, enter and n are all no), or neither.
+func (d *dialog) Update(msg tea.KeyMsg, k *keymap.KeyMap) (*dialog, answer) {
+	switch {
+	case key.Matches(msg, k.Yes):
+		return d, answeredYes
+	case key.Matches(msg, k.No):
+		return d, answeredNo
+	}
+	return d, unanswered
+}
+
+// View is the question in a box of width w, its keys derived from the
+// bindings.
+func (d *dialog) View(st *Styles, k *keymap.KeyMap, w int) []string {
+	name := d.connector.Name
+	var q, sub string
+	if d.kind == askSyncCatalog {
+		q = "Sync the ENTIRE catalog to " + name + "?"
+		sub = "Every product of the catalog is queued for this connector."
+	} else {
+		q = "Sync " + plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
+	}
+	text := wrapWords(q, w)
+	if sub != "" {
+		text = append(text, "")
+		text = append(text, wrapWords(sub, w)...)
+	}
+	text = append(text, "", keymap.Keys(k.Yes)+" yes · "+keymap.Keys(k.No)+" no (default)")
+	for i, l := range text {
+		text[i] = termtext.PadRight(l, w)
+	}
+	return box(st, text, w, true)
+}
+
+// Sync is what a yes sends: EANs to a connector, or its whole catalog.
+func (d *dialog) Sync() (id string, eans []string, catalog bool) {
+	if d.kind == askSyncCatalog {
+		return d.connector.ID, nil, true
+	}
+	return d.connector.ID, d.eans, false
+}
+
+// Help is a question's help.
+func (d *dialog) Help(k *keymap.KeyMap) keymap.Help { return k.Confirm() }
