@@ -33,6 +33,7 @@ import (
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/cli"
 	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui"
 )
 
@@ -235,6 +236,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 
 	var client *api.Client
 	var host string
+	var file *config.File
 	s := config.ProfileSettings(config.Profile{})
 	if f.demo {
 		// The demo ignores profiles: it is its own account.
@@ -254,7 +256,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		}
 		host = "sandbox " + strings.TrimPrefix(u, "http://")
 	} else {
-		if _, s, err = loadConfig(cmd, f); err != nil {
+		if file, s, err = loadConfig(cmd, f); err != nil {
 			return err
 		}
 		if client, err = newClient(ctx, s, stderr); err != nil {
@@ -265,6 +267,11 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 			host = s.Name + " · " + host
 		}
 	}
+	keys, err := keysOf(file)
+	if err != nil {
+		return err
+	}
+	plain := applyTheme(file)
 	if !isTerminal(stdout) {
 		// Refused rather than drawn on /dev/tty: whoever redirected
 		// stdout wanted output there, and a screen of escape codes in a
@@ -284,13 +291,15 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 	}
 
 	m := ui.New(ui.Options{
-		API:     calls,
-		Context: ctx,
-		Host:    host,
-		Demo:    f.demo,
-		PerPage: s.PerPage,
-		Refresh: s.Refresh,
-		Plain:   lipgloss.ColorProfile() == termenv.Ascii,
+		API:      calls,
+		Context:  ctx,
+		Host:     host,
+		Demo:     f.demo,
+		ReadOnly: s.ReadOnly,
+		PerPage:  s.PerPage,
+		Refresh:  s.Refresh,
+		Keys:     keys,
+		Plain:    plain,
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
 	stopSignals := quitOnSignals(p)
@@ -301,6 +310,50 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		return err
 	}
 	return nil
+}
+
+// keysOf is the default keymap with the config file's remaps. A remap of
+// an unknown action, or two actions on one key of one screen, is a config
+// error naming the line and both actions.
+func keysOf(file *config.File) (*keymap.KeyMap, error) {
+	k := keymap.Default()
+	if file == nil {
+		return &k, nil
+	}
+	at := map[string]config.Pos{}
+	for _, r := range file.Keys {
+		at[r.Action] = r.Pos
+		if err := k.Remap(r.Action, r.Keys...); err != nil {
+			return nil, &cli.Error{Code: cli.ExitUsage, Err: r.Pos.Errorf("keys."+r.Action, "%s", strings.TrimPrefix(err.Error(), "keymap: "))}
+		}
+	}
+	for _, c := range k.Conflicts() {
+		pos, ok := at[c.B]
+		name := c.B
+		if !ok {
+			pos, name = at[c.A], c.A
+		}
+		return nil, &cli.Error{Code: cli.ExitUsage, Err: pos.Errorf("keys."+name, "%v", c)}
+	}
+	return &k, nil
+}
+
+// applyTheme sets the colours the file asks for; it reports whether the
+// screen is to be drawn without colour.
+func applyTheme(file *config.File) (plain bool) {
+	theme := "auto"
+	if file != nil {
+		theme = file.Theme
+	}
+	switch theme {
+	case "none":
+		lipgloss.SetColorProfile(termenv.Ascii)
+	case "dark":
+		lipgloss.SetHasDarkBackground(true)
+	case "light":
+		lipgloss.SetHasDarkBackground(false)
+	}
+	return lipgloss.ColorProfile() == termenv.Ascii
 }
 
 func usage(format string, args ...any) error {

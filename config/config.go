@@ -30,7 +30,6 @@ type File struct {
 	Order          []string // profile ids in file order
 	Keys           []KeyRemap
 	Theme          string // auto, dark, light or none
-	Mouse          *bool  // nil: not set
 }
 
 // Profile is one customer account.

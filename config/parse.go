@@ -140,11 +140,8 @@ func (p *parser) top(f *File, n *yaml.Node) {
 			if !ValidTheme(f.Theme) {
 				p.errorf(p.pos(v), key, "%q is not one of %s", f.Theme, strings.Join(themes, ", "))
 			}
-		case "mouse":
-			b := p.boolean(v, key)
-			f.Mouse = &b
 		default:
-			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "mouse")
+			p.unknown(k, key, "default_profile", "profiles", "keys", "theme")
 		}
 	})
 }

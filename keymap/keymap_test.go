@@ -1,6 +1,7 @@
 package keymap
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -132,6 +133,49 @@ func TestLabel(t *testing.T) {
 	} {
 		if tc.got != tc.want {
 			t.Errorf("label %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+func TestDefaultsHaveNoConflicts(t *testing.T) {
+	k := Default()
+	if c := k.Conflicts(); len(c) != 0 {
+		t.Errorf("default bindings collide: %v", c)
+	}
+}
+
+func TestRemapConflictsNameBothActions(t *testing.T) {
+	k := Default()
+	if err := k.Remap("sync_eans", "r"); err != nil {
+		t.Fatal(err)
+	}
+	c := k.Conflicts()
+	if len(c) != 1 || c[0].A != "sync_eans" || c[0].B != "refresh" || c[0].Key != "r" || c[0].Context != ContextBrowse {
+		t.Fatalf("conflicts = %v", c)
+	}
+	if !strings.Contains(c[0].Error(), `"r" is bound to both sync_eans and refresh`) {
+		t.Errorf("message %q", c[0].Error())
+	}
+	// The same key in two contexts is no conflict: y answers yes, and
+	// browsing may use it too.
+	k = Default()
+	k.Remap("refresh", "y")
+	if c := k.Conflicts(); len(c) != 0 {
+		t.Errorf("y in browse and confirm: %v", c)
+	}
+	k = Default()
+	k.Remap("quit", "ctrl+c")
+	if c := k.Conflicts(); len(c) != 1 || c[0].B != "quit" {
+		t.Errorf("ctrl+c taken from force_quit: %v", c)
+	}
+}
+
+func TestDisableWrites(t *testing.T) {
+	k := Default()
+	k.DisableWrites()
+	for _, a := range k.Actions() {
+		if a.Binding.Enabled() == a.Writes {
+			t.Errorf("%s: enabled %v, writes %v", a.Name, a.Binding.Enabled(), a.Writes)
 		}
 	}
 }

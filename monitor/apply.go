@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pixee/pixee-tui/api"
 )
@@ -23,6 +24,9 @@ type Outcome struct {
 	Sync *SyncDone
 	// Changes are the store's changes this answer caused.
 	Changes []Change
+	// Note is something the user should be told once, e.g. that the
+	// server serves smaller pages than asked for.
+	Note string
 }
 
 // PageShown is a page answer for the page on screen.
@@ -71,6 +75,14 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 		return out
 	}
 	t.failures, t.err, t.lastOK = 0, nil, m.now()
+	if r.PerPageCap > 0 && r.PerPageCap < m.opts.PerPage {
+		// The server refused the page size and served its largest: pages
+		// count in its size from now on, starting where this one does.
+		m.opts.PerPage = r.PerPageCap
+		r.Page = max(r.Meta.Page, 1)
+		t.page = r.Page
+		out.Note = fmt.Sprintf("this server serves at most %d per page", r.PerPageCap)
+	}
 	for _, c := range r.Items {
 		out.Changes = m.store.put(c, out.Changes)
 	}
@@ -146,9 +158,13 @@ func (m *Monitor) applySync(r Result) Outcome {
 	out.Sync = &SyncDone{ID: r.ID, Catalog: catalog, Result: r.Synced, Err: r.Err}
 	if r.Err != nil {
 		// Never retried: the user decides, with the facts. A 429 holds
-		// later syncs, not the polling.
+		// later syncs, not the polling; a 403 ends them for this run.
 		if wait, ok := retryWait(r.Err); ok {
 			m.write.heldTill = maxTime(m.write.heldTill, m.now().Add(wait))
+		}
+		if errors.Is(r.Err, api.ErrForbidden) {
+			m.write.refused = r.Err
+			out.Sync.Err = &NoPermissionError{Err: r.Err}
 		}
 		return out
 	}

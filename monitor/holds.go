@@ -25,7 +25,33 @@ type writer struct {
 	seq      int
 	inFlight bool
 	heldTill time.Time
+	refused  error // a 403 on a sync: this key may not trigger syncs
 }
+
+// ErrReadOnly is a sync asked of a read-only monitor: nothing is sent.
+var ErrReadOnly = errors.New("read-only: nothing sent")
+
+// WritesOff says why no sync can be sent on this account, "" when one can:
+// a read-only profile, or a key the API refused a sync to (403), which
+// makes the rest of the run read-only.
+func (m *Monitor) WritesOff() string {
+	switch {
+	case m.opts.ReadOnly:
+		return "read-only"
+	case m.write.refused != nil:
+		return "this key may not trigger syncs"
+	}
+	return ""
+}
+
+// NoPermissionError is a 403 on a sync: the key may lack the permission
+// that triggering a sync needs.
+type NoPermissionError struct{ Err error }
+
+func (e *NoPermissionError) Error() string {
+	return e.Err.Error() + " — this key may lack the MANAGE_SETTINGS permission that triggering a sync needs"
+}
+func (e *NoPermissionError) Unwrap() error { return e.Err }
 
 // HoldOff is how long no read may be sent: the rest of a rate-limit wait.
 func (m *Monitor) HoldOff() time.Duration {
@@ -124,6 +150,9 @@ func (m *Monitor) Syncing() bool { return m.write.inFlight }
 // writes are held (*HoldError). A sync is never retried: one that may have
 // been queued must not be queued twice.
 func (m *Monitor) Sync(id string, eans []string, catalog bool) (Request, error) {
+	if m.WritesOff() != "" {
+		return Request{}, ErrReadOnly
+	}
 	if m.write.inFlight {
 		return Request{}, ErrWriteBusy
 	}

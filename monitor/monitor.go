@@ -45,6 +45,7 @@ type Options struct {
 	ListRefresh time.Duration    // the page on screen (default 30s)
 	Seed        uint64           // jitter seed; 0 = from the clock
 	Epoch       uint64           // first epoch (default 1); Reset moves on from it
+	ReadOnly    bool             // no sync is ever asked for (a read-only profile)
 }
 
 // Policy: timings the monitor keeps, not configuration.

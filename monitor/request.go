@@ -41,7 +41,10 @@ type Result struct {
 	Detail *api.ConnectorDetail // KindConnector
 	Synced *api.SyncResult      // KindSync*
 	Rate   api.RateLimit
-	Err    error
+	// PerPageCap is set when the server served a page at a smaller size
+	// than asked for (api.Response.PerPageCap).
+	PerPageCap int
+	Err        error
 }
 
 // Timer is a wake-up the monitor wants: after After, hand it back to Wake.

@@ -37,6 +37,9 @@ func fetchPage(ctx context.Context, c API, r monitor.Request) tea.Cmd {
 	return guarded("loading connectors", fail, func() tea.Msg {
 		p, resp, err := c.ListConnectors(ctx, r.Page, r.PerPage)
 		msg := pageMsg{monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
+		if resp != nil {
+			msg.PerPageCap = resp.PerPageCap
+		}
 		if err == nil {
 			msg.Items = make([]api.Connector, len(p.Items))
 			for i, it := range p.Items {

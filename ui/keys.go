@@ -228,6 +228,9 @@ func (m *Model) updateKeys() {
 	k.Back.SetEnabled(m.screens.top().kind == layerHelp)
 	k.Yes.SetEnabled(asking)
 	k.No.SetEnabled(asking)
+	if m.mon.WritesOff() != "" {
+		k.DisableWrites() // read-only: the sync keys vanish from screen and help
+	}
 }
 
 // pressed matches a binding's keys even while it is disabled, for keys that

@@ -25,6 +25,7 @@ type Options struct {
 	Context     context.Context // cancelled when the program ends; nil = Background
 	Host        string          // shown in the header
 	Demo        bool            // shows the DEMO badge
+	ReadOnly    bool            // no sync can be triggered; shows the READ-ONLY badge
 	PerPage     int             // connectors per page (default 50)
 	Refresh     time.Duration   // detail refresh while a sync runs (default 2s)
 	IdleRefresh time.Duration   // detail refresh otherwise (default 10s)
@@ -106,7 +107,7 @@ func New(o Options) Model {
 		help:    h,
 		spinner: sp,
 		mon: monitor.New(monitor.Options{API: o.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
-			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed}),
+			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: o.ReadOnly}),
 		helpCache: &helpLineCache{},
 		screens:   newScreens(),
 		list:      newConnectorList(&st),
@@ -231,6 +232,9 @@ func (m *Model) flashMsg(s string, isErr bool) {
 
 func (m *Model) onPage(r monitor.Result) tea.Cmd {
 	out := m.mon.Apply(r)
+	if out.Note != "" {
+		m.flashMsg(out.Note, false)
+	}
 	if out.Page == nil {
 		return m.do(out.Plan)
 	}
@@ -312,6 +316,9 @@ func (m *Model) send(d *dialog) tea.Cmd {
 	switch {
 	case errors.As(err, &held):
 		m.flashMsg("rate limited: nothing sent; try again in "+duration(held.Wait), true)
+		return nil
+	case errors.Is(err, monitor.ErrReadOnly):
+		m.flashMsg(m.mon.WritesOff()+": nothing sent", true)
 		return nil
 	case err != nil:
 		return nil

@@ -108,10 +108,14 @@ func (m Model) View() string {
 func (m *Model) header() string {
 	st := m.styles
 	left := st.Title.Render("pixee-tui") + st.Host.Render(" · "+termtext.Sanitize(m.opts.Host))
-	right := ""
-	if m.opts.Demo {
-		right = st.DemoBadge.Render(" DEMO ")
+	var badges []string
+	if why := m.mon.WritesOff(); why != "" {
+		badges = append(badges, st.DemoBadge.Render(" READ-ONLY "))
 	}
+	if m.opts.Demo {
+		badges = append(badges, st.DemoBadge.Render(" DEMO "))
+	}
+	right := strings.Join(badges, " ")
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		// Too narrow for both: the badge wins, it must never be missed.
@@ -131,7 +135,11 @@ func (m *Model) body(now time.Time, h int) string {
 		hm := m.help
 		hm.ShowAll = true
 		full := hm.View(m.helpKeys())
-		return strings.Join(pane(" Keys · "+m.keys.Help.Help().Key+" or "+keymap.Keys(m.keys.Back)+" closes this help\n\n"+full, m.width, h, bordered, st, true), "\n")
+		head := " Keys · " + m.keys.Help.Help().Key + " or " + keymap.Keys(m.keys.Back) + " closes this help"
+		if why := m.mon.WritesOff(); why != "" {
+			head += "\n sync: " + why
+		}
+		return strings.Join(pane(head+"\n\n"+full, m.width, h, bordered, st, true), "\n")
 	}
 	lw, lh, dw, dh := m.paneSizes(h)
 	form, focus := m.openForm(), m.screens.focused()
