@@ -49,6 +49,33 @@ func openSession(ctx context.Context, root *cobra.Command, f *flags, stderr io.W
 	return sess, nil
 }
 
+// openHistory opens the account's history for the dashboard; the demo's
+// lives in a temporary folder removed at exit. Without one the dashboard
+// still runs; its syncs then go unrecorded, with a warning.
+func openHistory(demo bool, s config.Settings, stderr io.Writer) (*history.Store, func()) {
+	dir, done := history.AccountDir(stateHome(), s.ProfileID, s.BaseURL), func() {}
+	if demo {
+		tmp, err := os.MkdirTemp("", "pixee-tui-demo-")
+		if err != nil {
+			return nil, done
+		}
+		dir, done = tmp, func() { os.RemoveAll(tmp) }
+	}
+	account := s.ProfileID
+	if account == "" {
+		account = s.BaseURL
+	}
+	h, warns, err := history.Open(dir, account, history.Limits{}, nil)
+	for _, w := range warns {
+		fmt.Fprintln(stderr, "pixee-tui:", w)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "pixee-tui: warning: no history (syncs will not be recorded):", err)
+		return nil, done
+	}
+	return h, done
+}
+
 func userName() string {
 	if u, err := user.Current(); err == nil {
 		return u.Username

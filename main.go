@@ -271,6 +271,8 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	hist, closeHist := openHistory(f.demo, s, stderr)
+	defer closeHist()
 	plain := applyTheme(file)
 	if !isTerminal(stdout) {
 		// Refused rather than drawn on /dev/tty: whoever redirected
@@ -296,6 +298,8 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		Host:     host,
 		Demo:     f.demo,
 		ReadOnly: s.ReadOnly,
+		History:  hist,
+		User:     userName(),
 		PerPage:  s.PerPage,
 		Refresh:  s.Refresh,
 		Keys:     keys,

@@ -27,6 +27,7 @@ type KeyMap struct {
 	Refresh, Pause        key.Binding
 	Help, Quit, ForceQuit key.Binding
 	Back                  key.Binding // closes an overlay (the help)
+	History, HistoryMine  key.Binding // the history of actions; only the selected connector's
 
 	// Sync form.
 	Submit, CloseForm key.Binding
@@ -91,6 +92,8 @@ func table() []entry {
 		{"confirm_yes", func(k *KeyMap) *key.Binding { return &k.Yes }, []string{"y", "Y"}, "", "yes", true},
 		{"confirm_no", func(k *KeyMap) *key.Binding { return &k.No }, []string{"n", "N", "esc", "enter"}, "n/esc", "no", false},
 		{"dismiss", func(k *KeyMap) *key.Binding { return &k.Dismiss }, []string{"enter", "esc"}, "", "dismiss", false},
+		{"history", func(k *KeyMap) *key.Binding { return &k.History }, []string{"H"}, "", "history of actions", false},
+		{"history_connector", func(k *KeyMap) *key.Binding { return &k.HistoryMine }, []string{"c"}, "", "this connector only / all", false},
 
 		{"edit_newline", func(k *KeyMap) *key.Binding { return &k.Edit.Newline }, []string{"enter"}, "", "new line", false},
 		{"edit_space", func(k *KeyMap) *key.Binding { return &k.Edit.Space }, []string{"tab"}, "", "space", false},
@@ -223,7 +226,7 @@ func (k KeyMap) Browse() Help {
 		Full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom},
 			{k.NextPage, k.PrevPage, k.FocusNext, k.FocusPrev, k.Open},
-			{k.Sync, k.SyncAll, k.Refresh, k.Pause},
+			{k.Sync, k.SyncAll, k.Refresh, k.Pause, k.History},
 			{k.Help, k.Quit, k.ForceQuit},
 		},
 	}
@@ -250,5 +253,13 @@ func (k KeyMap) Result() Help {
 	return Help{
 		Short: []key.Binding{k.Dismiss, k.ForceQuit},
 		Full:  [][]key.Binding{{k.Dismiss, k.ForceQuit}},
+	}
+}
+
+// HistoryView is the help of the history of actions.
+func (k KeyMap) HistoryView() Help {
+	return Help{
+		Short: []key.Binding{k.Back, k.HistoryMine, k.Up, k.Down, k.ForceQuit},
+		Full:  [][]key.Binding{{k.Back, k.HistoryMine, k.Up, k.Down, k.ForceQuit}},
 	}
 }

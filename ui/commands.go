@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
@@ -26,8 +27,6 @@ func request(ctx context.Context, c API, r monitor.Request) tea.Cmd {
 		return fetchPage(ctx, c, r)
 	case monitor.KindConnector:
 		return fetchDetail(ctx, c, r)
-	case monitor.KindSyncEANs, monitor.KindSyncCatalog:
-		return triggerSync(ctx, c, r)
 	}
 	return nil
 }
@@ -69,22 +68,39 @@ func fetchDetail(ctx context.Context, c API, r monitor.Request) tea.Cmd {
 	})
 }
 
-// triggerSync sends one POST. It is never retried: a sync that may have been
-// queued must not be queued twice.
-func triggerSync(ctx context.Context, c API, r monitor.Request) tea.Cmd {
-	fail := func(err error) tea.Msg { return syncMsg{monitor.Result{Request: r, Err: err}} }
+// intent is where a sync is recorded before it is sent.
+type intent struct {
+	store      *history.Store // nil: no history
+	user, name string
+}
+
+// triggerSync sends one POST, after its intent is written to the history
+// (and not at all if it cannot be). It is never retried: a sync that may
+// have been queued must not be queued twice.
+func triggerSync(ctx context.Context, c API, r monitor.Request, in intent) tea.Cmd {
+	fail := func(err error) tea.Msg { return syncMsg{Result: monitor.Result{Request: r, Err: err}} }
 	return guarded("triggering sync", fail, func() tea.Msg {
+		act, err := recordIntent(in.store, in.user, in.name, r)
+		if err != nil {
+			return syncMsg{Result: monitor.Result{Request: r, Err: cleanErr(&notRecordedError{err})}}
+		}
 		var (
 			res  *api.SyncResult
 			resp *api.Response
-			err  error
 		)
 		if r.Kind == monitor.KindSyncCatalog {
 			res, resp, err = c.SyncCatalog(ctx, r.ID)
 		} else {
 			res, resp, err = c.SyncEANs(ctx, r.ID, r.EANs)
 		}
-		msg := syncMsg{monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
+		msg := syncMsg{Result: monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
+		if in.store != nil {
+			rr := resultOf(res, err)
+			if ferr := in.store.Finish(act.ID, rr); ferr == nil {
+				act.Outcome, act.SyncID, act.Answer, act.Queued = rr.Outcome, rr.SyncID, rr.Answer, rr.Queued
+			}
+			msg.Action = &act
+		}
 		if err == nil {
 			cr := *res
 			cr.SyncID = termtext.Sanitize(res.SyncID)

@@ -21,6 +21,7 @@ type dialog struct {
 	kind      dialogKind
 	connector api.Connector
 	eans      []string
+	warnings  []string // facts to weigh before saying yes (pending, a recent same sync)
 }
 
 // answer is what a key said to a question.
@@ -58,6 +59,10 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w int) []string {
 	if sub != "" {
 		text = append(text, "")
 		text = append(text, wrapWords(sub, w)...)
+	}
+	for _, warn := range d.warnings {
+		text = append(text, "")
+		text = append(text, wrapWords("⚠ "+warn, w)...)
 	}
 	text = append(text, "", keymap.Keys(k.Yes)+" yes · "+keymap.Keys(k.No)+" no (default)")
 	for i, l := range text {

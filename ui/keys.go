@@ -28,6 +28,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.dialogKey(msg)
 	case layerHelp:
 		return m.helpKey(msg)
+	case layerHistory:
+		return m.historyKey(msg)
 	case layerForm:
 		return m.formKey(msg)
 	}
@@ -87,7 +89,7 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		m.closeForm()
 		return m.browseKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes})
 	case formSubmit:
-		m.screens.push(layer{kind: layerDialog, dialog: &dialog{kind: askSyncEANs, connector: f.Connector(), eans: f.Valid()}})
+		m.screens.push(layer{kind: layerDialog, dialog: m.newDialog(askSyncEANs, f.Connector(), f.Valid())})
 	}
 	return nil
 }
@@ -112,6 +114,8 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		m.screens.push(layer{kind: layerHelp})
+	case key.Matches(msg, k.History):
+		m.screens.push(layer{kind: layerHistory, history: &historyView{}})
 	case key.Matches(msg, k.FocusNext), key.Matches(msg, k.FocusPrev):
 		if onDetail {
 			m.setFocus(layerList)
@@ -148,7 +152,7 @@ func (m *Model) ask(catalog bool) {
 	switch {
 	case !ok:
 	case catalog:
-		m.screens.push(layer{kind: layerDialog, dialog: &dialog{kind: askSyncCatalog, connector: c}})
+		m.screens.push(layer{kind: layerDialog, dialog: m.newDialog(askSyncCatalog, c, nil)})
 	default:
 		m.setFocus(layerList)
 		m.list.Blur() // the form has the keys
@@ -225,7 +229,10 @@ func (m *Model) updateKeys() {
 	k.Submit.SetEnabled(editing && form.CanSubmit() && !syncing)
 	k.CloseForm.SetEnabled(editing && !form.Finished())
 	k.Dismiss.SetEnabled(editing && form.Finished())
-	k.Back.SetEnabled(m.screens.top().kind == layerHelp)
+	top := m.screens.top().kind
+	k.Back.SetEnabled(top == layerHelp || top == layerHistory)
+	k.History.SetEnabled(browsing && top != layerHelp && top != layerHistory)
+	k.HistoryMine.SetEnabled(top == layerHistory && (hasSel || m.screens.top().history.only != ""))
 	k.Yes.SetEnabled(asking)
 	k.No.SetEnabled(asking)
 	if m.mon.WritesOff() != "" {

@@ -3,6 +3,7 @@ package ui
 import (
 	"time"
 
+	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/monitor"
 )
 
@@ -13,7 +14,10 @@ import (
 type (
 	pageMsg   struct{ monitor.Result } // Items sanitized
 	detailMsg struct{ monitor.Result } // Detail sanitized
-	syncMsg   struct{ monitor.Result } // Synced sanitized
+	syncMsg   struct {
+		monitor.Result                 // Synced sanitized
+		Action         *history.Action // its record in the history, when there is one
+	}
 )
 
 // Timers. wakeMsg is a monitor's timer firing: the monitor drops it when its

@@ -14,6 +14,8 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
@@ -26,6 +28,8 @@ type Options struct {
 	Host        string          // shown in the header
 	Demo        bool            // shows the DEMO badge
 	ReadOnly    bool            // no sync can be triggered; shows the READ-ONLY badge
+	History     *history.Store  // the account's history of actions; nil = none
+	User        string          // who acts, for the history
 	PerPage     int             // connectors per page (default 50)
 	Refresh     time.Duration   // detail refresh while a sync runs (default 2s)
 	IdleRefresh time.Duration   // detail refresh otherwise (default 10s)
@@ -70,6 +74,7 @@ type Model struct {
 	flashIsError bool
 	flashUntil   time.Time
 	helpCache    *helpLineCache // shared by copies: written in Update only, keyed by what it shows
+	journal      *journal       // the history as this session knows it; shared by copies, written in Update
 	quitting     bool
 }
 
@@ -109,6 +114,7 @@ func New(o Options) Model {
 		mon: monitor.New(monitor.Options{API: o.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: o.ReadOnly}),
 		helpCache: &helpLineCache{},
+		journal:   &journal{store: o.History, user: o.User, awaiting: map[string]awaited{}},
 		screens:   newScreens(),
 		list:      newConnectorList(&st),
 		detail:    newDetailPane(&st, o.Location),
@@ -148,6 +154,7 @@ func afterOrDone(ctx context.Context) func(time.Duration, tea.Msg) tea.Cmd {
 func (m Model) Init() tea.Cmd {
 	return tea.Batch(
 		m.do(m.start),
+		loadHistory(m.journal.store),
 		m.opts.After(time.Second, clockMsg{}),
 		m.spinner.Tick,
 	)
@@ -167,7 +174,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case detailMsg:
 		cmd = m.onDetail(msg.Result)
 	case syncMsg:
+		m.journal.noteSync(msg.Action, m.detail.data)
 		cmd = m.onSync(msg.Result)
+	case historyLoadedMsg:
+		m.journal.actions = append(m.journal.actions, msg.actions...)
+		if msg.err != nil {
+			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
+		}
+	case historyWrittenMsg:
+		if msg.err != nil {
+			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
+			m.flashMsg(m.journal.err, true)
+		}
 	case wakeMsg:
 		cmd = m.do(m.mon.Wake(msg.Timer))
 	case clockMsg:
@@ -257,6 +275,7 @@ func (m *Model) onDetail(r monitor.Result) tea.Cmd {
 		m.flashMsg("connector "+termtext.Sanitize(out.Gone)+" no longer exists", true)
 	case out.Detail != nil:
 		m.detail.SetDetail(out.Detail, m.now())
+		return tea.Batch(m.journal.observe(out.Detail), m.do(out.Plan))
 	}
 	return m.do(out.Plan)
 }
@@ -348,5 +367,16 @@ func (m *Model) step(s monitor.Step) tea.Cmd {
 	if s.Timer != nil {
 		return m.opts.After(s.Timer.After, wakeMsg{*s.Timer})
 	}
+	if s.Request.Write() {
+		c, _ := m.mon.Store().Get(s.Request.ID)
+		return triggerSync(m.ctx, m.mon.API(), s.Request, intent{m.journal.store, m.journal.user, c.Name})
+	}
 	return request(m.ctx, m.mon.API(), s.Request)
+}
+
+// newDialog is the question before a sync, with what the history and the
+// detail say it should weigh.
+func (m *Model) newDialog(kind dialogKind, c api.Connector, eans []string) *dialog {
+	return &dialog{kind: kind, connector: c, eans: eans,
+		warnings: m.journal.recent(m.now(), c, m.detail.data, eans, kind == askSyncCatalog)}
 }

@@ -4,18 +4,20 @@ package ui
 type layerKind int
 
 const (
-	layerList   layerKind = iota // browsing; the list has the keys
-	layerDetail                  // browsing; the detail has the keys
-	layerForm                    // the EAN sync form
-	layerHelp                    // the full help
-	layerDialog                  // a yes/no question
+	layerList    layerKind = iota // browsing; the list has the keys
+	layerDetail                   // browsing; the detail has the keys
+	layerForm                     // the EAN sync form
+	layerHelp                     // the full help
+	layerDialog                   // a yes/no question
+	layerHistory                  // the history of actions
 )
 
 // layer is one screen of the stack, with the overlay it shows.
 type layer struct {
-	kind   layerKind
-	form   *syncForm // layerForm
-	dialog *dialog   // layerDialog
+	kind    layerKind
+	form    *syncForm    // layerForm
+	dialog  *dialog      // layerDialog
+	history *historyView // layerHistory
 }
 
 // screens is the root's stack: the browsing panes at the bottom (always

@@ -131,6 +131,8 @@ func (m *Model) body(now time.Time, h int) string {
 	switch m.screens.top().kind {
 	case layerDialog:
 		return strings.Join(center(m.dialogView(), m.width, h), "\n")
+	case layerHistory:
+		return strings.Join(m.historyBody(m.width, h, bordered), "\n")
 	case layerHelp:
 		hm := m.help
 		hm.ShowAll = true
@@ -431,6 +433,8 @@ func (m *Model) helpKeys() keymap.Help {
 		return t.form.Help(&m.keys)
 	case layerDetail:
 		return m.detail.Help(&m.keys)
+	case layerHistory:
+		return m.keys.HistoryView()
 	}
 	return m.list.Help(&m.keys) // the help overlay lists the browsing keys too
 }

@@ -1,0 +1,296 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// The dashboard's part of the history of actions (package history): every
+// sync is recorded before its POST leaves and completed after, its drain
+// observed on the detail; the H view lists them; the confirmation warns of
+// recent ones.
+
+// recentWindow is how far back the confirmation looks for the same sync.
+const recentWindow = 30 * time.Minute
+
+// journal is what the model knows of the history: the actions read at the
+// start and those recorded since, newest first, and the syncs whose drain
+// is awaited. It is shared by copies of the model, like the monitor's
+// caches, and only written in Update.
+type journal struct {
+	store    *history.Store
+	user     string
+	actions  []history.Action
+	awaiting map[string]awaited // connector id → the sync that is draining
+	err      string             // the last failure to read or write it
+}
+
+type awaited struct {
+	actionID  string
+	lastError *string // the connector's last_error when the sync was queued
+}
+
+type historyLoadedMsg struct {
+	actions []history.Action
+	err     error
+}
+
+type historyWrittenMsg struct{ err error }
+
+// loadHistory reads the account's history once, at the start.
+func loadHistory(s *history.Store) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		acts, _, err := s.Actions()
+		return historyLoadedMsg{actions: acts, err: err}
+	}
+}
+
+// finishAction records what became of an action, off the event loop.
+func finishAction(s *history.Store, id string, r history.Result) tea.Cmd {
+	if s == nil || id == "" {
+		return nil
+	}
+	return func() tea.Msg { return historyWrittenMsg{err: s.Finish(id, r)} }
+}
+
+// notRecordedError is a sync refused because its intent could not be
+// written: a sync must never leave unrecorded.
+type notRecordedError struct{ err error }
+
+func (e *notRecordedError) Error() string {
+	return "not sent: the sync could not be recorded in the history (" + e.err.Error() + ")"
+}
+func (e *notRecordedError) Unwrap() error { return e.err }
+
+// recordIntent writes the intent of r durably; it runs in the sync's own
+// command, just before the POST.
+func recordIntent(s *history.Store, user, name string, r monitor.Request) (history.Action, error) {
+	a := history.Action{User: user, ConnectorID: r.ID, ConnectorName: name, Kind: history.SyncEANs, EANs: r.EANs}
+	if r.Kind == monitor.KindSyncCatalog {
+		a.Kind = history.SyncCatalog
+	}
+	if s == nil {
+		return a, nil
+	}
+	return s.Begin(a)
+}
+
+// resultOf is what a sync's answer says for the history.
+func resultOf(res *api.SyncResult, err error) history.Result {
+	switch {
+	case err != nil && api.OutcomeUnknown(err):
+		return history.Result{Outcome: history.OutcomeUnknown, Answer: err.Error()}
+	case err != nil:
+		return history.Result{Outcome: history.OutcomeFailed, Answer: err.Error()}
+	}
+	q := res.ProductsQueued
+	r := history.Result{Outcome: history.OutcomeQueued, SyncID: res.SyncID, Answer: res.Status, Queued: &q}
+	if res.ProductsQueuedUnknown {
+		r.Queued = nil
+	}
+	return r
+}
+
+// noteSync keeps a finished sync's record in the journal.
+func (j *journal) noteSync(a *history.Action, detail *api.ConnectorDetail) {
+	if a == nil || a.ID == "" {
+		return
+	}
+	j.actions = append([]history.Action{*a}, j.actions...)
+	if a.Outcome == history.OutcomeQueued {
+		var le *string
+		if detail != nil {
+			le = detail.SyncStats.LastError
+		}
+		j.awaiting[a.ConnectorID] = awaited{actionID: a.ID, lastError: le}
+	}
+}
+
+// observe completes an awaited sync once its connector's pending count is
+// back at zero: drained, or failed when a new last_error came with it.
+func (j *journal) observe(d *api.ConnectorDetail) tea.Cmd {
+	w, ok := j.awaiting[d.ID]
+	if !ok || d.SyncStats.ProductsPending > 0 || d.SyncStats.ProductsPendingUnknown {
+		return nil
+	}
+	delete(j.awaiting, d.ID)
+	r := history.Result{Outcome: history.OutcomeDrained}
+	if le := d.SyncStats.LastError; le != nil && (w.lastError == nil || *w.lastError != *le) {
+		r = history.Result{Outcome: history.OutcomeFailed, Answer: *le}
+	}
+	for i := range j.actions {
+		if j.actions[i].ID == w.actionID {
+			j.actions[i].Outcome = r.Outcome
+			if r.Answer != "" {
+				j.actions[i].Answer = r.Answer
+			}
+		}
+	}
+	return finishAction(j.store, w.actionID, r)
+}
+
+// recent is what the confirmation should warn about before a sync on c:
+// products still pending, and the same sync triggered here lately.
+func (j *journal) recent(now time.Time, c api.Connector, detail *api.ConnectorDetail, eans []string, catalog bool) []string {
+	var out []string
+	pending := 0
+	if detail != nil && detail.ID == c.ID && !detail.SyncStats.ProductsPendingUnknown {
+		pending = detail.SyncStats.ProductsPending
+	}
+	for _, a := range j.actions {
+		if a.ConnectorID != c.ID || now.Sub(a.Time) > recentWindow || a.Outcome == history.OutcomeFailed || a.Outcome == history.OutcomeRejected {
+			continue
+		}
+		same := (catalog && a.Kind == history.SyncCatalog) || (!catalog && a.Kind == history.SyncEANs && sameEANs(a.EANs, eans))
+		if !same {
+			continue
+		}
+		what := "the same " + plural(len(eans), "EAN was", "EANs were")
+		if catalog {
+			what = "a whole-catalog sync was"
+		}
+		w := fmt.Sprintf("%s queued here %s ago", what, minutes(now.Sub(a.Time)))
+		if pending > 0 {
+			w += " and " + groupDigits(pending) + " products are still pending"
+		}
+		return append(out, w)
+	}
+	if pending > 0 {
+		out = append(out, groupDigits(pending)+" products are pending on this connector already")
+	}
+	return out
+}
+
+// minutes is a short span as people say it: "40s", "4m".
+func minutes(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
+	return fmt.Sprintf("%dm", int(d.Minutes()))
+}
+
+func sameEANs(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	set := make(map[string]bool, len(a))
+	for _, e := range a {
+		set[e] = true
+	}
+	for _, e := range b {
+		if !set[e] {
+			return false
+		}
+	}
+	return true
+}
+
+// groupDigits writes 1180 as "1 180", as the rest of the screen does.
+func groupDigits(n int) string {
+	s := fmt.Sprint(n)
+	if len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// historyView is the H overlay: the actions, newest first, all of them or
+// only the selected connector's.
+type historyView struct {
+	only   string // connector id, "" = all
+	offset int
+}
+
+func (m *Model) historyKey(msg tea.KeyMsg) tea.Cmd {
+	hv := m.screens.top().history
+	switch {
+	case key.Matches(msg, m.keys.Back), key.Matches(msg, m.keys.History):
+		m.screens.pop()
+	case key.Matches(msg, m.keys.HistoryMine):
+		if hv.only != "" {
+			hv.only = ""
+		} else if c, ok := m.list.Selected(); ok {
+			hv.only = c.ID
+		}
+		hv.offset = 0
+	case key.Matches(msg, m.keys.Down):
+		hv.offset = min(hv.offset+1, max(len(m.historyRows())-1, 0))
+	case key.Matches(msg, m.keys.Up):
+		hv.offset = max(hv.offset-1, 0)
+	}
+	return nil
+}
+
+func (m *Model) historyRows() []history.Action {
+	hv := m.screens.top().history
+	var out []history.Action
+	for _, a := range m.journal.actions {
+		if hv.only == "" || a.ConnectorID == hv.only {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// historyBody draws the overlay in w×h.
+func (m *Model) historyBody(w, h int, bordered bool) []string {
+	hv := m.screens.top().history
+	rows := m.historyRows()
+	title := fmt.Sprintf(" History · %s", plural(len(rows), "action", "actions"))
+	if hv.only != "" {
+		title += " on this connector"
+	}
+	title += " · " + keymap.Keys(m.keys.Back) + " closes"
+	lines := []string{title, ""}
+	switch {
+	case m.journal.store == nil:
+		lines = append(lines, " No history for this account (it could not be opened).")
+	case len(rows) == 0:
+		lines = append(lines, " Nothing triggered from pixee-tui yet.")
+	}
+	for _, a := range rows[min(hv.offset, len(rows)):] {
+		lines = append(lines, " "+historyLine(a, m.opts.Location))
+	}
+	if m.journal.err != "" {
+		lines = append(lines, "", " "+m.journal.err)
+	}
+	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+}
+
+func historyLine(a history.Action, loc *time.Location) string {
+	what := "whole catalog"
+	if a.Kind == history.SyncEANs {
+		what = plural(len(a.EANs), "EAN", "EANs")
+	} else if a.Kind == history.TestConn {
+		what = "connection test"
+	}
+	who := ""
+	if a.User != "" {
+		who = " · " + a.User
+	}
+	id := ""
+	if a.SyncID != "" {
+		id = " · " + a.SyncID
+	}
+	return termtext.Sanitize(fmt.Sprintf("%s  %-15s %-13s %s%s%s", a.Time.In(loc).Format("01-02 15:04"), a.Outcome, what, a.ConnectorName, who, id))
+}
