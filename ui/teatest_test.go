@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
 )
 
@@ -18,9 +19,20 @@ import (
 // stream; what happened is asserted on the final model and the sandbox.
 
 // A person pages to page 2, opens a connector, syncs two EANs, confirms,
-// reads the sync id, dismisses it, watches pending drain and quits.
+// reads the sync id, dismisses it, watches pending drain and quits — on
+// today's API (X-API-Key only, root-level pagination) and on the seed's
+// (Bearer only, meta).
 func TestJourneySyncTwoEANsFromPageTwo(t *testing.T) {
-	c, sb := newSandbox(t, nil, sandbox.Options{Now: time.Now, Seed: 42, SyncFailureRate: -1, AutoSync: false})
+	for _, tt := range []struct {
+		gen    sandbox.Generation
+		header api.AuthHeader
+	}{{sandbox.Current, api.AuthXAPIKey}, {sandbox.Seed, api.AuthBearer}} {
+		t.Run(tt.gen.String(), func(t *testing.T) { journeySyncTwoEANs(t, tt.gen, tt.header) })
+	}
+}
+
+func journeySyncTwoEANs(t *testing.T, gen sandbox.Generation, header api.AuthHeader) {
+	c, sb := newSandbox(t, nil, sandbox.Options{Now: time.Now, Seed: 42, SyncFailureRate: -1, AutoSync: false, API: gen})
 	target := sb.IDs()[50] // first row of page 2
 	before, _, err := c.GetConnector(context.Background(), target)
 	if err != nil {
@@ -84,6 +96,11 @@ func TestJourneySyncTwoEANsFromPageTwo(t *testing.T) {
 	cancel()
 	if n := sb.Stats().ByRoute[sbSync]; n != 1 {
 		t.Fatalf("%d POSTs, want 1", n)
+	}
+	// The sandbox answers only the generation's header: the POST went out
+	// with it, the one the first GET found.
+	if got := c.AuthHeader(); got != header {
+		t.Fatalf("the key went as %v, want %v", got, header)
 	}
 	if !fm.quitting || fm.openForm() != nil || fm.question() != nil {
 		t.Fatalf("final model: quitting %v, form %v, dialog %v", fm.quitting, fm.openForm(), fm.question())
