@@ -52,12 +52,12 @@ func openSession(ctx context.Context, root *cobra.Command, f *flags, stderr io.W
 // openHistory opens the account's history for the dashboard; the demo's
 // lives in a temporary folder removed at exit. Without one the dashboard
 // still runs; its syncs then go unrecorded, with a warning.
-func openHistory(demo bool, s config.Settings, stderr io.Writer) (*history.Store, func()) {
+func openHistory(demo bool, s config.Settings, stderr io.Writer) (*history.Store, *history.EventLog, func()) {
 	dir, done := history.AccountDir(stateHome(), s.ProfileID, s.BaseURL), func() {}
 	if demo {
 		tmp, err := os.MkdirTemp("", "pixee-tui-demo-")
 		if err != nil {
-			return nil, done
+			return nil, nil, done
 		}
 		dir, done = tmp, func() { os.RemoveAll(tmp) }
 	}
@@ -71,9 +71,17 @@ func openHistory(demo bool, s config.Settings, stderr io.Writer) (*history.Store
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "pixee-tui: warning: no history (syncs will not be recorded):", err)
-		return nil, done
+		h = nil
 	}
-	return h, done
+	ev, warns, err := history.OpenEvents(dir, history.Limits{}, nil)
+	for _, w := range warns {
+		fmt.Fprintln(stderr, "pixee-tui:", w)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "pixee-tui: warning: events are not kept for the next start:", err)
+		ev = nil
+	}
+	return h, ev, done
 }
 
 func userName() string {

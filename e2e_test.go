@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,6 +19,8 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+
+	"github.com/pixee/pixee-tui/api/sandbox"
 )
 
 const e2eVersion = "v1.2.3-e2e"
@@ -104,13 +107,20 @@ type demoRun struct {
 // startDemo starts the demo in a pseudo-terminal and waits for the list.
 func startDemo(t *testing.T) *demoRun {
 	t.Helper()
+	return startRun(t, []string{"--demo"}, "TERM=xterm-256color")
+}
+
+// startRun starts pixee-tui with args in a pseudo-terminal and waits for
+// the list.
+func startRun(t *testing.T, args []string, env ...string) *demoRun {
+	t.Helper()
 	if _, err := os.Stat("/dev/ptmx"); err != nil {
 		t.Skip("no /dev/ptmx:", err)
 	}
 	bin := binary(t)
-	d := &demoRun{t: t, copied: make(chan struct{}), exited: make(chan error, 1), deadline: time.Now().Add(20 * time.Second)}
-	d.cmd = exec.Command(bin, "--demo")
-	d.cmd.Env = cleanEnv("TERM=xterm-256color")
+	d := &demoRun{t: t, copied: make(chan struct{}), exited: make(chan error, 1), deadline: time.Now().Add(30 * time.Second)}
+	d.cmd = exec.Command(bin, args...)
+	d.cmd.Env = cleanEnv(env...)
 	tty, err := pty.StartWithSize(d.cmd, &pty.Winsize{Rows: 30, Cols: 100})
 	if err != nil {
 		t.Skip("cannot start a pseudo-terminal:", err)
@@ -359,5 +369,38 @@ func TestE2EStdoutRedirectedAtATerminal(t *testing.T) {
 	}
 	if fi, err := file.Stat(); err != nil || fi.Size() != 0 {
 		t.Errorf("the file got %d bytes, want none (%v)", fi.Size(), err)
+	}
+}
+
+// oscs are terminal control strings, some ended by BEL themselves.
+var oscs = regexp.MustCompile("\x1b\\][^\x07\x1b]*(\x07|\x1b\\\\)")
+
+func bells(s string) int { return strings.Count(oscs.ReplaceAllString(s, ""), "\a") }
+
+// The bell rings when a connector turns to error, and not while nothing
+// changes: the dashboard against a sandbox served by this test, in a pty.
+func TestE2EBellOnTransitionToError(t *testing.T) {
+	sb := sandbox.New(sandbox.Options{Seed: 42, ReadLimit: -1, WriteLimit: -1})
+	u, stop, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	state := t.TempDir()
+	d := startRun(t, nil, "TERM=xterm-256color", "PIXEE_BASE_URL="+u, "PIXEE_API_KEY="+sb.APIKey(),
+		"XDG_STATE_HOME="+state, "XDG_CONFIG_HOME="+state)
+	time.Sleep(2 * time.Second) // the first detail arrives, and more polling
+	if n := bells(d.out.String()); n != 0 {
+		t.Fatalf("%d bells while nothing changed", n)
+	}
+	sb.SetStatus(sb.IDs()[0], "error") // the selected connector
+	d.waitFor("the bell", func(s string) bool { return bells(s) > 0 })
+	d.waitFor("the event in the header", func(s string) bool { return strings.Contains(s, "1 new") })
+	d.tty.Write([]byte("q"))
+	if err := d.wait("q"); err != nil {
+		t.Fatalf("exit: %v", err)
+	}
+	if n := bells(d.out.String()); n != 1 {
+		t.Errorf("%d bells for one transition", n)
 	}
 }

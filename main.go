@@ -271,7 +271,11 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	hist, closeHist := openHistory(f.demo, s, stderr)
+	hist, events, closeHist := openHistory(f.demo, s, stderr)
+	alerts := config.DefaultAlerts()
+	if file != nil {
+		alerts = file.Alerts
+	}
 	defer closeHist()
 	plain := applyTheme(file)
 	if !isTerminal(stdout) {
@@ -299,6 +303,9 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		Demo:     f.demo,
 		ReadOnly: s.ReadOnly,
 		History:  hist,
+		Events:   events,
+		Alerts:   ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter},
+		Terminal: stdout,
 		User:     userName(),
 		PerPage:  s.PerPage,
 		Refresh:  s.Refresh,

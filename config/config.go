@@ -30,6 +30,14 @@ type File struct {
 	Order          []string // profile ids in file order
 	Keys           []KeyRemap
 	Theme          string // auto, dark, light or none
+	Alerts         Alerts
+}
+
+// Alerts are what the dashboard does on a transition into a bad state.
+type Alerts struct {
+	Bell       bool          // the terminal bell (default true)
+	Desktop    bool          // also a desktop notification through the terminal, OSC 9 / OSC 777 (default false)
+	StuckAfter time.Duration // a sync without progress this long is stuck (default 10m)
 }
 
 // Profile is one customer account.
@@ -82,6 +90,9 @@ func (e *Error) Error() string {
 	return loc + ": " + e.Path + ": " + e.Msg
 }
 
+// DefaultAlerts are the alerts without a config file.
+func DefaultAlerts() Alerts { return Alerts{Bell: true, StuckAfter: 10 * time.Minute} }
+
 // Themes are the values theme: takes.
 var themes = []string{"auto", "dark", "light", "none"}
 
@@ -107,7 +118,7 @@ func Load(path string, explicit bool) (*File, error) {
 // Parse parses the contents of a configuration file named name. All the
 // problems found are returned, joined, each an *Error.
 func Parse(name string, data []byte) (*File, error) {
-	f := &File{Path: name, Profiles: map[string]Profile{}, Theme: "auto"}
+	f := &File{Path: name, Profiles: map[string]Profile{}, Theme: "auto", Alerts: DefaultAlerts()}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, syntaxError(name, err)

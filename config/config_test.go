@@ -29,12 +29,18 @@ keys:
   next_page: ["]", l, right]
   quit: q
 theme: light
+alerts:
+  desktop: true
+  stuck_after: 20m
 `
 
 func TestParseGood(t *testing.T) {
 	f, err := Parse("config.yaml", []byte(good))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if f.Alerts != (Alerts{Bell: true, Desktop: true, StuckAfter: 20 * time.Minute}) {
+		t.Errorf("alerts = %+v", f.Alerts)
 	}
 	if f.DefaultProfile != "acme" || strings.Join(f.Order, ",") != "acme,globex" || f.Theme != "light" {
 		t.Errorf("file = %+v", f)
@@ -62,7 +68,7 @@ func TestParseBad(t *testing.T) {
 		{"bad duration", "profiles:\n  acme:\n    api_key_env: K\n    refresh: 2x\n",
 			`config.yaml:4:14: profiles.acme.refresh: "2x" is not a duration (like 2s, 500ms, 1m)`},
 		{"unknown top key", "profile: acme\n",
-			`config.yaml:1:1: profile: unknown key (known here: default_profile, profiles, keys, theme)`},
+			`config.yaml:1:1: profile: unknown key (known here: default_profile, profiles, keys, theme, alerts)`},
 		{"unknown profile key", "profiles:\n  acme:\n    api_key_env: K\n    refrsh: 2s\n",
 			`config.yaml:4:5: profiles.acme.refrsh: unknown key`},
 		{"a key in the file", "profiles:\n  acme:\n    api_key: pm_live_x\n",
@@ -75,6 +81,7 @@ func TestParseBad(t *testing.T) {
 			`config.yaml:2:36: profiles.acme.per_page: 900 is out of range (1–500)`},
 		{"not a bool", "profiles:\n  acme: {api_key_env: K, read_only: yes please}\n",
 			`profiles.acme.read_only: "yes please" is not true or false`},
+		{"bad alert", "alerts:\n  bell: loud\n", `config.yaml:2:9: alerts.bell: "loud" is not true or false`},
 		{"bad theme", "theme: solarized\n", `config.yaml:1:8: theme: "solarized" is not one of auto, dark, light, none`},
 		{"bad auth header", "profiles:\n  a: {api_key_env: K, auth_header: basic}\n", `profiles.a.auth_header: "basic" is not auto, x-api-key or bearer`},
 		{"plain http", "profiles:\n  a: {api_key_env: K, base_url: 'http://api.example.com'}\n", `profiles.a.base_url: refusing plain http`},

@@ -140,8 +140,10 @@ func (p *parser) top(f *File, n *yaml.Node) {
 			if !ValidTheme(f.Theme) {
 				p.errorf(p.pos(v), key, "%q is not one of %s", f.Theme, strings.Join(themes, ", "))
 			}
+		case "alerts":
+			p.alerts(&f.Alerts, v)
 		default:
-			p.unknown(k, key, "default_profile", "profiles", "keys", "theme")
+			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts")
 		}
 	})
 }
@@ -231,5 +233,21 @@ func (p *parser) keys(f *File, n *yaml.Node) {
 			}
 		}
 		f.Keys = append(f.Keys, r)
+	})
+}
+
+func (p *parser) alerts(a *Alerts, n *yaml.Node) {
+	p.mapping(n, "alerts", func(key string, k, v *yaml.Node) {
+		path := "alerts." + key
+		switch key {
+		case "bell":
+			a.Bell = p.boolean(v, path)
+		case "desktop":
+			a.Desktop = p.boolean(v, path)
+		case "stuck_after":
+			a.StuckAfter = p.duration(v, path, time.Minute, 24*time.Hour)
+		default:
+			p.unknown(k, path, "bell", "desktop", "stuck_after")
+		}
 	})
 }

@@ -28,6 +28,9 @@ type KeyMap struct {
 	Help, Quit, ForceQuit key.Binding
 	Back                  key.Binding // closes an overlay (the help)
 	History, HistoryMine  key.Binding // the history of actions; only the selected connector's
+	Events, EventKind     key.Binding // the events feed; cycle its kind filter
+	Ack, AckAll           key.Binding // acknowledge an event, all of them
+	Mute, MuteAll         key.Binding // mute a connector's alerts, the account's
 
 	// Sync form.
 	Submit, CloseForm key.Binding
@@ -94,6 +97,12 @@ func table() []entry {
 		{"dismiss", func(k *KeyMap) *key.Binding { return &k.Dismiss }, []string{"enter", "esc"}, "", "dismiss", false},
 		{"history", func(k *KeyMap) *key.Binding { return &k.History }, []string{"H"}, "", "history of actions", false},
 		{"history_connector", func(k *KeyMap) *key.Binding { return &k.HistoryMine }, []string{"c"}, "", "this connector only / all", false},
+		{"events", func(k *KeyMap) *key.Binding { return &k.Events }, []string{"E"}, "", "events", false},
+		{"event_kind", func(k *KeyMap) *key.Binding { return &k.EventKind }, []string{"f"}, "", "filter by kind", false},
+		{"ack", func(k *KeyMap) *key.Binding { return &k.Ack }, []string{"a"}, "", "acknowledge", false},
+		{"ack_all", func(k *KeyMap) *key.Binding { return &k.AckAll }, []string{"A"}, "", "acknowledge all", false},
+		{"mute", func(k *KeyMap) *key.Binding { return &k.Mute }, []string{"m"}, "", "mute this connector", false},
+		{"mute_all", func(k *KeyMap) *key.Binding { return &k.MuteAll }, []string{"M"}, "", "mute all alerts", false},
 
 		{"edit_newline", func(k *KeyMap) *key.Binding { return &k.Edit.Newline }, []string{"enter"}, "", "new line", false},
 		{"edit_space", func(k *KeyMap) *key.Binding { return &k.Edit.Space }, []string{"tab"}, "", "space", false},
@@ -226,7 +235,7 @@ func (k KeyMap) Browse() Help {
 		Full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom},
 			{k.NextPage, k.PrevPage, k.FocusNext, k.FocusPrev, k.Open},
-			{k.Sync, k.SyncAll, k.Refresh, k.Pause, k.History},
+			{k.Sync, k.SyncAll, k.Refresh, k.Pause, k.History, k.Events},
 			{k.Help, k.Quit, k.ForceQuit},
 		},
 	}
@@ -262,4 +271,10 @@ func (k KeyMap) HistoryView() Help {
 		Short: []key.Binding{k.Back, k.HistoryMine, k.Up, k.Down, k.ForceQuit},
 		Full:  [][]key.Binding{{k.Back, k.HistoryMine, k.Up, k.Down, k.ForceQuit}},
 	}
+}
+
+// EventsView is the help of the events feed.
+func (k KeyMap) EventsView() Help {
+	row := []key.Binding{k.Back, k.Ack, k.AckAll, k.EventKind, k.HistoryMine, k.Mute, k.MuteAll, k.Up, k.Down, k.ForceQuit}
+	return Help{Short: row, Full: [][]key.Binding{row}}
 }

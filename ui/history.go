@@ -119,6 +119,20 @@ func (j *journal) noteSync(a *history.Action, detail *api.ConnectorDetail) {
 	}
 }
 
+// drained is the event an awaited sync's end makes, seen on d (observe
+// then records it in the history).
+func (j *journal) drained(now time.Time, d *api.ConnectorDetail) (monitor.Event, bool) {
+	w, ok := j.awaiting[d.ID]
+	if !ok || d.SyncStats.ProductsPending > 0 || d.SyncStats.ProductsPendingUnknown {
+		return monitor.Event{}, false
+	}
+	e := monitor.Event{Time: now, ConnectorID: d.ID, Name: d.Name, Kind: monitor.SyncDrained}
+	if le := d.SyncStats.LastError; le != nil && (w.lastError == nil || *w.lastError != *le) {
+		e.Kind, e.After = monitor.SyncFailed, *le
+	}
+	return e, true
+}
+
 // observe completes an awaited sync once its connector's pending count is
 // back at zero: drained, or failed when a new last_error came with it.
 func (j *journal) observe(d *api.ConnectorDetail) tea.Cmd {

@@ -30,6 +30,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.helpKey(msg)
 	case layerHistory:
 		return m.historyKey(msg)
+	case layerEvents:
+		return m.eventsKey(msg)
 	case layerForm:
 		return m.formKey(msg)
 	}
@@ -116,6 +118,8 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		m.screens.push(layer{kind: layerHelp})
 	case key.Matches(msg, k.History):
 		m.screens.push(layer{kind: layerHistory, history: &historyView{}})
+	case key.Matches(msg, k.Events):
+		m.screens.push(layer{kind: layerEvents, events: &eventsView{}})
 	case key.Matches(msg, k.FocusNext), key.Matches(msg, k.FocusPrev):
 		if onDetail {
 			m.setFocus(layerList)
@@ -230,9 +234,14 @@ func (m *Model) updateKeys() {
 	k.CloseForm.SetEnabled(editing && !form.Finished())
 	k.Dismiss.SetEnabled(editing && form.Finished())
 	top := m.screens.top().kind
-	k.Back.SetEnabled(top == layerHelp || top == layerHistory)
-	k.History.SetEnabled(browsing && top != layerHelp && top != layerHistory)
-	k.HistoryMine.SetEnabled(top == layerHistory && (hasSel || m.screens.top().history.only != ""))
+	overlay := top == layerHelp || top == layerHistory || top == layerEvents
+	k.Back.SetEnabled(overlay)
+	k.History.SetEnabled(browsing && !overlay)
+	k.Events.SetEnabled(browsing && !overlay)
+	k.HistoryMine.SetEnabled((top == layerHistory || top == layerEvents) && hasSel)
+	for _, b := range []*key.Binding{&k.Ack, &k.AckAll, &k.EventKind, &k.Mute, &k.MuteAll} {
+		b.SetEnabled(top == layerEvents)
+	}
 	k.Yes.SetEnabled(asking)
 	k.No.SetEnabled(asking)
 	if m.mon.WritesOff() != "" {

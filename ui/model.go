@@ -8,6 +8,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -24,22 +25,25 @@ import (
 // Options configure the dashboard. Zero values take the defaults.
 type Options struct {
 	API         API
-	Context     context.Context // cancelled when the program ends; nil = Background
-	Host        string          // shown in the header
-	Demo        bool            // shows the DEMO badge
-	ReadOnly    bool            // no sync can be triggered; shows the READ-ONLY badge
-	History     *history.Store  // the account's history of actions; nil = none
-	User        string          // who acts, for the history
-	PerPage     int             // connectors per page (default 50)
-	Refresh     time.Duration   // detail refresh while a sync runs (default 2s)
-	IdleRefresh time.Duration   // detail refresh otherwise (default 10s)
-	ListRefresh time.Duration   // list refresh (default 30s)
-	Now         Clock           // default time.Now
-	Location    *time.Location  // for absolute times; default time.Local
-	Keys        *keymap.KeyMap  // default keymap.Default()
-	Styles      *Styles         // default DefaultStyles()
-	Plain       bool            // styles are stripped (NO_COLOR, no colour profile)
-	Seed        uint64          // jitter seed; 0 = from the clock
+	Context     context.Context   // cancelled when the program ends; nil = Background
+	Host        string            // shown in the header
+	Demo        bool              // shows the DEMO badge
+	ReadOnly    bool              // no sync can be triggered; shows the READ-ONLY badge
+	History     *history.Store    // the account's history of actions; nil = none
+	User        string            // who acts, for the history
+	Events      *history.EventLog // the account's events, for the shift handover; nil = kept in memory only
+	Alerts      AlertOptions      // bell and desktop notifications
+	Terminal    io.Writer         // where the bell and notifications are written; nil = none
+	PerPage     int               // connectors per page (default 50)
+	Refresh     time.Duration     // detail refresh while a sync runs (default 2s)
+	IdleRefresh time.Duration     // detail refresh otherwise (default 10s)
+	ListRefresh time.Duration     // list refresh (default 30s)
+	Now         Clock             // default time.Now
+	Location    *time.Location    // for absolute times; default time.Local
+	Keys        *keymap.KeyMap    // default keymap.Default()
+	Styles      *Styles           // default DefaultStyles()
+	Plain       bool              // styles are stripped (NO_COLOR, no colour profile)
+	Seed        uint64            // jitter seed; 0 = from the clock
 	// After schedules msg after d; default tea.Tick. Tests replace it to
 	// drive every timer from an injected clock.
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
@@ -75,6 +79,7 @@ type Model struct {
 	flashUntil   time.Time
 	helpCache    *helpLineCache // shared by copies: written in Update only, keyed by what it shows
 	journal      *journal       // the history as this session knows it; shared by copies, written in Update
+	feed         *feed          // the events; shared by copies, written in Update
 	quitting     bool
 }
 
@@ -115,6 +120,7 @@ func New(o Options) Model {
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: o.ReadOnly}),
 		helpCache: &helpLineCache{},
 		journal:   &journal{store: o.History, user: o.User, awaiting: map[string]awaited{}},
+		feed:      newFeed(o.Events, o.Terminal, o.Alerts),
 		screens:   newScreens(),
 		list:      newConnectorList(&st),
 		detail:    newDetailPane(&st, o.Location),
@@ -155,6 +161,7 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(
 		m.do(m.start),
 		loadHistory(m.journal.store),
+		loadEvents(m.feed.log),
 		m.opts.After(time.Second, clockMsg{}),
 		m.spinner.Tick,
 	)
@@ -181,6 +188,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
 		}
+	case eventsLoadedMsg:
+		m.feed.loaded(msg)
+	case alertFlushMsg:
+		cmd = m.feed.ring(m.feed.alerts.Flush(m.now()))
 	case historyWrittenMsg:
 		if msg.err != nil {
 			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
@@ -253,16 +264,27 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 	if out.Note != "" {
 		m.flashMsg(out.Note, false)
 	}
+	evs := append(monitor.EventsOfChanges(m.now(), out.Changes, out.Page != nil && out.Page.Same), m.healthEvents()...)
+	events := m.record(evs)
 	if out.Page == nil {
-		return m.do(out.Plan)
+		return tea.Batch(events, m.do(out.Plan))
 	}
 	p := out.Page
 	m.list.SetPage(p.Number, p.Items, p.Meta, p.Same)
-	return tea.Batch(m.selectionChanged(!p.Same), m.do(out.Plan))
+	return tea.Batch(events, m.selectionChanged(!p.Same), m.do(out.Plan))
 }
 
 func (m *Model) onDetail(r monitor.Result) tea.Cmd {
+	prev := m.detail.data
 	out := m.mon.Apply(r)
+	evs := append(monitor.EventsOfChanges(m.now(), out.Changes, true), m.healthEvents()...)
+	if out.Detail != nil {
+		evs = append(evs, m.detailEvents(prev, out.Detail)...)
+		if e, ok := m.journal.drained(m.now(), out.Detail); ok {
+			evs = append(evs, e)
+		}
+	}
+	events := m.record(evs)
 	for _, c := range out.Changes {
 		if c.Kind != monitor.Removed {
 			// The list never contradicts the detail between list refreshes.
@@ -275,9 +297,9 @@ func (m *Model) onDetail(r monitor.Result) tea.Cmd {
 		m.flashMsg("connector "+termtext.Sanitize(out.Gone)+" no longer exists", true)
 	case out.Detail != nil:
 		m.detail.SetDetail(out.Detail, m.now())
-		return tea.Batch(m.journal.observe(out.Detail), m.do(out.Plan))
+		return tea.Batch(events, m.journal.observe(out.Detail), m.do(out.Plan))
 	}
-	return m.do(out.Plan)
+	return tea.Batch(events, m.do(out.Plan))
 }
 
 func (m *Model) onSync(r monitor.Result) tea.Cmd {

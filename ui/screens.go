@@ -10,6 +10,7 @@ const (
 	layerHelp                     // the full help
 	layerDialog                   // a yes/no question
 	layerHistory                  // the history of actions
+	layerEvents                   // the events feed
 )
 
 // layer is one screen of the stack, with the overlay it shows.
@@ -18,6 +19,7 @@ type layer struct {
 	form    *syncForm    // layerForm
 	dialog  *dialog      // layerDialog
 	history *historyView // layerHistory
+	events  *eventsView  // layerEvents
 }
 
 // screens is the root's stack: the browsing panes at the bottom (always

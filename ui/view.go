@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,6 +110,9 @@ func (m *Model) header() string {
 	st := m.styles
 	left := st.Title.Render("pixee-tui") + st.Host.Render(" · "+termtext.Sanitize(m.opts.Host))
 	var badges []string
+	if n := m.feed.unacked(); n > 0 {
+		badges = append(badges, st.Host.Render("⚑ "+strconv.Itoa(n)+" new · "+keymap.Keys(m.keys.Events)))
+	}
 	if why := m.mon.WritesOff(); why != "" {
 		badges = append(badges, st.DemoBadge.Render(" READ-ONLY "))
 	}
@@ -133,6 +137,8 @@ func (m *Model) body(now time.Time, h int) string {
 		return strings.Join(center(m.dialogView(), m.width, h), "\n")
 	case layerHistory:
 		return strings.Join(m.historyBody(m.width, h, bordered), "\n")
+	case layerEvents:
+		return strings.Join(m.eventsBody(m.width, h, bordered), "\n")
 	case layerHelp:
 		hm := m.help
 		hm.ShowAll = true
@@ -435,6 +441,8 @@ func (m *Model) helpKeys() keymap.Help {
 		return m.detail.Help(&m.keys)
 	case layerHistory:
 		return m.keys.HistoryView()
+	case layerEvents:
+		return m.keys.EventsView()
 	}
 	return m.list.Help(&m.keys) // the help overlay lists the browsing keys too
 }

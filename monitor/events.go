@@ -1,0 +1,282 @@
+package monitor
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+)
+
+// EventKind is what happened.
+type EventKind string
+
+// The events the monitor reports. Bad ones (Bad) alert.
+const (
+	TurnedError  EventKind = "turned_error"
+	Recovered    EventKind = "recovered"
+	Paused       EventKind = "paused"
+	Resumed      EventKind = "resumed"
+	Appeared     EventKind = "appeared"
+	Disappeared  EventKind = "disappeared"
+	ErrorChanged EventKind = "error_changed"
+	Stuck        EventKind = "stuck"
+	SyncDrained  EventKind = "sync_drained"
+	SyncFailed   EventKind = "sync_failed"
+	KeyRefused   EventKind = "key_refused"
+	KeyAccepted  EventKind = "key_accepted"
+	APIDown      EventKind = "api_down"
+	APIUp        EventKind = "api_up"
+)
+
+// Bad says whether the event is a transition into a bad state (it rings).
+func (k EventKind) Bad() bool {
+	switch k {
+	case TurnedError, Stuck, KeyRefused, APIDown, SyncFailed:
+		return true
+	}
+	return false
+}
+
+// Recovery is the event that ends a bad one, "" for none.
+func (k EventKind) Recovery() EventKind {
+	switch k {
+	case TurnedError, Stuck:
+		return Recovered
+	case KeyRefused:
+		return KeyAccepted
+	case APIDown:
+		return APIUp
+	}
+	return ""
+}
+
+// Event is one thing that changed on the account, as the monitor saw it.
+type Event struct {
+	ID          string    `json:"id"` // unique within the account
+	Time        time.Time `json:"time"`
+	ConnectorID string    `json:"connector_id,omitempty"`
+	Name        string    `json:"name,omitempty"`
+	Kind        EventKind `json:"kind"`
+	Before      string    `json:"before,omitempty"`
+	After       string    `json:"after,omitempty"`
+}
+
+// Text is the event in words, for a person.
+func (e Event) Text() string {
+	who := e.Name
+	if who == "" {
+		who = e.ConnectorID
+	}
+	switch e.Kind {
+	case TurnedError:
+		return who + " turned to error"
+	case Recovered:
+		return who + " recovered (" + e.After + ")"
+	case Paused:
+		return who + " was paused"
+	case Resumed:
+		return who + " resumed"
+	case Appeared:
+		return who + " appeared"
+	case Disappeared:
+		return who + " no longer exists"
+	case ErrorChanged:
+		return who + ": " + oneLine(e.After)
+	case Stuck:
+		return who + ": sync stuck, " + e.After
+	case SyncDrained:
+		return who + ": the sync triggered here drained"
+	case SyncFailed:
+		return who + ": the sync triggered here ended with an error: " + oneLine(e.After)
+	case KeyRefused:
+		return "the API key was refused: " + oneLine(e.After)
+	case KeyAccepted:
+		return "the API key is accepted again"
+	case APIDown:
+		return "the API cannot be reached: " + oneLine(e.After)
+	case APIUp:
+		return "the API answers again"
+	}
+	return who + ": " + string(e.Kind)
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+// statusClass sorts statuses into what events speak of.
+func statusClass(s string) string {
+	switch strings.ToLower(s) {
+	case "error", "failed", "failing":
+		return "error"
+	case "paused", "disabled", "inactive":
+		return "paused"
+	}
+	return "ok"
+}
+
+// EventsOfChanges turns store changes into events. fresh says the changes
+// are from a refresh of what was already shown (so an Added is a new
+// connector, not the first sight of a page).
+func EventsOfChanges(now time.Time, changes []Change, fresh bool) []Event {
+	var out []Event
+	for _, c := range changes {
+		ev := Event{Time: now, ConnectorID: c.ID, Name: c.After.Name}
+		switch c.Kind {
+		case Added:
+			if !fresh {
+				continue
+			}
+			ev.Kind, ev.After = Appeared, c.After.Status
+		case Removed:
+			ev.Kind, ev.Name, ev.Before = Disappeared, c.Before.Name, c.Before.Status
+		case Updated:
+			before, after := statusClass(c.Before.Status), statusClass(c.After.Status)
+			ev.Before, ev.After = c.Before.Status, c.After.Status
+			switch {
+			case before == after:
+				continue
+			case after == "error":
+				ev.Kind = TurnedError
+			case before == "error":
+				ev.Kind = Recovered
+			case after == "paused":
+				ev.Kind = Paused
+			case before == "paused":
+				ev.Kind = Resumed
+			default:
+				continue
+			}
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// EventOfDetail is the last_error change between two details of one
+// connector, if any.
+func EventOfDetail(now time.Time, prev, cur *api.ConnectorDetail) (Event, bool) {
+	if prev == nil || cur == nil || prev.ID != cur.ID {
+		return Event{}, false
+	}
+	a, b := prev.SyncStats.LastError, cur.SyncStats.LastError
+	if b == nil || (a != nil && *a == *b) {
+		return Event{}, false
+	}
+	before := ""
+	if a != nil {
+		before = *a
+	}
+	return Event{Time: now, ConnectorID: cur.ID, Name: cur.Name, Kind: ErrorChanged, Before: before, After: *b}, true
+}
+
+// StuckWatch tells a sync that makes no progress: pending above zero and
+// unchanged for After.
+type StuckWatch struct {
+	After time.Duration // default 10 minutes
+	seen  map[string]stuckState
+}
+
+type stuckState struct {
+	pending  int
+	since    time.Time
+	reported bool
+}
+
+// Observe takes a detail; it returns a Stuck event once per stall, and a
+// Recovered one when a reported stall moves again.
+func (w *StuckWatch) Observe(now time.Time, d *api.ConnectorDetail) (Event, bool) {
+	if w.After <= 0 {
+		w.After = 10 * time.Minute
+	}
+	if w.seen == nil {
+		w.seen = map[string]stuckState{}
+	}
+	p := d.SyncStats.ProductsPending
+	if d.SyncStats.ProductsPendingUnknown {
+		return Event{}, false
+	}
+	s, ok := w.seen[d.ID]
+	switch {
+	case !ok || s.pending != p:
+		w.seen[d.ID] = stuckState{pending: p, since: now}
+		if ok && s.reported {
+			return Event{Time: now, ConnectorID: d.ID, Name: d.Name, Kind: Recovered, After: fmt.Sprintf("%d pending, moving again", p)}, true
+		}
+	case p > 0 && !s.reported && now.Sub(s.since) >= w.After:
+		s.reported = true
+		w.seen[d.ID] = s
+		return Event{Time: now, ConnectorID: d.ID, Name: d.Name, Kind: Stuck,
+			After: fmt.Sprintf("%d pending, no progress for %s", p, now.Sub(s.since).Round(time.Minute))}, true
+	}
+	return Event{}, false
+}
+
+// Alerts coalesces bad events into rings: the first bad event rings at
+// once; more within Window wait and ring together ("40 connectors turned
+// to error"), once per window.
+type Alerts struct {
+	Window  time.Duration // default 1 minute
+	last    time.Time
+	pending []Event
+}
+
+// Add takes events; it returns the alert text to ring now ("" for none)
+// and, when bad events wait, when to call Flush.
+func (a *Alerts) Add(now time.Time, evs []Event) (ring string, flushAt time.Time) {
+	if a.Window <= 0 {
+		a.Window = time.Minute
+	}
+	for _, e := range evs {
+		if e.Kind.Bad() {
+			a.pending = append(a.pending, e)
+		}
+	}
+	if len(a.pending) == 0 {
+		return "", time.Time{}
+	}
+	if now.Sub(a.last) >= a.Window {
+		return a.Flush(now), time.Time{}
+	}
+	return "", a.last.Add(a.Window)
+}
+
+// Flush rings what waits, as one alert.
+func (a *Alerts) Flush(now time.Time) string {
+	if len(a.pending) == 0 {
+		return ""
+	}
+	evs := a.pending
+	a.pending, a.last = nil, now
+	if len(evs) == 1 {
+		return evs[0].Text()
+	}
+	byKind := map[EventKind]int{}
+	var order []EventKind
+	for _, e := range evs {
+		if byKind[e.Kind] == 0 {
+			order = append(order, e.Kind)
+		}
+		byKind[e.Kind]++
+	}
+	parts := make([]string, 0, len(order))
+	for _, k := range order {
+		n := byKind[k]
+		switch k {
+		case TurnedError:
+			parts = append(parts, fmt.Sprintf("%d connectors turned to error", n))
+		case Stuck:
+			parts = append(parts, fmt.Sprintf("%d syncs stuck", n))
+		case SyncFailed:
+			parts = append(parts, fmt.Sprintf("%d syncs ended with an error", n))
+		default:
+			parts = append(parts, evs[0].Text())
+		}
+	}
+	return strings.Join(parts, " · ")
+}

@@ -1,0 +1,317 @@
+package ui
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// The events feed: what the monitor saw change, persisted per account for
+// the shift handover, and the alerts it rings (BEL, and optionally a
+// desktop notification through the terminal, OSC 9 and OSC 777).
+
+// AlertOptions are the alerts: off means no BEL either.
+type AlertOptions struct {
+	Bell       bool          // ring the terminal bell (default on in main)
+	Desktop    bool          // also OSC 9 / OSC 777 desktop notifications
+	StuckAfter time.Duration // a sync without progress this long is stuck (default 10m)
+}
+
+// feed is shared by copies of the model and written in Update only.
+type feed struct {
+	log      *history.EventLog
+	events   []history.Seen // newest first
+	alerts   monitor.Alerts
+	stuck    monitor.StuckWatch
+	muted    map[string]bool // connector ids
+	mutedAll bool
+	down     bool // the API was reported down
+	refused  bool // the key was reported refused
+	sinceNew int  // unacknowledged at the start: "since you last looked"
+	out      io.Writer
+	opts     AlertOptions
+	err      string
+}
+
+type eventsLoadedMsg struct {
+	events []history.Seen
+	err    error
+}
+
+type alertFlushMsg struct{}
+
+func newFeed(log *history.EventLog, out io.Writer, o AlertOptions) *feed {
+	f := &feed{log: log, muted: map[string]bool{}, out: out, opts: o}
+	f.stuck.After = o.StuckAfter
+	return f
+}
+
+func loadEvents(l *history.EventLog) tea.Cmd {
+	if l == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		evs, _, err := l.Load()
+		return eventsLoadedMsg{events: evs, err: err}
+	}
+}
+
+func (f *feed) loaded(msg eventsLoadedMsg) {
+	f.events = append(f.events, msg.events...)
+	for _, e := range msg.events {
+		if !e.Acked {
+			f.sinceNew++
+		}
+	}
+	if msg.err != nil {
+		f.err = "events: " + termtext.Sanitize(msg.err.Error())
+	}
+}
+
+// unacked is how many events nobody acknowledged yet.
+func (f *feed) unacked() int {
+	n := 0
+	for _, e := range f.events {
+		if !e.Acked {
+			n++
+		}
+	}
+	return n
+}
+
+// record keeps events, writes them, and rings for the bad ones. It returns
+// the commands that do the writing and the ringing, and when to flush
+// coalesced alerts.
+func (m *Model) record(evs []monitor.Event) tea.Cmd {
+	if len(evs) == 0 {
+		return nil
+	}
+	f := m.feed
+	for i := range evs {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		evs[i].ID = hex.EncodeToString(b[:])
+		evs[i].Name = termtext.Sanitize(evs[i].Name)
+		f.events = append([]history.Seen{{Event: evs[i]}}, f.events...)
+	}
+	var cmds []tea.Cmd
+	if f.log != nil {
+		log, batch := f.log, append([]monitor.Event(nil), evs...)
+		cmds = append(cmds, func() tea.Msg {
+			_, err := log.Append(batch)
+			return historyWrittenMsg{err: err}
+		})
+	}
+	var loud []monitor.Event
+	for _, e := range evs {
+		if !f.mutedAll && !f.muted[e.ConnectorID] {
+			loud = append(loud, e)
+		}
+	}
+	ring, at := f.alerts.Add(m.now(), loud)
+	cmds = append(cmds, f.ring(ring))
+	if !at.IsZero() {
+		cmds = append(cmds, m.opts.After(at.Sub(m.now()), alertFlushMsg{}))
+	}
+	return tea.Batch(cmds...)
+}
+
+// ring writes the bell (and a desktop notification when asked) straight to
+// the terminal: single writes, so they never split the renderer's frames.
+func (f *feed) ring(text string) tea.Cmd {
+	if text == "" || f.out == nil || !f.opts.Bell {
+		return nil
+	}
+	seq := "\a"
+	if f.opts.Desktop {
+		clean := strings.Map(func(r rune) rune {
+			if r < ' ' || r == 0x7f || r == ';' {
+				return ' '
+			}
+			return r
+		}, termtext.Sanitize(text))
+		seq = "\x1b]9;pixee-tui: " + clean + "\x07\x1b]777;notify;pixee-tui;" + clean + "\x07" + seq
+	}
+	out := f.out
+	return func() tea.Msg {
+		_, _ = io.WriteString(out, seq)
+		return nil
+	}
+}
+
+// healthEvents compares the account's health before and after a result:
+// the key refused or accepted again, the API down (two failures in a row
+// of the page on screen) or answering again.
+func (m *Model) healthEvents() []monitor.Event {
+	f, now := m.feed, m.now()
+	var evs []monitor.Event
+	authErr := m.mon.AuthErr()
+	switch {
+	case authErr != nil && !f.refused:
+		f.refused = true
+		evs = append(evs, monitor.Event{Time: now, Kind: monitor.KeyRefused, After: authErr.Error()})
+	case authErr == nil && f.refused:
+		f.refused = false
+		evs = append(evs, monitor.Event{Time: now, Kind: monitor.KeyAccepted})
+	}
+	t := m.mon.Target(monitor.PageTarget)
+	switch {
+	case t.Failures >= 2 && !f.down:
+		f.down = true
+		evs = append(evs, monitor.Event{Time: now, Kind: monitor.APIDown, After: errText(t.Err)})
+	case t.Failures == 0 && t.Err == nil && f.down:
+		f.down = false
+		evs = append(evs, monitor.Event{Time: now, Kind: monitor.APIUp})
+	}
+	return evs
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// detailEvents is what a fresh detail says beyond the store's changes: a
+// new last_error, a stall.
+func (m *Model) detailEvents(prev, cur *api.ConnectorDetail) []monitor.Event {
+	var evs []monitor.Event
+	if e, ok := monitor.EventOfDetail(m.now(), prev, cur); ok {
+		evs = append(evs, e)
+	}
+	if e, ok := m.feed.stuck.Observe(m.now(), cur); ok {
+		evs = append(evs, e)
+	}
+	return evs
+}
+
+// eventsView is the E overlay.
+type eventsView struct {
+	cursor int
+	only   string // connector id, "" = all
+	kind   monitor.EventKind
+}
+
+var eventKinds = []monitor.EventKind{"", monitor.TurnedError, monitor.Recovered, monitor.ErrorChanged, monitor.Stuck,
+	monitor.Paused, monitor.Resumed, monitor.Appeared, monitor.Disappeared, monitor.SyncDrained, monitor.SyncFailed,
+	monitor.KeyRefused, monitor.APIDown, monitor.APIUp}
+
+func (m *Model) eventRows() []*history.Seen {
+	ev := m.screens.top().events
+	var out []*history.Seen
+	for i := range m.feed.events {
+		e := &m.feed.events[i]
+		if (ev.only == "" || e.ConnectorID == ev.only) && (ev.kind == "" || e.Kind == ev.kind) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
+	ev, k, f := m.screens.top().events, &m.keys, m.feed
+	rows := m.eventRows()
+	switch {
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Events):
+		m.screens.pop()
+	case key.Matches(msg, k.Down):
+		ev.cursor = min(ev.cursor+1, max(len(rows)-1, 0))
+	case key.Matches(msg, k.Up):
+		ev.cursor = max(ev.cursor-1, 0)
+	case key.Matches(msg, k.HistoryMine):
+		if ev.only != "" {
+			ev.only = ""
+		} else if c, ok := m.list.Selected(); ok {
+			ev.only = c.ID
+		}
+		ev.cursor = 0
+	case key.Matches(msg, k.EventKind):
+		for i, kd := range eventKinds {
+			if kd == ev.kind {
+				ev.kind = eventKinds[(i+1)%len(eventKinds)]
+				break
+			}
+		}
+		ev.cursor = 0
+	case key.Matches(msg, k.Ack) && ev.cursor < len(rows):
+		e := rows[ev.cursor]
+		e.Acked = true
+		return m.persist(func(l *history.EventLog) error { return l.Ack(e.ID) })
+	case key.Matches(msg, k.AckAll):
+		for i := range f.events {
+			f.events[i].Acked = true
+		}
+		until := m.now()
+		return m.persist(func(l *history.EventLog) error { return l.AckAll(until) })
+	case key.Matches(msg, k.Mute) && ev.cursor < len(rows) && rows[ev.cursor].ConnectorID != "":
+		id := rows[ev.cursor].ConnectorID
+		f.muted[id] = !f.muted[id]
+	case key.Matches(msg, k.MuteAll):
+		f.mutedAll = !f.mutedAll
+	}
+	return nil
+}
+
+func (m *Model) persist(w func(*history.EventLog) error) tea.Cmd {
+	l := m.feed.log
+	if l == nil {
+		return nil
+	}
+	return func() tea.Msg { return historyWrittenMsg{err: w(l)} }
+}
+
+func (m *Model) eventsBody(w, h int, bordered bool) []string {
+	ev := m.screens.top().events
+	rows := m.eventRows()
+	f := m.feed
+	title := fmt.Sprintf(" Events · %d unacknowledged of %d", f.unacked(), len(f.events))
+	if f.sinceNew > 0 {
+		title += fmt.Sprintf(" · since you last looked: %d new", f.sinceNew)
+	}
+	filters := []string{}
+	if ev.only != "" {
+		filters = append(filters, "this connector")
+	}
+	if ev.kind != "" {
+		filters = append(filters, string(ev.kind))
+	}
+	if f.mutedAll {
+		filters = append(filters, "alerts muted")
+	} else if n := len(f.muted); n > 0 {
+		filters = append(filters, plural(n, "connector muted", "connectors muted"))
+	}
+	if len(filters) > 0 {
+		title += " · " + strings.Join(filters, " · ")
+	}
+	lines := []string{title, " " + keymap.Keys(m.keys.Ack) + " acknowledge · " + keymap.Keys(m.keys.AckAll) + " all · " +
+		keymap.Keys(m.keys.EventKind) + " kind · " + keymap.Keys(m.keys.HistoryMine) + " this connector · " +
+		keymap.Keys(m.keys.Mute) + "/" + keymap.Keys(m.keys.MuteAll) + " mute · " + keymap.Keys(m.keys.Back) + " closes", ""}
+	if len(rows) == 0 {
+		lines = append(lines, " Nothing has changed yet.")
+	}
+	for i, e := range rows[min(max(ev.cursor-(h-8), 0), len(rows)):] {
+		mark := "  "
+		if i+max(ev.cursor-(h-8), 0) == ev.cursor {
+			mark = "▶ "
+		}
+		state := "new"
+		if e.Acked {
+			state = "   "
+		}
+		lines = append(lines, termtext.Sanitize(fmt.Sprintf("%s%s %s  %-14s %s", mark, e.Time.In(m.opts.Location).Format("01-02 15:04:05"), state, e.Kind, e.Event.Text())))
+	}
+	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+}
