@@ -7,6 +7,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"os"
 	"os/exec"
@@ -402,5 +403,29 @@ func TestE2EBellOnTransitionToError(t *testing.T) {
 	}
 	if n := bells(d.out.String()); n != 1 {
 		t.Errorf("%d bells for one transition", n)
+	}
+}
+
+// y in a real terminal: the id reaches the clipboard through OSC 52, in
+// one piece.
+func TestE2ECopyIDThroughTheTerminal(t *testing.T) {
+	sb := sandbox.New(sandbox.Options{Seed: 42, ReadLimit: -1, WriteLimit: -1})
+	u, stop, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	state := t.TempDir()
+	d := startRun(t, nil, "TERM=xterm-256color", "PIXEE_BASE_URL="+u, "PIXEE_API_KEY="+sb.APIKey(),
+		"XDG_STATE_HOME="+state, "XDG_CONFIG_HOME="+state)
+	d.tty.Write([]byte("y"))
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(sb.IDs()[0])) + "\a"
+	d.waitFor("the OSC 52 sequence", func(s string) bool { return strings.Contains(s, want) })
+	d.tty.Write([]byte("q"))
+	if err := d.wait("q"); err != nil {
+		t.Fatalf("exit: %v", err)
+	}
+	if n := strings.Count(d.out.String(), "\x1b]52;"); n != 1 {
+		t.Errorf("%d clipboard sequences, want 1", n)
 	}
 }

@@ -306,6 +306,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		Events:   events,
 		Alerts:   ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter},
 		Terminal: stdout,
+		InTmux:   ui.InTmux(),
 		User:     userName(),
 		PerPage:  s.PerPage,
 		Refresh:  s.Refresh,

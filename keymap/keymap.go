@@ -31,6 +31,8 @@ type KeyMap struct {
 	Events, EventKind     key.Binding // the events feed; cycle its kind filter
 	Ack, AckAll           key.Binding // acknowledge an event, all of them
 	Mute, MuteAll         key.Binding // mute a connector's alerts, the account's
+	Test                  key.Binding // test the connection (a POST that syncs nothing)
+	CopyID, CopyCard      key.Binding // copy the id, an incident card (OSC 52)
 
 	// Sync form.
 	Submit, CloseForm key.Binding
@@ -97,6 +99,9 @@ func table() []entry {
 		{"dismiss", func(k *KeyMap) *key.Binding { return &k.Dismiss }, []string{"enter", "esc"}, "", "dismiss", false},
 		{"history", func(k *KeyMap) *key.Binding { return &k.History }, []string{"H"}, "", "history of actions", false},
 		{"history_connector", func(k *KeyMap) *key.Binding { return &k.HistoryMine }, []string{"c"}, "", "this connector only / all", false},
+		{"test_connection", func(k *KeyMap) *key.Binding { return &k.Test }, []string{"t"}, "", "test connection", true},
+		{"copy_id", func(k *KeyMap) *key.Binding { return &k.CopyID }, []string{"y"}, "", "copy id", false},
+		{"copy_card", func(k *KeyMap) *key.Binding { return &k.CopyCard }, []string{"Y"}, "", "copy incident card", false},
 		{"events", func(k *KeyMap) *key.Binding { return &k.Events }, []string{"E"}, "", "events", false},
 		{"event_kind", func(k *KeyMap) *key.Binding { return &k.EventKind }, []string{"f"}, "", "filter by kind", false},
 		{"ack", func(k *KeyMap) *key.Binding { return &k.Ack }, []string{"a"}, "", "acknowledge", false},
@@ -235,7 +240,8 @@ func (k KeyMap) Browse() Help {
 		Full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom},
 			{k.NextPage, k.PrevPage, k.FocusNext, k.FocusPrev, k.Open},
-			{k.Sync, k.SyncAll, k.Refresh, k.Pause, k.History, k.Events},
+			{k.Sync, k.SyncAll, k.Test, k.Refresh, k.Pause},
+			{k.CopyID, k.CopyCard, k.History, k.Events},
 			{k.Help, k.Quit, k.ForceQuit},
 		},
 	}

@@ -22,6 +22,8 @@ type Outcome struct {
 	Gone string
 	// Sync is a finished sync.
 	Sync *SyncDone
+	// Test is a finished connection test.
+	Test *TestDone
 	// Changes are the store's changes this answer caused.
 	Changes []Change
 	// Note is something the user should be told once, e.g. that the
@@ -43,6 +45,13 @@ type SyncDone struct {
 	Catalog bool
 	Result  *api.SyncResult
 	Err     error
+}
+
+// TestDone is the end of a connection test.
+type TestDone struct {
+	ID     string
+	Result *api.TestResult
+	Err    error
 }
 
 // Apply takes the answer to one of the monitor's requests.
@@ -154,6 +163,13 @@ func (m *Monitor) applySync(r Result) Outcome {
 		return out
 	}
 	m.write.inFlight = false
+	if r.Kind == KindTest {
+		out.Test = &TestDone{ID: r.ID, Result: r.Tested, Err: r.Err}
+		if wait, ok := retryWait(r.Err); ok {
+			m.write.heldTill = maxTime(m.write.heldTill, m.now().Add(wait))
+		}
+		return out
+	}
 	catalog := r.Kind == KindSyncCatalog
 	out.Sync = &SyncDone{ID: r.ID, Catalog: catalog, Result: r.Synced, Err: r.Err}
 	if r.Err != nil {

@@ -145,6 +145,18 @@ func (e *HoldError) Error() string { return "rate limited: nothing sent" }
 // Syncing says whether a sync is out.
 func (m *Monitor) Syncing() bool { return m.write.inFlight }
 
+// Test asks for a connection test of connector id: a POST like a sync
+// (one at a time, held by the same holds, refused when read-only, never
+// retried), though it syncs nothing.
+func (m *Monitor) Test(id string) (Request, error) {
+	r, err := m.Sync(id, nil, true)
+	if err != nil {
+		return r, err
+	}
+	r.Kind = KindTest
+	return r, nil
+}
+
 // Sync asks for a sync of eans to connector id, or of its whole catalog
 // when catalog is set. It is refused while one is out (ErrWriteBusy) or
 // writes are held (*HoldError). A sync is never retried: one that may have

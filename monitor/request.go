@@ -14,6 +14,7 @@ const (
 	KindConnector                   // GET one connector's detail
 	KindSyncEANs                    // POST a sync of some EANs
 	KindSyncCatalog                 // POST a sync of the whole catalog
+	KindTest                        // POST a connection test (syncs nothing)
 )
 
 // Request is one API call the monitor wants made. The caller makes it and
@@ -30,7 +31,9 @@ type Request struct {
 }
 
 // Write reports whether the request changes anything on the server.
-func (r Request) Write() bool { return r.Kind == KindSyncEANs || r.Kind == KindSyncCatalog }
+func (r Request) Write() bool {
+	return r.Kind == KindSyncEANs || r.Kind == KindSyncCatalog || r.Kind == KindTest
+}
 
 // Result is the answer to a Request. The caller neutralises what it shows
 // before handing it over; the monitor keeps values as given.
@@ -40,6 +43,7 @@ type Result struct {
 	Meta   api.PageMeta         // KindPage
 	Detail *api.ConnectorDetail // KindConnector
 	Synced *api.SyncResult      // KindSync*
+	Tested *api.TestResult      // KindTest
 	Rate   api.RateLimit
 	// PerPageCap is set when the server served a page at a smaller size
 	// than asked for (api.Response.PerPageCap).

@@ -118,6 +118,15 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		m.screens.push(layer{kind: layerHelp})
 	case key.Matches(msg, k.History):
 		m.screens.push(layer{kind: layerHistory, history: &historyView{}})
+	case key.Matches(msg, k.Test):
+		return m.startTest()
+	case key.Matches(msg, k.CopyID), key.Matches(msg, k.CopyCard):
+		if c, ok := m.list.Selected(); ok {
+			if key.Matches(msg, k.CopyID) {
+				return m.copyText("the id of "+c.Name, c.ID)
+			}
+			return m.copyText("an incident card for "+c.Name, m.incidentCard(c))
+		}
 	case key.Matches(msg, k.Events):
 		m.screens.push(layer{kind: layerEvents, events: &eventsView{}})
 	case key.Matches(msg, k.FocusNext), key.Matches(msg, k.FocusPrev):
@@ -238,6 +247,9 @@ func (m *Model) updateKeys() {
 	k.Back.SetEnabled(overlay)
 	k.History.SetEnabled(browsing && !overlay)
 	k.Events.SetEnabled(browsing && !overlay)
+	k.Test.SetEnabled(browsing && !overlay && hasSel && !m.detail.Gone() && !syncing)
+	k.CopyID.SetEnabled(browsing && !overlay && hasSel)
+	k.CopyCard.SetEnabled(browsing && !overlay && hasSel)
 	k.HistoryMine.SetEnabled((top == layerHistory || top == layerEvents) && hasSel)
 	for _, b := range []*key.Binding{&k.Ack, &k.AckAll, &k.EventKind, &k.Mute, &k.MuteAll} {
 		b.SetEnabled(top == layerEvents)

@@ -33,7 +33,8 @@ type Options struct {
 	User        string            // who acts, for the history
 	Events      *history.EventLog // the account's events, for the shift handover; nil = kept in memory only
 	Alerts      AlertOptions      // bell and desktop notifications
-	Terminal    io.Writer         // where the bell and notifications are written; nil = none
+	Terminal    io.Writer         // where the bell, notifications and copies (OSC 52) are written; nil = none
+	InTmux      bool              // wrap OSC 52 for tmux
 	PerPage     int               // connectors per page (default 50)
 	Refresh     time.Duration     // detail refresh while a sync runs (default 2s)
 	IdleRefresh time.Duration     // detail refresh otherwise (default 10s)
@@ -304,6 +305,10 @@ func (m *Model) onDetail(r monitor.Result) tea.Cmd {
 
 func (m *Model) onSync(r monitor.Result) tea.Cmd {
 	out := m.mon.Apply(r)
+	if out.Test != nil {
+		m.onTest(out.Test)
+		return nil
+	}
 	s := out.Sync
 	if s == nil {
 		return nil
@@ -388,6 +393,10 @@ func (m *Model) do(p monitor.Plan) tea.Cmd {
 func (m *Model) step(s monitor.Step) tea.Cmd {
 	if s.Timer != nil {
 		return m.opts.After(s.Timer.After, wakeMsg{*s.Timer})
+	}
+	if s.Request.Kind == monitor.KindTest {
+		c, _ := m.mon.Store().Get(s.Request.ID)
+		return triggerTest(m.ctx, m.mon.API(), s.Request, intent{m.journal.store, m.journal.user, c.Name})
 	}
 	if s.Request.Write() {
 		c, _ := m.mon.Store().Get(s.Request.ID)

@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// Copying goes through the terminal (OSC 52), so it works over SSH and
+// inside tmux; the connection test is a POST that syncs nothing.
+
+// maxCopy bounds what is put on the clipboard: terminals refuse more.
+const maxCopy = 64 << 10
+
+// osc52 is the control string that sets the clipboard to text, wrapped
+// for tmux (which passes it on with allow-passthrough, or takes it itself
+// with set-clipboard) when the program runs inside it.
+func osc52(text string, inTmux bool) string {
+	seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\a"
+	if inTmux {
+		seq = "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
+	}
+	return seq
+}
+
+// copyText writes the clipboard sequence straight to the terminal, in one
+// write, and says what was copied.
+func (m *Model) copyText(what, text string) tea.Cmd {
+	out := m.opts.Terminal
+	if out == nil {
+		m.flashMsg("nothing to copy to: no terminal", true)
+		return nil
+	}
+	if len(text) > maxCopy {
+		m.flashMsg(what+" is too long to copy", true)
+		return nil
+	}
+	seq := osc52(text, m.opts.InTmux)
+	m.flashMsg("copied "+what+" to the clipboard", false)
+	return func() tea.Msg {
+		_, _ = io.WriteString(out, seq)
+		return nil
+	}
+}
+
+// InTmux says whether the program runs inside tmux (for OSC 52).
+func InTmux() bool { return os.Getenv("TMUX") != "" }
+
+// incidentCard is the selected connector in plain text, for a ticket.
+func (m *Model) incidentCard(c api.Connector) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", c.Name)
+	fmt.Fprintf(&b, "id:        %s\n", c.ID)
+	fmt.Fprintf(&b, "platform:  %s\n", c.Platform)
+	fmt.Fprintf(&b, "status:    %s\n", c.Status)
+	last := "never"
+	switch {
+	case c.LastSyncAt != nil:
+		last = c.LastSyncAt.In(m.opts.Location).Format("2006-01-02 15:04 MST")
+	case c.LastSyncAtUnknown:
+		last = "?"
+	}
+	fmt.Fprintf(&b, "last sync: %s\n", last)
+	if d := m.detail.data; d != nil && d.ID == c.ID {
+		s := d.SyncStats
+		fmt.Fprintf(&b, "synced:    %s\n", countText(s.ProductsSynced, s.ProductsSyncedUnknown))
+		fmt.Fprintf(&b, "pending:   %s\n", countText(s.ProductsPending, s.ProductsPendingUnknown))
+		if s.LastError != nil {
+			fmt.Fprintf(&b, "last error: %s\n", strings.Join(strings.Fields(*s.LastError), " "))
+		}
+	}
+	n := 0
+	for _, a := range m.journal.actions {
+		if a.ConnectorID != c.ID {
+			continue
+		}
+		if n == 0 {
+			b.WriteString("recent actions from pixee-tui:\n")
+		}
+		fmt.Fprintf(&b, "  %s\n", historyLine(a, m.opts.Location))
+		if n++; n == 3 {
+			break
+		}
+	}
+	fmt.Fprintf(&b, "(pixee-tui, %s, %s)\n", m.opts.Host, m.now().In(m.opts.Location).Format("2006-01-02 15:04 MST"))
+	return b.String()
+}
+
+func countText(n int, unknown bool) string {
+	if unknown {
+		return "?"
+	}
+	return groupDigits(n)
+}
+
+// startTest sends t's POST for the selected connector. No confirmation:
+// it syncs nothing. Never retried.
+func (m *Model) startTest() tea.Cmd {
+	c, ok := m.list.Selected()
+	if !ok {
+		return nil
+	}
+	req, err := m.mon.Test(c.ID)
+	var held *monitor.HoldError
+	switch {
+	case errors.As(err, &held):
+		m.flashMsg("rate limited: nothing sent; try again in "+duration(held.Wait), true)
+		return nil
+	case err != nil:
+		m.flashMsg(err.Error(), true)
+		return nil
+	}
+	m.flashMsg("testing the connection of "+c.Name+"…", false)
+	return m.do(monitor.Plan{{Request: req}})
+}
+
+// triggerTest sends one connection test, recorded in the history first.
+func triggerTest(ctx context.Context, c API, r monitor.Request, in intent) tea.Cmd {
+	fail := func(err error) tea.Msg { return syncMsg{Result: monitor.Result{Request: r, Err: err}} }
+	return guarded("testing the connection", fail, func() tea.Msg {
+		var act history.Action
+		if in.store != nil {
+			a, err := in.store.Begin(history.Action{User: in.user, ConnectorID: r.ID, ConnectorName: in.name, Kind: history.TestConn})
+			if err != nil {
+				return syncMsg{Result: monitor.Result{Request: r, Err: cleanErr(&notRecordedError{err})}}
+			}
+			act = a
+		}
+		res, resp, err := c.TestConnector(ctx, r.ID)
+		msg := syncMsg{Result: monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
+		if err == nil {
+			cr := *res
+			cr.Message = termtext.Sanitize(res.Message)
+			msg.Tested = &cr
+		}
+		if in.store != nil {
+			rr := history.Result{Outcome: history.OutcomeOK}
+			switch {
+			case err != nil && api.OutcomeUnknown(err):
+				rr = history.Result{Outcome: history.OutcomeUnknown, Answer: err.Error()}
+			case err != nil:
+				rr = history.Result{Outcome: history.OutcomeFailed, Answer: err.Error()}
+			case res.OK != nil && !*res.OK:
+				rr = history.Result{Outcome: history.OutcomeFailed, Answer: res.Message}
+			default:
+				rr.Answer = res.Message
+			}
+			if in.store.Finish(act.ID, rr) == nil {
+				act.Outcome, act.Answer, act.Updated = rr.Outcome, rr.Answer, time.Now()
+			}
+			msg.Action = &act
+		}
+		return msg
+	})
+}
+
+// onTest shows what a connection test answered.
+func (m *Model) onTest(t *monitor.TestDone) {
+	switch {
+	case errors.Is(t.Err, api.ErrNotSupported):
+		m.flashMsg("this server does not support connection tests", true)
+	case t.Err != nil:
+		m.flashMsg("connection test: "+submitError(t.Err).Error(), true)
+	case t.Result.OK != nil && !*t.Result.OK:
+		m.flashMsg("✗ connection test failed: "+t.Result.Message, true)
+	default:
+		msg := t.Result.Message
+		if msg == "" {
+			msg = "the server answered without a message"
+		}
+		m.flashMsg("✓ connection test: "+msg, false)
+	}
+}
