@@ -156,12 +156,12 @@ func TestRemapConflictsNameBothActions(t *testing.T) {
 	if !strings.Contains(c[0].Error(), `"r" is bound to both sync_eans and refresh`) {
 		t.Errorf("message %q", c[0].Error())
 	}
-	// The same key in two contexts is no conflict: y answers yes, and
+	// The same key in two contexts is no conflict: n answers no, and
 	// browsing may use it too.
 	k = Default()
-	k.Remap("refresh", "y")
+	k.Remap("refresh", "n")
 	if c := k.Conflicts(); len(c) != 0 {
-		t.Errorf("y in browse and confirm: %v", c)
+		t.Errorf("n in browse and confirm: %v", c)
 	}
 	k = Default()
 	k.Remap("quit", "ctrl+c")
