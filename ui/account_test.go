@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/pixee/pixee-tui/api/sandbox"
 )
 
@@ -90,5 +93,19 @@ func TestPageSizeCapIsAdopted(t *testing.T) {
 	f.Advance(10 * time.Second)
 	if strings.Contains(f.View(), "at most 100 per page") {
 		t.Error("the note stays on screen")
+	}
+}
+
+// Every badge at once still fits the narrowest terminal.
+func TestHeaderBadgesFitAnyWidth(t *testing.T) {
+	f := startOn(t, sandbox.Options{}, func(o *Options) { o.ReadOnly, o.Demo = true, true })
+	f.sb.SetStatus(f.ids[0], "error")
+	f.Advance(15 * time.Second) // one event: the ⚑ badge
+	for _, w := range []int{160, 80, 40, 20, 12, 5} {
+		f.Send(tea.WindowSizeMsg{Width: w, Height: 12})
+		head := strings.SplitN(f.View(), "\n", 2)[0]
+		if got := lipgloss.Width(head); got > w {
+			t.Errorf("width %d: header of %d columns: %q", w, got, head)
+		}
 	}
 }

@@ -109,17 +109,23 @@ func (m Model) View() string {
 func (m *Model) header() string {
 	st := m.styles
 	left := st.Title.Render("pixee-tui") + st.Host.Render(" · "+termtext.Sanitize(m.opts.Host))
+	// Badges in the order they matter; the last go first when the line is
+	// too narrow for all.
 	var badges []string
-	if n := m.feed.unacked(); n > 0 {
-		badges = append(badges, st.Host.Render("⚑ "+strconv.Itoa(n)+" new · "+keymap.Keys(m.keys.Events)))
-	}
 	if why := m.mon.WritesOff(); why != "" {
 		badges = append(badges, st.DemoBadge.Render(" READ-ONLY "))
 	}
 	if m.opts.Demo {
 		badges = append(badges, st.DemoBadge.Render(" DEMO "))
 	}
+	if n := m.feed.unacked(); n > 0 {
+		badges = append(badges, st.Host.Render("⚑ "+strconv.Itoa(n)+" new · "+keymap.Keys(m.keys.Events)))
+	}
 	right := strings.Join(badges, " ")
+	for len(badges) > 0 && lipgloss.Width(right) > m.width {
+		badges = badges[:len(badges)-1]
+		right = strings.Join(badges, " ")
+	}
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		// Too narrow for both: the badge wins, it must never be missed.
