@@ -16,7 +16,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	// Keys typed fast (or sent over a slow link) can arrive in one read, as
 	// one message holding several runes. Outside the form's text field
 	// (browsing, a dialog), each one is a key press of its own.
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.screens.top().kind != layerForm {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.screens.top().kind != layerForm &&
+		m.screens.top().kind != layerFilter {
 		return m.burst(msg)
 	}
 	if key.Matches(msg, m.keys.ForceQuit) {
@@ -30,6 +31,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.helpKey(msg)
 	case layerForm:
 		return m.formKey(msg)
+	case layerFilter:
+		return m.filterKey(msg)
+	case layerErrors:
+		return m.errorsKey(msg)
 	}
 	return m.browseKey(msg)
 }
@@ -45,8 +50,8 @@ func (m *Model) burst(msg tea.KeyMsg) tea.Cmd {
 			// ahead must not answer it unseen.
 			break
 		}
-		if top == layerForm {
-			// An earlier rune opened the form: the rest is its text.
+		if top == layerForm || top == layerFilter {
+			// An earlier rune opened the form or the filter: the rest is its text.
 			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:]}))
 			break
 		}
@@ -120,6 +125,14 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Open):
 		m.setFocus(layerDetail)
+	case key.Matches(msg, k.Filter):
+		return m.openFilter()
+	case key.Matches(msg, k.Sort):
+		return m.cycleSort()
+	case key.Matches(msg, k.Errors):
+		m.openErrors()
+	case m.fleet.active() && (key.Matches(msg, k.NextPage) || key.Matches(msg, k.PrevPage)):
+		// The fleet's rows scroll: there are no pages.
 	case key.Matches(msg, k.NextPage):
 		return m.do(m.mon.ShowPage(m.mon.PageWanted() + 1))
 	case key.Matches(msg, k.PrevPage):
@@ -210,8 +223,9 @@ func (m *Model) updateKeys() {
 	k.Down.SetEnabled(browsing && (onDetail || cur < n-1))
 	k.Top.SetEnabled(onList && cur > 0)
 	k.Bottom.SetEnabled(onList && cur < n-1)
-	k.NextPage.SetEnabled(browsing && m.list.Loaded() && page < max(m.list.Meta().TotalPages, 1))
-	k.PrevPage.SetEnabled(browsing && page > 1)
+	fleetOn := m.fleet.active()
+	k.NextPage.SetEnabled(browsing && !fleetOn && m.list.Loaded() && page < max(m.list.Meta().TotalPages, 1))
+	k.PrevPage.SetEnabled(browsing && !fleetOn && page > 1)
 	k.FocusNext.SetEnabled(browsing)
 	k.FocusPrev.SetEnabled(browsing)
 	k.Open.SetEnabled(onList && hasSel)
@@ -225,7 +239,19 @@ func (m *Model) updateKeys() {
 	k.Submit.SetEnabled(editing && form.CanSubmit() && !syncing)
 	k.CloseForm.SetEnabled(editing && !form.Finished())
 	k.Dismiss.SetEnabled(editing && form.Finished())
-	k.Back.SetEnabled(m.screens.top().kind == layerHelp)
+	top := m.screens.top().kind
+	k.Back.SetEnabled(top == layerHelp || top == layerErrors)
+	indexed := m.mon.Index().On
+	k.Filter.SetEnabled(browsing && indexed)
+	k.Sort.SetEnabled(browsing && indexed)
+	k.Errors.SetEnabled(browsing && indexed)
+	k.FilterKeep.SetEnabled(top == layerFilter)
+	k.FilterClear.SetEnabled(top == layerFilter)
+	k.Select.SetEnabled(top == layerErrors && m.screens.top().errors.Selected() != "")
+	if top == layerErrors || top == layerFilter {
+		k.Up.SetEnabled(true)
+		k.Down.SetEnabled(true)
+	}
 	k.Yes.SetEnabled(asking)
 	k.No.SetEnabled(asking)
 }

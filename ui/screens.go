@@ -9,13 +9,16 @@ const (
 	layerForm                    // the EAN sync form
 	layerHelp                    // the full help
 	layerDialog                  // a yes/no question
+	layerFilter                  // typing a filter (/): the list stays in view
+	layerErrors                  // the errors view (e)
 )
 
 // layer is one screen of the stack, with the overlay it shows.
 type layer struct {
 	kind   layerKind
-	form   *syncForm // layerForm
-	dialog *dialog   // layerDialog
+	form   *syncForm   // layerForm
+	dialog *dialog     // layerDialog
+	errors *errorsView // layerErrors
 }
 
 // screens is the root's stack: the browsing panes at the bottom (always
