@@ -395,6 +395,9 @@ func (l *connectorList) IndexOf(id string) int {
 // colHead is a column's header, marked when the list is sorted by it.
 func (l *connectorList) colHead(name string) string {
 	if l.mode.fleet && l.mode.sort != sortServer && l.mode.sort.column() == name {
+		if name == "LAST SYNC" {
+			return "STALEST↓" // what the order is, in the column's width
+		}
 		return name + "↓"
 	}
 	return name
