@@ -12,19 +12,25 @@ const (
 	ContextForm    = "form"    // the sync form and its text field
 	ContextConfirm = "confirm" // a yes/no question
 	ContextResult  = "result"  // a sync's result
+	ContextFilter  = "filter"  // typing a filter
+	ContextErrors  = "errors"  // the errors view's own keys
 )
 
 // contextOf is where an action's keys act.
 func contextOf(name string) []string {
 	switch {
 	case name == "force_quit":
-		return []string{ContextBrowse, ContextForm, ContextConfirm, ContextResult}
+		return []string{ContextBrowse, ContextForm, ContextConfirm, ContextResult, ContextFilter, ContextErrors}
 	case strings.HasPrefix(name, "edit_"), name == "submit", name == "close_form":
 		return []string{ContextForm}
 	case strings.HasPrefix(name, "confirm_"):
 		return []string{ContextConfirm}
 	case name == "dismiss":
 		return []string{ContextResult}
+	case name == "filter_keep", name == "filter_clear":
+		return []string{ContextFilter}
+	case name == "select":
+		return []string{ContextErrors}
 	}
 	return []string{ContextBrowse}
 }

@@ -34,6 +34,11 @@ type KeyMap struct {
 	Test                  key.Binding // test the connection (a POST that syncs nothing)
 	CopyID, CopyCard      key.Binding // copy the id, an incident card (OSC 52)
 
+	// The fleet: filter, sort, the errors view.
+	Filter, Sort, Errors    key.Binding
+	FilterKeep, FilterClear key.Binding // while typing a filter
+	Select                  key.Binding // the errors view: select the connector
+
 	// Sync form.
 	Submit, CloseForm key.Binding
 
@@ -92,6 +97,12 @@ func table() []entry {
 		{"quit", func(k *KeyMap) *key.Binding { return &k.Quit }, []string{"q"}, "", "quit", false},
 		{"force_quit", func(k *KeyMap) *key.Binding { return &k.ForceQuit }, []string{"ctrl+c"}, "", "quit", false},
 		{"back", func(k *KeyMap) *key.Binding { return &k.Back }, []string{"esc"}, "", "close", false},
+		{"filter", func(k *KeyMap) *key.Binding { return &k.Filter }, []string{"/"}, "", "filter", false},
+		{"sort", func(k *KeyMap) *key.Binding { return &k.Sort }, []string{"o"}, "", "sort", false},
+		{"errors", func(k *KeyMap) *key.Binding { return &k.Errors }, []string{"e"}, "", "errors by cause", false},
+		{"filter_keep", func(k *KeyMap) *key.Binding { return &k.FilterKeep }, []string{"enter"}, "", "keep filter", false},
+		{"filter_clear", func(k *KeyMap) *key.Binding { return &k.FilterClear }, []string{"esc"}, "", "clear filter", false},
+		{"select", func(k *KeyMap) *key.Binding { return &k.Select }, []string{"enter"}, "", "select connector", false},
 		{"submit", func(k *KeyMap) *key.Binding { return &k.Submit }, []string{"ctrl+s"}, "", "submit", true},
 		{"close_form", func(k *KeyMap) *key.Binding { return &k.CloseForm }, []string{"esc"}, "", "close (draft kept)", false},
 		{"confirm_yes", func(k *KeyMap) *key.Binding { return &k.Yes }, []string{"y", "Y"}, "", "yes", true},
@@ -236,14 +247,31 @@ func (k KeyMap) Browse() Help {
 	return Help{
 		// ? and q first: a narrow terminal cuts the line's end, and these
 		// two must always be seen.
-		Short: []key.Binding{k.Help, k.Quit, k.Up, k.Down, k.NextPage, k.PrevPage, k.Sync, k.Refresh, k.Pause},
+		Short: []key.Binding{k.Help, k.Quit, k.Up, k.Down, k.NextPage, k.PrevPage, k.Sync, k.Filter, k.Sort, k.Errors, k.Refresh, k.Pause},
 		Full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom},
 			{k.NextPage, k.PrevPage, k.FocusNext, k.FocusPrev, k.Open},
+			{k.Filter, k.Sort, k.Errors},
 			{k.Sync, k.SyncAll, k.Test, k.Refresh, k.Pause},
 			{k.CopyID, k.CopyCard, k.History, k.Events},
 			{k.Help, k.Quit, k.ForceQuit},
 		},
+	}
+}
+
+// FilterInput is the help while a filter is typed.
+func (k KeyMap) FilterInput() Help {
+	return Help{
+		Short: []key.Binding{k.FilterKeep, k.FilterClear, k.Up, k.Down, k.ForceQuit},
+		Full:  [][]key.Binding{{k.FilterKeep, k.FilterClear, k.Up, k.Down, k.ForceQuit}},
+	}
+}
+
+// ErrorsView is the help for the errors view.
+func (k KeyMap) ErrorsView() Help {
+	return Help{
+		Short: []key.Binding{k.Select, k.Back, k.Up, k.Down, k.ForceQuit},
+		Full:  [][]key.Binding{{k.Select, k.Back, k.Up, k.Down, k.ForceQuit}},
 	}
 }
 

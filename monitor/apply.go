@@ -68,6 +68,9 @@ func (m *Monitor) Apply(r Result) Outcome {
 	t := &m.targets[r.Target]
 	t.inFlight = false
 	m.noteRate(r.Rate)
+	if t.crawl {
+		return m.applyCrawl(r, t)
+	}
 	if t.kind == KindPage {
 		return m.applyPage(r, t)
 	}
@@ -117,6 +120,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		switch {
 		case r.Err == nil:
 			m.remember(r.ID, r.Detail)
+			m.noteDetail(r.Detail)
 			out.Changes = m.store.put(r.Detail.Connector, nil)
 		case errors.As(r.Err, new(*api.RateLimitError)), errors.Is(r.Err, api.ErrUnauthorized):
 			m.noteFailure(t, r.Err)
@@ -148,6 +152,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		return out
 	}
 	m.remember(r.ID, r.Detail)
+	m.noteDetail(r.Detail)
 	out.Changes = m.store.put(r.Detail.Connector, nil)
 	t.last = r.Detail
 	out.Detail = r.Detail

@@ -18,7 +18,7 @@ var causeRules = []struct {
 }{
 	{regexp.MustCompile(`"[^"]*"|'[^']*'|` + "`[^`]*`" + `|«[^»]*»|“[^”]*”`), `"…"`},
 	{regexp.MustCompile(`(?i)\b(SKU|EAN|GTIN|product[ _-]?id)\s*[:#=]?\s*[^\s,;:)"…]+`), `$1 <sku>`},
-	{regexp.MustCompile(`(?i)\b(request[ _-]?id|req(uest)?|trace[ _-]?id|correlation[ _-]?id|x-request-id)\s*[:=#]?\s*[A-Za-z0-9._-]+`), `$1 <id>`},
+	{regexp.MustCompile(`(?i)\b(request[ _-]?id|req(?:uest)?|trace[ _-]?id|correlation[ _-]?id|x-request-id)\b\s*[:=#]?\s*[A-Za-z0-9._-]*\d[A-Za-z0-9._-]*`), `$1 <id>`},
 	{regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`), `<id>`},
 	{regexp.MustCompile(`(?i)\bhttps?://[^\s,;)]+`), `<url>`},
 	{regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`), `<email>`},

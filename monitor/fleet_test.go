@@ -166,3 +166,17 @@ func BenchmarkFilter10000(b *testing.B) {
 		}
 	}
 }
+
+// "Bad Request: taxonomy_id is required" names no request id: words that
+// merely begin like "req" are kept.
+func TestCauseKeepsWordsThatLookLikeRequestIDs(t *testing.T) {
+	for in, want := range map[string]string{
+		"Etsy API: listing 4060: 400 Bad Request: taxonomy_id is required": "Etsy API: listing <n>: <n> Bad Request: taxonomy_id is required",
+		"Shopware: 503 Service Unavailable (request 5366)":                 "Shopware: <n> Service Unavailable (request <id>)",
+		"failed (request id req_8f2a)":                                     "failed (request id <id>)",
+	} {
+		if got := Cause(in); got != want {
+			t.Errorf("Cause(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

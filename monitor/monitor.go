@@ -46,6 +46,9 @@ type Options struct {
 	Seed        uint64           // jitter seed; 0 = from the clock
 	Epoch       uint64           // first epoch (default 1); Reset moves on from it
 	ReadOnly    bool             // no sync is ever asked for (a read-only profile)
+	// Crawl adds the index's background target: every page of the list and
+	// the details of connectors in error, paced (crawl.go).
+	Crawl bool
 }
 
 // Policy: timings the monitor keeps, not configuration.
@@ -83,6 +86,7 @@ type Monitor struct {
 	fastUntil time.Time
 
 	store  *Store
+	index  *index // the crawl's progress and the errors learnt; shared like the store
 	cache  map[string]cachedDetail
 	drafts map[string]string
 }
@@ -138,6 +142,10 @@ func (m *Monitor) reset(e uint64) {
 	m.holds, m.write = holds{}, writer{}
 	m.paused, m.fastUntil = false, time.Time{}
 	m.store = newStore()
+	m.index = newIndex(m.opts.Crawl)
+	if m.opts.Crawl {
+		m.index.target = m.addTarget(target{kind: KindPage, priority: Background, crawl: true})
+	}
 	m.cache = map[string]cachedDetail{}
 	m.drafts = map[string]string{}
 }
@@ -151,8 +159,14 @@ func (m *Monitor) API() API { return m.opts.API }
 // Epoch is the current epoch: results and timers of any other are dropped.
 func (m *Monitor) Epoch() uint64 { return m.epoch }
 
-// Start asks for the first page.
-func (m *Monitor) Start() Plan { return m.request(PageTarget) }
+// Start asks for the first page, then starts the crawl if there is one.
+func (m *Monitor) Start() Plan {
+	p := m.request(PageTarget)
+	if m.opts.Crawl {
+		p = p.Then(m.request(m.index.target))
+	}
+	return p
+}
 
 // Reset forgets the account's state (targets, holds, budget, store, cache,
 // drafts), moves to a new epoch so nothing asked before is applied, and

@@ -57,6 +57,7 @@ type target struct {
 	page     int    // KindPage: the page wanted (1-based)
 	id       string // KindConnector: the connector wanted; "" for none
 	gone     bool   // KindConnector: the server says 404: not polled until asked
+	crawl    bool   // the index's crawl (crawl.go): pages and error details, paced
 
 	last *api.ConnectorDetail // KindConnector: last good answer for id
 
@@ -232,11 +233,20 @@ func (m *Monitor) request(ti TargetID) Plan {
 	if t.priority == Background && m.reserveOnly() {
 		return m.arm(ti, m.interval(t), false)
 	}
+	var cr Request
+	if t.crawl {
+		var wait time.Duration
+		if cr, wait = m.crawlStep(); wait > 0 {
+			return m.arm(ti, wait, false)
+		}
+	}
 	t.seq++
 	t.inFlight = true
 	t.gen++ // its answer arms the next timer; pending ones are moot
 	r := Request{Epoch: m.epoch, Target: ti, Seq: t.seq, Kind: t.kind}
-	if t.kind == KindPage {
+	if t.crawl {
+		r.Kind, r.Page, r.PerPage, r.ID = cr.Kind, cr.Page, cr.PerPage, cr.ID
+	} else if t.kind == KindPage {
 		r.Page, r.PerPage = t.page, m.opts.PerPage
 	} else {
 		r.ID = t.id
@@ -266,6 +276,8 @@ func (m *Monitor) next(ti TargetID) Plan {
 // base is a target's poll interval before budget and backoff.
 func (m *Monitor) base(t *target) time.Duration {
 	switch {
+	case t.crawl:
+		return m.crawlSpacing()
 	case t.every > 0:
 		return t.every
 	case t.kind == KindPage:

@@ -12,9 +12,15 @@ import (
 // again.
 type Store struct {
 	byID map[string]api.Connector
+
+	// For the crawl (index.go): version moves on every change; mark is the
+	// crawl pass in which each id was last seen, by any target.
+	version uint64
+	mark    map[string]uint32
+	pass    uint32
 }
 
-func newStore() *Store { return &Store{byID: map[string]api.Connector{}} }
+func newStore() *Store { return &Store{byID: map[string]api.Connector{}, mark: map[string]uint32{}} }
 
 // ChangeKind says what happened to a connector.
 type ChangeKind int
@@ -47,15 +53,18 @@ func (s *Store) Len() int { return len(s.byID) }
 // created_at: the known one is kept.
 func (s *Store) put(c api.Connector, changes []Change) []Change {
 	before, ok := s.byID[c.ID]
+	s.mark[c.ID] = s.pass
 	if ok && c.CreatedAt == nil {
 		c.CreatedAt = before.CreatedAt
 	}
 	switch {
 	case !ok:
 		s.byID[c.ID] = c
+		s.version++
 		return append(changes, Change{ID: c.ID, Kind: Added, After: c})
 	case !sameConnector(before, c):
 		s.byID[c.ID] = c
+		s.version++
 		return append(changes, Change{ID: c.ID, Kind: Updated, Before: before, After: c})
 	}
 	return changes
@@ -67,6 +76,8 @@ func (s *Store) remove(id string, changes []Change) []Change {
 		return changes
 	}
 	delete(s.byID, id)
+	delete(s.mark, id)
+	s.version++
 	return append(changes, Change{ID: id, Kind: Removed, Before: before})
 }
 

@@ -16,7 +16,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	// Keys typed fast (or sent over a slow link) can arrive in one read, as
 	// one message holding several runes. Outside the form's text field
 	// (browsing, a dialog), each one is a key press of its own.
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.screens.top().kind != layerForm {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.screens.top().kind != layerForm &&
+		m.screens.top().kind != layerFilter {
 		return m.burst(msg)
 	}
 	if key.Matches(msg, m.keys.ForceQuit) {
@@ -34,6 +35,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.eventsKey(msg)
 	case layerForm:
 		return m.formKey(msg)
+	case layerFilter:
+		return m.filterKey(msg)
+	case layerErrors:
+		return m.errorsKey(msg)
 	}
 	return m.browseKey(msg)
 }
@@ -49,8 +54,8 @@ func (m *Model) burst(msg tea.KeyMsg) tea.Cmd {
 			// ahead must not answer it unseen.
 			break
 		}
-		if top == layerForm {
-			// An earlier rune opened the form: the rest is its text.
+		if top == layerForm || top == layerFilter {
+			// An earlier rune opened the form or the filter: the rest is its text.
 			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:]}))
 			break
 		}
@@ -137,6 +142,14 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Open):
 		m.setFocus(layerDetail)
+	case key.Matches(msg, k.Filter):
+		return m.openFilter()
+	case key.Matches(msg, k.Sort):
+		return m.cycleSort()
+	case key.Matches(msg, k.Errors):
+		m.openErrors()
+	case m.fleet.active() && (key.Matches(msg, k.NextPage) || key.Matches(msg, k.PrevPage)):
+		// The fleet's rows scroll: there are no pages.
 	case key.Matches(msg, k.NextPage):
 		return m.do(m.mon.ShowPage(m.mon.PageWanted() + 1))
 	case key.Matches(msg, k.PrevPage):
@@ -227,8 +240,9 @@ func (m *Model) updateKeys() {
 	k.Down.SetEnabled(browsing && (onDetail || cur < n-1))
 	k.Top.SetEnabled(onList && cur > 0)
 	k.Bottom.SetEnabled(onList && cur < n-1)
-	k.NextPage.SetEnabled(browsing && m.list.Loaded() && page < max(m.list.Meta().TotalPages, 1))
-	k.PrevPage.SetEnabled(browsing && page > 1)
+	fleetOn := m.fleet.active()
+	k.NextPage.SetEnabled(browsing && !fleetOn && m.list.Loaded() && page < max(m.list.Meta().TotalPages, 1))
+	k.PrevPage.SetEnabled(browsing && !fleetOn && page > 1)
 	k.FocusNext.SetEnabled(browsing)
 	k.FocusPrev.SetEnabled(browsing)
 	k.Open.SetEnabled(onList && hasSel)
@@ -243,16 +257,29 @@ func (m *Model) updateKeys() {
 	k.CloseForm.SetEnabled(editing && !form.Finished())
 	k.Dismiss.SetEnabled(editing && form.Finished())
 	top := m.screens.top().kind
-	overlay := top == layerHelp || top == layerHistory || top == layerEvents
-	k.Back.SetEnabled(overlay)
-	k.History.SetEnabled(browsing && !overlay)
-	k.Events.SetEnabled(browsing && !overlay)
-	k.Test.SetEnabled(browsing && !overlay && hasSel && !m.detail.Gone() && !syncing)
-	k.CopyID.SetEnabled(browsing && !overlay && hasSel)
-	k.CopyCard.SetEnabled(browsing && !overlay && hasSel)
+	// Overlays with keys of their own; the help is not one of them: it
+	// lists the browsing keys, which stay enabled under it.
+	own := top == layerHistory || top == layerEvents || top == layerErrors || top == layerFilter
+	k.Back.SetEnabled(top == layerHelp || top == layerHistory || top == layerEvents || top == layerErrors)
+	k.History.SetEnabled(browsing && !own)
+	k.Events.SetEnabled(browsing && !own)
+	k.Test.SetEnabled(browsing && !own && hasSel && !m.detail.Gone() && !syncing)
+	k.CopyID.SetEnabled(browsing && !own && hasSel)
+	k.CopyCard.SetEnabled(browsing && !own && hasSel)
 	k.HistoryMine.SetEnabled((top == layerHistory || top == layerEvents) && hasSel)
 	for _, b := range []*key.Binding{&k.Ack, &k.AckAll, &k.EventKind, &k.Mute, &k.MuteAll} {
 		b.SetEnabled(top == layerEvents)
+	}
+	indexed := m.mon.Index().On
+	k.Filter.SetEnabled(browsing && indexed && !own)
+	k.Sort.SetEnabled(browsing && indexed && !own)
+	k.Errors.SetEnabled(browsing && indexed && !own)
+	k.FilterKeep.SetEnabled(top == layerFilter)
+	k.FilterClear.SetEnabled(top == layerFilter)
+	k.Select.SetEnabled(top == layerErrors && m.screens.top().errors.Selected() != "")
+	if own {
+		k.Up.SetEnabled(true)
+		k.Down.SetEnabled(true)
 	}
 	k.Yes.SetEnabled(asking)
 	k.No.SetEnabled(asking)

@@ -38,6 +38,9 @@ type connectorList struct {
 	// the clock is inside the span its "ago" text reads the same over;
 	// SetPage drops them all, Patch the patched row's.
 	rows []cachedRow
+
+	mode    listMode          // the fleet's rows, marks and footer (filter.go)
+	lastErr map[string]string // last_errors known, previewed in rows in error
 }
 
 // cachedRow is a rendered row and the inputs that shaped it.
@@ -206,10 +209,10 @@ func (l *connectorList) View(now time.Time, status string) string {
 			line = append(line, termtext.PadRight(s, w))
 		}
 	}
-	head("  NAME", c.name+2)
-	head("PLATFORM", c.platform)
-	head("STATUS", c.status)
-	head("LAST SYNC", c.last)
+	head("  "+l.colHead("NAME"), c.name+2)
+	head(l.colHead("PLATFORM"), c.platform)
+	head(l.colHead("STATUS"), c.status)
+	head(l.colHead("LAST SYNC"), c.last)
 	b.WriteString(st.ColHeader.Render(termtext.PadRight(strings.Join(line, " "), l.width)))
 
 	rows := l.rowsShown()
@@ -293,7 +296,7 @@ func (l *connectorList) renderRow(c columns, i int, selected bool, lastSync stri
 	} else {
 		b.WriteString("  ")
 	}
-	b.WriteString(termtext.PadRight(it.Name, c.name))
+	b.WriteString(l.nameCell(it, c.name))
 	if c.platform > 0 {
 		b.WriteByte(' ')
 		b.WriteString(termtext.PadRight(it.Platform, c.platform))
@@ -346,6 +349,9 @@ func pad(n int) string {
 }
 
 func (l *connectorList) footer(status string) string {
+	if l.mode.footer != "" {
+		return l.mode.footer
+	}
 	if !l.loaded {
 		return ""
 	}

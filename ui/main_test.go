@@ -66,6 +66,9 @@ func testOptions(c API, clock *fakeClock) Options {
 		Location: time.UTC,
 		Seed:     1,
 		Plain:    true,
+		// The crawl is off: these tests count the page and detail requests
+		// of issue 7. fleet_test.go turns it on.
+		NoIndex: true,
 		After: func(d time.Duration, msg tea.Msg) tea.Cmd {
 			at := clock.Now().Add(d)
 			return func() tea.Msg { return scheduled{at: at, msg: msg} }

@@ -45,6 +45,7 @@ type Options struct {
 	Styles      *Styles           // default DefaultStyles()
 	Plain       bool              // styles are stripped (NO_COLOR, no colour profile)
 	Seed        uint64            // jitter seed; 0 = from the clock
+	NoIndex     bool              // no crawl of the whole account: no filter, sort, summary or errors view data
 	// After schedules msg after d; default tea.Tick. Tests replace it to
 	// drive every timer from an injected clock.
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
@@ -81,7 +82,12 @@ type Model struct {
 	helpCache    *helpLineCache // shared by copies: written in Update only, keyed by what it shows
 	journal      *journal       // the history as this session knows it; shared by copies, written in Update
 	feed         *feed          // the events; shared by copies, written in Update
-	quitting     bool
+
+	fleet     fleet              // filter and sort over the index (filter.go)
+	fleetSeen uint64             // the index's version last followed
+	summary   [2]string          // the header's counts by status: long, short
+	lastPage  *monitor.PageShown // the server page, put back when the fleet is left
+	quitting  bool
 }
 
 // New builds the dashboard. The first page is requested by Init.
@@ -118,7 +124,7 @@ func New(o Options) Model {
 		help:    h,
 		spinner: sp,
 		mon: monitor.New(monitor.Options{API: o.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
-			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: o.ReadOnly}),
+			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: o.ReadOnly, Crawl: !o.NoIndex}),
 		helpCache: &helpLineCache{},
 		journal:   &journal{store: o.History, user: o.User, awaiting: map[string]awaited{}},
 		feed:      newFeed(o.Events, o.Terminal, o.Alerts),
@@ -209,6 +215,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case spinner.TickMsg:
 		cmd = m.onSpinner(msg)
 	}
+	if fc := m.syncFleet(); fc != nil {
+		cmd = tea.Batch(cmd, fc)
+	}
 	m.updateKeys()
 	m.prepare()
 	return m, tea.Batch(cmd, m.ensureSpinner())
@@ -271,6 +280,10 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 		return tea.Batch(events, m.do(out.Plan))
 	}
 	p := out.Page
+	m.lastPage = p
+	if m.fleet.active() {
+		return m.do(out.Plan) // the list shows the index
+	}
 	m.list.SetPage(p.Number, p.Items, p.Meta, p.Same)
 	return tea.Batch(events, m.selectionChanged(!p.Same), m.do(out.Plan))
 }

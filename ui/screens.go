@@ -9,6 +9,8 @@ const (
 	layerForm                     // the EAN sync form
 	layerHelp                     // the full help
 	layerDialog                   // a yes/no question
+	layerFilter                   // typing a filter (/): the list stays in view
+	layerErrors                   // the errors view (e)
 	layerHistory                  // the history of actions
 	layerEvents                   // the events feed
 )
@@ -18,6 +20,7 @@ type layer struct {
 	kind    layerKind
 	form    *syncForm    // layerForm
 	dialog  *dialog      // layerDialog
+	errors  *errorsView  // layerErrors
 	history *historyView // layerHistory
 	events  *eventsView  // layerEvents
 }

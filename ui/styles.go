@@ -36,6 +36,7 @@ type Styles struct {
 	Flash        lipgloss.Style
 	Cursor       lipgloss.Style
 	Text         lipgloss.Style
+	Match        lipgloss.Style // the filter's matches (NO_COLOR: [brackets] instead)
 
 	BarFill  lipgloss.Style
 	BarEmpty lipgloss.Style
@@ -128,5 +129,6 @@ func styles(accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoF
 		Flash:        lipgloss.NewStyle().Foreground(flashFg),
 		Cursor:       lipgloss.NewStyle().Reverse(true),
 		Text:         lipgloss.NewStyle(),
+		Match:        lipgloss.NewStyle().Underline(true).Bold(true).Foreground(accent),
 	}
 }

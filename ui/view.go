@@ -38,6 +38,9 @@ func (m *Model) layout() {
 		}
 		f.SetSize(inner(fw, m.bordered(body)), inner(fh, m.bordered(body)))
 	}
+	if t := m.screens.top(); t.kind == layerErrors {
+		t.errors.SetSize(inner(m.width, m.bordered(body)), inner(body, m.bordered(body)))
+	}
 	m.prepareEdges(lw, dw)
 }
 
@@ -126,6 +129,12 @@ func (m *Model) header() string {
 		badges = badges[:len(badges)-1]
 		right = strings.Join(badges, " ")
 	}
+	for _, s := range m.summary {
+		if s != "" && m.width-lipgloss.Width(left)-lipgloss.Width(right)-lipgloss.Width(s) >= 3 {
+			left += "  " + s
+			break
+		}
+	}
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		// Too narrow for both: the badge wins, it must never be missed.
@@ -145,6 +154,8 @@ func (m *Model) body(now time.Time, h int) string {
 		return strings.Join(m.historyBody(m.width, h, bordered), "\n")
 	case layerEvents:
 		return strings.Join(m.eventsBody(m.width, h, bordered), "\n")
+	case layerErrors:
+		return strings.Join(pane(m.screens.top().errors.View(&m.keys), m.width, h, bordered, st, true), "\n")
 	case layerHelp:
 		hm := m.help
 		hm.ShowAll = true
@@ -196,6 +207,8 @@ func (m *Model) listStatus() string {
 		return "✗ " + t.Err.Error()
 	case t.Err != nil:
 		return "stale: " + t.Err.Error()
+	case m.fleet.active() && m.list.Len() == 0:
+		return "no connector matches “" + m.fleet.query + "”"
 	case m.list.Loaded() && m.list.Len() == 0:
 		return "no connectors on this account"
 	case !m.list.Loaded():
@@ -253,6 +266,9 @@ func (m *Model) statusBar(now time.Time) string {
 	st := m.styles
 	parts := make([]string, 0, 6)
 	parts = append(parts, m.freshness(now))
+	if ix := m.indexStatus(); ix != "" {
+		parts = append(parts, ix)
+	}
 	if n := m.mon.InFlight(); n > 0 {
 		parts = append(parts, itoa(n)+" in flight")
 	}
@@ -443,6 +459,10 @@ func (m *Model) helpKeys() keymap.Help {
 		return t.dialog.Help(&m.keys)
 	case layerForm:
 		return t.form.Help(&m.keys)
+	case layerFilter:
+		return m.keys.FilterInput()
+	case layerErrors:
+		return m.keys.ErrorsView()
 	case layerDetail:
 		return m.detail.Help(&m.keys)
 	case layerHistory:

@@ -1,0 +1,236 @@
+package monitor
+
+import (
+	"errors"
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+)
+
+// The crawl is one background target that keeps an index of the whole
+// account: it walks every page of the list into the store and fetches the
+// detail of each connector in error, to learn its last_error. It is the
+// scheduler's like any target (one request in flight, every hold, backoff,
+// the foreground's reserve), paced so that it never spends more than a
+// CrawlShare of the read budget.
+
+// Crawl policy.
+const (
+	CrawlShare        = 5                // the crawl spends at most 1/CrawlShare of the read budget
+	DefaultReadBudget = 100              // reads a minute assumed when no X-RateLimit-* header says
+	CrawlPerPage      = 100              // the most a page holds: the fewest requests
+	CrawlRest         = 5 * time.Minute  // between two passes of a small account
+	CrawlRestPerPage  = 30 * time.Second // a large account rests longer: per page of a pass
+	LargeAccountPages = 10               // from this many pages, later passes go at half speed
+	ErrorRecheck      = 30 * time.Minute // a known last_error is asked again after this
+	crawlIdleCheck    = 30 * time.Second // nothing to do: look again after this
+)
+
+// StatusError is the status of a connector whose last sync failed.
+const StatusError = "error"
+
+// index is the crawl's progress and what the error details taught. It is
+// shared by copies of a Monitor, like the store.
+type index struct {
+	target TargetID
+	on     bool
+
+	passing   bool
+	page      int                 // the next page of the pass
+	seen      map[string]struct{} // ids the crawl read in this pass
+	passTotal int                 // meta.total at the pass's first page
+	dirty     bool                // the total moved during the pass: pages shifted
+	total     int                 // the latest meta.total; -1 unknown
+	pages     int
+	complete  bool      // a clean pass has finished
+	doneAt    time.Time // when the last clean pass finished
+	nextPass  time.Time
+	lastSent  time.Time
+	lastPage  bool // the last request was a page (details and pages alternate)
+
+	errs       map[string]*errorInfo
+	errVersion uint64
+}
+
+// errorInfo is what a detail answer said about a connector in error.
+type errorInfo struct {
+	text      string
+	known     bool // a detail answered (text may be "")
+	firstSeen time.Time
+	lastSeen  time.Time
+	syncAt    *time.Time // last_sync_at when asked: a new sync may bring a new error
+}
+
+func newIndex(on bool) *index {
+	return &index{on: on, total: -1, errs: map[string]*errorInfo{}}
+}
+
+// crawlSpacing is the least time between two crawl requests: a CrawlShare of
+// the budget the headers last announced (or DefaultReadBudget a minute),
+// halved again for a large account once it is indexed.
+func (m *Monitor) crawlSpacing() time.Duration {
+	limit := DefaultReadBudget
+	if m.rate.Known && m.rate.Limit > 0 {
+		limit = m.rate.Limit
+	}
+	d := time.Duration(CrawlShare) * RateWindow / time.Duration(limit)
+	if m.index.complete && m.index.pages >= LargeAccountPages {
+		d *= 2
+	}
+	return d
+}
+
+// crawlRest is the wait between two clean passes: longer for more pages.
+func (m *Monitor) crawlRest() time.Duration {
+	return max(CrawlRest, time.Duration(m.index.pages)*CrawlRestPerPage)
+}
+
+// crawlStep is the crawl's next request, or how long to wait for one.
+func (m *Monitor) crawlStep() (Request, time.Duration) {
+	ix, now := m.index, m.now()
+	if !ix.lastSent.IsZero() {
+		if w := ix.lastSent.Add(m.crawlSpacing()).Sub(now); w > 0 {
+			return Request{}, w
+		}
+	}
+	passDue := ix.passing || !now.Before(ix.nextPass)
+	// Pages first until the account is indexed once; then pages and
+	// details take turns.
+	if id := m.nextErrorDetail(now); id != "" && (!passDue || (ix.complete && ix.lastPage)) {
+		ix.lastSent, ix.lastPage = now, false
+		return Request{Kind: KindConnector, ID: id}, 0
+	}
+	if !passDue {
+		return Request{}, min(ix.nextPass.Sub(now), crawlIdleCheck)
+	}
+	if !ix.passing {
+		ix.passing, ix.page, ix.seen, ix.passTotal, ix.dirty = true, 1, map[string]struct{}{}, -1, false
+		m.store.pass++
+	}
+	ix.lastSent, ix.lastPage = now, true
+	return Request{Kind: KindPage, Page: ix.page, PerPage: CrawlPerPage}, 0
+}
+
+// nextErrorDetail is the connector in error whose last_error is wanted
+// most: never asked, asked before its last sync, or asked long ago. The
+// selected connector is left to its own target. Smallest id first, so the
+// order is stable.
+func (m *Monitor) nextErrorDetail(now time.Time) string {
+	sel := m.targets[SelectedTarget].id
+	best := ""
+	for id, c := range m.store.byID {
+		if c.Status != StatusError || id == sel || (best != "" && id >= best) {
+			continue
+		}
+		e := m.index.errs[id]
+		if e == nil || !sameTime(e.syncAt, c.LastSyncAt) || now.Sub(e.lastSeen) >= ErrorRecheck {
+			best = id
+		}
+	}
+	return best
+}
+
+func (m *Monitor) applyCrawl(r Result, t *target) Outcome {
+	out := Outcome{Target: r.Target}
+	if r.Err != nil {
+		switch {
+		case r.Kind == KindConnector && errors.Is(r.Err, api.ErrNotFound):
+			out.Changes = m.store.remove(r.ID, nil)
+			m.forgetError(r.ID)
+		case r.Kind == KindConnector && errors.Is(r.Err, api.ErrForbidden):
+			// This connector's scope: note it asked, so it is not asked
+			// again until ErrorRecheck.
+			c, _ := m.store.Get(r.ID)
+			m.index.errs[r.ID] = &errorInfo{lastSeen: m.now(), firstSeen: m.now(), syncAt: c.LastSyncAt}
+		default:
+			m.noteFailure(t, r.Err)
+			if m.authErr == nil {
+				out.Plan = m.next(r.Target)
+			}
+			return out
+		}
+		out.Plan = m.next(r.Target)
+		return out
+	}
+	t.failures, t.err, t.lastOK = 0, nil, m.now()
+	if r.Kind == KindConnector {
+		m.noteDetail(r.Detail)
+		out.Changes = m.store.put(r.Detail.Connector, nil)
+	} else {
+		out.Changes = m.crawlPage(r, out.Changes)
+	}
+	out.Plan = m.next(r.Target)
+	return out
+}
+
+// crawlPage takes one page of a pass. A pass whose total held still and
+// whose pages added up to it is clean: connectors it did not see (nor any
+// other target during the pass) are gone. A pass over pages that shifted
+// under it (a connector added or removed before the page being read) may
+// have skipped one: nothing is removed, and the next pass starts at once.
+// The store is keyed by id, so a connector read twice counts once.
+func (m *Monitor) crawlPage(r Result, changes []Change) []Change {
+	ix, now := m.index, m.now()
+	ix.total, ix.pages = r.Meta.Total, r.Meta.TotalPages
+	if ix.passTotal < 0 {
+		ix.passTotal = r.Meta.Total
+	} else if r.Meta.Total != ix.passTotal {
+		ix.dirty = true
+	}
+	for _, c := range r.Items {
+		changes = m.store.put(c, changes)
+		ix.seen[c.ID] = struct{}{}
+		if c.Status != StatusError && ix.errs[c.ID] != nil {
+			m.forgetError(c.ID)
+		}
+	}
+	if len(r.Items) > 0 && r.Page < r.Meta.TotalPages {
+		ix.page++
+		return changes
+	}
+	ix.passing = false
+	if ix.dirty || len(ix.seen) != ix.passTotal {
+		ix.nextPass = now
+		return changes
+	}
+	for id := range m.store.byID {
+		if m.store.mark[id] != m.store.pass {
+			changes = m.store.remove(id, changes)
+			m.forgetError(id)
+		}
+	}
+	ix.complete, ix.doneAt = true, now
+	ix.nextPass = now.Add(m.crawlRest())
+	return changes
+}
+
+// noteDetail learns a connector's last_error from any detail answer.
+func (m *Monitor) noteDetail(d *api.ConnectorDetail) {
+	if d == nil {
+		return
+	}
+	c := d.Connector
+	if c.Status != StatusError {
+		m.forgetError(c.ID)
+		return
+	}
+	text := ""
+	if d.SyncStats.LastError != nil {
+		text = *d.SyncStats.LastError
+	}
+	now := m.now()
+	e := m.index.errs[c.ID]
+	if e == nil || !e.known || e.text != text {
+		e = &errorInfo{text: text, known: true, firstSeen: now}
+		m.index.errs[c.ID] = e
+		m.index.errVersion++
+	}
+	e.lastSeen, e.syncAt = now, c.LastSyncAt
+}
+
+func (m *Monitor) forgetError(id string) {
+	if _, ok := m.index.errs[id]; ok {
+		delete(m.index.errs, id)
+		m.index.errVersion++
+	}
+}
