@@ -131,14 +131,38 @@ func (f *syncForm) resultLines(out []string) []string {
 	st, w, r := f.styles, f.width, f.result
 	addPlain := func(s string) { out = append(out, termtext.PadRight(s, w)) }
 	addPlain("")
-	out = append(out, st.OK.Render(termtext.PadRight("✓ sync queued", w)))
-	addPlain("  sync id   " + r.SyncID)
-	addPlain("  status    " + r.Status)
-	addPlain("  queued    " + plural(r.ProductsQueued, "product", "products"))
+	out = append(out, st.OK.Render(termtext.PadRight("✓ "+syncHeadline(r), w)))
+	addPlain("  sync id   " + orNot(r.SyncID, "not returned"))
+	addPlain("  status    " + orNot(r.Status, "not reported"))
+	addPlain("  queued    " + queuedText(r))
 	addPlain("")
 	addPlain("The detail pane now refreshes fast: watch pending drain.")
 	addPlain(f.dismissHint)
 	return out
+}
+
+// syncHeadline is what an accepted sync's answer allows to say: a 2xx with
+// nothing readable is accepted, not known to be queued.
+func syncHeadline(r *api.SyncResult) string {
+	if r.Unreported {
+		return "sync accepted by the server; no sync id returned"
+	}
+	return "sync queued"
+}
+
+// queuedText is the products a sync queued: "not reported" is not 0.
+func queuedText(r *api.SyncResult) string {
+	if r.ProductsQueuedUnknown {
+		return "not reported"
+	}
+	return plural(r.ProductsQueued, "product", "products")
+}
+
+func orNot(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
 }
 
 // summaryLines counts what the field holds: valid, duplicate, rejected,
@@ -150,7 +174,7 @@ func (f *syncForm) summaryLines(out []string) []string {
 		summary += " · " + plural(p.Duplicates, "duplicate", "duplicates") + " removed"
 	}
 	if len(p.Rejected) > 0 {
-		summary += " · " + itoa(len(p.Rejected)) + " rejected"
+		summary += " · " + thousands(len(p.Rejected)) + " rejected"
 	}
 	if len(p.Warnings) > 0 {
 		summary += " · " + plural(len(p.Warnings), "check-digit warning", "check-digit warnings")
@@ -194,7 +218,7 @@ func (f *syncForm) problemLines(out []string, room int) []string {
 		shown++
 	}
 	if shown < total && room > 0 {
-		out = append(out, termtext.PadRight("  … "+itoa(total-shown)+" more", w))
+		out = append(out, termtext.PadRight("  … "+thousands(total-shown)+" more", w))
 	}
 	return out
 }
@@ -220,6 +244,10 @@ func (f *syncForm) finish(lines []string) string {
 
 // submitError explains a failed POST in the user's terms.
 func submitError(err error) error {
+	if errors.Is(err, api.ErrSyncRejected) {
+		// A definite answer: nothing runs. Say so first, then the server's text.
+		return errors.New("not queued: " + err.Error())
+	}
 	if api.OutcomeUnknown(err) {
 		return errors.New("outcome unknown: " + err.Error() +
 			" after the request was sent — the sync may have been queued. Check the pending count before trying again")

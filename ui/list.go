@@ -259,7 +259,7 @@ func (l *connectorList) lastSync(now time.Time, c columns, i int) string {
 	if c.last == 0 {
 		return ""
 	}
-	return agoPtr(now, l.items[i].LastSyncAt)
+	return agoPtr(now, l.items[i].LastSyncAt, l.items[i].LastSyncAtUnknown)
 }
 
 // Prepare draws the rows on screen into the cache, in Update, so that View
@@ -277,6 +277,9 @@ func (l *connectorList) Prepare(now time.Time) {
 		last := always()
 		if c.last > 0 {
 			last = agoSpan(now, l.items[i].LastSyncAt)
+			if l.items[i].LastSyncAtUnknown {
+				last = always()
+			}
 		}
 		l.rows[i] = cachedRow{selected: selected, focused: l.focused, width: l.width, last: last,
 			out: l.renderRow(c, i, selected, l.lastSync(now, c, i))}
@@ -366,10 +369,10 @@ func (l *connectorList) footer(status string) string {
 func (l *connectorList) Patch(c api.Connector) {
 	for i := range l.items {
 		if l.items[i].ID == c.ID {
-			created := l.items[i].CreatedAt
+			old := l.items[i]
 			l.items[i] = c
-			if c.CreatedAt == nil {
-				l.items[i].CreatedAt = created
+			if c.CreatedAt == nil && !c.CreatedAtUnknown {
+				l.items[i].CreatedAt, l.items[i].CreatedAtUnknown = old.CreatedAt, old.CreatedAtUnknown
 			}
 			l.rows[i] = cachedRow{}
 			return

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
@@ -69,6 +70,7 @@ type Model struct {
 	flashIsError bool
 	flashUntil   time.Time
 	helpCache    *helpLineCache // shared by copies: written in Update only, keyed by what it shows
+	reads        *readCancels   // shared by copies: written in Update only
 	quitting     bool
 }
 
@@ -108,6 +110,7 @@ func New(o Options) Model {
 		mon: monitor.New(monitor.Options{API: o.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed}),
 		helpCache: &helpLineCache{},
+		reads:     &readCancels{},
 		screens:   newScreens(),
 		list:      newConnectorList(&st),
 		detail:    newDetailPane(&st, o.Location),
@@ -230,6 +233,7 @@ func (m *Model) flashMsg(s string, isErr bool) {
 // ---- the monitor's results --------------------------------------------------
 
 func (m *Model) onPage(r monitor.Result) tea.Cmd {
+	m.reads.cancel(r.Request) // answered: release its context
 	out := m.mon.Apply(r)
 	if out.Page == nil {
 		return m.do(out.Plan)
@@ -240,6 +244,7 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 }
 
 func (m *Model) onDetail(r monitor.Result) tea.Cmd {
+	m.reads.cancel(r.Request) // answered: release its context
 	out := m.mon.Apply(r)
 	for _, c := range out.Changes {
 		if c.Kind != monitor.Removed {
@@ -269,19 +274,36 @@ func (m *Model) onSync(r monitor.Result) tea.Cmd {
 	case s.Err != nil && formHere:
 		// Never retried: the user decides, with the facts.
 		form.Failed(submitError(s.Err))
+	case s.Err != nil && errors.Is(s.Err, api.ErrSyncRejected):
+		m.flashMsg("✗ "+submitError(s.Err).Error(), true)
 	case s.Err != nil:
 		m.flashMsg("sync failed: "+submitError(s.Err).Error(), true)
 	case formHere:
 		form.Done(s.Result)
 	default:
-		what := "sync"
-		if s.Catalog {
-			what = "whole-catalog sync"
-		}
-		m.flashMsg("✓ "+what+" queued: "+plural(s.Result.ProductsQueued, "product", "products")+
-			" · sync id "+s.Result.SyncID, false)
+		m.flashMsg(syncFlash(s.Catalog, s.Result), false)
+	}
+	if s.Err == nil {
+		m.detail.StartRun(s.ID, s.Result)
 	}
 	return m.do(out.Plan)
+}
+
+// syncFlash is the status bar's word on an accepted sync, saying no more
+// than the answer did.
+func syncFlash(catalog bool, r *api.SyncResult) string {
+	what := "sync"
+	if catalog {
+		what = "whole-catalog sync"
+	}
+	if r.Unreported {
+		return "✓ " + what + " accepted by the server; no sync id returned"
+	}
+	s := "✓ " + what + " queued: " + plural(r.ProductsQueued, "product", "products")
+	if r.ProductsQueuedUnknown {
+		s = "✓ " + what + " queued · products queued: not reported"
+	}
+	return s + " · sync id " + orNot(r.SyncID, "not returned")
 }
 
 // selectionChanged points the detail pane and the monitor at the selected
@@ -338,8 +360,50 @@ func (m *Model) do(p monitor.Plan) tea.Cmd {
 }
 
 func (m *Model) step(s monitor.Step) tea.Cmd {
-	if s.Timer != nil {
+	switch {
+	case s.Timer != nil:
 		return m.opts.After(s.Timer.After, wakeMsg{*s.Timer})
+	case s.Cancel != nil:
+		m.reads.cancel(*s.Cancel)
+		return nil
 	}
-	return request(m.ctx, m.mon.API(), s.Request)
+	ctx := m.ctx
+	if !s.Request.Write() {
+		// A read can be abandoned (the selection moved on); a sync never
+		// is: one that may have been sent must run to its answer.
+		ctx = m.reads.start(m.ctx, s.Request)
+	}
+	return request(ctx, m.mon.API(), s.Request)
+}
+
+// readCancels holds the cancel function of every read out, by request, so
+// the monitor can abandon one that no longer matters. Shared by copies of
+// the model and written in Update only, like the help cache.
+type readCancels struct {
+	byReq map[readKey]context.CancelFunc
+}
+
+type readKey struct {
+	epoch  uint64
+	target monitor.TargetID
+	seq    int
+}
+
+func keyOf(r monitor.Request) readKey { return readKey{r.Epoch, r.Target, r.Seq} }
+
+func (c *readCancels) start(parent context.Context, r monitor.Request) context.Context {
+	ctx, cancel := context.WithCancel(parent)
+	if c.byReq == nil {
+		c.byReq = map[readKey]context.CancelFunc{}
+	}
+	c.byReq[keyOf(r)] = cancel
+	return ctx
+}
+
+// cancel ends a read that no longer matters (and done one that answered).
+func (c *readCancels) cancel(r monitor.Request) {
+	if f, ok := c.byReq[keyOf(r)]; ok {
+		f()
+		delete(c.byReq, keyOf(r))
+	}
 }
