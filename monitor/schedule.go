@@ -149,6 +149,9 @@ func (m *Monitor) Wake(t Timer) Plan {
 // ShowPage makes page p (clamped to the pages known) the page on screen.
 func (m *Monitor) ShowPage(p int) Plan {
 	last := max(m.pageMeta.TotalPages, 1)
+	if m.pageMeta.HasNext {
+		last = max(last, m.shown+1) // has_next decides, whatever the count says
+	}
 	p = min(max(p, 1), last)
 	t := &m.targets[PageTarget]
 	if p == t.page {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -29,6 +30,8 @@ type syncForm struct {
 	connector   api.Connector
 	editor      editor
 	parsed      ean.Result
+	dirty       bool // typed since the last validation (a long text is validated in batches)
+	parses      int  // validations run, for the tests of typing cost
 	state       formState
 	err         error           // last submit failure; the draft is kept
 	result      *api.SyncResult // after success
@@ -43,8 +46,32 @@ func newSyncForm(st *Styles, keys *keymap.KeyMap, c api.Connector, draft string)
 	if draft != "" {
 		f.editor.SetValue(draft)
 	}
-	f.parsed = ean.Parse(f.editor.Value())
+	f.parse()
 	return f
+}
+
+// typedBatchAt is the text length from which typed keys are validated in
+// batches (Revalidate, at most every revalidateEvery) rather than one by
+// one: validating the whole text on every key made typing 10 000 EANs
+// quadratic, with ctrl+c queued behind it.
+const (
+	typedBatchAt    = 2000
+	revalidateEvery = 100 * time.Millisecond
+)
+
+func (f *syncForm) parse() {
+	f.parsed, f.dirty = ean.Parse(f.editor.Value()), false
+	f.parses++
+}
+
+// Dirty says the text changed since it was last validated.
+func (f *syncForm) Dirty() bool { return f.dirty }
+
+// Revalidate validates the text if it changed since.
+func (f *syncForm) Revalidate() {
+	if f.dirty {
+		f.parse()
+	}
 }
 
 func (f *syncForm) SetSize(w, h int) {
@@ -63,8 +90,12 @@ func (f *syncForm) Edit(msg tea.KeyMsg, k *keymap.KeyMap) {
 		return
 	}
 	if f.editor.Update(msg, &k.Edit) {
-		f.parsed = ean.Parse(f.editor.Value())
 		f.err = nil
+		if msg.Paste || f.editor.Len() < typedBatchAt {
+			f.parse()
+			return
+		}
+		f.dirty = true
 	}
 }
 
@@ -82,7 +113,11 @@ func (f *syncForm) Done(r *api.SyncResult) { f.state, f.result, f.err = formDone
 func (f *syncForm) Draft() string { return f.editor.Value() }
 
 // CanSubmit says whether ctrl+s means anything now.
-func (f *syncForm) CanSubmit() bool { return f.state == formEditing && len(f.parsed.Valid) > 0 }
+// While the text awaits validation, a non-empty text may hold some: ctrl+s
+// validates before it asks.
+func (f *syncForm) CanSubmit() bool {
+	return f.state == formEditing && (len(f.parsed.Valid) > 0 || f.dirty && f.editor.Len() > 0)
+}
 
 // View renders the form in exactly width×height cells.
 func (f *syncForm) View(plain bool, spinner string) string {
@@ -178,6 +213,9 @@ func (f *syncForm) summaryLines(out []string) []string {
 	}
 	if len(p.Warnings) > 0 {
 		summary += " · " + plural(len(p.Warnings), "check-digit warning", "check-digit warnings")
+	}
+	if f.dirty {
+		summary += " · checking…"
 	}
 	summaryStyle, mark := st.Text, "  "
 	if len(p.Valid) > 0 {
@@ -286,6 +324,7 @@ func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*sync
 	case key.Matches(msg, k.CloseForm):
 		return f, formClose
 	case pressed(msg, k.Submit):
+		f.Revalidate()
 		switch {
 		case f.CanSubmit() && !syncing:
 			return f, formSubmit

@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ type scriptedAPI struct {
 	*fakeAPI
 	sync    func() (*api.SyncResult, error)
 	detail  func(id string) (*api.ConnectorDetail, error) // nil answer: fakeAPI's
+	list    func(page, perPage int) *api.ConnectorPage    // nil: fakeAPI's
 	hangOn  string                                        // GetConnector of this id waits for its context
 	hungErr chan error
 }
@@ -49,6 +51,13 @@ func (s *scriptedAPI) SyncEANs(ctx context.Context, id string, eans []string) (*
 	s.fakeAPI.mu.Unlock()
 	r, err := s.sync()
 	return r, &api.Response{StatusCode: 202}, err
+}
+
+func (s *scriptedAPI) ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error) {
+	if s.list != nil {
+		return s.list(page, perPage), &api.Response{StatusCode: 200}, nil
+	}
+	return s.fakeAPI.ListConnectors(ctx, page, perPage)
 }
 
 func (s *scriptedAPI) SyncCatalog(ctx context.Context, id string) (*api.SyncResult, *api.Response, error) {
@@ -303,5 +312,74 @@ func TestDetailRowsDoNotJump(t *testing.T) {
 	after := lineOf(d.m.detail.View(clock.Now(), ""), "last sync")
 	if loading < 0 || loading != idle || idle != syncing || syncing != after {
 		t.Fatalf("\"last sync\" moves: row %d loading, %d idle, %d syncing, %d after", loading, idle, syncing, after)
+	}
+}
+
+// #22: has_next decides: with a page count of 0 the next page is reachable.
+func TestHasNextReachesTheNextPageWithoutACount(t *testing.T) {
+	s := newScripted(0)
+	all := fakeConnectors(137)
+	s.list = func(page, per int) *api.ConnectorPage {
+		from, to := min((page-1)*per, len(all)), min(page*per, len(all))
+		return &api.ConnectorPage{Items: all[from:to], Meta: api.PageMeta{Page: page, PerPage: per, HasNext: to < len(all)}}
+	}
+	d := startScripted(t, s, 160, 48)
+	d.Key("]")
+	d.Advance(time.Second)
+	if d.m.list.Page() != 2 || d.m.list.items[0].ID != "c50" {
+		t.Fatalf("] did not reach page 2 (has_next true, total_pages 0):\n%s", d.View())
+	}
+	d.Key("]")
+	d.Advance(time.Second)
+	if d.m.list.Page() != 3 || d.m.list.items[0].ID != "c100" {
+		t.Fatalf("connectors 101–137 unreachable:\n%s", d.View())
+	}
+}
+
+// #26: an empty page of a non-empty account is said as such.
+func TestEmptyPageOfANonEmptyAccountSaysSo(t *testing.T) {
+	s := newScripted(0)
+	s.list = func(page, per int) *api.ConnectorPage {
+		return &api.ConnectorPage{Meta: api.PageMeta{Page: page, PerPage: per, Total: 500, TotalPages: 10, HasNext: true}}
+	}
+	d := startScripted(t, s, 160, 48)
+	mustShow(t, d, "the server returned an empty page 1 of 10")
+	mustNotShow(t, d, "no connectors on this account")
+}
+
+// #21: EANs typed key by key (not a bracketed paste) cost the same per key
+// however long the text: it is validated in batches, not on every key, and
+// laid out from its last row. ctrl+c behind them still quits.
+func TestTypedEANsAreNotValidatedOnEveryKey(t *testing.T) {
+	s := newScripted(1)
+	d := startScripted(t, s, 120, 40)
+	d.Key("s")
+	f := d.m.openForm()
+	text := strings.Repeat("4006381333931\n", 1500) // 21 000 keys
+	for _, r := range text {
+		if r == '\n' {
+			d.Key("enter")
+		} else {
+			d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		}
+	}
+	if f.parses > len(text)/5 {
+		t.Fatalf("%d validations for %d typed keys: one per key", f.parses, len(text))
+	}
+	d.Advance(time.Second) // the batch is due
+	if f.Dirty() || len(f.parsed.Valid) != 1 || f.parsed.Duplicates != 1499 {
+		t.Fatalf("typed text not validated in the end: %d valid, %d duplicates", len(f.parsed.Valid), f.parsed.Duplicates)
+	}
+	if f.editor.rowsValid {
+		rows := append([]int(nil), f.editor.rows...)
+		f.editor.rowsValid = false
+		f.editor.layout()
+		if !slices.Equal(rows, f.editor.rows) {
+			t.Fatal("the incremental layout differs from a full one")
+		}
+	}
+	d.Key("ctrl+c")
+	if !d.quit {
+		t.Fatal("ctrl+c did not quit")
 	}
 }

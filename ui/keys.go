@@ -89,6 +89,12 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 	case formSubmit:
 		m.screens.push(layer{kind: layerDialog, dialog: &dialog{kind: askSyncEANs, connector: f.Connector(), eans: f.Valid()}})
 	}
+	if f.Dirty() && !m.revalidating {
+		// One timer for a run of typed keys: the text is validated once
+		// per revalidateEvery, not once per key.
+		m.revalidating = true
+		return m.opts.After(revalidateEvery, revalidateMsg{})
+	}
 	return nil
 }
 
@@ -210,7 +216,7 @@ func (m *Model) updateKeys() {
 	k.Down.SetEnabled(browsing && (onDetail || cur < n-1))
 	k.Top.SetEnabled(onList && cur > 0)
 	k.Bottom.SetEnabled(onList && cur < n-1)
-	k.NextPage.SetEnabled(browsing && m.list.Loaded() && page < max(m.list.Meta().TotalPages, 1))
+	k.NextPage.SetEnabled(browsing && m.list.Loaded() && page < m.list.Pages())
 	k.PrevPage.SetEnabled(browsing && page > 1)
 	k.FocusNext.SetEnabled(browsing)
 	k.FocusPrev.SetEnabled(browsing)

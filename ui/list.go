@@ -87,7 +87,7 @@ func (l *connectorList) SetPage(page int, items []api.Connector, meta api.PageMe
 	if !samePage {
 		l.offset = 0
 	}
-	l.pager.TotalPages = max(meta.TotalPages, 1)
+	l.pager.TotalPages = l.Pages()
 	l.pager.Page = max(page-1, 0)
 	l.clampOffset()
 }
@@ -122,6 +122,17 @@ func (l *connectorList) Loaded() bool { return l.loaded }
 
 // Page is the page the rows are: the one asked for.
 func (l *connectorList) Page() int { return l.page }
+
+// Pages is how many pages there are as far as we know: the count the
+// server gave, and at least one more than this page when it says has_next
+// (which decides: a count of 0 must not make the rest unreachable).
+func (l *connectorList) Pages() int {
+	n := max(l.meta.TotalPages, 1)
+	if l.meta.HasNext {
+		n = max(n, l.page+1)
+	}
+	return n
+}
 
 // Meta is the pagination block of the page shown.
 func (l *connectorList) Meta() api.PageMeta { return l.meta }
@@ -353,7 +364,7 @@ func (l *connectorList) footer(status string) string {
 		return ""
 	}
 	m := l.meta
-	pages := max(m.TotalPages, 1)
+	pages := l.Pages()
 	s := "page " + itoa(max(l.page, 1)) + "/" + itoa(pages) + " · " + plural(m.Total, "connector", "connectors")
 	if pages > 1 && pages <= 12 && l.width >= len(s)+2*pages+3 {
 		s += "  " + l.pager.View()

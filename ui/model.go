@@ -72,6 +72,7 @@ type Model struct {
 	helpCache    *helpLineCache // shared by copies: written in Update only, keyed by what it shows
 	reads        *readCancels   // shared by copies: written in Update only
 	quitting     bool
+	revalidating bool // a revalidateMsg is on its way
 }
 
 // New builds the dashboard. The first page is requested by Init.
@@ -180,6 +181,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.opts.After(time.Second, clockMsg{})
 	case spinner.TickMsg:
 		cmd = m.onSpinner(msg)
+	case revalidateMsg:
+		m.revalidating = false
+		if f := m.openForm(); f != nil {
+			f.Revalidate()
+		}
 	}
 	m.updateKeys()
 	m.prepare()

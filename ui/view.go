@@ -174,6 +174,9 @@ func (m *Model) listStatus() string {
 		return "✗ " + t.Err.Error()
 	case t.Err != nil:
 		return "stale: " + t.Err.Error()
+	case m.list.Loaded() && m.list.Len() == 0 && (m.list.Meta().Total > 0 || m.list.Page() > 1):
+		// The count says there are connectors: say what is true.
+		return "the server returned an empty page " + itoa(m.list.Page()) + " of " + itoa(m.list.Pages())
 	case m.list.Loaded() && m.list.Len() == 0:
 		return "no connectors on this account"
 	case !m.list.Loaded():
