@@ -479,3 +479,27 @@ func TestPauseStopsTimersNotTheUser(t *testing.T) {
 		t.Fatalf("resume sent %+v", reqs)
 	}
 }
+
+// One good answer after an outage asks again at once for the targets that
+// failed (issue 15 #10): their "cannot reach" must not outlive the
+// recovery by a backoff.
+func TestRecoveryRetriesTheOtherFailedTargetsNow(t *testing.T) {
+	m, _ := newTest(t)
+	m.Apply(pageOK(oneRequest(t, m.Start()), conn("a")))
+	d := oneRequest(t, m.Select("a", false))
+	lost := errors.New("cannot reach the server")
+	m.Apply(failed(oneRequest(t, m.ShowPage(2)), lost)) // the list fails
+	if m.Target(PageTarget).Err == nil {
+		t.Fatal("the page's failure was not recorded")
+	}
+	out := m.Apply(detailOK(d, 0)) // the server is back
+	var again bool
+	for _, s := range out.Plan {
+		if s.Timer == nil && s.Cancel == nil && s.Request.Target == PageTarget {
+			again = true
+		}
+	}
+	if !again {
+		t.Fatalf("the failed page waits for its backoff after the recovery: %+v", out.Plan)
+	}
+}

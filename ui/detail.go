@@ -262,7 +262,7 @@ func (d *detailPane) syncLines(b *detailLines, compact bool) {
 			b.plain("")
 		}
 	}()
-	st, w := d.styles, d.width
+	st, w := d.styles, b.w
 	if d.data == nil {
 		b.plain("loading sync stats…")
 		return
@@ -288,6 +288,17 @@ func (d *detailPane) syncLines(b *detailLines, compact bool) {
 	} else {
 		b.plain("measuring throughput…")
 	}
+}
+
+// LiveLines are the sync rows of connector id at width w, for a view that
+// covers the pane (the sync result): nil when the pane shows another.
+func (d *detailPane) LiveLines(id string, w int) []string {
+	if id != d.base.ID || w <= 0 {
+		return nil
+	}
+	b := detailLines{st: d.styles, w: w, out: make([]string, 0, syncRows(false))}
+	d.syncLines(&b, false)
+	return b.out
 }
 
 // syncRows is how many rows syncLines takes.

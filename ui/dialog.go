@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -21,6 +23,8 @@ type dialog struct {
 	kind      dialogKind
 	connector api.Connector
 	eans      []string
+	rejected  int // tokens of the field that are not sent
+	warned    int // EANs sent despite a check-digit warning
 }
 
 // answer is what a key said to a question.
@@ -53,11 +57,25 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w int) []string {
 		sub = "Every product of the catalog is queued for this connector."
 	} else {
 		q = "Sync " + plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
+		var what []string
+		if d.rejected > 0 {
+			what = append(what, thousands(d.rejected)+" rejected (not sent)")
+		}
+		if d.warned > 0 {
+			what = append(what, plural(d.warned, "check-digit warning", "check-digit warnings")+" (sent anyway)")
+		}
+		sub = strings.Join(what, " · ")
 	}
 	text := wrapWords(q, w)
 	if sub != "" {
 		text = append(text, "")
 		text = append(text, wrapWords(sub, w)...)
+	}
+	if d.connector.Status != "active" {
+		// What is sent to a connector that is not active may wait: say so.
+		status, _ := statusText(st, d.connector.Status)
+		text = append(text, "")
+		text = append(text, wrapWords("The connector is "+status+".", w)...)
 	}
 	text = append(text, "", keymap.Keys(k.Yes)+" yes · "+keymap.Keys(k.No)+" no (default)")
 	for i, l := range text {

@@ -35,6 +35,7 @@ type syncForm struct {
 	state       formState
 	err         error           // last submit failure; the draft is kept
 	result      *api.SyncResult // after success
+	live        []string        // the connector's sync rows, shown under the result (set in Update)
 	dismissHint string          // "enter/esc to dismiss", from the keymap
 	width       int
 	height      int
@@ -171,10 +172,21 @@ func (f *syncForm) resultLines(out []string) []string {
 	addPlain("  status    " + orNot(r.Status, "not reported"))
 	addPlain("  queued    " + queuedText(r))
 	addPlain("")
-	addPlain("The detail pane now refreshes fast: watch pending drain.")
+	if len(f.live) > 0 {
+		// The result covers the detail pane: the drain it speaks of is
+		// shown here, refreshed as the pane is.
+		addPlain("Refreshing fast while it drains:")
+		out = append(out, f.live...)
+		addPlain("")
+	} else {
+		addPlain("The detail pane now refreshes fast: watch pending drain.")
+	}
 	addPlain(f.dismissHint)
 	return out
 }
+
+// SetLive gives the result the connector's current sync rows, in Update.
+func (f *syncForm) SetLive(rows []string) { f.live = rows }
 
 // syncHeadline is what an accepted sync's answer allows to say: a 2xx with
 // nothing readable is accepted, not known to be queued.
@@ -346,6 +358,11 @@ func (f *syncForm) Connector() api.Connector { return f.connector }
 
 // Finished says the sync was queued and its result is shown.
 func (f *syncForm) Finished() bool { return f.state == formDone }
+
+// Rejected and Warned count the tokens not sent and the EANs sent despite
+// a check-digit warning.
+func (f *syncForm) Rejected() int { return len(f.parsed.Rejected) }
+func (f *syncForm) Warned() int   { return len(f.parsed.Warnings) }
 
 // Valid is a copy of the valid EANs typed.
 func (f *syncForm) Valid() []string { return append([]string(nil), f.parsed.Valid...) }

@@ -106,7 +106,7 @@ func TestAcceptedSyncWithoutAnAnswerIsDoneNotFailed(t *testing.T) {
 	d := startScripted(t, s, 160, 48)
 	submitSync(d, "4006381333931")
 	mustShow(t, d, "accepted by the server; no sync id returned", "queued not reported")
-	mustNotShow(t, d, "0 products", "failed", "✗")
+	mustNotShow(t, d, "queued 0 products", "failed", "✗")
 	if d.m.mon.Draft("c0") != "" || !d.m.openForm().Finished() {
 		t.Fatal("the draft of an accepted sync is kept for a resend")
 	}
@@ -382,4 +382,63 @@ func TestTypedEANsAreNotValidatedOnEveryKey(t *testing.T) {
 	if !d.quit {
 		t.Fatal("ctrl+c did not quit")
 	}
+}
+
+// #1 and #2: the sync result shows the connector's draining counts beside
+// it, and the bar measures the sync triggered (queued → drained), saying
+// so, not the catalog's share.
+func TestSyncResultShowsTheDrainOfThatSync(t *testing.T) {
+	s := newScripted(1)
+	synced, pending := 1255, 0
+	s.detail = func(id string) (*api.ConnectorDetail, error) {
+		return &api.ConnectorDetail{Connector: s.items[0], SyncStats: api.SyncStats{ProductsSynced: synced, ProductsPending: pending}}, nil
+	}
+	s.sync = func() (*api.SyncResult, error) {
+		pending = 100
+		return &api.SyncResult{SyncID: "s1", Status: "queued", ProductsQueued: 100}, nil
+	}
+	d := startScripted(t, s, 80, 40)
+	submitSync(d, "4006381333931")
+	if !d.m.openForm().Finished() {
+		t.Fatalf("no result:\n%s", d.View())
+	}
+	mustShow(t, d, "✓ sync queued", "pending 100 products", "0/100 of this sync")
+	mustNotShow(t, d, "93%")
+	synced, pending = 1295, 60
+	d.Advance(3 * time.Second)
+	mustShow(t, d, "✓ sync queued", "pending 60 products", "40/100 of this sync")
+	d.Key("enter")
+	mustShow(t, d, "40/100 of this sync") // the pane, once the result is dismissed
+}
+
+// #3: the question says what is left out, what is sent despite a warning,
+// and a connector that is not active.
+func TestConfirmationSaysRejectedWarnedAndState(t *testing.T) {
+	s := newScripted(1)
+	s.items[0].Status = "paused"
+	d := startScripted(t, s, 120, 40)
+	d.Key("s")
+	d.Type("4006381333931 4006381333932 12345")
+	d.Key("ctrl+s")
+	if d.m.question() == nil {
+		t.Fatalf("no question:\n%s", d.View())
+	}
+	mustShow(t, d, "Sync 2 EANs", "1 rejected (not sent)", "1 check-digit warning (sent anyway)", "The connector is ‖ paused.")
+}
+
+// #6: p says "resume" while paused, and is not offered once a rejected key
+// stopped polling.
+func TestPauseKeySaysResumeAndIsNotOfferedAfter401(t *testing.T) {
+	f := startSettled(t, 160, 48)
+	f.helpHas("p pause live")
+	f.Key("p")
+	f.helpHas("p resume live")
+	f.Key("p")
+	f.helpHas("p pause live")
+	f.rec.set(onReads(respond(401, "application/json", `{"detail":"Invalid API key"}`)))
+	f.Key("r")
+	if f.m.mon.AuthErr() == nil {
+		t.Fatalf("no auth error after a 401:\n%s", f.View())
+	}
+	f.helpLacks("pause live")
 }

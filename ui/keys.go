@@ -87,7 +87,8 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		m.closeForm()
 		return m.browseKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes})
 	case formSubmit:
-		m.screens.push(layer{kind: layerDialog, dialog: &dialog{kind: askSyncEANs, connector: f.Connector(), eans: f.Valid()}})
+		m.screens.push(layer{kind: layerDialog, dialog: &dialog{kind: askSyncEANs, connector: f.Connector(), eans: f.Valid(),
+			rejected: f.Rejected(), warned: f.Warned()}})
 	}
 	if f.Dirty() && !m.revalidating {
 		// One timer for a run of typed keys: the text is validated once
@@ -224,7 +225,14 @@ func (m *Model) updateKeys() {
 	k.Sync.SetEnabled(browsing && hasSel && !m.detail.Gone())
 	k.SyncAll.SetEnabled(browsing && hasSel && !m.detail.Gone() && !syncing)
 	k.Refresh.SetEnabled(browsing)
-	k.Pause.SetEnabled(browsing)
+	// Nothing polls after a rejected key: no pause to offer. The label
+	// says what p does now.
+	k.Pause.SetEnabled(browsing && m.mon.AuthErr() == nil)
+	pauseDesc := "pause live"
+	if m.mon.Paused() {
+		pauseDesc = "resume live"
+	}
+	k.Pause.SetHelp(k.Pause.Help().Key, pauseDesc)
 	k.Help.SetEnabled(browsing)
 	k.Quit.SetEnabled(browsing)
 	editing := form != nil && !asking

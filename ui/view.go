@@ -342,7 +342,7 @@ func (m *Model) renderHelpLine() string {
 
 func (m *Model) helpKeyNow() helpKey {
 	h := m.helpKeys()
-	key := helpKey{width: m.width, n: len(h.Short)}
+	key := helpKey{width: m.width, n: len(h.Short), paused: m.mon.Paused()}
 	for i, b := range h.Short {
 		if b.Enabled() {
 			key.mask |= 1 << i
@@ -358,6 +358,7 @@ type helpKey struct {
 	width, n int
 	mask     uint64
 	first    string
+	paused   bool // p reads "resume"
 }
 
 // helpLineCache holds the last few help lines rendered.
