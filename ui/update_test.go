@@ -137,10 +137,13 @@ func (f *uiFixture) helpHas(want ...string) {
 
 func (f *uiFixture) helpLacks(unwanted ...string) {
 	f.t.Helper()
-	h := f.helpLine()
+	// Idle keys are listed greyed (issue 15 #5): what must not be offered
+	// is a live binding that does nothing.
 	for _, s := range unwanted {
-		if strings.Contains(h, s) {
-			f.t.Fatalf("help line shows %q, which does nothing now: %q", s, h)
+		for _, b := range f.m.helpKeys().Short {
+			if b.Enabled() && strings.Contains(b.Help().Key+" "+b.Help().Desc, s) {
+				f.t.Fatalf("help line offers %q, which does nothing now: %q", s, f.helpLine())
+			}
 		}
 	}
 }
@@ -869,7 +872,9 @@ func TestQuitKeys(t *testing.T) {
 		f := startSettled(t, 160, 48)
 		f.Key("?")
 		f.has("Keys", "G/end", "last row", "S sync whole catalog", "enter", "open detail", "ctrl+c")
-		f.lacks("first row") // g does nothing on the first row
+		if f.m.keys.Top.Enabled() { // g does nothing on the first row: listed, greyed
+			t.Fatal("g is offered as live on the first row")
+		}
 		f.Key("?")
 		f.lacks("last row")
 		f.Key("?", "esc")

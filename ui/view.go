@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -128,10 +129,8 @@ func (m *Model) body(now time.Time, h int) string {
 	case layerDialog:
 		return strings.Join(center(m.dialogView(), m.width, h), "\n")
 	case layerHelp:
-		hm := m.help
-		hm.ShowAll = true
-		full := hm.View(m.helpKeys())
-		return strings.Join(pane(" Keys · "+m.keys.Help.Help().Key+" or "+keymap.Keys(m.keys.Back)+" closes this help\n\n"+full, m.width, h, bordered, st, true), "\n")
+		full := m.fullHelp(m.overlayHelp(), inner(m.width, bordered))
+		return strings.Join(pane(" Keys · "+m.keys.Help.Help().Key+" or "+keymap.Keys(m.keys.Back)+" closes this help · greyed: idle now\n\n"+strings.Join(full, "\n"), m.width, h, bordered, st, true), "\n")
 	}
 	lw, lh, dw, dh := m.paneSizes(h)
 	form, focus := m.openForm(), m.screens.focused()
@@ -335,9 +334,18 @@ func (m *Model) prepareHelp() {
 }
 
 func (m *Model) renderHelpLine() string {
-	h := m.help
-	h.ShowAll = false
-	return lines(h.View(m.helpKeys()), m.width, 1)[0]
+	return m.shortHelp(m.helpKeys(), m.width)
+}
+
+// overlayHelp is what the help overlay lists: the browsing keys, greyed
+// where idle, then the keys of the sync form and of a question, which are
+// only live there.
+func (m *Model) overlayHelp() keymap.Help {
+	k := &m.keys
+	h := m.list.Help(k)
+	full := append([][]key.Binding(nil), h.Full...)
+	full = append(full, enabled(k.Submit, k.CloseForm), enabled(k.Yes, k.No), enabled(k.Back))
+	return keymap.Help{Short: h.Short, Full: full}
 }
 
 func (m *Model) helpKeyNow() helpKey {
