@@ -14,6 +14,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/muesli/termenv"
+
 	"github.com/pixee/pixee-tui/api"
 )
 
@@ -465,6 +467,36 @@ func TestHelpShowsEveryKeyUncut(t *testing.T) {
 			if want := b.Help().Key + " " + b.Help().Desc; !strings.Contains(v, want) {
 				t.Fatalf("%dx%d: the help lacks %q:\n%s", size[0], size[1], want, f.View())
 			}
+		}
+	}
+}
+
+// #7: the focused pane shows without colour: its border is heavy.
+func TestFocusIsVisibleWithoutColour(t *testing.T) {
+	f := startSettled(t, 160, 48) // the tests' profile is ASCII: no colour at all
+	before := f.View()
+	lines := strings.Split(before, "\n")
+	if !strings.HasPrefix(lines[1], "┏") || strings.Count(lines[1], "┏") != 1 {
+		t.Fatalf("the focused list has no heavy border:\n%s", lines[1])
+	}
+	f.Key("tab")
+	after := strings.Split(f.View(), "\n")[1]
+	if after == lines[1] || !strings.HasPrefix(after, "╭") || !strings.Contains(after, "┏") {
+		t.Fatalf("tab changed nothing visible without colour:\n%s\n%s", lines[1], after)
+	}
+}
+
+// #8: on a 16-colour terminal paused and error do not share a colour, and
+// error is more than a colour (bold).
+func TestPausedAndErrorDifferIn16Colours(t *testing.T) {
+	for _, dark := range []bool{true, false} {
+		st := NewStyles(termenv.ANSI, dark)
+		p, e := st.Paused.GetForeground(), st.Failed.GetForeground()
+		if p == e {
+			t.Fatalf("dark=%v: paused and error are both %v", dark, p)
+		}
+		if !st.Failed.GetBold() {
+			t.Fatalf("dark=%v: error is colour alone", dark)
 		}
 	}
 }
