@@ -20,6 +20,8 @@ import (
 type KeyMap struct {
 	// List and global.
 	Up, Down, Top, Bottom key.Binding
+	PageDown, PageUp      key.Binding // a screenful of rows
+	HalfDown, HalfUp      key.Binding // half a screenful
 	NextPage, PrevPage    key.Binding
 	FocusNext, FocusPrev  key.Binding
 	Open                  key.Binding
@@ -73,6 +75,10 @@ func table() []entry {
 		{"down", func(k *KeyMap) *key.Binding { return &k.Down }, []string{"down", "j"}, "", "down", false},
 		{"top", func(k *KeyMap) *key.Binding { return &k.Top }, []string{"g", "home"}, "", "first row", false},
 		{"bottom", func(k *KeyMap) *key.Binding { return &k.Bottom }, []string{"G", "end"}, "", "last row", false},
+		{"rows_page_down", func(k *KeyMap) *key.Binding { return &k.PageDown }, []string{"pgdown"}, "", "screen down", false},
+		{"rows_page_up", func(k *KeyMap) *key.Binding { return &k.PageUp }, []string{"pgup"}, "", "screen up", false},
+		{"rows_half_down", func(k *KeyMap) *key.Binding { return &k.HalfDown }, []string{"ctrl+d"}, "", "half screen down", false},
+		{"rows_half_up", func(k *KeyMap) *key.Binding { return &k.HalfUp }, []string{"ctrl+u"}, "", "half screen up", false},
 		{"next_page", func(k *KeyMap) *key.Binding { return &k.NextPage }, []string{"right", "l", "]"}, "", "next page", false},
 		{"prev_page", func(k *KeyMap) *key.Binding { return &k.PrevPage }, []string{"left", "h", "["}, "", "prev page", false},
 		{"next_pane", func(k *KeyMap) *key.Binding { return &k.FocusNext }, []string{"tab"}, "", "next pane", false},
@@ -214,7 +220,8 @@ func (h Help) ShortHelp() []key.Binding { return h.Short }
 // FullHelp implements help.KeyMap.
 func (h Help) FullHelp() [][]key.Binding { return h.Full }
 
-// Browse is the help for the list and detail panes.
+// Browse is the help for the list and detail panes. A count typed before a
+// move repeats it (5j: five rows down; 5G: row 5).
 func (k KeyMap) Browse() Help {
 	return Help{
 		// ? and q first: a narrow terminal cuts the line's end, and these
@@ -222,6 +229,7 @@ func (k KeyMap) Browse() Help {
 		Short: []key.Binding{k.Help, k.Quit, k.Up, k.Down, k.NextPage, k.PrevPage, k.Sync, k.Refresh, k.Pause},
 		Full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom},
+			{k.PageDown, k.PageUp, k.HalfDown, k.HalfUp},
 			{k.NextPage, k.PrevPage, k.FocusNext, k.FocusPrev, k.Open},
 			{k.Sync, k.SyncAll, k.Refresh, k.Pause},
 			{k.Help, k.Quit, k.ForceQuit},

@@ -461,7 +461,7 @@ func TestHelpShowsEveryKeyUncut(t *testing.T) {
 		f.Key("?")
 		v := flatView(f.View())
 		k := &f.m.keys
-		for _, b := range []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.NextPage, k.PrevPage, k.FocusNext,
+		for _, b := range []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.NextPage, k.PrevPage, k.FocusNext,
 			k.FocusPrev, k.Open, k.Sync, k.SyncAll, k.Refresh, k.Pause, k.Help, k.Quit, k.ForceQuit,
 			k.Submit, k.CloseForm, k.Yes, k.No, k.Back} {
 			if want := b.Help().Key + " " + b.Help().Desc; !strings.Contains(v, want) {
@@ -498,5 +498,42 @@ func TestPausedAndErrorDifferIn16Colours(t *testing.T) {
 		if !st.Failed.GetBold() {
 			t.Fatalf("dark=%v: error is colour alone", dark)
 		}
+	}
+}
+
+// #15: PgDn/PgUp move a screenful of rows, ctrl+d/ctrl+u half of one, and
+// a count repeats a move (5j) or names a row (12G).
+func TestScreenfulHalfAndCountedMoves(t *testing.T) {
+	s := newScripted(50)
+	d := startScripted(t, s, 160, 24)
+	screen := d.m.list.rowsShown()
+	d.Send(tea.KeyMsg{Type: tea.KeyPgDown})
+	if got := d.m.list.Cursor(); got != screen {
+		t.Fatalf("pgdown: row %d, want %d", got, screen)
+	}
+	d.Send(tea.KeyMsg{Type: tea.KeyPgUp})
+	d.Send(tea.KeyMsg{Type: tea.KeyCtrlD})
+	if got := d.m.list.Cursor(); got != screen/2 {
+		t.Fatalf("ctrl+d: row %d, want %d", got, screen/2)
+	}
+	d.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	if got := d.m.list.Cursor(); got != 0 {
+		t.Fatalf("ctrl+u: row %d, want 0", got)
+	}
+	d.Key("5", "j")
+	if got := d.m.list.Cursor(); got != 5 {
+		t.Fatalf("5j: row %d, want 5", got)
+	}
+	d.Key("j")
+	if got := d.m.list.Cursor(); got != 6 {
+		t.Fatalf("the count outlived its move: j went to row %d", got)
+	}
+	d.Key("1", "2", "G")
+	if got := d.m.list.Cursor(); got != 11 {
+		t.Fatalf("12G: row %d, want 11", got)
+	}
+	d.Advance(time.Second)
+	if d.m.detail.ID() != "c11" {
+		t.Fatalf("the detail shows %s, want c11", d.m.detail.ID())
 	}
 }

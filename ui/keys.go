@@ -113,6 +113,12 @@ func (m *Model) closeForm() {
 func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 	k := &m.keys
 	onDetail := m.screens.focused() == layerDetail
+	if d, ok := countDigit(msg, m.count); ok && !m.bound(msg) {
+		m.count = min(m.count*10+d, 99999) // a count prefix: 5j
+		return nil
+	}
+	count := m.count
+	m.count = 0
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.quitting = true
@@ -141,11 +147,34 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		m.detail = m.detail.Update(msg, k, m.now())
 	default: // moving the cursor
 		var moved bool
-		if m.list, moved = m.list.Update(msg, k); moved {
+		if m.list, moved = m.list.Update(msg, k, count); moved {
 			return m.selectionChanged(true)
 		}
 	}
 	return nil
+}
+
+// bound says a key is some action's (a config may bind a digit).
+func (m *Model) bound(msg tea.KeyMsg) bool {
+	for _, a := range m.keys.Actions() {
+		if slices.Contains(a.Binding.Keys(), msg.String()) {
+			return true
+		}
+	}
+	return false
+}
+
+// countDigit is a digit typed as a count prefix: 1–9 start one, 0 extends
+// it. Digits are no binding's keys by default; a remapped one wins.
+func countDigit(msg tea.KeyMsg, count int) (int, bool) {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) != 1 || msg.Alt {
+		return 0, false
+	}
+	r := msg.Runes[0]
+	if r < '0' || r > '9' || (r == '0' && count == 0) {
+		return 0, false
+	}
+	return int(r - '0'), true
 }
 
 // ask opens the form for the selected connector, or for the whole catalog
@@ -217,6 +246,10 @@ func (m *Model) updateKeys() {
 	k.Down.SetEnabled(browsing && (onDetail || cur < n-1))
 	k.Top.SetEnabled(onList && cur > 0)
 	k.Bottom.SetEnabled(onList && cur < n-1)
+	k.PageDown.SetEnabled(onList && cur < n-1)
+	k.HalfDown.SetEnabled(onList && cur < n-1)
+	k.PageUp.SetEnabled(onList && cur > 0)
+	k.HalfUp.SetEnabled(onList && cur > 0)
 	k.NextPage.SetEnabled(browsing && m.list.Loaded() && page < m.list.Pages())
 	k.PrevPage.SetEnabled(browsing && page > 1)
 	k.FocusNext.SetEnabled(browsing)

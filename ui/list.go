@@ -93,16 +93,30 @@ func (l *connectorList) SetPage(page int, items []api.Connector, meta api.PageMe
 }
 
 // Update handles the list's own keys, the cursor's; moved reports a new
-// selection.
-func (l connectorList) Update(msg tea.KeyMsg, k *keymap.KeyMap) (connectorList, bool) {
+// selection. count is a typed count prefix (0: none): 5j moves five rows,
+// 5G goes to row 5.
+func (l connectorList) Update(msg tea.KeyMsg, k *keymap.KeyMap, count int) (connectorList, bool) {
+	n := max(count, 1)
+	screen := l.rowsShown()
 	switch {
 	case key.Matches(msg, k.Up):
-		return l, l.Move(-1)
+		return l, l.Move(-n)
 	case key.Matches(msg, k.Down):
-		return l, l.Move(1)
+		return l, l.Move(n)
+	case key.Matches(msg, k.PageDown):
+		return l, l.Move(n * screen)
+	case key.Matches(msg, k.PageUp):
+		return l, l.Move(-n * screen)
+	case key.Matches(msg, k.HalfDown):
+		return l, l.Move(n * max(screen/2, 1))
+	case key.Matches(msg, k.HalfUp):
+		return l, l.Move(-n * max(screen/2, 1))
 	case key.Matches(msg, k.Top):
-		return l, l.MoveTo(0)
+		return l, l.MoveTo(count - 1) // 5g: row 5; g: the first
 	case key.Matches(msg, k.Bottom):
+		if count > 0 {
+			return l, l.MoveTo(count - 1)
+		}
 		return l, l.MoveTo(len(l.items) - 1)
 	}
 	return l, false

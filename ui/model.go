@@ -73,6 +73,7 @@ type Model struct {
 	reads        *readCancels   // shared by copies: written in Update only
 	quitting     bool
 	revalidating bool // a revalidateMsg is on its way
+	count        int  // a count prefix typed while browsing (5j), 0 for none
 }
 
 // New builds the dashboard. The first page is requested by Init.
