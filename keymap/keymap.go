@@ -20,6 +20,8 @@ import (
 type KeyMap struct {
 	// List and global.
 	Up, Down, Top, Bottom key.Binding
+	PageDown, PageUp      key.Binding // a screenful of rows
+	HalfDown, HalfUp      key.Binding // half a screenful
 	NextPage, PrevPage    key.Binding
 	FocusNext, FocusPrev  key.Binding
 	Open                  key.Binding
@@ -84,6 +86,10 @@ func table() []entry {
 		{"down", func(k *KeyMap) *key.Binding { return &k.Down }, []string{"down", "j"}, "", "down", false},
 		{"top", func(k *KeyMap) *key.Binding { return &k.Top }, []string{"g", "home"}, "", "first row", false},
 		{"bottom", func(k *KeyMap) *key.Binding { return &k.Bottom }, []string{"G", "end"}, "", "last row", false},
+		{"rows_page_down", func(k *KeyMap) *key.Binding { return &k.PageDown }, []string{"pgdown"}, "", "screen down", false},
+		{"rows_page_up", func(k *KeyMap) *key.Binding { return &k.PageUp }, []string{"pgup"}, "", "screen up", false},
+		{"rows_half_down", func(k *KeyMap) *key.Binding { return &k.HalfDown }, []string{"ctrl+d"}, "", "half screen down", false},
+		{"rows_half_up", func(k *KeyMap) *key.Binding { return &k.HalfUp }, []string{"ctrl+u"}, "", "half screen up", false},
 		{"next_page", func(k *KeyMap) *key.Binding { return &k.NextPage }, []string{"right", "l", "]"}, "", "next page", false},
 		{"prev_page", func(k *KeyMap) *key.Binding { return &k.PrevPage }, []string{"left", "h", "["}, "", "prev page", false},
 		{"next_pane", func(k *KeyMap) *key.Binding { return &k.FocusNext }, []string{"tab"}, "", "next pane", false},
@@ -108,11 +114,11 @@ func table() []entry {
 		{"confirm_yes", func(k *KeyMap) *key.Binding { return &k.Yes }, []string{"y", "Y"}, "", "yes", true},
 		{"confirm_no", func(k *KeyMap) *key.Binding { return &k.No }, []string{"n", "N", "esc", "enter"}, "n/esc", "no", false},
 		{"dismiss", func(k *KeyMap) *key.Binding { return &k.Dismiss }, []string{"enter", "esc"}, "", "dismiss", false},
-		{"history", func(k *KeyMap) *key.Binding { return &k.History }, []string{"H"}, "", "history of actions", false},
+		{"history", func(k *KeyMap) *key.Binding { return &k.History }, []string{"H"}, "", "history", false},
 		{"history_connector", func(k *KeyMap) *key.Binding { return &k.HistoryMine }, []string{"c"}, "", "this connector only / all", false},
 		{"test_connection", func(k *KeyMap) *key.Binding { return &k.Test }, []string{"t"}, "", "test connection", true},
 		{"copy_id", func(k *KeyMap) *key.Binding { return &k.CopyID }, []string{"y"}, "", "copy id", false},
-		{"copy_card", func(k *KeyMap) *key.Binding { return &k.CopyCard }, []string{"Y"}, "", "copy incident card", false},
+		{"copy_card", func(k *KeyMap) *key.Binding { return &k.CopyCard }, []string{"Y"}, "", "copy incident", false},
 		{"events", func(k *KeyMap) *key.Binding { return &k.Events }, []string{"E"}, "", "events", false},
 		{"event_kind", func(k *KeyMap) *key.Binding { return &k.EventKind }, []string{"f"}, "", "filter by kind", false},
 		{"ack", func(k *KeyMap) *key.Binding { return &k.Ack }, []string{"a"}, "", "acknowledge", false},
@@ -242,7 +248,8 @@ func (h Help) ShortHelp() []key.Binding { return h.Short }
 // FullHelp implements help.KeyMap.
 func (h Help) FullHelp() [][]key.Binding { return h.Full }
 
-// Browse is the help for the list and detail panes.
+// Browse is the help for the list and detail panes. A count typed before a
+// move repeats it (5j: five rows down; 5G: row 5).
 func (k KeyMap) Browse() Help {
 	return Help{
 		// ? and q first: a narrow terminal cuts the line's end, and these
@@ -250,11 +257,12 @@ func (k KeyMap) Browse() Help {
 		Short: []key.Binding{k.Help, k.Quit, k.Up, k.Down, k.NextPage, k.PrevPage, k.Sync, k.Filter, k.Sort, k.Errors, k.Refresh, k.Pause},
 		Full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom},
-			{k.NextPage, k.PrevPage, k.FocusNext, k.FocusPrev, k.Open},
-			{k.Filter, k.Sort, k.Errors},
-			{k.Sync, k.SyncAll, k.Test, k.Refresh, k.Pause},
-			{k.CopyID, k.CopyCard, k.History, k.Events},
-			{k.Help, k.Quit, k.ForceQuit},
+			{k.PageDown, k.PageUp, k.HalfDown, k.HalfUp},
+			{k.NextPage, k.PrevPage, k.FocusNext, k.FocusPrev},
+			{k.Open, k.Filter, k.Sort, k.Errors},
+			{k.Sync, k.SyncAll, k.Test, k.Refresh},
+			{k.Pause, k.CopyID, k.CopyCard, k.History},
+			{k.Events, k.Help, k.Quit, k.ForceQuit},
 		},
 	}
 }

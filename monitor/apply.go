@@ -95,6 +95,7 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 		t.page = r.Page
 		out.Note = fmt.Sprintf("this server serves at most %d per page", r.PerPageCap)
 	}
+	recovered := m.retryFailing(r.Target)
 	for _, c := range r.Items {
 		out.Changes = m.store.put(c, out.Changes)
 	}
@@ -108,8 +109,26 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 		t.page = r.Meta.TotalPages
 		t.again = true
 	}
-	out.Plan = m.next(r.Target)
+	out.Plan = m.next(r.Target).Then(recovered)
 	return out
+}
+
+// retryFailing asks again now for every other target that failed for want
+// of an answer: one answer says the server is back, and a reason shown as
+// "cannot reach …" must not outlive the recovery by a backoff.
+func (m *Monitor) retryFailing(except TargetID) Plan {
+	if m.HoldOff() > 0 || m.authErr != nil || m.paused {
+		return nil // they wait for the hold, the key or the user anyway
+	}
+	var p Plan
+	for i := range m.nTarget {
+		t := &m.targets[i]
+		if TargetID(i) == except || t.failures == 0 || t.inFlight || t.idle() {
+			continue
+		}
+		p = p.Then(m.request(TargetID(i)))
+	}
+	return p
 }
 
 func (m *Monitor) applyConnector(r Result, t *target) Outcome {
@@ -157,7 +176,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 	t.last = r.Detail
 	out.Detail = r.Detail
 	t.failures, t.err, t.lastOK = 0, nil, m.now()
-	out.Plan = m.next(r.Target)
+	out.Plan = m.next(r.Target).Then(m.retryFailing(r.Target))
 	return out
 }
 

@@ -103,16 +103,18 @@ func (m *Monitor) noteRate(r api.RateLimit) {
 	}
 }
 
-// retryWait is how long a 429 says to wait: what it names, or DefaultWait.
+// retryWait is how long the server said to wait: what a 429 names (or
+// DefaultWait), or the Retry-After of another answer (a 503), which is
+// honoured the same way rather than retried on the backoff's schedule.
 func retryWait(err error) (time.Duration, bool) {
 	var rl *api.RateLimitError
-	if !errors.As(err, &rl) {
-		return 0, false
+	if errors.As(err, &rl) && rl.RetryAfter <= 0 {
+		return DefaultWait, true
 	}
-	if rl.RetryAfter > 0 {
-		return rl.RetryAfter, true
+	if d := api.RetryAfterOf(err); d > 0 {
+		return min(d, MaxHold), true
 	}
-	return DefaultWait, true
+	return 0, false
 }
 
 // noteFailure classifies a read's error: a rate limit holds every read

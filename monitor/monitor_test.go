@@ -400,16 +400,43 @@ func TestMovedSelectionAsksForTheNewOne(t *testing.T) {
 	m, _ := newTest(t)
 	m.Apply(pageOK(oneRequest(t, m.Start()), conn("a"), conn("b")))
 	d := oneRequest(t, m.Select("a", false))
-	m.Select("b", false) // queued behind a's request
-	out := m.Apply(detailOK(d, 3))
-	if out.Detail != nil {
-		t.Fatal("a's answer was shown for b")
+	// Issue 15 #20: a's request, maybe hanging, is cancelled and b's is
+	// sent at once, not queued behind it.
+	var cancelled *Request
+	var sent []Request
+	for _, s := range m.Select("b", false) {
+		switch {
+		case s.Cancel != nil:
+			cancelled = s.Cancel
+		case s.Timer == nil:
+			sent = append(sent, s.Request)
+		}
 	}
-	if r := oneRequest(t, out.Plan); r.ID != "b" {
-		t.Fatalf("asked %+v, want b", r)
+	if cancelled == nil || cancelled.Seq != d.Seq || cancelled.ID != "a" {
+		t.Fatalf("a's request was not cancelled: %+v", cancelled)
 	}
-	if cd, _ := m.Cached("a"); cd == nil || cd.SyncStats.ProductsPending != 3 {
-		t.Fatal("a's answer was not cached")
+	if len(sent) != 1 || sent[0].ID != "b" {
+		t.Fatalf("asked %+v, want b now", sent)
+	}
+	if out := m.Apply(detailOK(d, 3)); !out.Dropped || out.Detail != nil {
+		t.Fatal("a's late answer was applied after it was abandoned")
+	}
+	if m.InFlight() != 1 {
+		t.Fatalf("%d in flight, want b's only", m.InFlight())
+	}
+}
+
+// A 503 naming a Retry-After holds reads like a 429 (issue 15 #29), rather
+// than being retried on the backoff's schedule.
+func TestServiceUnavailableRetryAfterHoldsReads(t *testing.T) {
+	m, _ := newTest(t)
+	r := oneRequest(t, m.Start())
+	m.Apply(failed(r, &api.APIError{StatusCode: 503, RetryAfter: 120 * time.Second}))
+	if m.HoldOff() != 120*time.Second {
+		t.Fatalf("hold %s after a 503 with Retry-After: 120, want 2m", m.HoldOff())
+	}
+	if tm := oneTimer(t, m.Select("a", false)); tm.After != 120*time.Second {
+		t.Fatalf("a read was armed after %s during the hold", tm.After)
 	}
 }
 
@@ -450,5 +477,29 @@ func TestPauseStopsTimersNotTheUser(t *testing.T) {
 	reqs, _ := split(m.SetPaused(false))
 	if len(reqs) != 1 || reqs[0].Kind != KindPage { // the detail is still out: queued
 		t.Fatalf("resume sent %+v", reqs)
+	}
+}
+
+// One good answer after an outage asks again at once for the targets that
+// failed (issue 15 #10): their "cannot reach" must not outlive the
+// recovery by a backoff.
+func TestRecoveryRetriesTheOtherFailedTargetsNow(t *testing.T) {
+	m, _ := newTest(t)
+	m.Apply(pageOK(oneRequest(t, m.Start()), conn("a")))
+	d := oneRequest(t, m.Select("a", false))
+	lost := errors.New("cannot reach the server")
+	m.Apply(failed(oneRequest(t, m.ShowPage(2)), lost)) // the list fails
+	if m.Target(PageTarget).Err == nil {
+		t.Fatal("the page's failure was not recorded")
+	}
+	out := m.Apply(detailOK(d, 0)) // the server is back
+	var again bool
+	for _, s := range out.Plan {
+		if s.Timer == nil && s.Cancel == nil && s.Request.Target == PageTarget {
+			again = true
+		}
+	}
+	if !again {
+		t.Fatalf("the failed page waits for its backoff after the recovery: %+v", out.Plan)
 	}
 }

@@ -62,10 +62,12 @@ type Timer struct {
 	User   bool // the user asked (a new selection): runs even while paused
 }
 
-// Step is one thing the caller must do: send Request, or arm Timer.
+// Step is one thing the caller must do: send Request, arm Timer, or cancel
+// a request that no longer matters.
 type Step struct {
-	Timer   *Timer // nil: send Request
-	Request Request
+	Timer   *Timer   // set: arm it
+	Cancel  *Request // set: cancel this request if it is still out; its answer will be dropped
+	Request Request  // neither set: send it
 }
 
 // Plan is what to do, in order.

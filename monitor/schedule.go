@@ -150,6 +150,9 @@ func (m *Monitor) Wake(t Timer) Plan {
 // ShowPage makes page p (clamped to the pages known) the page on screen.
 func (m *Monitor) ShowPage(p int) Plan {
 	last := max(m.pageMeta.TotalPages, 1)
+	if m.pageMeta.HasNext {
+		last = max(last, m.shown+1) // has_next decides, whatever the count says
+	}
 	p = min(max(p, 1), last)
 	t := &m.targets[PageTarget]
 	if p == t.page {
@@ -175,13 +178,22 @@ func (m *Monitor) Select(id string, debounce bool) Plan {
 	if id == t.id {
 		return nil
 	}
+	// A request for the connector left is abandoned: a hanging answer must
+	// not hold the new selection back, so the caller cancels it and its
+	// answer, if one comes, is dropped.
+	var p Plan
+	if t.inFlight {
+		p = Plan{{Cancel: &Request{Epoch: m.epoch, Target: SelectedTarget, Seq: t.seq, Kind: KindConnector, ID: t.id}}}
+		t.inFlight, t.again = false, false
+		t.seq++
+	}
 	cd := m.cache[id]
 	t.id, t.gone, t.last = id, false, cd.detail
 	t.err, t.failures, t.lastOK = nil, 0, cd.at
 	if !debounce {
-		return m.request(SelectedTarget)
+		return p.Then(m.request(SelectedTarget))
 	}
-	return m.arm(SelectedTarget, SelectDebounce, true)
+	return p.Then(m.arm(SelectedTarget, SelectDebounce, true))
 }
 
 // Refresh asks for every target now, clearing backoff, a key rejection

@@ -54,8 +54,8 @@ func (s *Store) Len() int { return len(s.byID) }
 func (s *Store) put(c api.Connector, changes []Change) []Change {
 	before, ok := s.byID[c.ID]
 	s.mark[c.ID] = s.pass
-	if ok && c.CreatedAt == nil {
-		c.CreatedAt = before.CreatedAt
+	if ok && c.CreatedAt == nil && !c.CreatedAtUnknown {
+		c.CreatedAt, c.CreatedAtUnknown = before.CreatedAt, before.CreatedAtUnknown
 	}
 	switch {
 	case !ok:
@@ -83,7 +83,8 @@ func (s *Store) remove(id string, changes []Change) []Change {
 
 func sameConnector(a, b api.Connector) bool {
 	return a.ID == b.ID && a.Name == b.Name && a.Platform == b.Platform && a.Status == b.Status &&
-		sameTime(a.LastSyncAt, b.LastSyncAt) && sameTime(a.CreatedAt, b.CreatedAt)
+		sameTime(a.LastSyncAt, b.LastSyncAt) && sameTime(a.CreatedAt, b.CreatedAt) &&
+		a.LastSyncAtUnknown == b.LastSyncAtUnknown && a.CreatedAtUnknown == b.CreatedAtUnknown
 }
 
 func sameTime(a, b *time.Time) bool {

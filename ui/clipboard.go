@@ -98,12 +98,6 @@ func (m *Model) incidentCard(c api.Connector) string {
 	return b.String()
 }
 
-func countText(n int, unknown bool) string {
-	if unknown {
-		return "?"
-	}
-	return groupDigits(n)
-}
 
 // startTest sends t's POST for the selected connector. No confirmation:
 // it syncs nothing. Never retried.

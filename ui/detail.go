@@ -34,6 +34,8 @@ type detailPane struct {
 	gone      bool                 // the server says 404
 	cached    bool                 // data is from the cache, not yet refreshed
 
+	run syncRun // the sync triggered here, if any
+
 	samples [maxSamples]sample
 	nSample int // samples held (≤ maxSamples)
 	head    int // next write position
@@ -63,6 +65,7 @@ func (d *detailPane) ID() string { return d.base.ID }
 func (d *detailPane) Show(c api.Connector, cached *api.ConnectorDetail, cachedAt time.Time) {
 	if c.ID != d.base.ID {
 		d.nSample, d.head, d.offset, d.gone = 0, 0, 0, false
+		d.run = syncRun{}
 		d.data, d.fetchedAt, d.cached = cached, cachedAt, cached != nil
 	}
 	d.base = c
@@ -76,11 +79,24 @@ func (d *detailPane) Clear() {
 // SetDetail records a fresh answer for the connector shown.
 func (d *detailPane) SetDetail(c *api.ConnectorDetail, at time.Time) {
 	d.data, d.fetchedAt, d.gone, d.cached = c, at, false, false
-	d.base.Name, d.base.Platform, d.base.Status, d.base.LastSyncAt = c.Name, c.Platform, c.Status, c.LastSyncAt
-	if c.CreatedAt != nil {
-		d.base.CreatedAt = c.CreatedAt
+	d.base.Name, d.base.Platform, d.base.Status = c.Name, c.Platform, c.Status
+	d.base.LastSyncAt, d.base.LastSyncAtUnknown = c.LastSyncAt, c.LastSyncAtUnknown
+	if c.CreatedAt != nil || c.CreatedAtUnknown {
+		d.base.CreatedAt, d.base.CreatedAtUnknown = c.CreatedAt, c.CreatedAtUnknown
+	}
+	if c.SyncStats.ProductsSyncedUnknown || c.SyncStats.ProductsPendingUnknown {
+		return // no reading: the throughput is measured on readings only
 	}
 	s := sample{at: at, synced: c.SyncStats.ProductsSynced, pending: c.SyncStats.ProductsPending}
+	if d.run.base < 0 {
+		d.run.base = s.synced
+	}
+	switch {
+	case s.pending > 0:
+		d.run.seen = true
+	case d.run.seen:
+		d.run = syncRun{} // drained: the next bar is the catalog's again
+	}
 	if d.nSample > 0 {
 		last := d.samples[(d.head+maxSamples-1)%maxSamples]
 		if s.synced < last.synced { // counters reset: start over
@@ -218,7 +234,7 @@ func (d *detailPane) lines(now time.Time) []string {
 		b.plain("")
 	}
 	d.syncLines(&b, compact)
-	b.field("last sync", d.when(now, c.LastSyncAt, "never"))
+	b.field("last sync", d.when(now, c.LastSyncAt, c.LastSyncAtUnknown, "never"))
 	if d.data != nil && d.data.SyncStats.LastError != nil {
 		if !compact {
 			b.plain("")
@@ -232,36 +248,130 @@ func (d *detailPane) lines(now time.Time) []string {
 		b.plain("")
 	}
 	b.field("id", termtext.Sanitize(c.ID))
-	b.field("created", d.when(now, c.CreatedAt, "unknown"))
+	b.field("created", d.when(now, c.CreatedAt, c.CreatedAtUnknown, "unknown"))
 	return b.out
 }
 
-// syncLines are the counters, the progress bar and the throughput.
+// syncLines are the counters, the progress bar and the throughput. They
+// always take the same rows (syncRows), loaded or not, syncing or not, so
+// nothing below them moves when a sync starts or ends.
 func (d *detailPane) syncLines(b *detailLines, compact bool) {
-	st, w := d.styles, d.width
+	start := len(b.out)
+	defer func() {
+		for len(b.out) < start+syncRows(compact) {
+			b.plain("")
+		}
+	}()
+	st, w := d.styles, b.w
 	if d.data == nil {
 		b.plain("loading sync stats…")
 		return
 	}
 	ss := d.data.SyncStats
+	synced, pending := countText(ss.ProductsSynced, ss.ProductsSyncedUnknown), countText(ss.ProductsPending, ss.ProductsPendingUnknown)
 	if compact {
-		b.plain("synced " + thousands(ss.ProductsSynced) + " · pending " + thousands(ss.ProductsPending))
+		b.plain("synced " + synced + " · pending " + pending)
 	} else {
-		b.field("synced", plural(ss.ProductsSynced, "product", "products"))
-		b.field("pending", plural(ss.ProductsPending, "product", "products"))
+		b.field("synced", synced+" "+productsWord(ss.ProductsSynced, ss.ProductsSyncedUnknown))
+		b.field("pending", pending+" "+productsWord(ss.ProductsPending, ss.ProductsPendingUnknown))
 	}
-	if ss.ProductsPending == 0 {
+	if ss.ProductsPendingUnknown || ss.ProductsPending <= 0 {
 		return
 	}
-	total := ss.ProductsSynced + ss.ProductsPending
-	pct := float64(ss.ProductsSynced) / float64(max(total, 1))
-	label := fmt.Sprintf(" %3.0f%%", pct*100)
+	if ss.ProductsSyncedUnknown {
+		return // no share of an unknown: no bar, no ETA
+	}
+	pct, label := d.progress(ss)
 	b.add(progressBar(st, pct, max(w-termtext.Width(label), 1)) + label)
 	if rate, ok := d.throughput(); ok && rate > 0 {
-		eta := time.Duration(float64(ss.ProductsPending) / rate * float64(time.Second))
-		b.plain(fmt.Sprintf("%.1f products/s · ETA %s", rate, duration(eta)))
+		b.plain(fmt.Sprintf("%.1f products/s · ETA %s", rate, etaText(float64(ss.ProductsPending)/rate)))
 	} else {
 		b.plain("measuring throughput…")
+	}
+}
+
+// LiveLines are the sync rows of connector id at width w, for a view that
+// covers the pane (the sync result): nil when the pane shows another.
+func (d *detailPane) LiveLines(id string, w int) []string {
+	if id != d.base.ID || w <= 0 {
+		return nil
+	}
+	b := detailLines{st: d.styles, w: w, out: make([]string, 0, syncRows(false))}
+	d.syncLines(&b, false)
+	return b.out
+}
+
+// syncRows is how many rows syncLines takes.
+func syncRows(compact bool) int {
+	if compact {
+		return 3
+	}
+	return 4
+}
+
+// progress is the bar's share and the label that says what it measures:
+// the sync triggered here (queued → drained) when its size is known,
+// otherwise the share of the connector's catalog synced.
+func (d *detailPane) progress(ss api.SyncStats) (float64, string) {
+	if r := d.run; r.queued > 0 && r.base >= 0 {
+		drained := min(max(ss.ProductsSynced-r.base, 0), r.queued)
+		return float64(drained) / float64(r.queued), " " + thousands(drained) + "/" + thousands(r.queued) + " of this sync"
+	}
+	total := float64(ss.ProductsSynced) + float64(ss.ProductsPending)
+	pct := 0.0
+	if total > 0 {
+		pct = min(max(float64(ss.ProductsSynced)/total, 0), 1)
+	}
+	return pct, fmt.Sprintf(" %3.0f%% of catalog", pct*100)
+}
+
+// countText is a counter, "?" when the server sent none that makes sense.
+func countText(n int, unknown bool) string {
+	if unknown || n < 0 {
+		return "?"
+	}
+	return thousands(n)
+}
+
+func productsWord(n int, unknown bool) string {
+	if n == 1 && !unknown {
+		return "product"
+	}
+	return "products"
+}
+
+// etaText is an ETA in seconds, clamped: never negative, never an overflow.
+func etaText(secs float64) string {
+	const maxETA = 99 * time.Hour
+	switch {
+	case secs != secs || secs < 0: // NaN or nonsense
+		return "?"
+	case secs > maxETA.Seconds():
+		return "> " + duration(maxETA)
+	}
+	return duration(time.Duration(secs * float64(time.Second)))
+}
+
+// syncRun is the sync triggered from this pane, for the progress of that
+// sync rather than the catalog's.
+type syncRun struct {
+	queued int  // products it queued; 0: not known
+	base   int  // products synced when it was queued; -1: not seen yet
+	seen   bool // a reading with products pending came since
+}
+
+// StartRun records a sync accepted for connector id: the bar follows it
+// from the next reading on.
+func (d *detailPane) StartRun(id string, r *api.SyncResult) {
+	if id != d.base.ID || r == nil {
+		return
+	}
+	d.run = syncRun{base: -1}
+	if !r.ProductsQueuedUnknown && r.ProductsQueued > 0 {
+		d.run.queued = r.ProductsQueued
+	}
+	if d.nSample > 0 {
+		d.run.base = d.samples[(d.head+maxSamples-1)%maxSamples].synced
 	}
 }
 
@@ -291,9 +401,14 @@ func (b *detailLines) field(label, value string) {
 	b.add(st.Label.Render(termtext.PadRight(label, lw)) + st.Value.Render(termtext.PadRight(value, w-lw)))
 }
 
-func (d *detailPane) when(now time.Time, t *time.Time, none string) string {
-	if t == nil {
+func (d *detailPane) when(now time.Time, t *time.Time, unknown bool, none string) string {
+	switch {
+	case unknown:
+		return "?" // sent, but no time that can be read
+	case t == nil:
 		return none
+	case badTime(*t):
+		return "?"
 	}
 	return t.In(d.loc).Format("2006-01-02 15:04") + " · " + ago(now, *t)
 }

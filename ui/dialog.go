@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -22,6 +24,8 @@ type dialog struct {
 	connector api.Connector
 	eans      []string
 	warnings  []string // facts to weigh before saying yes (pending, a recent same sync)
+	rejected  int      // tokens of the field that are not sent
+	warned    int      // EANs sent despite a check-digit warning
 }
 
 // answer is what a key said to a question.
@@ -54,6 +58,14 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w int) []string {
 		sub = "Every product of the catalog is queued for this connector."
 	} else {
 		q = "Sync " + plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
+		var what []string
+		if d.rejected > 0 {
+			what = append(what, thousands(d.rejected)+" rejected (not sent)")
+		}
+		if d.warned > 0 {
+			what = append(what, plural(d.warned, "check-digit warning", "check-digit warnings")+" (sent anyway)")
+		}
+		sub = strings.Join(what, " · ")
 	}
 	text := wrapWords(q, w)
 	if sub != "" {
@@ -63,6 +75,12 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w int) []string {
 	for _, warn := range d.warnings {
 		text = append(text, "")
 		text = append(text, wrapWords("⚠ "+warn, w)...)
+	}
+	if d.connector.Status != "active" {
+		// What is sent to a connector that is not active may wait: say so.
+		status, _ := statusText(st, d.connector.Status)
+		text = append(text, "")
+		text = append(text, wrapWords("The connector is "+status+".", w)...)
 	}
 	text = append(text, "", keymap.Keys(k.Yes)+" yes · "+keymap.Keys(k.No)+" no (default)")
 	for i, l := range text {

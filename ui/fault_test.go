@@ -47,7 +47,8 @@ func startLoadedOn(t *testing.T, fs *testServer, w, h int) *driver {
 // flatView is the view with borders and runs of spaces collapsed, for phrases
 // that may sit beside a border.
 func flatView(view string) string {
-	view = strings.NewReplacer("│", " ", "╭", " ", "╮", " ", "╰", " ", "╯", " ", "─", " ").Replace(view)
+	view = strings.NewReplacer("│", " ", "╭", " ", "╮", " ", "╰", " ", "╯", " ", "─", " ",
+		"┃", " ", "┏", " ", "┓", " ", "┗", " ", "┛", " ", "━", " ").Replace(view)
 	return strings.Join(strings.Fields(view), " ")
 }
 

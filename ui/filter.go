@@ -261,7 +261,7 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 		m.fleet.setQuery(m.fleet.query + printable(msg.Runes))
 	case key.Matches(msg, k.Up), key.Matches(msg, k.Down):
 		var moved bool
-		if m.list, moved = m.list.Update(msg, k); moved {
+		if m.list, moved = m.list.Update(msg, k, 1); moved {
 			return m.selectionChanged(true)
 		}
 		return nil

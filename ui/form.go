@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -29,9 +30,12 @@ type syncForm struct {
 	connector   api.Connector
 	editor      editor
 	parsed      ean.Result
+	dirty       bool // typed since the last validation (a long text is validated in batches)
+	parses      int  // validations run, for the tests of typing cost
 	state       formState
 	err         error           // last submit failure; the draft is kept
 	result      *api.SyncResult // after success
+	live        []string        // the connector's sync rows, shown under the result (set in Update)
 	dismissHint string          // "enter/esc to dismiss", from the keymap
 	width       int
 	height      int
@@ -43,8 +47,32 @@ func newSyncForm(st *Styles, keys *keymap.KeyMap, c api.Connector, draft string)
 	if draft != "" {
 		f.editor.SetValue(draft)
 	}
-	f.parsed = ean.Parse(f.editor.Value())
+	f.parse()
 	return f
+}
+
+// typedBatchAt is the text length from which typed keys are validated in
+// batches (Revalidate, at most every revalidateEvery) rather than one by
+// one: validating the whole text on every key made typing 10 000 EANs
+// quadratic, with ctrl+c queued behind it.
+const (
+	typedBatchAt    = 2000
+	revalidateEvery = 100 * time.Millisecond
+)
+
+func (f *syncForm) parse() {
+	f.parsed, f.dirty = ean.Parse(f.editor.Value()), false
+	f.parses++
+}
+
+// Dirty says the text changed since it was last validated.
+func (f *syncForm) Dirty() bool { return f.dirty }
+
+// Revalidate validates the text if it changed since.
+func (f *syncForm) Revalidate() {
+	if f.dirty {
+		f.parse()
+	}
 }
 
 func (f *syncForm) SetSize(w, h int) {
@@ -63,8 +91,12 @@ func (f *syncForm) Edit(msg tea.KeyMsg, k *keymap.KeyMap) {
 		return
 	}
 	if f.editor.Update(msg, &k.Edit) {
-		f.parsed = ean.Parse(f.editor.Value())
 		f.err = nil
+		if msg.Paste || f.editor.Len() < typedBatchAt {
+			f.parse()
+			return
+		}
+		f.dirty = true
 	}
 }
 
@@ -82,7 +114,11 @@ func (f *syncForm) Done(r *api.SyncResult) { f.state, f.result, f.err = formDone
 func (f *syncForm) Draft() string { return f.editor.Value() }
 
 // CanSubmit says whether ctrl+s means anything now.
-func (f *syncForm) CanSubmit() bool { return f.state == formEditing && len(f.parsed.Valid) > 0 }
+// While the text awaits validation, a non-empty text may hold some: ctrl+s
+// validates before it asks.
+func (f *syncForm) CanSubmit() bool {
+	return f.state == formEditing && (len(f.parsed.Valid) > 0 || f.dirty && f.editor.Len() > 0)
+}
 
 // View renders the form in exactly width×height cells.
 func (f *syncForm) View(plain bool, spinner string) string {
@@ -131,14 +167,49 @@ func (f *syncForm) resultLines(out []string) []string {
 	st, w, r := f.styles, f.width, f.result
 	addPlain := func(s string) { out = append(out, termtext.PadRight(s, w)) }
 	addPlain("")
-	out = append(out, st.OK.Render(termtext.PadRight("✓ sync queued", w)))
-	addPlain("  sync id   " + r.SyncID)
-	addPlain("  status    " + r.Status)
-	addPlain("  queued    " + plural(r.ProductsQueued, "product", "products"))
+	out = append(out, st.OK.Render(termtext.PadRight("✓ "+syncHeadline(r), w)))
+	addPlain("  sync id   " + orNot(r.SyncID, "not returned"))
+	addPlain("  status    " + orNot(r.Status, "not reported"))
+	addPlain("  queued    " + queuedText(r))
 	addPlain("")
-	addPlain("The detail pane now refreshes fast: watch pending drain.")
+	if len(f.live) > 0 {
+		// The result covers the detail pane: the drain it speaks of is
+		// shown here, refreshed as the pane is.
+		addPlain("Refreshing fast while it drains:")
+		out = append(out, f.live...)
+		addPlain("")
+	} else {
+		addPlain("The detail pane now refreshes fast: watch pending drain.")
+	}
 	addPlain(f.dismissHint)
 	return out
+}
+
+// SetLive gives the result the connector's current sync rows, in Update.
+func (f *syncForm) SetLive(rows []string) { f.live = rows }
+
+// syncHeadline is what an accepted sync's answer allows to say: a 2xx with
+// nothing readable is accepted, not known to be queued.
+func syncHeadline(r *api.SyncResult) string {
+	if r.Unreported {
+		return "sync accepted by the server; no sync id returned"
+	}
+	return "sync queued"
+}
+
+// queuedText is the products a sync queued: "not reported" is not 0.
+func queuedText(r *api.SyncResult) string {
+	if r.ProductsQueuedUnknown {
+		return "not reported"
+	}
+	return plural(r.ProductsQueued, "product", "products")
+}
+
+func orNot(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
 }
 
 // summaryLines counts what the field holds: valid, duplicate, rejected,
@@ -150,10 +221,13 @@ func (f *syncForm) summaryLines(out []string) []string {
 		summary += " · " + plural(p.Duplicates, "duplicate", "duplicates") + " removed"
 	}
 	if len(p.Rejected) > 0 {
-		summary += " · " + itoa(len(p.Rejected)) + " rejected"
+		summary += " · " + thousands(len(p.Rejected)) + " rejected"
 	}
 	if len(p.Warnings) > 0 {
 		summary += " · " + plural(len(p.Warnings), "check-digit warning", "check-digit warnings")
+	}
+	if f.dirty {
+		summary += " · checking…"
 	}
 	summaryStyle, mark := st.Text, "  "
 	if len(p.Valid) > 0 {
@@ -194,7 +268,7 @@ func (f *syncForm) problemLines(out []string, room int) []string {
 		shown++
 	}
 	if shown < total && room > 0 {
-		out = append(out, termtext.PadRight("  … "+itoa(total-shown)+" more", w))
+		out = append(out, termtext.PadRight("  … "+thousands(total-shown)+" more", w))
 	}
 	return out
 }
@@ -220,6 +294,10 @@ func (f *syncForm) finish(lines []string) string {
 
 // submitError explains a failed POST in the user's terms.
 func submitError(err error) error {
+	if errors.Is(err, api.ErrSyncRejected) {
+		// A definite answer: nothing runs. Say so first, then the server's text.
+		return errors.New("not queued: " + err.Error())
+	}
 	if api.OutcomeUnknown(err) {
 		return errors.New("outcome unknown: " + err.Error() +
 			" after the request was sent — the sync may have been queued. Check the pending count before trying again")
@@ -258,6 +336,7 @@ func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*sync
 	case key.Matches(msg, k.CloseForm):
 		return f, formClose
 	case pressed(msg, k.Submit):
+		f.Revalidate()
 		switch {
 		case f.CanSubmit() && !syncing:
 			return f, formSubmit
@@ -279,6 +358,11 @@ func (f *syncForm) Connector() api.Connector { return f.connector }
 
 // Finished says the sync was queued and its result is shown.
 func (f *syncForm) Finished() bool { return f.state == formDone }
+
+// Rejected and Warned count the tokens not sent and the EANs sent despite
+// a check-digit warning.
+func (f *syncForm) Rejected() int { return len(f.parsed.Rejected) }
+func (f *syncForm) Warned() int   { return len(f.parsed.Warnings) }
 
 // Valid is a copy of the valid EANs typed.
 func (f *syncForm) Valid() []string { return append([]string(nil), f.parsed.Valid...) }

@@ -12,6 +12,9 @@ import (
 // ago renders how long ago t was, compactly: "now", "12s ago", "5m ago",
 // "3h ago", "4d ago", "2mo ago", "1y ago".
 func ago(now, t time.Time) string {
+	if badTime(t) {
+		return "?" // a placeholder (year 1), not a time: "292y ago" says nothing
+	}
 	d := now.Sub(t)
 	switch {
 	case d < time.Second:
@@ -33,9 +36,20 @@ func ago(now, t time.Time) string {
 	return strconv.Itoa(int(d/(365*24*time.Hour))) + "y ago"
 }
 
-// agoPtr is ago for a nullable time: "never" for nil.
-func agoPtr(now time.Time, t *time.Time) string {
-	if t == nil {
+// badTime says a time is outside what a sync can have happened at (and
+// what nanoseconds since 1970 hold): shown as "?".
+func badTime(t time.Time) bool {
+	y := t.Year()
+	return y < 1700 || y > 2200
+}
+
+// agoPtr is ago for a nullable time: "never" for nil, "?" when the server
+// sent one that cannot be read.
+func agoPtr(now time.Time, t *time.Time, unknown bool) string {
+	switch {
+	case unknown:
+		return "?"
+	case t == nil:
 		return "never"
 	}
 	return ago(now, *t)
@@ -61,8 +75,8 @@ func agoSpan(now time.Time, t *time.Time) span {
 	if t == nil {
 		return always()
 	}
-	if y := t.Year(); y < 1700 || y > 2200 {
-		return span{}
+	if badTime(*t) {
+		return always() // "?" never moves
 	}
 	d := now.Sub(*t)
 	at := func(d time.Duration) int64 { return t.Add(d).UnixNano() }

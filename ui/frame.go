@@ -70,14 +70,15 @@ func visibleWidth(l string) int {
 	}
 }
 
-// box draws a rounded border around the lines (each w cells wide).
+// box draws a rounded border around the lines (each w cells wide); the
+// focused pane's is heavy, so focus shows without colour (NO_COLOR).
 func box(st *Styles, in []string, w int, focused bool) []string {
 	border, side := st.Border, st.side
 	if focused {
 		border, side = st.BorderFocus, st.sideFocus
 	}
 	out := make([]string, 0, len(in)+2)
-	top, bottom := st.edges(border, w)
+	top, bottom := st.edges(border, w, focused)
 	out = append(out, top)
 	for _, l := range in {
 		out = append(out, side+l+side)
@@ -91,14 +92,17 @@ func box(st *Styles, in []string, w int, focused bool) []string {
 // them; a width not prepared is drawn afresh and not kept. Entries are
 // keyed by what they show, so every copy of a model may share them; the
 // map is emptied when it passes 32 entries.
-func (st *Styles) edges(border lipgloss.Style, w int) (top, bottom string) {
-	if e, ok := st.edgeCache[edgeKey{w: w, color: border.GetForeground()}]; ok {
+func (st *Styles) edges(border lipgloss.Style, w int, focused bool) (top, bottom string) {
+	if e, ok := st.edgeCache[edgeKey{w: w, focused: focused, color: border.GetForeground()}]; ok {
 		return e[0], e[1]
 	}
-	return renderEdges(border, w)
+	return renderEdges(border, w, focused)
 }
 
-func renderEdges(border lipgloss.Style, w int) (top, bottom string) {
+func renderEdges(border lipgloss.Style, w int, focused bool) (top, bottom string) {
+	if focused {
+		return border.Render("┏" + strings.Repeat("━", w) + "┓"), border.Render("┗" + strings.Repeat("━", w) + "┛")
+	}
 	return border.Render("╭" + strings.Repeat("─", w) + "╮"), border.Render("╰" + strings.Repeat("─", w) + "╯")
 }
 
@@ -108,10 +112,10 @@ func (st *Styles) prepareEdges(widths ...int) {
 		st.edgeCache = map[edgeKey][2]string{}
 	}
 	for _, w := range widths {
-		for _, border := range []lipgloss.Style{st.Border, st.BorderFocus} {
-			key := edgeKey{w: w, color: border.GetForeground()}
+		for i, border := range []lipgloss.Style{st.Border, st.BorderFocus} {
+			key := edgeKey{w: w, focused: i == 1, color: border.GetForeground()}
 			if _, ok := st.edgeCache[key]; !ok {
-				top, bottom := renderEdges(border, w)
+				top, bottom := renderEdges(border, w, i == 1)
 				st.edgeCache[key] = [2]string{top, bottom}
 			}
 		}
@@ -119,8 +123,9 @@ func (st *Styles) prepareEdges(widths ...int) {
 }
 
 type edgeKey struct {
-	w     int
-	color lipgloss.TerminalColor
+	w       int
+	focused bool
+	color   lipgloss.TerminalColor
 }
 
 // pane renders a pane view of outer size w×h, bordered or not.

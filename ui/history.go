@@ -178,12 +178,12 @@ func (j *journal) recent(now time.Time, c api.Connector, detail *api.ConnectorDe
 		}
 		w := fmt.Sprintf("%s queued here %s ago", what, minutes(now.Sub(a.Time)))
 		if pending > 0 {
-			w += " and " + groupDigits(pending) + " products are still pending"
+			w += " and " + thousands(pending) + " products are still pending"
 		}
 		return append(out, w)
 	}
 	if pending > 0 {
-		out = append(out, groupDigits(pending)+" products are pending on this connector already")
+		out = append(out, thousands(pending)+" products are pending on this connector already")
 	}
 	return out
 }
@@ -212,21 +212,6 @@ func sameEANs(a, b []string) bool {
 	return true
 }
 
-// groupDigits writes 1180 as "1 180", as the rest of the screen does.
-func groupDigits(n int) string {
-	s := fmt.Sprint(n)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteRune(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
 
 // historyView is the H overlay: the actions, newest first, all of them or
 // only the selected connector's.

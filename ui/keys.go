@@ -96,7 +96,15 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		m.closeForm()
 		return m.browseKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes})
 	case formSubmit:
-		m.screens.push(layer{kind: layerDialog, dialog: m.newDialog(askSyncEANs, f.Connector(), f.Valid())})
+		d := m.newDialog(askSyncEANs, f.Connector(), f.Valid())
+		d.rejected, d.warned = f.Rejected(), f.Warned()
+		m.screens.push(layer{kind: layerDialog, dialog: d})
+	}
+	if f.Dirty() && !m.revalidating {
+		// One timer for a run of typed keys: the text is validated once
+		// per revalidateEvery, not once per key.
+		m.revalidating = true
+		return m.opts.After(revalidateEvery, revalidateMsg{})
 	}
 	return nil
 }
@@ -115,6 +123,12 @@ func (m *Model) closeForm() {
 func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 	k := &m.keys
 	onDetail := m.screens.focused() == layerDetail
+	if d, ok := countDigit(msg, m.count); ok && !m.bound(msg) {
+		m.count = min(m.count*10+d, 99999) // a count prefix: 5j
+		return nil
+	}
+	count := m.count
+	m.count = 0
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.quitting = true
@@ -164,11 +178,34 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		m.detail = m.detail.Update(msg, k, m.now())
 	default: // moving the cursor
 		var moved bool
-		if m.list, moved = m.list.Update(msg, k); moved {
+		if m.list, moved = m.list.Update(msg, k, count); moved {
 			return m.selectionChanged(true)
 		}
 	}
 	return nil
+}
+
+// bound says a key is some action's (a config may bind a digit).
+func (m *Model) bound(msg tea.KeyMsg) bool {
+	for _, a := range m.keys.Actions() {
+		if slices.Contains(a.Binding.Keys(), msg.String()) {
+			return true
+		}
+	}
+	return false
+}
+
+// countDigit is a digit typed as a count prefix: 1–9 start one, 0 extends
+// it. Digits are no binding's keys by default; a remapped one wins.
+func countDigit(msg tea.KeyMsg, count int) (int, bool) {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) != 1 || msg.Alt {
+		return 0, false
+	}
+	r := msg.Runes[0]
+	if r < '0' || r > '9' || (r == '0' && count == 0) {
+		return 0, false
+	}
+	return int(r - '0'), true
 }
 
 // ask opens the form for the selected connector, or for the whole catalog
@@ -240,8 +277,12 @@ func (m *Model) updateKeys() {
 	k.Down.SetEnabled(browsing && (onDetail || cur < n-1))
 	k.Top.SetEnabled(onList && cur > 0)
 	k.Bottom.SetEnabled(onList && cur < n-1)
+	k.PageDown.SetEnabled(onList && cur < n-1)
+	k.HalfDown.SetEnabled(onList && cur < n-1)
+	k.PageUp.SetEnabled(onList && cur > 0)
+	k.HalfUp.SetEnabled(onList && cur > 0)
 	fleetOn := m.fleet.active()
-	k.NextPage.SetEnabled(browsing && !fleetOn && m.list.Loaded() && page < max(m.list.Meta().TotalPages, 1))
+	k.NextPage.SetEnabled(browsing && !fleetOn && m.list.Loaded() && page < m.list.Pages())
 	k.PrevPage.SetEnabled(browsing && !fleetOn && page > 1)
 	k.FocusNext.SetEnabled(browsing)
 	k.FocusPrev.SetEnabled(browsing)
@@ -249,7 +290,14 @@ func (m *Model) updateKeys() {
 	k.Sync.SetEnabled(browsing && hasSel && !m.detail.Gone())
 	k.SyncAll.SetEnabled(browsing && hasSel && !m.detail.Gone() && !syncing)
 	k.Refresh.SetEnabled(browsing)
-	k.Pause.SetEnabled(browsing)
+	// Nothing polls after a rejected key: no pause to offer. The label
+	// says what p does now.
+	k.Pause.SetEnabled(browsing && m.mon.AuthErr() == nil)
+	pauseDesc := "pause live"
+	if m.mon.Paused() {
+		pauseDesc = "resume live"
+	}
+	k.Pause.SetHelp(k.Pause.Help().Key, pauseDesc)
 	k.Help.SetEnabled(browsing)
 	k.Quit.SetEnabled(browsing)
 	editing := form != nil && !asking

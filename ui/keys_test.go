@@ -29,7 +29,7 @@ func TestRemappedKeysActAndTheHintsFollow(t *testing.T) {
 
 	f.Key("P")
 	f.has("live refresh paused (P resumes)")
-	f.helpHas("P pause live")
+	f.helpHas("P resume live")
 	f.Key("p") // the old key does nothing now
 	f.has("‖ paused")
 	f.Key("P")

@@ -90,22 +90,36 @@ func (l *connectorList) SetPage(page int, items []api.Connector, meta api.PageMe
 	if !samePage {
 		l.offset = 0
 	}
-	l.pager.TotalPages = max(meta.TotalPages, 1)
+	l.pager.TotalPages = l.Pages()
 	l.pager.Page = max(page-1, 0)
 	l.clampOffset()
 }
 
 // Update handles the list's own keys, the cursor's; moved reports a new
-// selection.
-func (l connectorList) Update(msg tea.KeyMsg, k *keymap.KeyMap) (connectorList, bool) {
+// selection. count is a typed count prefix (0: none): 5j moves five rows,
+// 5G goes to row 5.
+func (l connectorList) Update(msg tea.KeyMsg, k *keymap.KeyMap, count int) (connectorList, bool) {
+	n := max(count, 1)
+	screen := l.rowsShown()
 	switch {
 	case key.Matches(msg, k.Up):
-		return l, l.Move(-1)
+		return l, l.Move(-n)
 	case key.Matches(msg, k.Down):
-		return l, l.Move(1)
+		return l, l.Move(n)
+	case key.Matches(msg, k.PageDown):
+		return l, l.Move(n * screen)
+	case key.Matches(msg, k.PageUp):
+		return l, l.Move(-n * screen)
+	case key.Matches(msg, k.HalfDown):
+		return l, l.Move(n * max(screen/2, 1))
+	case key.Matches(msg, k.HalfUp):
+		return l, l.Move(-n * max(screen/2, 1))
 	case key.Matches(msg, k.Top):
-		return l, l.MoveTo(0)
+		return l, l.MoveTo(count - 1) // 5g: row 5; g: the first
 	case key.Matches(msg, k.Bottom):
+		if count > 0 {
+			return l, l.MoveTo(count - 1)
+		}
 		return l, l.MoveTo(len(l.items) - 1)
 	}
 	return l, false
@@ -125,6 +139,17 @@ func (l *connectorList) Loaded() bool { return l.loaded }
 
 // Page is the page the rows are: the one asked for.
 func (l *connectorList) Page() int { return l.page }
+
+// Pages is how many pages there are as far as we know: the count the
+// server gave, and at least one more than this page when it says has_next
+// (which decides: a count of 0 must not make the rest unreachable).
+func (l *connectorList) Pages() int {
+	n := max(l.meta.TotalPages, 1)
+	if l.meta.HasNext {
+		n = max(n, l.page+1)
+	}
+	return n
+}
 
 // Meta is the pagination block of the page shown.
 func (l *connectorList) Meta() api.PageMeta { return l.meta }
@@ -262,7 +287,7 @@ func (l *connectorList) lastSync(now time.Time, c columns, i int) string {
 	if c.last == 0 {
 		return ""
 	}
-	return agoPtr(now, l.items[i].LastSyncAt)
+	return agoPtr(now, l.items[i].LastSyncAt, l.items[i].LastSyncAtUnknown)
 }
 
 // Prepare draws the rows on screen into the cache, in Update, so that View
@@ -280,6 +305,9 @@ func (l *connectorList) Prepare(now time.Time) {
 		last := always()
 		if c.last > 0 {
 			last = agoSpan(now, l.items[i].LastSyncAt)
+			if l.items[i].LastSyncAtUnknown {
+				last = always()
+			}
 		}
 		l.rows[i] = cachedRow{selected: selected, focused: l.focused, width: l.width, last: last,
 			out: l.renderRow(c, i, selected, l.lastSync(now, c, i))}
@@ -356,7 +384,7 @@ func (l *connectorList) footer(status string) string {
 		return ""
 	}
 	m := l.meta
-	pages := max(m.TotalPages, 1)
+	pages := l.Pages()
 	s := "page " + itoa(max(l.page, 1)) + "/" + itoa(pages) + " · " + plural(m.Total, "connector", "connectors")
 	if pages > 1 && pages <= 12 && l.width >= len(s)+2*pages+3 {
 		s += "  " + l.pager.View()
@@ -372,10 +400,10 @@ func (l *connectorList) footer(status string) string {
 func (l *connectorList) Patch(c api.Connector) {
 	for i := range l.items {
 		if l.items[i].ID == c.ID {
-			created := l.items[i].CreatedAt
+			old := l.items[i]
 			l.items[i] = c
-			if c.CreatedAt == nil {
-				l.items[i].CreatedAt = created
+			if c.CreatedAt == nil && !c.CreatedAtUnknown {
+				l.items[i].CreatedAt, l.items[i].CreatedAtUnknown = old.CreatedAt, old.CreatedAtUnknown
 			}
 			l.rows[i] = cachedRow{}
 			return

@@ -23,8 +23,9 @@ type (
 // Timers. wakeMsg is a monitor's timer firing: the monitor drops it when its
 // target was re-armed since, so a stale timer never starts a second loop.
 type (
-	clockMsg struct{}
-	wakeMsg  struct{ monitor.Timer }
+	clockMsg      struct{}
+	revalidateMsg struct{} // the form's typed text is due for validation
+	wakeMsg       struct{ monitor.Timer }
 )
 
 // Clock is the time source, injectable for tests.

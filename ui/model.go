@@ -83,11 +83,14 @@ type Model struct {
 	journal      *journal       // the history as this session knows it; shared by copies, written in Update
 	feed         *feed          // the events; shared by copies, written in Update
 
-	fleet     fleet              // filter and sort over the index (filter.go)
-	fleetSeen uint64             // the index's version last followed
-	summary   [2]string          // the header's counts by status: long, short
-	lastPage  *monitor.PageShown // the server page, put back when the fleet is left
-	quitting  bool
+	fleet        fleet              // filter and sort over the index (filter.go)
+	fleetSeen    uint64             // the index's version last followed
+	summary      [2]string          // the header's counts by status: long, short
+	lastPage     *monitor.PageShown // the server page, put back when the fleet is left
+	reads        *readCancels       // shared by copies: written in Update only
+	quitting     bool
+	revalidating bool // a revalidateMsg is on its way
+	count        int  // a count prefix typed while browsing (5j), 0 for none
 }
 
 // New builds the dashboard. The first page is requested by Init.
@@ -128,6 +131,7 @@ func New(o Options) Model {
 		helpCache: &helpLineCache{},
 		journal:   &journal{store: o.History, user: o.User, awaiting: map[string]awaited{}},
 		feed:      newFeed(o.Events, o.Terminal, o.Alerts),
+		reads:     &readCancels{},
 		screens:   newScreens(),
 		list:      newConnectorList(&st),
 		detail:    newDetailPane(&st, o.Location),
@@ -214,6 +218,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.opts.After(time.Second, clockMsg{})
 	case spinner.TickMsg:
 		cmd = m.onSpinner(msg)
+	case revalidateMsg:
+		m.revalidating = false
+		if f := m.openForm(); f != nil {
+			f.Revalidate()
+		}
 	}
 	if fc := m.syncFleet(); fc != nil {
 		cmd = tea.Batch(cmd, fc)
@@ -229,6 +238,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) prepare() {
 	m.list.Prepare(m.now())
 	m.detail.Prepare()
+	if f := m.openForm(); f != nil && f.Finished() {
+		f.SetLive(m.detail.LiveLines(f.Connector().ID, f.Width()))
+	}
 	m.prepareHelp()
 }
 
@@ -270,6 +282,7 @@ func (m *Model) flashMsg(s string, isErr bool) {
 // ---- the monitor's results --------------------------------------------------
 
 func (m *Model) onPage(r monitor.Result) tea.Cmd {
+	m.reads.cancel(r.Request) // answered: release its context
 	out := m.mon.Apply(r)
 	if out.Note != "" {
 		m.flashMsg(out.Note, false)
@@ -289,6 +302,7 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 }
 
 func (m *Model) onDetail(r monitor.Result) tea.Cmd {
+	m.reads.cancel(r.Request) // answered: release its context
 	prev := m.detail.data
 	out := m.mon.Apply(r)
 	evs := append(monitor.EventsOfChanges(m.now(), out.Changes, true), m.healthEvents()...)
@@ -332,19 +346,36 @@ func (m *Model) onSync(r monitor.Result) tea.Cmd {
 	case s.Err != nil && formHere:
 		// Never retried: the user decides, with the facts.
 		form.Failed(submitError(s.Err))
+	case s.Err != nil && errors.Is(s.Err, api.ErrSyncRejected):
+		m.flashMsg("✗ "+submitError(s.Err).Error(), true)
 	case s.Err != nil:
 		m.flashMsg("sync failed: "+submitError(s.Err).Error(), true)
 	case formHere:
 		form.Done(s.Result)
 	default:
-		what := "sync"
-		if s.Catalog {
-			what = "whole-catalog sync"
-		}
-		m.flashMsg("✓ "+what+" queued: "+plural(s.Result.ProductsQueued, "product", "products")+
-			" · sync id "+s.Result.SyncID, false)
+		m.flashMsg(syncFlash(s.Catalog, s.Result), false)
+	}
+	if s.Err == nil {
+		m.detail.StartRun(s.ID, s.Result)
 	}
 	return m.do(out.Plan)
+}
+
+// syncFlash is the status bar's word on an accepted sync, saying no more
+// than the answer did.
+func syncFlash(catalog bool, r *api.SyncResult) string {
+	what := "sync"
+	if catalog {
+		what = "whole-catalog sync"
+	}
+	if r.Unreported {
+		return "✓ " + what + " accepted by the server; no sync id returned"
+	}
+	s := "✓ " + what + " queued: " + plural(r.ProductsQueued, "product", "products")
+	if r.ProductsQueuedUnknown {
+		s = "✓ " + what + " queued · products queued: not reported"
+	}
+	return s + " · sync id " + orNot(r.SyncID, "not returned")
 }
 
 // selectionChanged points the detail pane and the monitor at the selected
@@ -404,18 +435,57 @@ func (m *Model) do(p monitor.Plan) tea.Cmd {
 }
 
 func (m *Model) step(s monitor.Step) tea.Cmd {
-	if s.Timer != nil {
+	switch {
+	case s.Timer != nil:
 		return m.opts.After(s.Timer.After, wakeMsg{*s.Timer})
-	}
-	if s.Request.Kind == monitor.KindTest {
-		c, _ := m.mon.Store().Get(s.Request.ID)
-		return triggerTest(m.ctx, m.mon.API(), s.Request, intent{m.journal.store, m.journal.user, c.Name})
+	case s.Cancel != nil:
+		m.reads.cancel(*s.Cancel)
+		return nil
 	}
 	if s.Request.Write() {
+		// A write is never abandoned: one that may have been sent must run
+		// to its answer. It is recorded in the history before it leaves.
 		c, _ := m.mon.Store().Get(s.Request.ID)
-		return triggerSync(m.ctx, m.mon.API(), s.Request, intent{m.journal.store, m.journal.user, c.Name})
+		in := intent{m.journal.store, m.journal.user, c.Name}
+		if s.Request.Kind == monitor.KindTest {
+			return triggerTest(m.ctx, m.mon.API(), s.Request, in)
+		}
+		return triggerSync(m.ctx, m.mon.API(), s.Request, in)
 	}
-	return request(m.ctx, m.mon.API(), s.Request)
+	// A read can be abandoned (the selection moved on).
+	return request(m.reads.start(m.ctx, s.Request), m.mon.API(), s.Request)
+}
+
+// readCancels holds the cancel function of every read out, by request, so
+// the monitor can abandon one that no longer matters. Shared by copies of
+// the model and written in Update only, like the help cache.
+type readCancels struct {
+	byReq map[readKey]context.CancelFunc
+}
+
+type readKey struct {
+	epoch  uint64
+	target monitor.TargetID
+	seq    int
+}
+
+func keyOf(r monitor.Request) readKey { return readKey{r.Epoch, r.Target, r.Seq} }
+
+func (c *readCancels) start(parent context.Context, r monitor.Request) context.Context {
+	ctx, cancel := context.WithCancel(parent)
+	if c.byReq == nil {
+		c.byReq = map[readKey]context.CancelFunc{}
+	}
+	c.byReq[keyOf(r)] = cancel
+	return ctx
+}
+
+// cancel ends a read that no longer matters (and done one that answered).
+func (c *readCancels) cancel(r monitor.Request) {
+	if f, ok := c.byReq[keyOf(r)]; ok {
+		f()
+		delete(c.byReq, keyOf(r))
+	}
 }
 
 // newDialog is the question before a sync, with what the history and the

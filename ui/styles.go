@@ -60,13 +60,25 @@ func NewStyles(profile termenv.Profile, dark bool) Styles {
 	color := func(light, darkHex string) lipgloss.TerminalColor {
 		return resolveColor(profile, dark, light, darkHex)
 	}
+	// The status colours name their 16-colour slot: converted, the dark
+	// theme's yellow and red both land on bright red (\e[91m on
+	// TERM=xterm), and paused would read as error.
+	color16 := func(light, darkHex string, ansiLight, ansiDark int) lipgloss.TerminalColor {
+		if profile == termenv.ANSI {
+			if dark {
+				return lipgloss.Color(strconv.Itoa(ansiDark))
+			}
+			return lipgloss.Color(strconv.Itoa(ansiLight))
+		}
+		return color(light, darkHex)
+	}
 	var (
 		accent  = color("#5A4FCF", "#9D8CFF")
 		subtle  = color("#8A8A8A", "#7A7A7A")
 		border  = color("#C8C8C8", "#444444")
-		green   = color("#1A7F37", "#3FB950")
-		yellow  = color("#9A6700", "#D29922")
-		red     = color("#CF222E", "#F85149")
+		green   = color16("#1A7F37", "#3FB950", 2, 10)
+		yellow  = color16("#9A6700", "#D29922", 3, 11)
+		red     = color16("#CF222E", "#F85149", 1, 9)
 		fg      = color("#1F2328", "#E6EDF3")
 		selBg   = color("#DDF4FF", "#1F2F4F")
 		demoBg  = color("#CF222E", "#DA3633")
@@ -77,7 +89,7 @@ func NewStyles(profile termenv.Profile, dark bool) Styles {
 	st.BarFill = lipgloss.NewStyle().Foreground(green)
 	st.BarEmpty = lipgloss.NewStyle().Foreground(border)
 	st.side = st.Border.Render("│")
-	st.sideFocus = st.BorderFocus.Render("│")
+	st.sideFocus = st.BorderFocus.Render("┃")
 	return st
 }
 
@@ -120,7 +132,7 @@ func styles(accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoF
 		Name:         lipgloss.NewStyle().Bold(true).Foreground(fg),
 		Active:       lipgloss.NewStyle().Foreground(green),
 		Paused:       lipgloss.NewStyle().Foreground(yellow),
-		Failed:       lipgloss.NewStyle().Foreground(red),
+		Failed:       lipgloss.NewStyle().Bold(true).Foreground(red), // more than colour: bold, beside its glyph
 		Unknown:      lipgloss.NewStyle().Foreground(subtle),
 		Error:        lipgloss.NewStyle().Foreground(red),
 		Warning:      lipgloss.NewStyle().Foreground(yellow),

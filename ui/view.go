@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -157,14 +158,12 @@ func (m *Model) body(now time.Time, h int) string {
 	case layerErrors:
 		return strings.Join(pane(m.screens.top().errors.View(&m.keys), m.width, h, bordered, st, true), "\n")
 	case layerHelp:
-		hm := m.help
-		hm.ShowAll = true
-		full := hm.View(m.helpKeys())
-		head := " Keys · " + m.keys.Help.Help().Key + " or " + keymap.Keys(m.keys.Back) + " closes this help"
+		full := m.fullHelp(m.overlayHelp(), inner(m.width, bordered))
+		head := " Keys · " + m.keys.Help.Help().Key + " or " + keymap.Keys(m.keys.Back) + " closes this help · greyed: idle now"
 		if why := m.mon.WritesOff(); why != "" {
-			head += "\n sync: " + why
+			head = " sync: " + why + " ·" + head
 		}
-		return strings.Join(pane(head+"\n\n"+full, m.width, h, bordered, st, true), "\n")
+		return strings.Join(pane(head+"\n"+strings.Join(full, "\n"), m.width, h, bordered, st, true), "\n")
 	}
 	lw, lh, dw, dh := m.paneSizes(h)
 	form, focus := m.openForm(), m.screens.focused()
@@ -209,6 +208,9 @@ func (m *Model) listStatus() string {
 		return "stale: " + t.Err.Error()
 	case m.fleet.active() && m.list.Len() == 0:
 		return "no connector matches “" + m.fleet.query + "”"
+	case m.list.Loaded() && m.list.Len() == 0 && (m.list.Meta().Total > 0 || m.list.Page() > 1):
+		// The count says there are connectors: say what is true.
+		return "the server returned an empty page " + itoa(m.list.Page()) + " of " + itoa(m.list.Pages())
 	case m.list.Loaded() && m.list.Len() == 0:
 		return "no connectors on this account"
 	case !m.list.Loaded():
@@ -370,14 +372,23 @@ func (m *Model) prepareHelp() {
 }
 
 func (m *Model) renderHelpLine() string {
-	h := m.help
-	h.ShowAll = false
-	return lines(h.View(m.helpKeys()), m.width, 1)[0]
+	return m.shortHelp(m.helpKeys(), m.width)
+}
+
+// overlayHelp is what the help overlay lists: the browsing keys, greyed
+// where idle, then the keys of the sync form and of a question, which are
+// only live there.
+func (m *Model) overlayHelp() keymap.Help {
+	k := &m.keys
+	h := m.list.Help(k)
+	full := append([][]key.Binding(nil), h.Full...)
+	full = append(full, enabled(k.Submit, k.CloseForm), enabled(k.Yes, k.No), enabled(k.Back))
+	return keymap.Help{Short: h.Short, Full: full}
 }
 
 func (m *Model) helpKeyNow() helpKey {
 	h := m.helpKeys()
-	key := helpKey{width: m.width, n: len(h.Short)}
+	key := helpKey{width: m.width, n: len(h.Short), paused: m.mon.Paused()}
 	for i, b := range h.Short {
 		if b.Enabled() {
 			key.mask |= 1 << i
@@ -393,6 +404,7 @@ type helpKey struct {
 	width, n int
 	mask     uint64
 	first    string
+	paused   bool // p reads "resume"
 }
 
 // helpLineCache holds the last few help lines rendered.

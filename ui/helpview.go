@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// The help is drawn here rather than by bubbles' help, which leaves out
+// disabled bindings (a key that merely does nothing this instant, such as
+// ↑ on the first row, vanished), cuts the line's last item to "h…", and
+// drops whole columns of the full help that do not fit beside the others.
+// Here every key of the screen is shown, greyed while idle; the short line
+// holds whole items only, and the full help flows its columns into rows.
+
+const helpGap = 3 // cells between two columns of the full help
+
+// helpItem is one binding as "key desc", greyed when it does nothing now.
+func (m *Model) helpItem(b key.Binding) string {
+	h := b.Help()
+	if !b.Enabled() {
+		return m.styles.Dim.Render(h.Key + " " + h.Desc)
+	}
+	return m.help.Styles.ShortKey.Render(h.Key) + " " + m.help.Styles.ShortDesc.Render(h.Desc)
+}
+
+func helpItemWidth(b key.Binding) int {
+	h := b.Help()
+	return termtext.Width(h.Key) + 1 + termtext.Width(h.Desc)
+}
+
+// shortHelp is the help line: the screen's short bindings in order, each
+// whole or not at all, in width cells. Live keys claim the room first; idle
+// ones (greyed) fill what is left.
+func (m *Model) shortHelp(h keymap.Help, width int) string {
+	const sep = 3 // " · "
+	chosen := make([]bool, len(h.Short))
+	used := 0
+	for _, live := range []bool{true, false} {
+		for i, k := range h.Short {
+			if k.Enabled() != live || k.Help().Key == "" {
+				continue
+			}
+			w := helpItemWidth(k)
+			if used > 0 {
+				w += sep
+			}
+			if used+w <= width {
+				chosen[i], used = true, used+w
+			}
+		}
+	}
+	var b strings.Builder
+	first := true
+	for i, k := range h.Short {
+		if !chosen[i] {
+			continue
+		}
+		if !first {
+			b.WriteString(m.help.Styles.ShortSeparator.Render(" · "))
+		}
+		first = false
+		b.WriteString(m.helpItem(k))
+	}
+	return fitLine(b.String(), width)
+}
+
+// fullHelp is the help overlay's text: the columns of h side by side while
+// they fit in width, then on further rows, so none is left out.
+func (m *Model) fullHelp(h keymap.Help, width int) []string {
+	type column struct {
+		lines []string
+		w     int
+	}
+	var cols []column
+	for _, group := range h.Full {
+		keyW, descW := 0, 0
+		for _, b := range group {
+			keyW = max(keyW, termtext.Width(b.Help().Key))
+			descW = max(descW, termtext.Width(b.Help().Desc))
+		}
+		if keyW == 0 {
+			continue
+		}
+		c := column{w: keyW + 1 + descW}
+		for _, b := range group {
+			hb := b.Help()
+			text := termtext.PadRight(hb.Key, keyW) + " " + termtext.PadRight(hb.Desc, descW)
+			if !b.Enabled() {
+				text = m.styles.Dim.Render(text)
+			} else {
+				text = m.help.Styles.FullKey.Render(termtext.PadRight(hb.Key, keyW)) + " " +
+					m.help.Styles.FullDesc.Render(termtext.PadRight(hb.Desc, descW))
+			}
+			c.lines = append(c.lines, text)
+		}
+		cols = append(cols, c)
+	}
+	var out []string
+	for len(cols) > 0 {
+		// One band: as many columns as fit (at least one).
+		n, used := 1, cols[0].w
+		for n < len(cols) && used+helpGap+cols[n].w <= width {
+			used += helpGap + cols[n].w
+			n++
+		}
+		rows := 0
+		for _, c := range cols[:n] {
+			rows = max(rows, len(c.lines))
+		}
+		for r := 0; r < rows; r++ {
+			var b strings.Builder
+			for i, c := range cols[:n] {
+				if i > 0 {
+					b.WriteString(pad(helpGap))
+				}
+				if r < len(c.lines) {
+					b.WriteString(c.lines[r])
+				} else {
+					b.WriteString(pad(c.w))
+				}
+			}
+			out = append(out, fitLine(b.String(), width))
+		}
+		cols = cols[n:]
+	}
+	return out
+}
+
+// enabled is a copy of bindings shown as what another screen offers (the
+// form's, a question's): not greyed as if idle here.
+func enabled(bs ...key.Binding) []key.Binding {
+	out := make([]key.Binding, len(bs))
+	for i, b := range bs {
+		b.SetEnabled(true)
+		out[i] = b
+	}
+	return out
+}
