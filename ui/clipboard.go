@@ -98,7 +98,6 @@ func (m *Model) incidentCard(c api.Connector) string {
 	return b.String()
 }
 
-
 // startTest sends t's POST for the selected connector. No confirmation:
 // it syncs nothing. Never retried.
 func (m *Model) startTest() tea.Cmd {

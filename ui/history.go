@@ -212,7 +212,6 @@ func sameEANs(a, b []string) bool {
 	return true
 }
 
-
 // historyView is the H overlay: the actions, newest first, all of them or
 // only the selected connector's.
 type historyView struct {
