@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/adrg/xdg"
@@ -17,6 +19,7 @@ import (
 	"github.com/pixee/pixee-tui/cli"
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/ui"
 )
 
 // stateHome is where per-account state (the history) lives.
@@ -203,4 +206,58 @@ func checkConfig(ctx context.Context, path string, stdout, stderr io.Writer) err
 	}
 	_, err = fmt.Fprintf(stdout, "%s: ok, %d profiles\n", path, len(file.Order))
 	return err
+}
+
+// accountsOf is the switcher's list: every profile of the file, and the
+// account started from the environment when it is none of them. A profile
+// is opened (its key read, its client built) the first time it is chosen,
+// with its own settings: the flags and environment of this start apply to
+// the start account only.
+func accountsOf(file *config.File, start config.Settings, startHost string) ([]ui.AccountSpec, int) {
+	if file == nil || len(file.Order) == 0 {
+		return nil, 0
+	}
+	var specs []ui.AccountSpec
+	current := -1
+	if start.ProfileID == "" {
+		specs = append(specs, ui.AccountSpec{Name: "(from the environment)", Host: startHost})
+		current = 0
+	}
+	for _, id := range file.Order {
+		p := file.Profiles[id]
+		ps := config.ProfileSettings(p)
+		host := ps.BaseURL
+		if u, err := url.Parse(ps.BaseURL); err == nil && u.Host != "" {
+			host = u.Host
+		}
+		if id == start.ProfileID {
+			current = len(specs)
+			host = startHost
+		}
+		specs = append(specs, ui.AccountSpec{Name: p.Name, Host: host, Open: func() (ui.AccountSession, error) {
+			return openAccount(ps)
+		}})
+	}
+	if len(specs) < 2 {
+		return nil, 0
+	}
+	return specs, current
+}
+
+// openAccount reads a profile's key and opens its client and state.
+func openAccount(s config.Settings) (ui.AccountSession, error) {
+	key, warns, err := s.Key.Read(context.Background(), os.Getenv)
+	if err != nil {
+		return ui.AccountSession{}, err
+	}
+	c, err := buildClient(s, key)
+	if err != nil {
+		return ui.AccountSession{}, err
+	}
+	var buf strings.Builder
+	h, ev, _ := openHistory(false, s, &buf)
+	if msg := strings.TrimSpace(buf.String()); msg != "" {
+		warns = append(warns, strings.Split(msg, "\n")...)
+	}
+	return ui.AccountSession{API: c, History: h, Events: ev, ReadOnly: s.ReadOnly, Warnings: warns}, nil
 }

@@ -272,6 +272,11 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		return err
 	}
 	hist, events, closeHist := openHistory(f.demo, s, stderr)
+	var accounts []ui.AccountSpec
+	current := 0
+	if !f.demo {
+		accounts, current = accountsOf(file, s, client.Host())
+	}
 	alerts := config.DefaultAlerts()
 	if file != nil {
 		alerts = file.Alerts
@@ -306,6 +311,8 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		Events:   events,
 		Alerts:   ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter},
 		Terminal: stdout,
+		Accounts: accounts,
+		Current:  current,
 		InTmux:   ui.InTmux(),
 		User:     userName(),
 		PerPage:  s.PerPage,

@@ -35,6 +35,7 @@ type KeyMap struct {
 	Mute, MuteAll         key.Binding // mute a connector's alerts, the account's
 	Test                  key.Binding // test the connection (a POST that syncs nothing)
 	CopyID, CopyCard      key.Binding // copy the id, an incident card (OSC 52)
+	SwitchAccount         key.Binding // the accounts switcher
 
 	// The fleet: filter, sort, the errors view.
 	Filter, Sort, Errors    key.Binding
@@ -119,6 +120,7 @@ func table() []entry {
 		{"test_connection", func(k *KeyMap) *key.Binding { return &k.Test }, []string{"t"}, "", "test connection", true},
 		{"copy_id", func(k *KeyMap) *key.Binding { return &k.CopyID }, []string{"y"}, "", "copy id", false},
 		{"copy_card", func(k *KeyMap) *key.Binding { return &k.CopyCard }, []string{"Y"}, "", "copy incident", false},
+		{"switch_account", func(k *KeyMap) *key.Binding { return &k.SwitchAccount }, []string{"P"}, "", "switch account", false},
 		{"events", func(k *KeyMap) *key.Binding { return &k.Events }, []string{"E"}, "", "events", false},
 		{"event_kind", func(k *KeyMap) *key.Binding { return &k.EventKind }, []string{"f"}, "", "filter by kind", false},
 		{"ack", func(k *KeyMap) *key.Binding { return &k.Ack }, []string{"a"}, "", "acknowledge", false},
@@ -262,7 +264,7 @@ func (k KeyMap) Browse() Help {
 			{k.Open, k.Filter, k.Sort, k.Errors},
 			{k.Sync, k.SyncAll, k.Test, k.Refresh},
 			{k.Pause, k.CopyID, k.CopyCard, k.History},
-			{k.Events, k.Help, k.Quit, k.ForceQuit},
+			{k.Events, k.SwitchAccount, k.Help, k.Quit, k.ForceQuit},
 		},
 	}
 }
@@ -318,5 +320,11 @@ func (k KeyMap) HistoryView() Help {
 // EventsView is the help of the events feed.
 func (k KeyMap) EventsView() Help {
 	row := []key.Binding{k.Back, k.Ack, k.AckAll, k.EventKind, k.HistoryMine, k.Mute, k.MuteAll, k.Up, k.Down, k.ForceQuit}
+	return Help{Short: row, Full: [][]key.Binding{row}}
+}
+
+// SwitcherView is the help of the accounts switcher.
+func (k KeyMap) SwitcherView() Help {
+	row := []key.Binding{k.Open, k.Back, k.Up, k.Down, k.ForceQuit}
 	return Help{Short: row, Full: [][]key.Binding{row}}
 }

@@ -176,6 +176,22 @@ func (m *Monitor) Reset() Plan {
 	return m.Start()
 }
 
+// Resume starts a stopped monitor again where it was (page, selection,
+// store, cache, drafts, holds kept) in a new epoch, so nothing asked before
+// the stop is applied, and asks every target now: what coming back to an
+// account does.
+func (m *Monitor) Resume() Plan {
+	m.stopped = false
+	m.epoch++
+	for i := range m.nTarget {
+		t := &m.targets[i]
+		t.inFlight, t.again = false, false
+		t.gen++
+	}
+	m.write.inFlight = false
+	return m.requestAll()
+}
+
 // Stop ends the monitor: every later result and timer is dropped and nothing
 // more is asked.
 func (m *Monitor) Stop() {

@@ -94,7 +94,7 @@ func (m *Model) incidentCard(c api.Connector) string {
 			break
 		}
 	}
-	fmt.Fprintf(&b, "(pixee-tui, %s, %s)\n", m.opts.Host, m.now().In(m.opts.Location).Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, "(pixee-tui, %s, %s)\n", m.host(), m.now().In(m.opts.Location).Format("2006-01-02 15:04 MST"))
 	return b.String()
 }
 

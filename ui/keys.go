@@ -33,6 +33,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.historyKey(msg)
 	case layerEvents:
 		return m.eventsKey(msg)
+	case layerSwitcher:
+		return m.switcherKey(msg)
 	case layerForm:
 		return m.formKey(msg)
 	case layerFilter:
@@ -146,6 +148,8 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 			}
 			return m.copyText("an incident card for "+c.Name, m.incidentCard(c))
 		}
+	case key.Matches(msg, k.SwitchAccount):
+		m.screens.push(layer{kind: layerSwitcher, switcher: &switcher{cursor: m.index}})
 	case key.Matches(msg, k.Events):
 		m.screens.push(layer{kind: layerEvents, events: &eventsView{}})
 	case key.Matches(msg, k.FocusNext), key.Matches(msg, k.FocusPrev):
@@ -307,8 +311,12 @@ func (m *Model) updateKeys() {
 	top := m.screens.top().kind
 	// Overlays with keys of their own; the help is not one of them: it
 	// lists the browsing keys, which stay enabled under it.
-	own := top == layerHistory || top == layerEvents || top == layerErrors || top == layerFilter
-	k.Back.SetEnabled(top == layerHelp || top == layerHistory || top == layerEvents || top == layerErrors)
+	own := top == layerHistory || top == layerEvents || top == layerErrors || top == layerFilter || top == layerSwitcher
+	k.Back.SetEnabled(top == layerHelp || top == layerHistory || top == layerEvents || top == layerErrors || top == layerSwitcher)
+	k.SwitchAccount.SetEnabled(browsing && (!own || top == layerSwitcher) && len(m.opts.Accounts) > 1)
+	if top == layerSwitcher {
+		k.Open.SetEnabled(true)
+	}
 	k.History.SetEnabled(browsing && !own)
 	k.Events.SetEnabled(browsing && !own)
 	k.Test.SetEnabled(browsing && !own && hasSel && !m.detail.Gone() && !syncing)

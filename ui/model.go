@@ -24,28 +24,32 @@ import (
 
 // Options configure the dashboard. Zero values take the defaults.
 type Options struct {
-	API         API
-	Context     context.Context   // cancelled when the program ends; nil = Background
-	Host        string            // shown in the header
-	Demo        bool              // shows the DEMO badge
-	ReadOnly    bool              // no sync can be triggered; shows the READ-ONLY badge
-	History     *history.Store    // the account's history of actions; nil = none
-	User        string            // who acts, for the history
-	Events      *history.EventLog // the account's events, for the shift handover; nil = kept in memory only
-	Alerts      AlertOptions      // bell and desktop notifications
-	Terminal    io.Writer         // where the bell, notifications and copies (OSC 52) are written; nil = none
-	InTmux      bool              // wrap OSC 52 for tmux
-	PerPage     int               // connectors per page (default 50)
-	Refresh     time.Duration     // detail refresh while a sync runs (default 2s)
-	IdleRefresh time.Duration     // detail refresh otherwise (default 10s)
-	ListRefresh time.Duration     // list refresh (default 30s)
-	Now         Clock             // default time.Now
-	Location    *time.Location    // for absolute times; default time.Local
-	Keys        *keymap.KeyMap    // default keymap.Default()
-	Styles      *Styles           // default DefaultStyles()
-	Plain       bool              // styles are stripped (NO_COLOR, no colour profile)
-	Seed        uint64            // jitter seed; 0 = from the clock
-	NoIndex     bool              // no crawl of the whole account: no filter, sort, summary or errors view data
+	API      API
+	Context  context.Context   // cancelled when the program ends; nil = Background
+	Host     string            // shown in the header
+	Demo     bool              // shows the DEMO badge
+	ReadOnly bool              // no sync can be triggered; shows the READ-ONLY badge
+	History  *history.Store    // the account's history of actions; nil = none
+	User     string            // who acts, for the history
+	Events   *history.EventLog // the account's events, for the shift handover; nil = kept in memory only
+	Alerts   AlertOptions      // bell and desktop notifications
+	Terminal io.Writer         // where the bell, notifications and copies (OSC 52) are written; nil = none
+	InTmux   bool              // wrap OSC 52 for tmux
+	// Accounts are the accounts the switcher offers; the one these options
+	// describe is Accounts[Current]. Empty: one account, no switcher.
+	Accounts    []AccountSpec
+	Current     int
+	PerPage     int            // connectors per page (default 50)
+	Refresh     time.Duration  // detail refresh while a sync runs (default 2s)
+	IdleRefresh time.Duration  // detail refresh otherwise (default 10s)
+	ListRefresh time.Duration  // list refresh (default 30s)
+	Now         Clock          // default time.Now
+	Location    *time.Location // for absolute times; default time.Local
+	Keys        *keymap.KeyMap // default keymap.Default()
+	Styles      *Styles        // default DefaultStyles()
+	Plain       bool           // styles are stripped (NO_COLOR, no colour profile)
+	Seed        uint64         // jitter seed; 0 = from the clock
+	NoIndex     bool           // no crawl of the whole account: no filter, sort, summary or errors view data
 	// After schedules msg after d; default tea.Tick. Tests replace it to
 	// drive every timer from an injected clock.
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
@@ -66,28 +70,21 @@ type Model struct {
 	styles  *Styles
 	help    help.Model
 	spinner spinner.Model
-	mon     monitor.Monitor
 	start   monitor.Plan // the first requests, sent by Init
+
+	// account is the account on screen; the switcher keeps the others in
+	// accounts, by their index in Options.Accounts, to come back to.
+	account
+	accounts map[int]*account
 
 	width, height int
 	screens       screens // browsing at the bottom, overlays above; keys go to the top
-
-	list   connectorList
-	detail detailPane
 
 	spinning     bool
 	flash        string
 	flashIsError bool
 	flashUntil   time.Time
 	helpCache    *helpLineCache // shared by copies: written in Update only, keyed by what it shows
-	journal      *journal       // the history as this session knows it; shared by copies, written in Update
-	feed         *feed          // the events; shared by copies, written in Update
-
-	fleet        fleet              // filter and sort over the index (filter.go)
-	fleetSeen    uint64             // the index's version last followed
-	summary      [2]string          // the header's counts by status: long, short
-	lastPage     *monitor.PageShown // the server page, put back when the fleet is left
-	reads        *readCancels       // shared by copies: written in Update only
 	quitting     bool
 	revalidating bool // a revalidateMsg is on its way
 	count        int  // a count prefix typed while browsing (5j), 0 for none
@@ -119,22 +116,17 @@ func New(o Options) Model {
 	h := help.New()
 	h.ShortSeparator = " · "
 	m := Model{
-		opts:    o,
-		ctx:     o.Context,
-		now:     o.Now,
-		keys:    keys,
-		styles:  &st,
-		help:    h,
-		spinner: sp,
-		mon: monitor.New(monitor.Options{API: o.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
-			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: o.ReadOnly, Crawl: !o.NoIndex}),
+		opts:      o,
+		ctx:       o.Context,
+		now:       o.Now,
+		keys:      keys,
+		styles:    &st,
+		help:      h,
+		spinner:   sp,
+		account:   newAccount(o, &st, o.Current, AccountSession{API: o.API, History: o.History, Events: o.Events, ReadOnly: o.ReadOnly}),
+		accounts:  map[int]*account{},
 		helpCache: &helpLineCache{},
-		journal:   &journal{store: o.History, user: o.User, awaiting: map[string]awaited{}},
-		feed:      newFeed(o.Events, o.Terminal, o.Alerts),
-		reads:     &readCancels{},
 		screens:   newScreens(),
-		list:      newConnectorList(&st),
-		detail:    newDetailPane(&st, o.Location),
 		width:     80,
 		height:    24,
 	}
@@ -199,6 +191,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
 		}
+	case accountOpenedMsg:
+		cmd = m.onAccountOpened(msg)
 	case eventsLoadedMsg:
 		m.feed.loaded(msg)
 	case alertFlushMsg:
@@ -493,4 +487,12 @@ func (c *readCancels) cancel(r monitor.Request) {
 func (m *Model) newDialog(kind dialogKind, c api.Connector, eans []string) *dialog {
 	return &dialog{kind: kind, connector: c, eans: eans,
 		warnings: m.journal.recent(m.now(), c, m.detail.data, eans, kind == askSyncCatalog)}
+}
+
+// cancelAll ends every read out (the account is left).
+func (c *readCancels) cancelAll() {
+	for k, f := range c.byReq {
+		f()
+		delete(c.byReq, k)
+	}
 }

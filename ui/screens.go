@@ -4,25 +4,27 @@ package ui
 type layerKind int
 
 const (
-	layerList    layerKind = iota // browsing; the list has the keys
-	layerDetail                   // browsing; the detail has the keys
-	layerForm                     // the EAN sync form
-	layerHelp                     // the full help
-	layerDialog                   // a yes/no question
-	layerFilter                   // typing a filter (/): the list stays in view
-	layerErrors                   // the errors view (e)
-	layerHistory                  // the history of actions
-	layerEvents                   // the events feed
+	layerList     layerKind = iota // browsing; the list has the keys
+	layerDetail                    // browsing; the detail has the keys
+	layerForm                      // the EAN sync form
+	layerHelp                      // the full help
+	layerDialog                    // a yes/no question
+	layerFilter                    // typing a filter (/): the list stays in view
+	layerErrors                    // the errors view (e)
+	layerHistory                   // the history of actions
+	layerEvents                    // the events feed
+	layerSwitcher                  // the accounts (P)
 )
 
 // layer is one screen of the stack, with the overlay it shows.
 type layer struct {
-	kind    layerKind
-	form    *syncForm    // layerForm
-	dialog  *dialog      // layerDialog
-	errors  *errorsView  // layerErrors
-	history *historyView // layerHistory
-	events  *eventsView  // layerEvents
+	kind     layerKind
+	form     *syncForm    // layerForm
+	dialog   *dialog      // layerDialog
+	errors   *errorsView  // layerErrors
+	history  *historyView // layerHistory
+	events   *eventsView  // layerEvents
+	switcher *switcher    // layerSwitcher
 }
 
 // screens is the root's stack: the browsing panes at the bottom (always

@@ -112,7 +112,7 @@ func (m Model) View() string {
 
 func (m *Model) header() string {
 	st := m.styles
-	left := st.Title.Render("pixee-tui") + st.Host.Render(" · "+termtext.Sanitize(m.opts.Host))
+	left := st.Title.Render("pixee-tui") + st.Host.Render(" · "+termtext.Sanitize(m.host()))
 	// Badges in the order they matter; the last go first when the line is
 	// too narrow for all.
 	var badges []string
@@ -155,6 +155,8 @@ func (m *Model) body(now time.Time, h int) string {
 		return strings.Join(m.historyBody(m.width, h, bordered), "\n")
 	case layerEvents:
 		return strings.Join(m.eventsBody(m.width, h, bordered), "\n")
+	case layerSwitcher:
+		return strings.Join(m.switcherBody(m.width, h, bordered), "\n")
 	case layerErrors:
 		return strings.Join(pane(m.screens.top().errors.View(&m.keys), m.width, h, bordered, st, true), "\n")
 	case layerHelp:
@@ -380,7 +382,7 @@ func (m *Model) renderHelpLine() string {
 // only live there.
 func (m *Model) overlayHelp() keymap.Help {
 	k := &m.keys
-	h := m.list.Help(k)
+	h := m.browseHelp()
 	full := append([][]key.Binding(nil), h.Full...)
 	full = append(full, enabled(k.Submit, k.CloseForm), enabled(k.Yes, k.No), enabled(k.Back))
 	return keymap.Help{Short: h.Short, Full: full}
@@ -481,8 +483,10 @@ func (m *Model) helpKeys() keymap.Help {
 		return m.keys.HistoryView()
 	case layerEvents:
 		return m.keys.EventsView()
+	case layerSwitcher:
+		return m.keys.SwitcherView()
 	}
-	return m.list.Help(&m.keys) // the help overlay lists the browsing keys too
+	return m.browseHelp() // the help overlay lists the browsing keys too
 }
 
 // stripANSI drops styling from a line that must be cut to fit.

@@ -1,0 +1,208 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// Several customer accounts, one on screen: each has its own client, its
+// own monitor (with an epoch space of its own, so no answer of one is ever
+// applied to another), its own history and events, and keeps its page,
+// selection, filter and drafts while another is shown.
+
+// AccountSpec is an account the switcher offers (a profile of the config
+// file). Open is called once, in a command, the first time it is chosen:
+// it reads the key (a key command runs then) and builds the client.
+type AccountSpec struct {
+	Name, Host string
+	Open       func() (AccountSession, error)
+}
+
+// AccountSession is what an opened account runs on.
+type AccountSession struct {
+	API      API
+	History  *history.Store
+	Events   *history.EventLog
+	ReadOnly bool
+	Warnings []string // said once on opening (a key file others can read)
+}
+
+// account is one account's part of the model.
+type account struct {
+	index   int // in Options.Accounts; the start account's is Options.Current
+	mon     monitor.Monitor
+	list    connectorList
+	detail  detailPane
+	journal *journal // the history as this session knows it; shared by copies, written in Update
+	feed    *feed    // the events; shared by copies, written in Update
+
+	fleet     fleet              // filter and sort over the index (filter.go)
+	fleetSeen uint64             // the index's version last followed
+	summary   [2]string          // the header's counts by status: long, short
+	lastPage  *monitor.PageShown // the server page, put back when the fleet is left
+	reads     *readCancels       // shared by copies: written in Update only
+}
+
+// epochSpace keeps accounts' epochs apart: account i counts from (i+1)<<32.
+func epochSpace(i int) uint64 { return uint64(i+1) << 32 }
+
+func newAccount(o Options, st *Styles, index int, s AccountSession) account {
+	a := account{
+		index: index,
+		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
+			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: s.ReadOnly,
+			Crawl: !o.NoIndex, Epoch: epochSpace(index)}),
+		journal: &journal{store: s.History, user: o.User, awaiting: map[string]awaited{}},
+		feed:    newFeed(s.Events, o.Terminal, o.Alerts),
+		reads:   &readCancels{},
+		list:    newConnectorList(st),
+		detail:  newDetailPane(st, o.Location),
+	}
+	a.list.Focus()
+	return a
+}
+
+// host is what the header names: the account's name and host.
+func (m *Model) host() string {
+	if m.index >= 0 && m.index < len(m.opts.Accounts) {
+		s := m.opts.Accounts[m.index]
+		if s.Name != "" {
+			return s.Name + " · " + s.Host
+		}
+		return s.Host
+	}
+	return m.opts.Host
+}
+
+type accountOpenedMsg struct {
+	index   int
+	session AccountSession
+	err     error
+}
+
+// switcher is the P overlay.
+type switcher struct{ cursor int }
+
+func (m *Model) switcherKey(msg tea.KeyMsg) tea.Cmd {
+	sw := m.screens.top().switcher
+	k := &m.keys
+	switch {
+	case key.Matches(msg, k.Back), key.Matches(msg, k.SwitchAccount):
+		m.screens.pop()
+	case key.Matches(msg, k.Down):
+		sw.cursor = min(sw.cursor+1, len(m.opts.Accounts)-1)
+	case key.Matches(msg, k.Up):
+		sw.cursor = max(sw.cursor-1, 0)
+	case key.Matches(msg, k.Open):
+		m.screens.pop()
+		return m.switchTo(sw.cursor)
+	}
+	return nil
+}
+
+// switchTo leaves the account on screen (its requests end, its timers go
+// stale) and shows account i: as it was left, refreshed, or opened now.
+func (m *Model) switchTo(i int) tea.Cmd {
+	if i == m.index || i < 0 || i >= len(m.opts.Accounts) {
+		return nil
+	}
+	if m.mon.Syncing() {
+		m.flashMsg("a sync is being sent on this account: switch once its answer is in", true)
+		return nil
+	}
+	spec := m.opts.Accounts[i]
+	if a, ok := m.accounts[i]; ok {
+		m.leave()
+		m.account = *a
+		delete(m.accounts, i)
+		m.layout()
+		m.flashMsg("switched to "+termtext.Sanitize(spec.Name), false)
+		return m.do(m.mon.Resume())
+	}
+	m.flashMsg("opening "+termtext.Sanitize(spec.Name)+"…", false)
+	open := spec.Open
+	return func() tea.Msg {
+		s, err := open()
+		return accountOpenedMsg{index: i, session: s, err: err}
+	}
+}
+
+// leave parks the account on screen: nothing it asked is applied later.
+func (m *Model) leave() {
+	m.mon.Stop()
+	m.reads.cancelAll()
+	a := m.account
+	m.accounts[m.index] = &a
+}
+
+func (m *Model) onAccountOpened(msg accountOpenedMsg) tea.Cmd {
+	spec := m.opts.Accounts[msg.index]
+	if msg.err != nil {
+		m.flashMsg(termtext.Sanitize(spec.Name)+": "+termtext.Sanitize(msg.err.Error()), true)
+		return nil
+	}
+	if m.mon.Syncing() {
+		m.flashMsg("a sync is being sent on this account: switch once its answer is in", true)
+		return nil
+	}
+	m.leave()
+	m.account = newAccount(m.opts, m.styles, msg.index, msg.session)
+	m.layout()
+	m.flashMsg("switched to "+termtext.Sanitize(spec.Name), false)
+	if len(msg.session.Warnings) > 0 {
+		m.flashMsg(termtext.Sanitize(strings.Join(msg.session.Warnings, "; ")), true)
+	}
+	return tea.Batch(m.do(m.mon.Start()), loadHistory(m.journal.store), loadEvents(m.feed.log))
+}
+
+func (m *Model) switcherBody(w, h int, bordered bool) []string {
+	sw := m.screens.top().switcher
+	lines := []string{" Accounts · " + keymap.Keys(m.keys.Open) + " switches · " + keymap.Keys(m.keys.Back) + " closes", ""}
+	for i, a := range m.opts.Accounts {
+		mark := "  "
+		if i == sw.cursor {
+			mark = "▶ "
+		}
+		state := ""
+		switch _, parked := m.accounts[i]; {
+		case i == m.index:
+			state = " · on screen"
+		case parked:
+			state = " · open"
+		}
+		lines = append(lines, termtext.Sanitize(mark+a.Name+" · "+a.Host+state))
+	}
+	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+}
+
+// browseHelp is the list's help, without the switcher when there is no
+// other account to switch to (it is not idle then: it does not exist).
+func (m *Model) browseHelp() keymap.Help {
+	h := m.list.Help(&m.keys)
+	if len(m.opts.Accounts) > 1 {
+		return h
+	}
+	drop := func(bs []key.Binding) []key.Binding {
+		out := make([]key.Binding, 0, len(bs))
+		for _, b := range bs {
+			if b.Help() != m.keys.SwitchAccount.Help() {
+				out = append(out, b)
+			}
+		}
+		return out
+	}
+	h.Short = drop(h.Short)
+	full := make([][]key.Binding, len(h.Full))
+	for i, g := range h.Full {
+		full[i] = drop(g)
+	}
+	h.Full = full
+	return h
+}
