@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -463,7 +464,7 @@ func TestHelpShowsEveryKeyUncut(t *testing.T) {
 		k := &f.m.keys
 		for _, b := range []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.NextPage, k.PrevPage, k.FocusNext,
 			k.FocusPrev, k.Open, k.Sync, k.SyncAll, k.Refresh, k.Pause, k.Help, k.Quit, k.ForceQuit,
-			k.Submit, k.CloseForm, k.Yes, k.No, k.Back} {
+			k.Submit, k.CloseForm, k.ProblemsDown, k.ProblemsUp, k.Yes, k.No, k.Back} {
 			if want := b.Help().Key + " " + b.Help().Desc; !strings.Contains(v, want) {
 				t.Fatalf("%dx%d: the help lacks %q:\n%s", size[0], size[1], want, f.View())
 			}
@@ -553,5 +554,40 @@ func TestLongNamesAndPlatformsAreReadable(t *testing.T) {
 	if !strings.Contains(pane, strings.TrimSpace(strings.Repeat("Grand Northern Outfitters ", 3))) ||
 		!strings.Contains(pane, "Outfitters End") || !strings.Contains(pane, "salesforce_commerce_cloud") {
 		t.Fatalf("the detail does not show the full name and platform:\n%s", d.m.detail.View(d.clock.Now(), ""))
+	}
+}
+
+// #4: a paste after a kept draft gets a separator; the problems beyond
+// the room ("… 94 more") scroll; ctrl+u at a line's start keeps clearing.
+func TestPasteAfterDraftScrollingProblemsAndClearing(t *testing.T) {
+	s := newScripted(1)
+	d := startScripted(t, s, 120, 30)
+	d.Key("s")
+	d.Type("4029141777639")
+	d.Key("esc", "s") // the draft is kept, without a trailing separator
+	d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("4029141777630"), Paste: true})
+	f := d.m.openForm()
+	if got := f.Draft(); got != "4029141777639\n4029141777630" {
+		t.Fatalf("the paste glued onto the draft: %q", got)
+	}
+
+	var junk []string
+	for i := range 100 {
+		junk = append(junk, fmt.Sprintf("x%03d", i))
+	}
+	d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Join(junk, " ")), Paste: true})
+	mustShow(t, d, `"x000"`, "more (ctrl+n scrolls)")
+	mustNotShow(t, d, `"x099"`)
+	for range 99 {
+		d.Send(tea.KeyMsg{Type: tea.KeyCtrlN})
+	}
+	mustShow(t, d, `"x099"`, "above")
+	mustNotShow(t, d, `"x000"`)
+
+	for range 3 {
+		d.Key("ctrl+u")
+	}
+	if got := f.Draft(); got != "" {
+		t.Fatalf("ctrl+u pressed on every line left %q", got)
 	}
 }

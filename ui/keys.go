@@ -271,6 +271,8 @@ func (m *Model) updateKeys() {
 	editing := form != nil && !asking
 	k.Submit.SetEnabled(editing && form.CanSubmit() && !syncing)
 	k.CloseForm.SetEnabled(editing && !form.Finished())
+	k.ProblemsDown.SetEnabled(editing && !form.Finished() && form.HasProblemsBelow())
+	k.ProblemsUp.SetEnabled(editing && !form.Finished() && form.HasProblemsAbove())
 	k.Dismiss.SetEnabled(editing && form.Finished())
 	k.Back.SetEnabled(m.screens.top().kind == layerHelp)
 	k.Yes.SetEnabled(asking)
