@@ -254,21 +254,31 @@ func TestLeavingAHangingDetailCancelsIt(t *testing.T) {
 // and renames no list row.
 func TestDetailAnswerForAnotherIDIsAnError(t *testing.T) {
 	s := newScripted(3)
-	s.detail = func(id string) (*api.ConnectorDetail, error) {
-		if id == "c1" {
-			return nil, &api.ConnectorMismatchError{Asked: "c1", Answered: "c2"}
+	for _, typed := range []bool{true, false} {
+		// typed: the client said so; otherwise an API that does not check
+		// answered c2's detail with no error.
+		s.detail = func(id string) (*api.ConnectorDetail, error) {
+			switch {
+			case id != "c1":
+				return nil, nil
+			case typed:
+				return nil, &api.ConnectorMismatchError{Asked: "c1", Answered: "c2"}
+			}
+			other := s.items[2]
+			other.Name = "Renamed by a stray answer"
+			return &api.ConnectorDetail{Connector: other}, nil
 		}
-		return nil, nil
-	}
-	d := startScripted(t, s, 160, 48)
-	d.Key("j")
-	d.Advance(time.Second)
-	mustShow(t, d, `answered with connector "c2" when asked for "c1"`)
-	if d.m.list.items[1].Name != "Shop 1" || d.m.list.items[2].Name != "Shop 2" {
-		t.Fatalf("a list row was patched: %+v", d.m.list.items)
-	}
-	if d.m.detail.ID() != "c1" || d.m.detail.data != nil {
-		t.Fatalf("the pane shows data under c1: %+v", d.m.detail.data)
+		d := startScripted(t, s, 160, 48)
+		d.Key("j")
+		d.Advance(time.Second)
+		mustShow(t, d, `answered with connector "c2" when asked for "c1"`)
+		mustNotShow(t, d, "Renamed by a stray answer")
+		if d.m.list.items[1].Name != "Shop 1" || d.m.list.items[2].Name != "Shop 2" {
+			t.Fatalf("a list row was patched: %+v", d.m.list.items)
+		}
+		if d.m.detail.ID() != "c1" || d.m.detail.data != nil {
+			t.Fatalf("the pane shows data under c1: %+v", d.m.detail.data)
+		}
 	}
 }
 
