@@ -43,7 +43,8 @@ type KeyMap struct {
 	Select                  key.Binding // the errors view: select the connector
 
 	// Sync form.
-	Submit, CloseForm key.Binding
+	Submit, CloseForm        key.Binding
+	ProblemsDown, ProblemsUp key.Binding // scroll the list of rejected and warned EANs
 
 	// Confirmation and result dialogs.
 	Yes, No, Dismiss key.Binding
@@ -112,6 +113,8 @@ func table() []entry {
 		{"select", func(k *KeyMap) *key.Binding { return &k.Select }, []string{"enter"}, "", "select connector", false},
 		{"submit", func(k *KeyMap) *key.Binding { return &k.Submit }, []string{"ctrl+s"}, "", "submit", true},
 		{"close_form", func(k *KeyMap) *key.Binding { return &k.CloseForm }, []string{"esc"}, "", "close (draft kept)", false},
+		{"problems_down", func(k *KeyMap) *key.Binding { return &k.ProblemsDown }, []string{"ctrl+n"}, "", "more problems", false},
+		{"problems_up", func(k *KeyMap) *key.Binding { return &k.ProblemsUp }, []string{"ctrl+p"}, "", "earlier problems", false},
 		{"confirm_yes", func(k *KeyMap) *key.Binding { return &k.Yes }, []string{"y", "Y"}, "", "yes", true},
 		{"confirm_no", func(k *KeyMap) *key.Binding { return &k.No }, []string{"n", "N", "esc", "enter"}, "n/esc", "no", false},
 		{"dismiss", func(k *KeyMap) *key.Binding { return &k.Dismiss }, []string{"enter", "esc"}, "", "dismiss", false},
@@ -288,8 +291,8 @@ func (k KeyMap) ErrorsView() Help {
 // Form is the help for the sync form.
 func (k KeyMap) Form() Help {
 	return Help{
-		Short: []key.Binding{k.Submit, k.CloseForm, k.ForceQuit},
-		Full:  [][]key.Binding{{k.Submit, k.CloseForm, k.ForceQuit}},
+		Short: []key.Binding{k.Submit, k.CloseForm, k.ProblemsDown, k.ProblemsUp, k.ForceQuit},
+		Full:  [][]key.Binding{{k.Submit, k.CloseForm, k.ProblemsDown, k.ProblemsUp, k.ForceQuit}},
 	}
 }
 

@@ -503,3 +503,34 @@ func TestRecoveryRetriesTheOtherFailedTargetsNow(t *testing.T) {
 		t.Fatalf("the failed page waits for its backoff after the recovery: %+v", out.Plan)
 	}
 }
+
+// Browsing costs a bounded share of the budget (issue 15 #13): a detail
+// fetched less than a poll interval ago is shown from the cache and not
+// fetched again on selection, and the debounce grows as the budget runs low.
+func TestBrowsingCostIsBounded(t *testing.T) {
+	m, c := newTest(t)
+	m.Apply(pageOK(oneRequest(t, m.Start()), conn("a"), conn("b")))
+	a := oneRequest(t, m.Select("a", false))
+	m.Apply(detailOK(a, 0))
+	c.Advance(2 * time.Second)
+	if tm := oneTimer(t, m.Select("b", true)); tm.After != SelectDebounce {
+		t.Fatalf("with a full budget the debounce is %s", tm.After)
+	}
+	c.Advance(time.Second)
+	if tm := oneTimer(t, m.Select("a", true)); tm.After < 5*time.Second {
+		t.Fatalf("a, fetched 3s ago, is fetched again after %s: the cache is not first", tm.After)
+	}
+	plan, _ := m.Refresh()
+	var r Request
+	for _, s := range plan {
+		if s.Timer == nil && s.Cancel == nil && s.Request.Target == SelectedTarget {
+			r = s.Request
+		}
+	}
+	res := detailOK(r, 0)
+	res.Rate = budget(c, 5, 100)
+	m.Apply(res)
+	if tm := oneTimer(t, m.Select("b", true)); tm.After < 4*SelectDebounce {
+		t.Fatalf("with 5/100 left the debounce is %s", tm.After)
+	}
+}

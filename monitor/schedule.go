@@ -193,7 +193,32 @@ func (m *Monitor) Select(id string, debounce bool) Plan {
 	if !debounce {
 		return p.Then(m.request(SelectedTarget))
 	}
-	return p.Then(m.arm(SelectedTarget, SelectDebounce, true))
+	return p.Then(m.arm(SelectedTarget, m.selectDelay(cd), true))
+}
+
+// selectDelay is how long a selection made by moving waits before it is
+// fetched, so that browsing row by row costs a bounded share of the
+// budget: a detail remembered from less than a poll interval ago is shown
+// and polled when due (the cache first); otherwise the debounce grows as
+// the budget runs low, so a person walking the rows fetches fewer of them.
+func (m *Monitor) selectDelay(cd cachedDetail) time.Duration {
+	if cd.detail != nil {
+		if age := m.now().Sub(cd.at); age >= 0 && age < m.opts.IdleRefresh {
+			return max(m.opts.IdleRefresh-age, SelectDebounce)
+		}
+	}
+	d := SelectDebounce
+	if r, ok := m.Budget(); ok && r.Limit > 0 && r.Remaining >= 0 {
+		switch {
+		case r.Remaining*10 < r.Limit:
+			d *= 8
+		case r.Remaining*4 < r.Limit:
+			d *= 4
+		case r.Remaining*2 < r.Limit:
+			d *= 2
+		}
+	}
+	return d
 }
 
 // Refresh asks for every target now, clearing backoff, a key rejection

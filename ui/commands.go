@@ -54,6 +54,11 @@ func fetchDetail(ctx context.Context, c API, r monitor.Request) tea.Cmd {
 	fail := func(err error) tea.Msg { return detailMsg{monitor.Result{Request: r, Err: err}} }
 	return guarded("loading connector", fail, func() tea.Msg {
 		d, resp, err := c.GetConnector(ctx, r.ID)
+		if err == nil && d.ID != "" && d.ID != r.ID {
+			// An answer about another connector, from a client that does
+			// not check: an error, never shown under the id asked for.
+			d, err = nil, &api.ConnectorMismatchError{Asked: r.ID, Answered: d.ID}
+		}
 		msg := detailMsg{monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
 		if err == nil {
 			cd := *d

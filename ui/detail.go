@@ -220,10 +220,20 @@ func (d *detailPane) lines(now time.Time) []string {
 	}
 	b := detailLines{st: st, w: w, out: make([]string, 0, 20)}
 	c := d.base
-	b.add(st.Name.Render(termtext.PadRight(c.Name, w)))
+	// The name and platform in full, wrapped: the list cuts them to its
+	// columns, and this is where they can be read.
+	for _, l := range wrapWords(c.Name, w) {
+		b.add(st.Name.Render(termtext.PadRight(l, w)))
+	}
 	status, style := statusText(st, c.Status)
-	pw := min(termtext.Width(c.Platform), max(w-13, 0))
-	b.add(termtext.PadRight(c.Platform, pw) + " · " + style.Render(termtext.PadRight(status, max(w-3-pw, 0))))
+	if pw := termtext.Width(c.Platform); pw > max(w-13, 0) {
+		for _, l := range wrapWords(c.Platform, w) {
+			b.plain(l)
+		}
+		b.add(style.Render(termtext.PadRight(status, w)))
+	} else {
+		b.add(termtext.PadRight(c.Platform, pw) + " · " + style.Render(termtext.PadRight(status, max(w-3-pw, 0))))
+	}
 	if d.gone {
 		b.add(st.Error.Render(termtext.PadRight("✗ gone: this connector no longer exists on the server", w)))
 	}

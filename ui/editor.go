@@ -61,7 +61,13 @@ func (e *editor) Update(msg tea.KeyMsg, k *keymap.EditKeys) (changed bool) {
 		if msg.Type == tea.KeySpace && text == "" {
 			text = " "
 		}
-		e.insert(cleanInput(text))
+		text = cleanInput(text)
+		if msg.Paste && text != "" && e.cursor > 0 && !isSep(e.buf[e.cursor-1]) && !isSep([]rune(text[:1])[0]) {
+			// A paste after text that ends mid-token (a kept draft has no
+			// trailing separator) must not glue onto it.
+			text = "\n" + text
+		}
+		e.insert(text)
 		return true
 	}
 	msg.Alt = false // alt+key edits as the key does
@@ -95,8 +101,14 @@ func (e *editor) edit(msg tea.KeyMsg, k *keymap.EditKeys) bool {
 		}
 		return e.cut(start, e.cursor)
 	case key.Matches(msg, k.DeleteToStart):
-		if e.cursor > 0 { // at a line's start too: counts as an edit
-			e.delete(e.lineStart(e.cursor), e.cursor)
+		if e.cursor > 0 {
+			from := e.lineStart(e.cursor)
+			if from == e.cursor {
+				// At a line's start: the line above goes, so pressing it
+				// again keeps clearing (it cleared one line only).
+				from = e.lineStart(e.cursor - 1)
+			}
+			e.delete(from, e.cursor)
 			return true
 		}
 	case key.Matches(msg, k.DeleteToEnd):

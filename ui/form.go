@@ -37,12 +37,15 @@ type syncForm struct {
 	result      *api.SyncResult // after success
 	live        []string        // the connector's sync rows, shown under the result (set in Update)
 	dismissHint string          // "enter/esc to dismiss", from the keymap
+	moreHint    string          // "ctrl+n scrolls", from the keymap
+	probOffset  int             // first problem listed (scrolled with ctrl+n/ctrl+p)
 	width       int
 	height      int
 }
 
 func newSyncForm(st *Styles, keys *keymap.KeyMap, c api.Connector, draft string) *syncForm {
-	f := &syncForm{styles: st, connector: c, editor: newEditor(), dismissHint: keymap.Keys(keys.Dismiss) + " to dismiss"}
+	f := &syncForm{styles: st, connector: c, editor: newEditor(), dismissHint: keymap.Keys(keys.Dismiss) + " to dismiss",
+		moreHint: keymap.Keys(keys.ProblemsDown) + " scrolls"}
 	f.editor.focused = true
 	if draft != "" {
 		f.editor.SetValue(draft)
@@ -247,7 +250,12 @@ func (f *syncForm) problemLines(out []string, room int) []string {
 	st, w, p := f.styles, f.width, f.parsed
 	shown := 0
 	total := len(p.Rejected) + len(p.Warnings)
-	for i := 0; i < total && room > 0; i++ {
+	from := f.firstProblem()
+	if from > 0 && room > 1 {
+		out = append(out, termtext.PadRight("  ↑ "+thousands(from)+" above", w))
+		room--
+	}
+	for i := from; i < total && room > 0; i++ {
 		var text string
 		style := st.Error
 		if i < len(p.Rejected) {
@@ -267,11 +275,24 @@ func (f *syncForm) problemLines(out []string, room int) []string {
 		room -= len(wrapped)
 		shown++
 	}
-	if shown < total && room > 0 {
-		out = append(out, termtext.PadRight("  … "+thousands(total-shown)+" more", w))
+	if from+shown < total && room > 0 {
+		out = append(out, termtext.PadRight("  … "+thousands(total-from-shown)+" more ("+f.moreHint+")", w))
 	}
 	return out
 }
+
+// firstProblem is the scroll position of the problems, clamped to the list
+// (it shrinks as the text is fixed).
+func (f *syncForm) firstProblem() int {
+	return min(f.probOffset, max(len(f.parsed.Rejected)+len(f.parsed.Warnings)-1, 0))
+}
+
+// HasProblemsBelow and HasProblemsAbove say whether the problem list
+// scrolls, for the keys' help.
+func (f *syncForm) HasProblemsBelow() bool {
+	return f.firstProblem() < len(f.parsed.Rejected)+len(f.parsed.Warnings)-1
+}
+func (f *syncForm) HasProblemsAbove() bool { return f.firstProblem() > 0 }
 
 // quote shows a user token safely: it may hold anything typed or pasted.
 func quote(s string) string { return "\"" + termtext.Sanitize(s) + "\"" }
@@ -335,6 +356,10 @@ func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*sync
 		return f, formCloseAndKey
 	case key.Matches(msg, k.CloseForm):
 		return f, formClose
+	case pressed(msg, k.ProblemsDown):
+		f.probOffset = min(f.firstProblem()+1, max(len(f.parsed.Rejected)+len(f.parsed.Warnings)-1, 0))
+	case pressed(msg, k.ProblemsUp):
+		f.probOffset = max(f.firstProblem()-1, 0)
 	case pressed(msg, k.Submit):
 		f.Revalidate()
 		switch {

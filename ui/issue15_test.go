@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -253,21 +254,31 @@ func TestLeavingAHangingDetailCancelsIt(t *testing.T) {
 // and renames no list row.
 func TestDetailAnswerForAnotherIDIsAnError(t *testing.T) {
 	s := newScripted(3)
-	s.detail = func(id string) (*api.ConnectorDetail, error) {
-		if id == "c1" {
-			return nil, &api.ConnectorMismatchError{Asked: "c1", Answered: "c2"}
+	for _, typed := range []bool{true, false} {
+		// typed: the client said so; otherwise an API that does not check
+		// answered c2's detail with no error.
+		s.detail = func(id string) (*api.ConnectorDetail, error) {
+			switch {
+			case id != "c1":
+				return nil, nil
+			case typed:
+				return nil, &api.ConnectorMismatchError{Asked: "c1", Answered: "c2"}
+			}
+			other := s.items[2]
+			other.Name = "Renamed by a stray answer"
+			return &api.ConnectorDetail{Connector: other}, nil
 		}
-		return nil, nil
-	}
-	d := startScripted(t, s, 160, 48)
-	d.Key("j")
-	d.Advance(time.Second)
-	mustShow(t, d, `answered with connector "c2" when asked for "c1"`)
-	if d.m.list.items[1].Name != "Shop 1" || d.m.list.items[2].Name != "Shop 2" {
-		t.Fatalf("a list row was patched: %+v", d.m.list.items)
-	}
-	if d.m.detail.ID() != "c1" || d.m.detail.data != nil {
-		t.Fatalf("the pane shows data under c1: %+v", d.m.detail.data)
+		d := startScripted(t, s, 160, 48)
+		d.Key("j")
+		d.Advance(time.Second)
+		mustShow(t, d, `answered with connector "c2" when asked for "c1"`)
+		mustNotShow(t, d, "Renamed by a stray answer")
+		if d.m.list.items[1].Name != "Shop 1" || d.m.list.items[2].Name != "Shop 2" {
+			t.Fatalf("a list row was patched: %+v", d.m.list.items)
+		}
+		if d.m.detail.ID() != "c1" || d.m.detail.data != nil {
+			t.Fatalf("the pane shows data under c1: %+v", d.m.detail.data)
+		}
 	}
 }
 
@@ -463,7 +474,7 @@ func TestHelpShowsEveryKeyUncut(t *testing.T) {
 		k := &f.m.keys
 		for _, b := range []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.NextPage, k.PrevPage, k.FocusNext,
 			k.FocusPrev, k.Open, k.Sync, k.SyncAll, k.Refresh, k.Pause, k.Help, k.Quit, k.ForceQuit,
-			k.Submit, k.CloseForm, k.Yes, k.No, k.Back} {
+			k.Submit, k.CloseForm, k.ProblemsDown, k.ProblemsUp, k.Yes, k.No, k.Back} {
 			if want := b.Help().Key + " " + b.Help().Desc; !strings.Contains(v, want) {
 				t.Fatalf("%dx%d: the help lacks %q:\n%s", size[0], size[1], want, f.View())
 			}
@@ -535,5 +546,58 @@ func TestScreenfulHalfAndCountedMoves(t *testing.T) {
 	d.Advance(time.Second)
 	if d.m.detail.ID() != "c11" {
 		t.Fatalf("the detail shows %s, want c11", d.m.detail.ID())
+	}
+}
+
+// #9: a long platform gets a wider column on a wide terminal, and the
+// detail shows the full name and platform, wrapped.
+func TestLongNamesAndPlatformsAreReadable(t *testing.T) {
+	s := newScripted(2)
+	s.items[0].Name = strings.Repeat("Grand Northern Outfitters ", 6) + "End" // 159 cells
+	s.items[0].Platform = "salesforce_commerce_cloud"
+	d := startScripted(t, s, 200, 50)
+	row := d.m.list.renderRow(d.m.list.columns(), 0, false, "")
+	if !strings.Contains(row, "salesforce_commerce_cloud") {
+		t.Fatalf("the platform is cut to 12 at 200 columns: %q", row)
+	}
+	pane := flatView(d.m.detail.View(d.clock.Now(), ""))
+	if !strings.Contains(pane, strings.TrimSpace(strings.Repeat("Grand Northern Outfitters ", 3))) ||
+		!strings.Contains(pane, "Outfitters End") || !strings.Contains(pane, "salesforce_commerce_cloud") {
+		t.Fatalf("the detail does not show the full name and platform:\n%s", d.m.detail.View(d.clock.Now(), ""))
+	}
+}
+
+// #4: a paste after a kept draft gets a separator; the problems beyond
+// the room ("… 94 more") scroll; ctrl+u at a line's start keeps clearing.
+func TestPasteAfterDraftScrollingProblemsAndClearing(t *testing.T) {
+	s := newScripted(1)
+	d := startScripted(t, s, 120, 30)
+	d.Key("s")
+	d.Type("4029141777639")
+	d.Key("esc", "s") // the draft is kept, without a trailing separator
+	d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("4029141777630"), Paste: true})
+	f := d.m.openForm()
+	if got := f.Draft(); got != "4029141777639\n4029141777630" {
+		t.Fatalf("the paste glued onto the draft: %q", got)
+	}
+
+	var junk []string
+	for i := range 100 {
+		junk = append(junk, fmt.Sprintf("x%03d", i))
+	}
+	d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Join(junk, " ")), Paste: true})
+	mustShow(t, d, `"x000"`, "more (ctrl+n scrolls)")
+	mustNotShow(t, d, `"x099"`)
+	for range 99 {
+		d.Send(tea.KeyMsg{Type: tea.KeyCtrlN})
+	}
+	mustShow(t, d, `"x099"`, "above")
+	mustNotShow(t, d, `"x000"`)
+
+	for range 3 {
+		d.Key("ctrl+u")
+	}
+	if got := f.Draft(); got != "" {
+		t.Fatalf("ctrl+u pressed on every line left %q", got)
 	}
 }

@@ -307,6 +307,8 @@ func (m *Model) updateKeys() {
 	editing := form != nil && !asking
 	k.Submit.SetEnabled(editing && form.CanSubmit() && !syncing)
 	k.CloseForm.SetEnabled(editing && !form.Finished())
+	k.ProblemsDown.SetEnabled(editing && !form.Finished() && form.HasProblemsBelow())
+	k.ProblemsUp.SetEnabled(editing && !form.Finished() && form.HasProblemsAbove())
 	k.Dismiss.SetEnabled(editing && form.Finished())
 	top := m.screens.top().kind
 	// Overlays with keys of their own; the help is not one of them: it

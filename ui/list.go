@@ -28,6 +28,7 @@ type connectorList struct {
 	height  int
 	focused bool
 	pager   paginator.Model
+	platW   int // the widest platform of the page, for the column
 
 	// rows caches each rendered row with what it was rendered from. View
 	// runs after every message (a clock tick each second, each detail
@@ -77,6 +78,10 @@ func (l *connectorList) SetPage(page int, items []api.Connector, meta api.PageMe
 		}
 	}
 	l.items, l.meta, l.loaded, l.page = items, meta, true, page
+	l.platW = 0
+	for _, it := range items {
+		l.platW = max(l.platW, termtext.Width(it.Platform))
+	}
 	l.rows = make([]cachedRow, len(items))
 	l.cursor = 0
 	if keep != "" {
@@ -197,6 +202,11 @@ type columns struct {
 func (l *connectorList) columns() columns {
 	w := l.width - 2 // selection marker
 	c := columns{platform: 12, status: 11, last: 9}
+	if w >= 100 {
+		// Wide: the platform column grows to its longest (up to a quarter of
+		// the row), the name takes the rest.
+		c.platform = min(max(c.platform, l.platW), w/4)
+	}
 	if w < 62 {
 		c.platform = 0
 	}

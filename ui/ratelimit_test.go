@@ -142,7 +142,13 @@ func TestLowRateBudgetSlowsPolling(t *testing.T) {
 			w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(remaining))
 			return false // the sandbox answers; the headers stay
 		})
-		d := startLoadedOn(t, fs, 160, 48)
+		// A low budget lengthens the selection's debounce (issue 15 #13):
+		// the first detail arrives after it.
+		d := newDriver(t, testOptions(fs.client, fs.clock), fs.clock, 160, 48)
+		d.Advance(2 * time.Second)
+		if d.m.detail.data == nil {
+			t.Fatalf("dashboard did not load:\n%s", d.View())
+		}
 		start := fs.count()
 		d.Advance(20 * time.Minute)
 		return float64(fs.count()-start) / 20, d.View()

@@ -384,7 +384,7 @@ func (m *Model) overlayHelp() keymap.Help {
 	k := &m.keys
 	h := m.browseHelp()
 	full := append([][]key.Binding(nil), h.Full...)
-	full = append(full, enabled(k.Submit, k.CloseForm), enabled(k.Yes, k.No), enabled(k.Back))
+	full = append(full, enabled(k.Submit, k.CloseForm, k.ProblemsDown, k.ProblemsUp), enabled(k.Yes, k.No), enabled(k.Back))
 	return keymap.Help{Short: h.Short, Full: full}
 }
 
