@@ -160,6 +160,9 @@ func (m *Model) body(now time.Time, h int) string {
 	case layerErrors:
 		return strings.Join(pane(m.screens.top().errors.View(&m.keys), m.width, h, bordered, st, true), "\n")
 	case layerHelp:
+		// The help takes the whole body: drawn without a frame, so that
+		// every key of every screen fits a 60x20 terminal.
+		bordered = false
 		full := m.fullHelp(m.overlayHelp(), inner(m.width, bordered))
 		head := " Keys · " + m.keys.Help.Help().Key + " or " + keymap.Keys(m.keys.Back) + " closes this help · greyed: idle now"
 		if why := m.mon.WritesOff(); why != "" {
