@@ -320,7 +320,11 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		Keys:     keys,
 		Plain:    plain,
 	})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx)}
+	if file == nil || file.Mouse {
+		popts = append(popts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(m, popts...)
 	stopSignals := quitOnSignals(p)
 	_, err = p.Run()
 	stopSignals()

@@ -31,6 +31,7 @@ type File struct {
 	Keys           []KeyRemap
 	Theme          string // auto, dark, light or none
 	Alerts         Alerts
+	Mouse          bool // clicks and the wheel (default true)
 }
 
 // Alerts are what the dashboard does on a transition into a bad state.
@@ -118,7 +119,7 @@ func Load(path string, explicit bool) (*File, error) {
 // Parse parses the contents of a configuration file named name. All the
 // problems found are returned, joined, each an *Error.
 func Parse(name string, data []byte) (*File, error) {
-	f := &File{Path: name, Profiles: map[string]Profile{}, Theme: "auto", Alerts: DefaultAlerts()}
+	f := &File{Path: name, Profiles: map[string]Profile{}, Theme: "auto", Alerts: DefaultAlerts(), Mouse: true}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, syntaxError(name, err)

@@ -142,8 +142,10 @@ func (p *parser) top(f *File, n *yaml.Node) {
 			}
 		case "alerts":
 			p.alerts(&f.Alerts, v)
+		case "mouse":
+			f.Mouse = p.boolean(v, key)
 		default:
-			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts")
+			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse")
 		}
 	})
 }

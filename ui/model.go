@@ -179,6 +179,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 	case tea.KeyMsg:
 		cmd = m.handleKey(msg)
+	case tea.MouseMsg:
+		cmd = m.onMouse(msg)
 	case pageMsg:
 		cmd = m.onPage(msg.Result)
 	case detailMsg:
