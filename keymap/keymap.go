@@ -36,6 +36,7 @@ type KeyMap struct {
 	Test                  key.Binding // test the connection (a POST that syncs nothing)
 	CopyID, CopyCard      key.Binding // copy the id, an incident card (OSC 52)
 	SwitchAccount         key.Binding // the accounts switcher
+	Export                key.Binding // write the list as shown to a file
 
 	// The fleet: filter, sort, the errors view.
 	Filter, Sort, Errors    key.Binding
@@ -123,6 +124,7 @@ func table() []entry {
 		{"test_connection", func(k *KeyMap) *key.Binding { return &k.Test }, []string{"t"}, "", "test connection", true},
 		{"copy_id", func(k *KeyMap) *key.Binding { return &k.CopyID }, []string{"y"}, "", "copy id", false},
 		{"copy_card", func(k *KeyMap) *key.Binding { return &k.CopyCard }, []string{"Y"}, "", "copy incident", false},
+		{"export", func(k *KeyMap) *key.Binding { return &k.Export }, []string{"x"}, "", "export list", false},
 		{"switch_account", func(k *KeyMap) *key.Binding { return &k.SwitchAccount }, []string{"P"}, "", "switch account", false},
 		{"events", func(k *KeyMap) *key.Binding { return &k.Events }, []string{"E"}, "", "events", false},
 		{"event_kind", func(k *KeyMap) *key.Binding { return &k.EventKind }, []string{"f"}, "", "filter by kind", false},
@@ -263,11 +265,12 @@ func (k KeyMap) Browse() Help {
 		Full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom},
 			{k.PageDown, k.PageUp, k.HalfDown, k.HalfUp},
+			{k.History, k.Events, k.Export, k.SwitchAccount},
 			{k.NextPage, k.PrevPage, k.FocusNext, k.FocusPrev},
 			{k.Open, k.Filter, k.Sort, k.Errors},
 			{k.Sync, k.SyncAll, k.Test, k.Refresh},
-			{k.Pause, k.CopyID, k.CopyCard, k.History},
-			{k.Events, k.SwitchAccount, k.Help, k.Quit, k.ForceQuit},
+			{k.Pause, k.CopyID, k.CopyCard},
+			{k.Help, k.Quit, k.ForceQuit},
 		},
 	}
 }
@@ -329,5 +332,11 @@ func (k KeyMap) EventsView() Help {
 // SwitcherView is the help of the accounts switcher.
 func (k KeyMap) SwitcherView() Help {
 	row := []key.Binding{k.Open, k.Back, k.Up, k.Down, k.ForceQuit}
+	return Help{Short: row, Full: [][]key.Binding{row}}
+}
+
+// ExportView is the help of the export prompt.
+func (k KeyMap) ExportView() Help {
+	row := []key.Binding{k.Open, k.Back, k.Yes, k.No, k.ForceQuit}
 	return Help{Short: row, Full: [][]key.Binding{row}}
 }

@@ -35,6 +35,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.eventsKey(msg)
 	case layerSwitcher:
 		return m.switcherKey(msg)
+	case layerExport:
+		return m.exportKey(msg)
 	case layerForm:
 		return m.formKey(msg)
 	case layerFilter:
@@ -148,6 +150,8 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 			}
 			return m.copyText("an incident card for "+c.Name, m.incidentCard(c))
 		}
+	case key.Matches(msg, k.Export):
+		m.openExport()
 	case key.Matches(msg, k.SwitchAccount):
 		m.screens.push(layer{kind: layerSwitcher, switcher: &switcher{cursor: m.index}})
 	case key.Matches(msg, k.Events):
@@ -313,10 +317,11 @@ func (m *Model) updateKeys() {
 	top := m.screens.top().kind
 	// Overlays with keys of their own; the help is not one of them: it
 	// lists the browsing keys, which stay enabled under it.
-	own := top == layerHistory || top == layerEvents || top == layerErrors || top == layerFilter || top == layerSwitcher
-	k.Back.SetEnabled(top == layerHelp || top == layerHistory || top == layerEvents || top == layerErrors || top == layerSwitcher)
+	own := top == layerHistory || top == layerEvents || top == layerErrors || top == layerFilter || top == layerSwitcher || top == layerExport
+	k.Back.SetEnabled(top == layerHelp || top == layerHistory || top == layerEvents || top == layerErrors || top == layerSwitcher || top == layerExport)
+	k.Export.SetEnabled(browsing && !own && m.list.Len() > 0)
 	k.SwitchAccount.SetEnabled(browsing && (!own || top == layerSwitcher) && len(m.opts.Accounts) > 1)
-	if top == layerSwitcher {
+	if top == layerSwitcher || top == layerExport {
 		k.Open.SetEnabled(true)
 	}
 	k.History.SetEnabled(browsing && !own)
@@ -339,8 +344,9 @@ func (m *Model) updateKeys() {
 		k.Up.SetEnabled(true)
 		k.Down.SetEnabled(true)
 	}
-	k.Yes.SetEnabled(asking)
-	k.No.SetEnabled(asking)
+	exportAsks := top == layerExport && m.screens.top().export.confirm
+	k.Yes.SetEnabled(asking || exportAsks)
+	k.No.SetEnabled(asking || exportAsks)
 	if m.mon.WritesOff() != "" {
 		k.DisableWrites() // read-only: the sync keys vanish from screen and help
 	}

@@ -193,6 +193,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
 		}
+	case exportedMsg:
+		m.onExported(msg)
 	case accountOpenedMsg:
 		cmd = m.onAccountOpened(msg)
 	case eventsLoadedMsg:

@@ -14,6 +14,7 @@ const (
 	layerHistory                   // the history of actions
 	layerEvents                    // the events feed
 	layerSwitcher                  // the accounts (P)
+	layerExport                    // exporting the list (x)
 )
 
 // layer is one screen of the stack, with the overlay it shows.
@@ -25,6 +26,7 @@ type layer struct {
 	history  *historyView // layerHistory
 	events   *eventsView  // layerEvents
 	switcher *switcher    // layerSwitcher
+	export   *exportView  // layerExport
 }
 
 // screens is the root's stack: the browsing panes at the bottom (always

@@ -157,6 +157,8 @@ func (m *Model) body(now time.Time, h int) string {
 		return strings.Join(m.eventsBody(m.width, h, bordered), "\n")
 	case layerSwitcher:
 		return strings.Join(m.switcherBody(m.width, h, bordered), "\n")
+	case layerExport:
+		return strings.Join(m.exportBody(m.width, h, bordered), "\n")
 	case layerErrors:
 		return strings.Join(pane(m.screens.top().errors.View(&m.keys), m.width, h, bordered, st, true), "\n")
 	case layerHelp:
@@ -488,6 +490,8 @@ func (m *Model) helpKeys() keymap.Help {
 		return m.keys.EventsView()
 	case layerSwitcher:
 		return m.keys.SwitcherView()
+	case layerExport:
+		return m.keys.ExportView()
 	}
 	return m.browseHelp() // the help overlay lists the browsing keys too
 }

@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// Export writes the list as shown (filtered and sorted, or the page on
+// screen) to a CSV or JSON file named by the user, in the current folder by
+// default; a file that exists is overwritten only after a yes.
+
+type exportView struct {
+	input   textinput.Model
+	rows    []api.Connector
+	confirm bool // the file exists: asking before overwriting
+	err     string
+}
+
+type exportedMsg struct {
+	path string
+	n    int
+	err  error
+}
+
+func (m *Model) openExport() {
+	rows := append([]api.Connector(nil), m.list.items...)
+	ti := textinput.New()
+	ti.Prompt = "file: "
+	ti.SetValue("connectors-" + m.now().In(m.opts.Location).Format("20060102-1504") + ".csv")
+	ti.CursorEnd()
+	ti.Focus()
+	ti.CharLimit = 1024
+	m.screens.push(layer{kind: layerExport, export: &exportView{input: ti, rows: rows}})
+}
+
+func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
+	ev := m.screens.top().export
+	k := &m.keys
+	if ev.confirm {
+		switch {
+		case key.Matches(msg, k.Yes):
+			m.screens.pop()
+			return writeExport(strings.TrimSpace(ev.input.Value()), ev.rows, true)
+		case key.Matches(msg, k.No):
+			ev.confirm = false
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Back):
+		m.screens.pop()
+		return nil
+	case key.Matches(msg, k.Open):
+		path := strings.TrimSpace(ev.input.Value())
+		if path == "" {
+			ev.err = "name a file"
+			return nil
+		}
+		if _, err := os.Stat(path); err == nil {
+			ev.confirm = true
+			return nil
+		}
+		m.screens.pop()
+		return writeExport(path, ev.rows, false)
+	}
+	var cmd tea.Cmd
+	ev.input, cmd = ev.input.Update(msg)
+	ev.err = ""
+	return cmd
+}
+
+// writeExport writes rows to path, as JSON when the name ends in .json and
+// as CSV otherwise; without overwrite it never replaces a file.
+func writeExport(path string, rows []api.Connector, overwrite bool) tea.Cmd {
+	return func() tea.Msg {
+		flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+		if overwrite {
+			flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		}
+		f, err := os.OpenFile(path, flags, 0o644)
+		if err != nil {
+			if errors.Is(err, os.ErrExist) {
+				err = fmt.Errorf("%s exists: not overwritten", path)
+			}
+			return exportedMsg{path: path, err: err}
+		}
+		if strings.EqualFold(filepath.Ext(path), ".json") {
+			err = exportJSON(f, rows)
+		} else {
+			err = exportCSV(f, rows)
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return exportedMsg{path: path, n: len(rows), err: err}
+	}
+}
+
+func exportTime(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+func exportCSV(f *os.File, rows []api.Connector) error {
+	w := csv.NewWriter(f)
+	w.Write([]string{"id", "name", "platform", "status", "last_sync_at", "created_at"})
+	for _, c := range rows {
+		ls, cr := "", ""
+		if p := exportTime(c.LastSyncAt); p != nil {
+			ls = *p
+		}
+		if p := exportTime(c.CreatedAt); p != nil {
+			cr = *p
+		}
+		w.Write([]string{c.ID, c.Name, c.Platform, c.Status, ls, cr})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func exportJSON(f *os.File, rows []api.Connector) error {
+	type row struct {
+		ID         string  `json:"id"`
+		Name       string  `json:"name"`
+		Platform   string  `json:"platform"`
+		Status     string  `json:"status"`
+		LastSyncAt *string `json:"last_sync_at"`
+		CreatedAt  *string `json:"created_at"`
+	}
+	out := make([]row, len(rows))
+	for i, c := range rows {
+		out[i] = row{c.ID, c.Name, c.Platform, c.Status, exportTime(c.LastSyncAt), exportTime(c.CreatedAt)}
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func (m *Model) onExported(msg exportedMsg) {
+	if msg.err != nil {
+		m.flashMsg("export: "+termtext.Sanitize(msg.err.Error()), true)
+		return
+	}
+	m.flashMsg(fmt.Sprintf("exported %s to %s", plural(msg.n, "connector", "connectors"), termtext.Sanitize(msg.path)), false)
+}
+
+func (m *Model) exportBody(w, h int, bordered bool) []string {
+	ev := m.screens.top().export
+	what := plural(len(ev.rows), "connector", "connectors") + " as shown"
+	lines := []string{" Export " + what + " · .json for JSON, anything else CSV · enter writes · esc cancels", "", " " + ev.input.View()}
+	if ev.confirm {
+		lines = append(lines, "", " "+termtext.Sanitize(strings.TrimSpace(ev.input.Value()))+" exists. Overwrite it? "+
+			keymap.Keys(m.keys.Yes)+" yes · "+keymap.Keys(m.keys.No)+" no")
+	}
+	if ev.err != "" {
+		lines = append(lines, "", " "+ev.err)
+	}
+	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+}
