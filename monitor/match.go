@@ -81,6 +81,9 @@ func ParseQuery(q string) Query {
 	return Query{words: strings.Fields(Fold(q).text)}
 }
 
+// Words are the query's folded words, in order.
+func (q Query) Words() []string { return q.words }
+
 // Empty says whether the query matches everything.
 func (q Query) Empty() bool { return len(q.words) == 0 }
 

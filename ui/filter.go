@@ -50,6 +50,13 @@ type fleet struct {
 	built   bool
 	all     []fleetEntry // in the sort's order
 	matches int
+
+	// The last filtering: the rows of all that matched words. A query that
+	// only extends it (more letters, more words) can only match fewer, so
+	// a keystroke while typing searches those rows alone.
+	hits     []int
+	hitWords []string
+	hitsOK   bool
 }
 
 type fleetEntry struct {
@@ -91,6 +98,7 @@ func (f *fleet) rebuild(mon *monitor.Monitor) {
 	})
 	slices.SortFunc(all, f.compare)
 	f.all, f.version, f.built = all, v, true
+	f.hitsOK = false
 }
 
 // compare orders two rows by the sort, then by name and id, so the order
@@ -140,14 +148,46 @@ func sortEntries(f *fleet, es []fleetEntry) { slices.SortFunc(es, f.compare) }
 
 // rows are the matches in order.
 func (f *fleet) rows() []api.Connector {
-	out := make([]api.Connector, 0, min(len(f.all), 256))
-	for i := range f.all {
-		if f.q.Matches(&f.all[i].hay) {
-			out = append(out, f.all[i].c)
+	words := f.q.Words()
+	// A new slice every time: copies of the model share the old one.
+	var hits []int
+	if f.hitsOK && refines(words, f.hitWords) {
+		hits = make([]int, 0, len(f.hits))
+		for _, i := range f.hits {
+			if f.q.Matches(&f.all[i].hay) {
+				hits = append(hits, i)
+			}
 		}
+	} else {
+		hits = make([]int, 0, min(len(f.all), 256))
+		for i := range f.all {
+			if f.q.Matches(&f.all[i].hay) {
+				hits = append(hits, i)
+			}
+		}
+	}
+	f.hits, f.hitWords, f.hitsOK = hits, words, true
+	out := make([]api.Connector, len(hits))
+	for j, i := range hits {
+		out[j] = f.all[i].c
 	}
 	f.matches = len(out)
 	return out
+}
+
+// refines says every row matching words also matches old: each old word is
+// within the new word in its place (typing on), and any words beyond are
+// extra conditions.
+func refines(words, old []string) bool {
+	if len(words) < len(old) {
+		return false
+	}
+	for i, w := range old {
+		if !strings.Contains(words[i], w) {
+			return false
+		}
+	}
+	return true
 }
 
 // ---- the model's side ---------------------------------------------------------
@@ -166,6 +206,11 @@ func (m *Model) syncFleet() tea.Cmd {
 	m.list.SetLastErrors(m.lastErrors())
 	if t := m.screens.top(); t.kind == layerErrors {
 		t.errors.Rebuild(&m.mon)
+	}
+	if m.mon.Index().On {
+		// Folded and sorted as the crawl brings rows, a few at a time, so
+		// that the first keystroke of a filter finds them ready.
+		m.fleet.rebuild(&m.mon)
 	}
 	if m.fleet.active() {
 		return m.showFleet()
@@ -430,7 +475,10 @@ func (l *connectorList) nameCell(it api.Connector, w int) string {
 		t := termtext.Truncate(s, left)
 		left -= termtext.Width(t)
 		if mark && !l.mode.plain {
-			t = l.styles.Match.Render(t)
+			b.WriteString(l.styles.matchOpen)
+			b.WriteString(t)
+			b.WriteString(l.styles.matchClose)
+			return
 		}
 		b.WriteString(t)
 	}
