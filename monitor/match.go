@@ -64,6 +64,15 @@ func FoldFields(fields ...string) Folded {
 	return Fold(strings.Join(fields, "\x00"))
 }
 
+// FoldFieldsForMatch is FoldFields without the map back to the original:
+// a haystack to match on, not to highlight (Ranges needs the map), at an
+// eighth of the memory. An index of 10 000 rows holds one per row.
+func FoldFieldsForMatch(fields ...string) Folded {
+	f := FoldFields(fields...)
+	f.orig = nil
+	return f
+}
+
 // Text is the folded text.
 func (f Folded) Text() string { return f.text }
 

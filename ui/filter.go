@@ -61,7 +61,7 @@ type fleet struct {
 
 type fleetEntry struct {
 	c   api.Connector
-	hay monitor.Folded // name, platform, status, id
+	hay monitor.Folded // name, platform, status, id: for matching only
 }
 
 // active says whether the list shows the index rather than server pages.
@@ -94,7 +94,7 @@ func (f *fleet) rebuild(mon *monitor.Monitor) {
 			all = append(all, fleetEntry{c: c, hay: e.hay})
 			return
 		}
-		all = append(all, fleetEntry{c: c, hay: monitor.FoldFields(c.Name, c.Platform, c.Status, c.ID)})
+		all = append(all, fleetEntry{c: c, hay: monitor.FoldFieldsForMatch(c.Name, c.Platform, c.Status, c.ID)})
 	})
 	slices.SortFunc(all, f.compare)
 	f.all, f.version, f.built = all, v, true
