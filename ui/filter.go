@@ -57,7 +57,13 @@ type fleet struct {
 	hits     []int
 	hitWords []string
 	hitsOK   bool
+	// Earlier queries' hits, for backspace: shared by copies of the model
+	// and never changed once stored; emptied when the rows change.
+	earlier map[string][]int
 }
+
+// maxEarlier bounds the queries remembered for backspace.
+const maxEarlier = 32
 
 type fleetEntry struct {
 	c   api.Connector
@@ -98,7 +104,7 @@ func (f *fleet) rebuild(mon *monitor.Monitor) {
 	})
 	slices.SortFunc(all, f.compare)
 	f.all, f.version, f.built = all, v, true
-	f.hitsOK = false
+	f.hitsOK, f.earlier = false, nil
 }
 
 // compare orders two rows by the sort, then by name and id, so the order
@@ -149,9 +155,12 @@ func sortEntries(f *fleet, es []fleetEntry) { slices.SortFunc(es, f.compare) }
 // rows are the matches in order.
 func (f *fleet) rows() []api.Connector {
 	words := f.q.Words()
+	key := strings.Join(words, "\x00")
 	// A new slice every time: copies of the model share the old one.
 	var hits []int
-	if f.hitsOK && refines(words, f.hitWords) {
+	if h, ok := f.earlier[key]; ok {
+		hits = h
+	} else if f.hitsOK && refines(words, f.hitWords) {
 		hits = make([]int, 0, len(f.hits))
 		for _, i := range f.hits {
 			if f.q.Matches(&f.all[i].hay) {
@@ -159,7 +168,7 @@ func (f *fleet) rows() []api.Connector {
 			}
 		}
 	} else {
-		hits = make([]int, 0, min(len(f.all), 256))
+		hits = make([]int, 0, len(f.all))
 		for i := range f.all {
 			if f.q.Matches(&f.all[i].hay) {
 				hits = append(hits, i)
@@ -167,6 +176,12 @@ func (f *fleet) rows() []api.Connector {
 		}
 	}
 	f.hits, f.hitWords, f.hitsOK = hits, words, true
+	if _, ok := f.earlier[key]; !ok {
+		if f.earlier == nil || len(f.earlier) >= maxEarlier {
+			f.earlier = map[string][]int{}
+		}
+		f.earlier[key] = hits
+	}
 	out := make([]api.Connector, len(hits))
 	for j, i := range hits {
 		out[j] = f.all[i].c
