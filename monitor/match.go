@@ -93,6 +93,16 @@ func ParseQuery(q string) Query {
 // Words are the query's folded words, in order.
 func (q Query) Words() []string { return q.words }
 
+// MatchesText is Matches on one folded text (Folded.Text).
+func (q Query) MatchesText(folded string) bool {
+	for _, w := range q.words {
+		if !strings.Contains(folded, w) {
+			return false
+		}
+	}
+	return true
+}
+
 // Empty says whether the query matches everything.
 func (q Query) Empty() bool { return len(q.words) == 0 }
 
