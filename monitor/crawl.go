@@ -189,7 +189,9 @@ func (m *Monitor) crawlPage(r Result, changes []Change) []Change {
 		return changes
 	}
 	ix.passing = false
-	if ix.dirty || len(ix.seen) != ix.passTotal {
+	seen := len(ix.seen)
+	ix.seen = nil // the store's marks say the rest
+	if ix.dirty || seen != ix.passTotal {
 		ix.nextPass = now
 		return changes
 	}

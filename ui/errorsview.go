@@ -102,7 +102,7 @@ func sortedByName(cs []api.Connector) []api.Connector {
 	f := fleet{sort: sortName}
 	es := make([]fleetEntry, len(cs))
 	for i, c := range cs {
-		es[i] = fleetEntry{c: c, hay: monitor.Fold(c.Name)}
+		es[i] = fleetEntry{c: c, hay: monitor.Fold(c.Name).Text()}
 	}
 	out := make([]api.Connector, len(cs))
 	sortEntries(&f, es)

@@ -50,11 +50,28 @@ type fleet struct {
 	built   bool
 	all     []fleetEntry // in the sort's order
 	matches int
+	// The haystacks of all, end to end in its order, so that a scan of
+	// 10 000 rows reads memory in sequence: offs[i]:offs[i+1] is row i's.
+	arena string
+	offs  []int32
+
+	// The last filtering: the rows of all that matched words. A query that
+	// only extends it (more letters, more words) can only match fewer, so
+	// a keystroke while typing searches those rows alone.
+	hits     []int
+	hitWords []string
+	hitsOK   bool
+	// Earlier queries' hits, for backspace: shared by copies of the model
+	// and never changed once stored; emptied when the rows change.
+	earlier map[string][]int
 }
+
+// maxEarlier bounds the queries remembered for backspace.
+const maxEarlier = 32
 
 type fleetEntry struct {
 	c   api.Connector
-	hay monitor.Folded // name, platform, status, id
+	hay string // name, platform, status, id, folded: a piece of fleet.arena
 }
 
 // active says whether the list shows the index rather than server pages.
@@ -87,17 +104,30 @@ func (f *fleet) rebuild(mon *monitor.Monitor) {
 			all = append(all, fleetEntry{c: c, hay: e.hay})
 			return
 		}
-		all = append(all, fleetEntry{c: c, hay: monitor.FoldFields(c.Name, c.Platform, c.Status, c.ID)})
+		all = append(all, fleetEntry{c: c, hay: monitor.FoldFieldsForMatch(c.Name, c.Platform, c.Status, c.ID).Text()})
 	})
 	slices.SortFunc(all, f.compare)
+	var b strings.Builder
+	offs := make([]int32, 0, len(all)+1)
+	for _, e := range all {
+		offs = append(offs, int32(b.Len()))
+		b.WriteString(e.hay)
+	}
+	offs = append(offs, int32(b.Len()))
+	arena := b.String()
+	for i := range all {
+		all[i].hay = arena[offs[i]:offs[i+1]] // the entries' own copies can go
+	}
+	f.arena, f.offs = arena, offs
 	f.all, f.version, f.built = all, v, true
+	f.hitsOK, f.earlier = false, nil
 }
 
 // compare orders two rows by the sort, then by name and id, so the order
 // is stable. Names compare folded (the haystack starts with the name).
 func (f *fleet) compare(a, b fleetEntry) int {
 	byName := func() int {
-		return cmp.Or(strings.Compare(a.hay.Text(), b.hay.Text()), strings.Compare(a.c.ID, b.c.ID))
+		return cmp.Or(strings.Compare(a.hay, b.hay), strings.Compare(a.c.ID, b.c.ID))
 	}
 	switch f.sort {
 	case sortStatus:
@@ -140,14 +170,55 @@ func sortEntries(f *fleet, es []fleetEntry) { slices.SortFunc(es, f.compare) }
 
 // rows are the matches in order.
 func (f *fleet) rows() []api.Connector {
-	out := make([]api.Connector, 0, min(len(f.all), 256))
-	for i := range f.all {
-		if f.q.Matches(&f.all[i].hay) {
-			out = append(out, f.all[i].c)
+	words := f.q.Words()
+	key := strings.Join(words, "\x00")
+	// A new slice every time: copies of the model share the old one.
+	var hits []int
+	if h, ok := f.earlier[key]; ok {
+		hits = h
+	} else if f.hitsOK && refines(words, f.hitWords) {
+		hits = make([]int, 0, len(f.hits))
+		for _, i := range f.hits {
+			if f.q.MatchesText(f.arena[f.offs[i]:f.offs[i+1]]) {
+				hits = append(hits, i)
+			}
 		}
+	} else {
+		hits = make([]int, 0, len(f.all))
+		for i := range f.all {
+			if f.q.MatchesText(f.arena[f.offs[i]:f.offs[i+1]]) {
+				hits = append(hits, i)
+			}
+		}
+	}
+	f.hits, f.hitWords, f.hitsOK = hits, words, true
+	if _, ok := f.earlier[key]; !ok {
+		if f.earlier == nil || len(f.earlier) >= maxEarlier {
+			f.earlier = map[string][]int{}
+		}
+		f.earlier[key] = hits
+	}
+	out := make([]api.Connector, len(hits))
+	for j, i := range hits {
+		out[j] = f.all[i].c
 	}
 	f.matches = len(out)
 	return out
+}
+
+// refines says every row matching words also matches old: each old word is
+// within the new word in its place (typing on), and any words beyond are
+// extra conditions.
+func refines(words, old []string) bool {
+	if len(words) < len(old) {
+		return false
+	}
+	for i, w := range old {
+		if !strings.Contains(words[i], w) {
+			return false
+		}
+	}
+	return true
 }
 
 // ---- the model's side ---------------------------------------------------------
@@ -166,6 +237,11 @@ func (m *Model) syncFleet() tea.Cmd {
 	m.list.SetLastErrors(m.lastErrors())
 	if t := m.screens.top(); t.kind == layerErrors {
 		t.errors.Rebuild(&m.mon)
+	}
+	if m.mon.Index().On {
+		// Folded and sorted as the crawl brings rows, a few at a time, so
+		// that the first keystroke of a filter finds them ready.
+		m.fleet.rebuild(&m.mon)
 	}
 	if m.fleet.active() {
 		return m.showFleet()
@@ -430,7 +506,10 @@ func (l *connectorList) nameCell(it api.Connector, w int) string {
 		t := termtext.Truncate(s, left)
 		left -= termtext.Width(t)
 		if mark && !l.mode.plain {
-			t = l.styles.Match.Render(t)
+			b.WriteString(l.styles.matchOpen)
+			b.WriteString(t)
+			b.WriteString(l.styles.matchClose)
+			return
 		}
 		b.WriteString(t)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -44,7 +45,10 @@ type Styles struct {
 	// The sides of pane borders, rendered once: box draws them on every
 	// line of every frame.
 	side, sideFocus string
-	edgeCache       map[edgeKey][2]string
+	// Match's escape sequences around a text, rendered once: a keystroke
+	// of the filter marks matches in every row on screen.
+	matchOpen, matchClose string
+	edgeCache             map[edgeKey][2]string
 }
 
 // DefaultStyles is the default theme for the terminal lipgloss detected.
@@ -90,6 +94,7 @@ func NewStyles(profile termenv.Profile, dark bool) Styles {
 	st.BarEmpty = lipgloss.NewStyle().Foreground(border)
 	st.side = st.Border.Render("│")
 	st.sideFocus = st.BorderFocus.Render("┃")
+	st.matchOpen, st.matchClose, _ = strings.Cut(st.Match.Render("\x00"), "\x00")
 	return st
 }
 
