@@ -101,7 +101,7 @@ func firstLine(s string) string {
 	return s
 }
 
-// startSandbox serves `pixee-tui sandbox` on a free loopback port, with no
+// startSandbox serves `pixee-tui sandbox --api seed` on a free loopback port, with no
 // auto-syncs (nothing pending unless the harness queues a sync) and no rate
 // limits (nothing measured is throttled).
 func (h *harness) startSandbox(bin string) error {
@@ -112,7 +112,11 @@ func (h *harness) startSandbox(bin string) error {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(bin, "sandbox", "--addr", addr, "--connectors", strconv.Itoa(h.cfg.connectors),
-		"--no-autosync", "--read-limit", "-1", "--write-limit", "-1")
+		"--no-autosync", "--read-limit", "-1", "--write-limit", "-1",
+		// The seed's API: pages of 500 (the key phases need them) and the
+		// Bearer header the floor program sends; pixee-tui finds the header
+		// itself with one refused GET at start.
+		"--api", "seed")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
