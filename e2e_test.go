@@ -373,6 +373,23 @@ func TestE2EStdoutRedirectedAtATerminal(t *testing.T) {
 	}
 }
 
+// startOnSandbox runs the dashboard in a pty against a sandbox served by
+// the test (so the test can change what it answers), with config and
+// state in a temporary folder.
+func startOnSandbox(t *testing.T) (*sandbox.Server, *demoRun) {
+	t.Helper()
+	sb := sandbox.New(sandbox.Options{Seed: 42, ReadLimit: -1, WriteLimit: -1})
+	u, stop, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	state := t.TempDir()
+	d := startRun(t, nil, "TERM=xterm-256color", "PIXEE_BASE_URL="+u, "PIXEE_API_KEY="+sb.APIKey(),
+		"XDG_STATE_HOME="+state, "XDG_CONFIG_HOME="+state)
+	return sb, d
+}
+
 // oscs are terminal control strings, some ended by BEL themselves.
 var oscs = regexp.MustCompile("\x1b\\][^\x07\x1b]*(\x07|\x1b\\\\)")
 
@@ -381,15 +398,7 @@ func bells(s string) int { return strings.Count(oscs.ReplaceAllString(s, ""), "\
 // The bell rings when a connector turns to error, and not while nothing
 // changes: the dashboard against a sandbox served by this test, in a pty.
 func TestE2EBellOnTransitionToError(t *testing.T) {
-	sb := sandbox.New(sandbox.Options{Seed: 42, ReadLimit: -1, WriteLimit: -1})
-	u, stop, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	state := t.TempDir()
-	d := startRun(t, nil, "TERM=xterm-256color", "PIXEE_BASE_URL="+u, "PIXEE_API_KEY="+sb.APIKey(),
-		"XDG_STATE_HOME="+state, "XDG_CONFIG_HOME="+state)
+	sb, d := startOnSandbox(t)
 	time.Sleep(2 * time.Second) // the first detail arrives, and more polling
 	if n := bells(d.out.String()); n != 0 {
 		t.Fatalf("%d bells while nothing changed", n)
@@ -409,15 +418,7 @@ func TestE2EBellOnTransitionToError(t *testing.T) {
 // y in a real terminal: the id reaches the clipboard through OSC 52, in
 // one piece.
 func TestE2ECopyIDThroughTheTerminal(t *testing.T) {
-	sb := sandbox.New(sandbox.Options{Seed: 42, ReadLimit: -1, WriteLimit: -1})
-	u, stop, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	state := t.TempDir()
-	d := startRun(t, nil, "TERM=xterm-256color", "PIXEE_BASE_URL="+u, "PIXEE_API_KEY="+sb.APIKey(),
-		"XDG_STATE_HOME="+state, "XDG_CONFIG_HOME="+state)
+	sb, d := startOnSandbox(t)
 	d.tty.Write([]byte("y"))
 	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(sb.IDs()[0])) + "\a"
 	d.waitFor("the OSC 52 sequence", func(s string) bool { return strings.Contains(s, want) })

@@ -93,12 +93,7 @@ func Open(dir, account string, limits Limits, now func() time.Time) (*Store, []s
 	if now == nil {
 		now = time.Now
 	}
-	if limits.MaxAge <= 0 {
-		limits.MaxAge = 90 * 24 * time.Hour
-	}
-	if limits.MaxActions <= 0 {
-		limits.MaxActions = 5000
-	}
+	limits = limits.withDefaults(90 * 24 * time.Hour)
 	l, err := newLog(dir, "actions.jsonl", now)
 	if err != nil {
 		return nil, nil, err

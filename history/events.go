@@ -40,12 +40,7 @@ func OpenEvents(dir string, limits Limits, now func() time.Time) (*EventLog, []s
 	if now == nil {
 		now = time.Now
 	}
-	if limits.MaxAge <= 0 {
-		limits.MaxAge = 30 * 24 * time.Hour
-	}
-	if limits.MaxActions <= 0 {
-		limits.MaxActions = 5000
-	}
+	limits = limits.withDefaults(30 * 24 * time.Hour)
 	l, err := newLog(dir, "events.jsonl", now)
 	if err != nil {
 		return nil, nil, err

@@ -32,6 +32,18 @@ import (
 	"time"
 )
 
+// withDefaults fills what limits leave unset: maxAge by default, and 5000
+// records.
+func (l Limits) withDefaults(maxAge time.Duration) Limits {
+	if l.MaxAge <= 0 {
+		l.MaxAge = maxAge
+	}
+	if l.MaxActions <= 0 {
+		l.MaxActions = 5000
+	}
+	return l
+}
+
 // log is one append-only file of JSON records and its lock file.
 type log struct {
 	path, lock string
