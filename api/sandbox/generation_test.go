@@ -5,13 +5,18 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
 // doHeader sends one request to s with the given headers.
-func doHeader(t *testing.T, s *Server, method, target string, h http.Header) result {
+func doHeader(t *testing.T, s *Server, method, target, body string, h http.Header) result {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, rd)
 	for k, v := range h {
 		req.Header[k] = v
 	}
@@ -44,7 +49,7 @@ func TestCurrentAuth(t *testing.T) {
 		{"wrong key", xKey("pm_live_not_this_one"), 401, "INVALID_API_KEY"},
 	}
 	for _, tt := range tests {
-		r := doHeader(t, s, "GET", BasePath+"/connectors/", tt.h)
+		r := doHeader(t, s, "GET", BasePath+"/connectors/", "", tt.h)
 		if r.status != tt.status {
 			t.Errorf("%s: status %d, want %d", tt.name, r.status, tt.status)
 			continue
@@ -72,14 +77,14 @@ type rootList struct {
 func TestCurrentList(t *testing.T) {
 	s := New(Options{ReadLimit: -1})
 	get := func(query string) (result, rootList) {
-		r := doHeader(t, s, "GET", BasePath+"/connectors/"+query, xKey(DefaultAPIKey))
+		r := doHeader(t, s, "GET", BasePath+"/connectors/"+query, "", xKey(DefaultAPIKey))
 		var l rootList
 		if r.status == 200 {
 			r.decode(t, &l)
 		}
 		return r, l
 	}
-	if r := doHeader(t, s, "GET", BasePath+"/connectors", xKey(DefaultAPIKey)); r.status != 404 {
+	if r := doHeader(t, s, "GET", BasePath+"/connectors", "", xKey(DefaultAPIKey)); r.status != 404 {
 		t.Errorf("/connectors without the slash: status %d, want 404 (no redirect)", r.status)
 	}
 	r, l := get("")
@@ -111,11 +116,11 @@ func TestNoManageSettingsRefusesWrites(t *testing.T) {
 			h = http.Header{"Authorization": {"Bearer " + DefaultAPIKey}}
 		}
 		id := s.IDs()[0]
-		if r := doHeader(t, s, "GET", BasePath+"/connectors/"+id, h); r.status != 200 {
+		if r := doHeader(t, s, "GET", BasePath+"/connectors/"+id, "", h); r.status != 200 {
 			t.Errorf("%v: GET status %d", gen, r.status)
 		}
 		for _, action := range []string{"sync", "test"} {
-			r := doHeader(t, s, "POST", BasePath+"/connectors/"+id+"/"+action, h)
+			r := doHeader(t, s, "POST", BasePath+"/connectors/"+id+"/"+action, "", h)
 			if r.status != 403 || r.errorBody(t).ErrorCode != "PERMISSION_DENIED" {
 				t.Errorf("%v: POST %s: status %d %s, want 403 PERMISSION_DENIED", gen, action, r.status, r.raw)
 			}

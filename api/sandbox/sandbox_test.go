@@ -152,26 +152,15 @@ func do(t *testing.T, s *Server, method, target, body string) result {
 
 func doKey(t *testing.T, s *Server, method, target, body, auth string) result {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req := httptest.NewRequest(method, target, rd)
+	var h http.Header
 	if auth != "" {
-		req.Header.Set("Authorization", auth)
+		h = http.Header{"Authorization": {auth}}
 	}
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
-	res := rec.Result()
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ct := res.Header.Get("Content-Type"); ct != "application/json" {
+	r := doHeader(t, s, method, target, body, h)
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
 		t.Errorf("%s %s: Content-Type %q, want application/json", method, target, ct)
 	}
-	return result{status: res.StatusCode, header: res.Header, raw: raw}
+	return r
 }
 
 func list(t *testing.T, s *Server, query string) listResp {
