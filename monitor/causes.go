@@ -17,7 +17,9 @@ var causeRules = []struct {
 	with string
 }{
 	{regexp.MustCompile(`"[^"]*"|'[^']*'|` + "`[^`]*`" + `|«[^»]*»|“[^”]*”`), `"…"`},
-	{regexp.MustCompile(`(?i)\b(SKU|EAN|GTIN|product[ _-]?id)\s*[:#=]?\s*[^\s,;:)"…]+`), `$1 <sku>`},
+	// What follows "SKU" is one when it has a digit or a dash ("SKU data
+	// conflicts" keeps its words).
+	{regexp.MustCompile(`(?i)\b(SKU|EAN|GTIN|product[ _-]?id)\s*[:#=]?\s*[^\s,;:)"…]*[0-9-][^\s,;:)"…]*`), `$1 <sku>`},
 	{regexp.MustCompile(`(?i)\b(request[ _-]?id|req(?:uest)?|trace[ _-]?id|correlation[ _-]?id|x-request-id)\b\s*[:=#]?\s*[A-Za-z0-9._-]*\d[A-Za-z0-9._-]*`), `$1 <id>`},
 	{regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`), `<id>`},
 	{regexp.MustCompile(`(?i)\bhttps?://[^\s,;)]+`), `<url>`},

@@ -111,6 +111,9 @@ func TestCauseNormalisesWhatVaries(t *testing.T) {
 	if got := Cause(same[0][0]); got != `Product <n> rejected by Shopify: SKU "…" already exists (request id <id>)` {
 		t.Errorf("cause reads %q", got)
 	}
+	if got := Cause("Amazon SP-API: feed 9921: error 8541, SKU data conflicts with the Amazon catalog"); got != "Amazon SP-API: feed <n>: error <n>, SKU data conflicts with the Amazon catalog" {
+		t.Errorf("a word after SKU was taken for one: %q", got)
+	}
 	if Cause("   ") != "(empty error)" {
 		t.Error("an empty error has no cause text")
 	}
