@@ -13,6 +13,7 @@ import (
 // reading the headers last gave.
 type holds struct {
 	limitedUntil time.Time
+	holdReason   string // why reads wait: what the status bar says
 	authErr      error
 	rate         api.RateLimit
 	rateAt       time.Time // when rate was read
@@ -99,8 +100,24 @@ func (m *Monitor) noteRate(r api.RateLimit) {
 	if r.Remaining == 0 && r.Reset.After(m.now()) {
 		// Budget spent: wait for the window to reset rather than earn a
 		// 429 — capped, so a server clock far ahead cannot freeze us.
-		m.limitedUntil = maxTime(m.limitedUntil, minTime(r.Reset, m.now().Add(MaxHold)))
+		m.hold(minTime(r.Reset, m.now().Add(MaxHold)), "API budget spent")
 	}
+}
+
+// hold keeps reads back until t, for the reason given.
+func (m *Monitor) hold(t time.Time, why string) {
+	if !t.Before(m.limitedUntil) { // the later hold names the reason
+		m.limitedUntil, m.holdReason = t, why
+	}
+}
+
+// HoldReason says why reads are held back ("rate limited", "the server is
+// unavailable", "API budget spent"), while HoldOff is above zero.
+func (m *Monitor) HoldReason() string {
+	if m.holdReason == "" {
+		return "rate limited"
+	}
+	return m.holdReason
 }
 
 // retryWait is how long the server said to wait: what a 429 names (or
@@ -125,7 +142,11 @@ func (m *Monitor) noteFailure(t *target, err error) {
 	switch {
 	case errors.Is(err, context.Canceled):
 	case limited:
-		m.limitedUntil = maxTime(m.limitedUntil, m.now().Add(wait))
+		why := "rate limited"
+		if !errors.Is(err, api.ErrRateLimited) {
+			why = "the server is unavailable" // a 503 that named its wait
+		}
+		m.hold(m.now().Add(wait), why)
 	case errors.Is(err, api.ErrUnauthorized), errors.Is(err, api.ErrForbidden) && t.kind == KindPage:
 		// A bad key, or a key that may not even list: polling stops. A 403
 		// on one connector only stops that connector.

@@ -534,3 +534,18 @@ func TestBrowsingCostIsBounded(t *testing.T) {
 		t.Fatalf("with 5/100 left the debounce is %s", tm.After)
 	}
 }
+
+// The status says why reads wait: a 429, a 503 that named its wait, or a
+// spent budget.
+func TestHoldReason(t *testing.T) {
+	m := New(Options{Now: func() time.Time { return time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC) }})
+	pg := &m.targets[PageTarget]
+	m.noteFailure(pg, &api.RateLimitError{RetryAfter: 30 * time.Second})
+	if got := m.HoldReason(); got != "rate limited" {
+		t.Errorf("after a 429: %q", got)
+	}
+	m.noteFailure(pg, &api.APIError{StatusCode: 503, RetryAfter: 2 * time.Minute})
+	if got := m.HoldReason(); got != "the server is unavailable" {
+		t.Errorf("after a 503 with Retry-After: %q", got)
+	}
+}

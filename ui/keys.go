@@ -250,7 +250,7 @@ func (m *Model) setFocus(f layerKind) {
 func (m *Model) refreshNow() tea.Cmd {
 	plan, wait := m.mon.Refresh()
 	if wait > 0 {
-		m.flashMsg("rate limited: nothing sent; next request in "+duration(wait), true)
+		m.flashMsg(m.mon.HoldReason()+": nothing sent; next request in "+duration(wait), true)
 		return nil
 	}
 	m.detail.SetGone(false)

@@ -289,7 +289,7 @@ func (m *Model) statusBar(now time.Time) string {
 		parts = append(parts, r)
 	}
 	if wait := m.mon.HoldOff(); wait > 0 {
-		parts = append(parts, st.Stale.Render("rate limited · next request in "+duration(wait)))
+		parts = append(parts, st.Stale.Render(m.mon.HoldReason()+" · next request in "+duration(wait)))
 	}
 	if err := m.mon.AuthErr(); err != nil {
 		why := "key rejected"
