@@ -84,27 +84,32 @@ func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // writeExport writes rows to path, as JSON when the name ends in .json and
-// as CSV otherwise; without overwrite it never replaces a file.
+// as CSV otherwise. The file is written aside and moved into place, so a
+// kill halfway leaves no half file; without overwrite it never replaces
+// one (a link fails when the name is taken).
 func writeExport(path string, rows []api.Connector, overwrite bool) tea.Cmd {
 	return func() tea.Msg {
-		flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-		if overwrite {
-			flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-		}
-		f, err := os.OpenFile(path, flags, 0o644)
+		f, err := os.CreateTemp(filepath.Dir(path), ".pixee-export-*")
 		if err != nil {
-			if errors.Is(err, os.ErrExist) {
-				err = fmt.Errorf("%s exists: not overwritten", path)
-			}
 			return exportedMsg{path: path, err: err}
 		}
+		tmp := f.Name()
+		defer os.Remove(tmp)
 		if strings.EqualFold(filepath.Ext(path), ".json") {
 			err = exportJSON(f, rows)
 		} else {
 			err = exportCSV(f, rows)
 		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		err = errors.Join(err, f.Sync(), f.Close(), os.Chmod(tmp, 0o644))
+		switch {
+		case err != nil:
+		case overwrite:
+			err = os.Rename(tmp, path)
+		default:
+			err = os.Link(tmp, path)
+			if errors.Is(err, os.ErrExist) {
+				err = fmt.Errorf("%s exists: not overwritten", path)
+			}
 		}
 		return exportedMsg{path: path, n: len(rows), err: err}
 	}
