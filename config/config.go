@@ -1,7 +1,8 @@
 // Package config reads pixee-tui's configuration file — the customer
 // accounts (profiles) a support person looks after, their key sources, key
-// remaps, the theme — and resolves the settings of one start with the
-// precedence flag > environment > profile > default.
+// remaps, the theme, who may connect to team mode — and resolves the
+// settings of one start with the precedence flag > environment > profile >
+// default.
 //
 // A bad file never starts a half-working dashboard: every problem is an
 // *Error naming the file, line, column and the key at fault. An API key
@@ -31,7 +32,8 @@ type File struct {
 	Keys           []KeyRemap
 	Theme          string // auto, dark, light or none
 	Alerts         Alerts
-	Mouse          bool // clicks and the wheel (default true)
+	Mouse          bool  // clicks and the wheel (default true)
+	Serve          Serve // team mode; its defaults when the file has no serve:
 }
 
 // Alerts are what the dashboard does on a transition into a bad state.
@@ -119,7 +121,7 @@ func Load(path string, explicit bool) (*File, error) {
 // Parse parses the contents of a configuration file named name. All the
 // problems found are returned, joined, each an *Error.
 func Parse(name string, data []byte) (*File, error) {
-	f := &File{Path: name, Profiles: map[string]Profile{}, Theme: "auto", Alerts: DefaultAlerts(), Mouse: true}
+	f := &File{Path: name, Profiles: map[string]Profile{}, Theme: "auto", Alerts: DefaultAlerts(), Mouse: true, Serve: DefaultServe()}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, syntaxError(name, err)
