@@ -275,6 +275,10 @@ type Response struct {
 	// served, and the page number was translated to start at the same
 	// connector. Later calls get the same treatment without asking again.
 	PerPageCap int
+	// Served is set by a reader that hands one answer to several callers
+	// (team mode): when the answer was received. Zero: it came from the
+	// server for this call.
+	Served time.Time
 
 	contentType string
 }

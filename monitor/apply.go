@@ -86,7 +86,7 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 		}
 		return out
 	}
-	t.failures, t.err, t.lastOK = 0, nil, m.now()
+	t.failures, t.err, t.lastOK = 0, nil, m.received(r)
 	if r.PerPageCap > 0 && r.PerPageCap < m.opts.PerPage {
 		// The server refused the page size and served its largest: pages
 		// count in its size from now on, starting where this one does.
@@ -138,7 +138,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		// the connector wanted now — unless the answer says to hold back.
 		switch {
 		case r.Err == nil:
-			m.remember(r.ID, r.Detail)
+			m.remember(r.ID, r.Detail, m.received(r))
 			m.noteDetail(r.Detail)
 			out.Changes = m.store.put(r.Detail.Connector, nil)
 		case errors.As(r.Err, new(*api.RateLimitError)), errors.Is(r.Err, api.ErrUnauthorized):
@@ -170,12 +170,12 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		out.Plan = m.next(r.Target)
 		return out
 	}
-	m.remember(r.ID, r.Detail)
+	m.remember(r.ID, r.Detail, m.received(r))
 	m.noteDetail(r.Detail)
 	out.Changes = m.store.put(r.Detail.Connector, nil)
 	t.last = r.Detail
 	out.Detail = r.Detail
-	t.failures, t.err, t.lastOK = 0, nil, m.now()
+	t.failures, t.err, t.lastOK = 0, nil, m.received(r)
 	out.Plan = m.next(r.Target).Then(m.retryFailing(r.Target))
 	return out
 }

@@ -24,6 +24,9 @@ const (
 	LargeAccountPages = 10               // from this many pages, later passes go at half speed
 	ErrorRecheck      = 30 * time.Minute // a known last_error is asked again after this
 	crawlIdleCheck    = 30 * time.Second // nothing to do: look again after this
+	// CrawlDetailFresh is how old a shared answer to the crawl's detail of
+	// a connector in error may be (Request.Fresh).
+	CrawlDetailFresh = time.Minute
 )
 
 // StatusError is the status of a connector whose last sync failed.
@@ -152,7 +155,7 @@ func (m *Monitor) applyCrawl(r Result, t *target) Outcome {
 		out.Plan = m.next(r.Target)
 		return out
 	}
-	t.failures, t.err, t.lastOK = 0, nil, m.now()
+	t.failures, t.err, t.lastOK = 0, nil, m.received(r)
 	if r.Kind == KindConnector {
 		m.noteDetail(r.Detail)
 		out.Changes = m.store.put(r.Detail.Connector, nil)

@@ -230,14 +230,14 @@ func (m *Monitor) Cached(id string) (*api.ConnectorDetail, time.Time) {
 	return cd.detail, cd.at
 }
 
-func (m *Monitor) remember(id string, d *api.ConnectorDetail) {
+func (m *Monitor) remember(id string, d *api.ConnectorDetail, at time.Time) {
 	if _, ok := m.cache[id]; !ok && len(m.cache) >= MaxCache {
 		for k := range m.cache { // any one: the cache is a convenience
 			delete(m.cache, k)
 			break
 		}
 	}
-	m.cache[id] = cachedDetail{detail: d, at: m.now()}
+	m.cache[id] = cachedDetail{detail: d, at: at}
 }
 
 // Draft is the EAN text typed for a connector and not yet synced.
@@ -260,6 +260,15 @@ func (m *Monitor) CacheLen() int { return len(m.cache) }
 
 // Store is the connectors seen so far, by id.
 func (m *Monitor) Store() *Store { return m.store }
+
+// received is when r's answer came: its At, never later than now.
+func (m *Monitor) received(r Result) time.Time {
+	now := m.now()
+	if !r.At.IsZero() && r.At.Before(now) {
+		return r.At
+	}
+	return now
+}
 
 func minTime(a, b time.Time) time.Time {
 	if a.Before(b) {

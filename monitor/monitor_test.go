@@ -444,7 +444,7 @@ func TestServiceUnavailableRetryAfterHoldsReads(t *testing.T) {
 func TestDetailCacheIsBounded(t *testing.T) {
 	m, _ := newTest(t)
 	for i := 0; i < MaxCache*2; i++ {
-		m.remember(string(rune('a'+i%26))+itoa(i), &api.ConnectorDetail{})
+		m.remember(string(rune('a'+i%26))+itoa(i), &api.ConnectorDetail{}, time.Time{})
 	}
 	if n := m.CacheLen(); n > MaxCache {
 		t.Fatalf("cache holds %d, bound %d", n, MaxCache)

@@ -28,6 +28,11 @@ type Request struct {
 	PerPage int // KindPage
 	ID      string
 	EANs    []string // KindSyncEANs
+	// Fresh is how old an answer may be and serve as well as a new one: the
+	// target's poll interval. A reader shared by several monitors (team
+	// mode) may hand back an answer it received that recently instead of
+	// asking the server again. 0: ask the server (a person asked).
+	Fresh time.Duration
 }
 
 // Write reports whether the request changes anything on the server.
@@ -48,7 +53,11 @@ type Result struct {
 	// PerPageCap is set when the server served a page at a smaller size
 	// than asked for (api.Response.PerPageCap).
 	PerPageCap int
-	Err        error
+	// At is when the answer was received, when that was earlier than its
+	// handing over (a shared reader served an answer it already had): ages
+	// shown count from it. Zero: just now.
+	At  time.Time
+	Err error
 }
 
 // Timer is a wake-up the monitor wants: after After, hand it back to Wake.

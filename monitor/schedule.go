@@ -232,7 +232,11 @@ func (m *Monitor) Refresh() (Plan, time.Duration) {
 	for i := range m.nTarget {
 		m.targets[i].failures, m.targets[i].gone = 0, false
 	}
-	return m.requestAll(), 0
+	p := m.requestAll()
+	for i := range p {
+		p[i].Request.Fresh = 0 // a person asked: the server's answer, not a shared one
+	}
+	return p, 0
 }
 
 // requestAll asks for every target: foreground first, then in the order
@@ -280,9 +284,13 @@ func (m *Monitor) request(ti TargetID) Plan {
 	t.seq++
 	t.inFlight = true
 	t.gen++ // its answer arms the next timer; pending ones are moot
-	r := Request{Epoch: m.epoch, Target: ti, Seq: t.seq, Kind: t.kind}
+	r := Request{Epoch: m.epoch, Target: ti, Seq: t.seq, Kind: t.kind, Fresh: m.base(t)}
 	if t.crawl {
 		r.Kind, r.Page, r.PerPage, r.ID = cr.Kind, cr.Page, cr.PerPage, cr.ID
+		r.Fresh = m.crawlRest()
+		if r.Kind == KindConnector {
+			r.Fresh = CrawlDetailFresh
+		}
 	} else if t.kind == KindPage {
 		r.Page, r.PerPage = t.page, m.opts.PerPage
 	} else {

@@ -22,6 +22,7 @@ type API = monitor.API
 
 // request makes the call a monitor asked for.
 func request(ctx context.Context, c API, r monitor.Request) tea.Cmd {
+	ctx = monitor.WithFresh(ctx, r.Fresh)
 	switch r.Kind {
 	case monitor.KindPage:
 		return fetchPage(ctx, c, r)
@@ -37,7 +38,7 @@ func fetchPage(ctx context.Context, c API, r monitor.Request) tea.Cmd {
 		p, resp, err := c.ListConnectors(ctx, r.Page, r.PerPage)
 		msg := pageMsg{monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
 		if resp != nil {
-			msg.PerPageCap = resp.PerPageCap
+			msg.PerPageCap, msg.At = resp.PerPageCap, resp.Served
 		}
 		if err == nil {
 			msg.Items = make([]api.Connector, len(p.Items))
@@ -60,6 +61,9 @@ func fetchDetail(ctx context.Context, c API, r monitor.Request) tea.Cmd {
 			d, err = nil, &api.ConnectorMismatchError{Asked: r.ID, Answered: d.ID}
 		}
 		msg := detailMsg{monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
+		if resp != nil {
+			msg.At = resp.Served
+		}
 		if err == nil {
 			cd := *d
 			cd.Connector = sanitizeConnector(d.Connector)

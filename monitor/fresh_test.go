@@ -1,0 +1,66 @@
+package monitor
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// Each request says how old a shared answer may be: its target's poll
+// interval; a refresh a person asked for accepts none.
+func TestRequestsCarryTheirFreshness(t *testing.T) {
+	m, _ := newTest(t)
+	r := oneRequest(t, m.Start())
+	if r.Fresh != m.Options().ListRefresh {
+		t.Fatalf("page request Fresh = %v, want the list refresh %v", r.Fresh, m.Options().ListRefresh)
+	}
+	m.Apply(pageOK(r, conn("a")))
+	d := oneRequest(t, m.Select("a", false))
+	if d.Fresh != m.Options().IdleRefresh {
+		t.Fatalf("detail request Fresh = %v, want the idle refresh %v", d.Fresh, m.Options().IdleRefresh)
+	}
+	m.Apply(detailOK(d, 40)) // a sync is draining: polled fast from now
+	p, _ := m.Refresh()
+	reqs, _ := split(p)
+	if len(reqs) == 0 {
+		t.Fatal("refresh asked for nothing")
+	}
+	for _, q := range reqs {
+		if q.Fresh != 0 {
+			t.Fatalf("refresh request %+v accepts a shared answer", q)
+		}
+	}
+	if got := FreshOf(WithFresh(context.Background(), 3*time.Second)); got != 3*time.Second {
+		t.Fatalf("FreshOf = %v", got)
+	}
+	if got := FreshOf(context.Background()); got != 0 {
+		t.Fatalf("FreshOf(no value) = %v", got)
+	}
+}
+
+// An answer a shared reader already had counts its age from when it was
+// received, not from when it was handed over: the age shown never lies.
+func TestSharedAnswerKeepsItsAge(t *testing.T) {
+	m, c := newTest(t)
+	r := oneRequest(t, m.Start())
+	m.Apply(pageOK(r, conn("a")))
+	d := oneRequest(t, m.Select("a", false))
+	c.Advance(10 * time.Second)
+	res := detailOK(d, 0)
+	res.At = c.Now().Add(-7 * time.Second)
+	m.Apply(res)
+	if got := m.Target(SelectedTarget).LastOK; !got.Equal(res.At) {
+		t.Fatalf("LastOK = %v, want the answer's time %v", got, res.At)
+	}
+	if _, at := m.Cached("a"); !at.Equal(res.At) {
+		t.Fatalf("cached at %v, want %v", at, res.At)
+	}
+	// A time from the future (another clock) is clamped to now.
+	d = oneRequest(t, m.Select("", false).Then(m.Select("a", false)))
+	res = detailOK(d, 0)
+	res.At = c.Now().Add(time.Hour)
+	m.Apply(res)
+	if got := m.Target(SelectedTarget).LastOK; !got.Equal(c.Now()) {
+		t.Fatalf("LastOK = %v, want now %v", got, c.Now())
+	}
+}
