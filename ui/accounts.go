@@ -30,6 +30,7 @@ type AccountSession struct {
 	API      API
 	History  *history.Store
 	Events   *history.EventLog
+	Hub      EventHub // team mode: the account's events hub
 	ReadOnly bool
 	Warnings []string // said once on opening (a key file others can read)
 }
@@ -42,6 +43,7 @@ type account struct {
 	detail  detailPane
 	journal *journal // the history as this session knows it; shared by copies, written in Update
 	feed    *feed    // the events; shared by copies, written in Update
+	hub     EventHub // team mode: where events go instead of feed (events.go)
 
 	fleet     fleet              // filter and sort over the index (filter.go)
 	fleetSeen uint64             // the index's version last followed
@@ -61,6 +63,7 @@ func newAccount(o Options, st *Styles, index int, s AccountSession) account {
 			Crawl: !o.NoIndex, Epoch: epochSpace(index)}),
 		journal: &journal{store: s.History, user: o.User, awaiting: map[string]awaited{}},
 		feed:    newFeed(s.Events, o.Terminal, o.Alerts),
+		hub:     s.Hub,
 		reads:   &readCancels{},
 		list:    newConnectorList(st),
 		detail:  newDetailPane(st, o.Location),

@@ -91,23 +91,65 @@ func (f *feed) unacked() int {
 	return n
 }
 
+// EventHub is where the sessions of one team server meet (package
+// serve): each session publishes the events it sees, and the hub hands
+// every event, once however many sessions saw it, to every session as a
+// SharedEvents message. With a hub, a session neither writes the events
+// log nor rings for what it saw itself: it does both for what the hub
+// hands it (the hub writes the log). Publish must not block.
+type EventHub interface {
+	Publish(evs []monitor.Event)
+}
+
+// SharedEvents are events an EventHub hands to a session, for the account
+// at Account in Options.Accounts (0 without a switcher).
+type SharedEvents struct {
+	Account int
+	Events  []monitor.Event
+}
+
 // record keeps events, writes them, and rings for the bad ones. It returns
 // the commands that do the writing and the ringing, and when to flush
-// coalesced alerts.
+// coalesced alerts. With a hub, they go to the hub instead.
 func (m *Model) record(evs []monitor.Event) tea.Cmd {
 	if len(evs) == 0 {
 		return nil
 	}
-	f := m.feed
 	for i := range evs {
 		var b [8]byte
 		_, _ = rand.Read(b[:])
 		evs[i].ID = hex.EncodeToString(b[:])
 		evs[i].Name = termtext.Sanitize(evs[i].Name)
-		f.events = append([]history.Seen{{Event: evs[i]}}, f.events...)
+	}
+	if m.hub != nil {
+		m.hub.Publish(append([]monitor.Event(nil), evs...))
+		return nil
+	}
+	return m.keepEvents(m.feed, evs, true)
+}
+
+// onSharedEvents keeps what the hub handed over, on the account it is of.
+func (m *Model) onSharedEvents(msg SharedEvents) tea.Cmd {
+	evs := make([]monitor.Event, len(msg.Events))
+	for i, e := range msg.Events {
+		e.Name = termtext.Sanitize(e.Name)
+		evs[i] = e
+	}
+	if msg.Account == m.index {
+		return m.keepEvents(m.feed, evs, false)
+	}
+	if a, ok := m.accounts[msg.Account]; ok {
+		return m.keepEvents(a.feed, evs, false)
+	}
+	return nil
+}
+
+func (m *Model) keepEvents(f *feed, evs []monitor.Event, write bool) tea.Cmd {
+	for _, e := range evs {
+		f.events = append([]history.Seen{{Event: e}}, f.events...)
 	}
 	var cmds []tea.Cmd
-	if f.log != nil {
+	if f.log != nil && write {
 		log, batch := f.log, append([]monitor.Event(nil), evs...)
 		cmds = append(cmds, func() tea.Msg {
 			_, err := log.Append(batch)

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/history"
@@ -32,6 +33,7 @@ type Options struct {
 	History  *history.Store    // the account's history of actions; nil = none
 	User     string            // who acts, for the history
 	Events   *history.EventLog // the account's events, for the shift handover; nil = kept in memory only
+	Hub      EventHub          // team mode: events go through the account's hub (events.go); nil = none
 	Alerts   AlertOptions      // bell and desktop notifications
 	Terminal io.Writer         // where the bell, notifications and copies (OSC 52) are written; nil = none
 	InTmux   bool              // wrap OSC 52 for tmux
@@ -46,10 +48,13 @@ type Options struct {
 	Now         Clock          // default time.Now
 	Location    *time.Location // for absolute times; default time.Local
 	Keys        *keymap.KeyMap // default keymap.Default()
-	Styles      *Styles        // default DefaultStyles()
-	Plain       bool           // styles are stripped (NO_COLOR, no colour profile)
-	Seed        uint64         // jitter seed; 0 = from the clock
-	NoIndex     bool           // no crawl of the whole account: no filter, sort, summary or errors view data
+	Styles      *Styles        // default DefaultStyles(), or NewStylesFor(Renderer)
+	// Renderer is the terminal's lipgloss renderer when it is not this
+	// process's own (an SSH session's): styles and help are drawn with it.
+	Renderer *lipgloss.Renderer
+	Plain    bool   // styles are stripped (NO_COLOR, no colour profile)
+	Seed     uint64 // jitter seed; 0 = from the clock
+	NoIndex  bool   // no crawl of the whole account: no filter, sort, summary or errors view data
 	// After schedules msg after d; default tea.Tick. Tests replace it to
 	// drive every timer from an injected clock.
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
@@ -109,12 +114,22 @@ func New(o Options) Model {
 		keys = *o.Keys
 	}
 	st := DefaultStyles()
+	if o.Renderer != nil {
+		st = NewStylesFor(o.Renderer)
+	}
 	if o.Styles != nil {
 		st = *o.Styles
 	}
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	h := help.New()
 	h.ShortSeparator = " · "
+	if r := o.Renderer; r != nil {
+		hs := &h.Styles
+		for _, st := range []*lipgloss.Style{&hs.Ellipsis, &hs.ShortKey, &hs.ShortDesc, &hs.ShortSeparator,
+			&hs.FullKey, &hs.FullDesc, &hs.FullSeparator} {
+			*st = st.Renderer(r)
+		}
+	}
 	m := Model{
 		opts:      o,
 		ctx:       o.Context,
@@ -123,7 +138,7 @@ func New(o Options) Model {
 		styles:    &st,
 		help:      h,
 		spinner:   sp,
-		account:   newAccount(o, &st, o.Current, AccountSession{API: o.API, History: o.History, Events: o.Events, ReadOnly: o.ReadOnly}),
+		account:   newAccount(o, &st, o.Current, AccountSession{API: o.API, History: o.History, Events: o.Events, Hub: o.Hub, ReadOnly: o.ReadOnly}),
 		accounts:  map[int]*account{},
 		helpCache: &helpLineCache{},
 		screens:   newScreens(),
@@ -199,6 +214,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onAccountOpened(msg)
 	case eventsLoadedMsg:
 		m.feed.loaded(msg)
+	case SharedEvents:
+		cmd = m.onSharedEvents(msg)
 	case alertFlushMsg:
 		cmd = m.feed.ring(m.feed.alerts.Flush(m.now()))
 	case historyWrittenMsg:

@@ -61,6 +61,17 @@ func DefaultStyles() Styles {
 // terminal's palette on every Render, and View renders dozens of times a
 // frame.
 func NewStyles(profile termenv.Profile, dark bool) Styles {
+	return newStyles(lipgloss.DefaultRenderer(), profile, dark)
+}
+
+// NewStylesFor is the default theme drawn with renderer r: a terminal
+// other than this process's (an SSH session's), its colours and
+// background as r detected them.
+func NewStylesFor(r *lipgloss.Renderer) Styles {
+	return newStyles(r, r.ColorProfile(), r.HasDarkBackground())
+}
+
+func newStyles(r *lipgloss.Renderer, profile termenv.Profile, dark bool) Styles {
 	color := func(light, darkHex string) lipgloss.TerminalColor {
 		return resolveColor(profile, dark, light, darkHex)
 	}
@@ -89,9 +100,9 @@ func NewStyles(profile termenv.Profile, dark bool) Styles {
 		demoFg  = color("#FFFFFF", "#FFFFFF")
 		flashFg = color("#0969DA", "#58A6FF")
 	)
-	st := styles(accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoFg, flashFg)
-	st.BarFill = lipgloss.NewStyle().Foreground(green)
-	st.BarEmpty = lipgloss.NewStyle().Foreground(border)
+	st := styles(r.NewStyle, accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoFg, flashFg)
+	st.BarFill = r.NewStyle().Foreground(green)
+	st.BarEmpty = r.NewStyle().Foreground(border)
 	st.side = st.Border.Render("│")
 	st.sideFocus = st.BorderFocus.Render("┃")
 	st.matchOpen, st.matchClose, _ = strings.Cut(st.Match.Render("\x00"), "\x00")
@@ -120,32 +131,32 @@ func resolveColor(p termenv.Profile, dark bool, light, darkHex string) lipgloss.
 	return lipgloss.Color(hex)
 }
 
-func styles(accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoFg, flashFg lipgloss.TerminalColor) Styles {
+func styles(newStyle func() lipgloss.Style, accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoFg, flashFg lipgloss.TerminalColor) Styles {
 	return Styles{
-		Title:        lipgloss.NewStyle().Bold(true).Foreground(accent),
-		Host:         lipgloss.NewStyle().Foreground(subtle),
-		DemoBadge:    lipgloss.NewStyle().Bold(true).Foreground(demoFg).Background(demoBg),
-		Border:       lipgloss.NewStyle().Foreground(border),
-		BorderFocus:  lipgloss.NewStyle().Foreground(accent),
-		ColHeader:    lipgloss.NewStyle().Bold(true).Foreground(subtle),
-		Row:          lipgloss.NewStyle().Foreground(fg),
-		Selected:     lipgloss.NewStyle().Bold(true).Background(selBg),
-		SelectedBlur: lipgloss.NewStyle().Background(selBg),
-		Dim:          lipgloss.NewStyle().Foreground(subtle),
-		Label:        lipgloss.NewStyle().Foreground(subtle),
-		Value:        lipgloss.NewStyle().Foreground(fg),
-		Name:         lipgloss.NewStyle().Bold(true).Foreground(fg),
-		Active:       lipgloss.NewStyle().Foreground(green),
-		Paused:       lipgloss.NewStyle().Foreground(yellow),
-		Failed:       lipgloss.NewStyle().Bold(true).Foreground(red), // more than colour: bold, beside its glyph
-		Unknown:      lipgloss.NewStyle().Foreground(subtle),
-		Error:        lipgloss.NewStyle().Foreground(red),
-		Warning:      lipgloss.NewStyle().Foreground(yellow),
-		OK:           lipgloss.NewStyle().Foreground(green),
-		Stale:        lipgloss.NewStyle().Bold(true).Foreground(yellow),
-		Flash:        lipgloss.NewStyle().Foreground(flashFg),
-		Cursor:       lipgloss.NewStyle().Reverse(true),
-		Text:         lipgloss.NewStyle(),
-		Match:        lipgloss.NewStyle().Underline(true).Bold(true).Foreground(accent),
+		Title:        newStyle().Bold(true).Foreground(accent),
+		Host:         newStyle().Foreground(subtle),
+		DemoBadge:    newStyle().Bold(true).Foreground(demoFg).Background(demoBg),
+		Border:       newStyle().Foreground(border),
+		BorderFocus:  newStyle().Foreground(accent),
+		ColHeader:    newStyle().Bold(true).Foreground(subtle),
+		Row:          newStyle().Foreground(fg),
+		Selected:     newStyle().Bold(true).Background(selBg),
+		SelectedBlur: newStyle().Background(selBg),
+		Dim:          newStyle().Foreground(subtle),
+		Label:        newStyle().Foreground(subtle),
+		Value:        newStyle().Foreground(fg),
+		Name:         newStyle().Bold(true).Foreground(fg),
+		Active:       newStyle().Foreground(green),
+		Paused:       newStyle().Foreground(yellow),
+		Failed:       newStyle().Bold(true).Foreground(red), // more than colour: bold, beside its glyph
+		Unknown:      newStyle().Foreground(subtle),
+		Error:        newStyle().Foreground(red),
+		Warning:      newStyle().Foreground(yellow),
+		OK:           newStyle().Foreground(green),
+		Stale:        newStyle().Bold(true).Foreground(yellow),
+		Flash:        newStyle().Foreground(flashFg),
+		Cursor:       newStyle().Reverse(true),
+		Text:         newStyle(),
+		Match:        newStyle().Underline(true).Bold(true).Foreground(accent),
 	}
 }
