@@ -1,0 +1,158 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/ui"
+)
+
+// Account is an account the server offers: a profile of the config file.
+// Open reads its key and builds its client, history and events log; the
+// server calls it once, the first time a session needs the account.
+type Account struct {
+	Name, Host string
+	Open       func() (ui.AccountSession, error)
+}
+
+// account is an opened account, shared by every session: one client (the
+// key stays in it, on the server), one set of reads, one events hub.
+type account struct {
+	spec    Account
+	index   int
+	base    ui.AccountSession // the client and the account's state as opened
+	reads   *reads
+	hub     *hub
+	limiter *limiter
+}
+
+// opener opens an account once, however many sessions ask at once.
+type opener struct {
+	once sync.Once
+	a    *account
+	err  error
+}
+
+// sessionFor is the account as one user's session sees it: shared reads,
+// and writes that only an operator may send, within the user's limit.
+func (a *account) sessionFor(u config.ServeUser, s *sink) ui.AccountSession {
+	a.hub.subscribe(s)
+	return ui.AccountSession{
+		API:      &userAPI{account: a, user: u},
+		History:  a.base.History,
+		Events:   a.base.Events,
+		Hub:      a.hub,
+		ReadOnly: a.base.ReadOnly || !u.Role.MayWrite(),
+		Warnings: a.base.Warnings,
+	}
+}
+
+// userAPI is what one user's dashboard calls: reads go through the
+// account's shared reads; writes are checked here, on the server, whatever
+// the dashboard shows.
+type userAPI struct {
+	account *account
+	user    config.ServeUser
+}
+
+func (u *userAPI) ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error) {
+	return u.account.reads.ListConnectors(ctx, page, perPage)
+}
+
+func (u *userAPI) GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error) {
+	return u.account.reads.GetConnector(ctx, id)
+}
+
+func (u *userAPI) SyncEANs(ctx context.Context, id string, eans []string) (*api.SyncResult, *api.Response, error) {
+	if err := u.mayWrite(); err != nil {
+		return nil, nil, err
+	}
+	return u.account.base.API.SyncEANs(ctx, id, eans)
+}
+
+func (u *userAPI) SyncCatalog(ctx context.Context, id string) (*api.SyncResult, *api.Response, error) {
+	if err := u.mayWrite(); err != nil {
+		return nil, nil, err
+	}
+	return u.account.base.API.SyncCatalog(ctx, id)
+}
+
+func (u *userAPI) TestConnector(ctx context.Context, id string) (*api.TestResult, *api.Response, error) {
+	if err := u.mayWrite(); err != nil {
+		return nil, nil, err
+	}
+	return u.account.base.API.TestConnector(ctx, id)
+}
+
+func (u *userAPI) mayWrite() error {
+	if !u.user.Role.MayWrite() {
+		return &WatcherError{User: u.user.Name}
+	}
+	if wait := u.account.limiter.take(u.user.Name); wait > 0 {
+		return &LimitError{User: u.user.Name, Limit: u.account.limiter.n, Wait: wait}
+	}
+	return nil
+}
+
+// WatcherError is a write asked by a user with the watch role: refused by
+// the server, nothing sent.
+type WatcherError struct{ User string }
+
+func (e *WatcherError) Error() string {
+	return "not sent: " + e.User + " has the watch role on this team server; syncs and tests need operate"
+}
+
+// Is makes it an api.ErrReadOnly: nothing left.
+func (e *WatcherError) Is(target error) bool { return target == api.ErrReadOnly }
+
+// LimitError is a write beyond a user's share of the writes: refused,
+// nothing sent.
+type LimitError struct {
+	User  string
+	Limit int
+	Wait  time.Duration
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("not sent: %s has sent %d syncs or tests in the last minute, the most one person may on this team server; the next may go in %s",
+		e.User, e.Limit, e.Wait.Round(time.Second))
+}
+
+// limiter allows each user n writes in any minute.
+type limiter struct {
+	n   int
+	now func() time.Time
+
+	mu   sync.Mutex
+	sent map[string][]time.Time
+}
+
+func newLimiter(n int, now func() time.Time) *limiter {
+	return &limiter{n: n, now: now, sent: map[string][]time.Time{}}
+}
+
+// take counts one write for user, or says how long until one is allowed.
+func (l *limiter) take(user string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	kept := l.sent[user][:0]
+	for _, t := range l.sent[user] {
+		if now.Sub(t) < time.Minute {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) >= l.n {
+		l.sent[user] = kept
+		return max(kept[0].Add(time.Minute).Sub(now), time.Second)
+	}
+	l.sent[user] = append(kept, now)
+	return 0
+}
+
+var _ monitor.API = (*userAPI)(nil)

@@ -1,0 +1,181 @@
+package serve
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/monitor"
+)
+
+// readTimeout bounds a shared read: it no longer ends with the session that
+// asked first, since others may be waiting for it.
+const readTimeout = 30 * time.Second
+
+// reads are an account's reads, shared by every session's monitor. An
+// answer received no longer ago than a request's Fresh (its poll interval,
+// carried in the context: monitor.WithFresh) serves that request as well as
+// a new one would, and a request for a page or a connector already on its
+// way waits for that answer. So N sessions on the same page, or looking at
+// the same connector, cost one session's requests, and each answer keeps
+// the time it was received (api.Response.Served): ages shown never lie.
+type reads struct {
+	api monitor.API
+	now func() time.Time
+
+	mu      sync.Mutex
+	entries map[readKey]*entry
+	rate    api.RateLimit // the account's latest budget reading
+	rateAt  time.Time
+
+	sent, shared atomic.Int64
+}
+
+type readKey struct {
+	page, perPage int    // a page of the list
+	id            string // a connector
+}
+
+// entry is one answer, or one on its way (done open).
+type entry struct {
+	done   chan struct{}
+	at     time.Time
+	page   *api.ConnectorPage
+	detail *api.ConnectorDetail
+	resp   *api.Response
+	err    error
+}
+
+// maxEntries bounds the answers kept: beyond it the oldest go first. A
+// detail is kept for as long as someone polls it anyway.
+const maxEntries = 4096
+
+func newReads(c monitor.API, now func() time.Time) *reads {
+	return &reads{api: c, now: now, entries: map[readKey]*entry{}}
+}
+
+func (r *reads) ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error) {
+	e, err := r.get(ctx, readKey{page: page, perPage: perPage}, func(ctx context.Context, e *entry) {
+		e.page, e.resp, e.err = r.api.ListConnectors(ctx, page, perPage)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return e.page, r.response(e), e.err
+}
+
+func (r *reads) GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error) {
+	e, err := r.get(ctx, readKey{id: id}, func(ctx context.Context, e *entry) {
+		e.detail, e.resp, e.err = r.api.GetConnector(ctx, id)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return e.detail, r.response(e), e.err
+}
+
+// get is the entry for k: kept if fresh enough, joined if on its way, or
+// fetched now. err is the caller's own context ending.
+func (r *reads) get(ctx context.Context, k readKey, fetch func(context.Context, *entry)) (*entry, error) {
+	fresh := monitor.FreshOf(ctx)
+	r.mu.Lock()
+	e := r.entries[k]
+	switch {
+	case e != nil && !e.ready():
+		r.shared.Add(1) // on its way: wait for it
+	case e != nil && e.err == nil && fresh > 0 && r.now().Sub(e.at) <= fresh:
+		r.shared.Add(1)
+		r.mu.Unlock()
+		return e, nil
+	default:
+		e = &entry{done: make(chan struct{})}
+		r.put(k, e)
+		r.sent.Add(1)
+		go r.run(k, e, fetch)
+	}
+	r.mu.Unlock()
+	select {
+	case <-e.done:
+		return e, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (r *reads) run(k readKey, e *entry, fetch func(context.Context, *entry)) {
+	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			e.page, e.detail, e.resp = nil, nil, nil
+			e.err = &panicError{value: p}
+		}
+		r.mu.Lock()
+		e.at = r.now()
+		if e.resp != nil && e.resp.Rate.Known && !e.at.Before(r.rateAt) {
+			r.rate, r.rateAt = e.resp.Rate, e.at
+		}
+		if e.err != nil && r.entries[k] == e {
+			delete(r.entries, k) // joined, never kept
+		}
+		close(e.done)
+		r.mu.Unlock()
+	}()
+	fetch(ctx, e)
+}
+
+func (e *entry) ready() bool {
+	select {
+	case <-e.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// put keeps e under k, dropping the oldest answers beyond maxEntries.
+func (r *reads) put(k readKey, e *entry) {
+	r.entries[k] = e
+	if len(r.entries) <= maxEntries {
+		return
+	}
+	var oldK readKey
+	var old *entry
+	for kk, ee := range r.entries {
+		if ee.ready() && (old == nil || ee.at.Before(old.at)) {
+			oldK, old = kk, ee
+		}
+	}
+	if old != nil {
+		delete(r.entries, oldK)
+	}
+}
+
+// response is e's answer as this caller gets it: when it was received,
+// and the account's latest budget reading, whoever's request brought it.
+func (r *reads) response(e *entry) *api.Response {
+	if e.resp == nil {
+		return nil
+	}
+	resp := *e.resp
+	resp.Served = e.at
+	r.mu.Lock()
+	if r.rate.Known && r.rateAt.After(e.at) {
+		resp.Rate = r.rate
+	}
+	r.mu.Unlock()
+	return &resp
+}
+
+// budget is the account's latest budget reading.
+func (r *reads) budget() (api.RateLimit, time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rate, r.rateAt
+}
+
+type panicError struct{ value any }
+
+func (e *panicError) Error() string { return "internal error while reading the API (please report it)" }

@@ -1,0 +1,209 @@
+// Package serve is team mode: an SSH server (charmbracelet/wish) that gives
+// every person who connects their own dashboard over the accounts of one
+// config file, while each account is read once for everybody. One process
+// holds the keys; watchers bring only an SSH public key.
+//
+// Each session runs its own ui.Model — its own size, colours, focus,
+// filter and selection — whose monitor reads through the account's shared
+// reads (reads.go): an answer young enough for a request's poll interval is
+// handed to every session that asks, so N sessions on one account cost one
+// session's requests and share one budget. Events go through the account's
+// hub (hub.go): kept once, written once, shown in every session. Writes
+// are checked here, on the server: watchers are refused, operators are
+// limited per minute, and every action is recorded with its SSH user.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+
+	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/ui"
+)
+
+// Options configure a team server.
+type Options struct {
+	HostKeyPath string // generated on first start (ed25519, mode 0600)
+	Serve       config.Serve
+	Accounts    []Account // at least one; sessions start on Accounts[Current]
+	Current     int
+
+	// The dashboard every session gets.
+	Keys        *keymap.KeyMap
+	Alerts      ui.AlertOptions
+	Mouse       bool
+	Demo        bool
+	PerPage     int
+	Refresh     time.Duration
+	IdleRefresh time.Duration
+	ListRefresh time.Duration
+
+	Log io.Writer        // one line per connection, refusal and end; nil = none
+	Now func() time.Time // default time.Now
+}
+
+// Server is a team server. Build it with New, run it with Serve, end it
+// with Shutdown.
+type Server struct {
+	opts    Options
+	ssh     *ssh.Server
+	openers []opener
+	logMu   sync.Mutex
+
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	closing  bool
+	ended    sync.WaitGroup
+}
+
+// New builds the server and opens the start account, so that a key that
+// cannot be read stops the server before anyone connects.
+func New(o Options) (*Server, error) {
+	if len(o.Accounts) == 0 {
+		return nil, errors.New("serve: no account to serve")
+	}
+	if o.Current < 0 || o.Current >= len(o.Accounts) {
+		return nil, fmt.Errorf("serve: start account %d of %d", o.Current, len(o.Accounts))
+	}
+	if len(o.Serve.Users) == 0 {
+		return nil, errors.New("no one may connect: list users under serve.users in the config file, or give --authorized-keys FILE")
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Serve.SyncsPerUser <= 0 {
+		o.Serve.SyncsPerUser = 6
+	}
+	s := &Server{opts: o, openers: make([]opener, len(o.Accounts)), sessions: map[*session]struct{}{}}
+	if _, err := s.account(o.Current); err != nil {
+		return nil, fmt.Errorf("%s: %w", o.Accounts[o.Current].Name, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(o.HostKeyPath), 0o700); err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	srv, err := wish.NewServer(
+		wish.WithHostKeyPath(o.HostKeyPath),
+		wish.WithPublicKeyAuth(s.allowed),
+		wish.WithVersion("pixee-tui"),
+		wish.WithMiddleware(s.dashboard, s.needTerminal, s.guard),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("ssh server: %w", err)
+	}
+	// Without a handler for them, passwords and keyboard-interactive are
+	// not offered: public keys only.
+	s.ssh = srv
+	return s, nil
+}
+
+// Serve accepts sessions on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.ssh.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown ends every session cleanly — each dashboard quits and restores
+// its terminal, then is told why — and stops the server. Sessions still
+// running when ctx ends are cut.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	all := make([]*session, 0, len(s.sessions))
+	for ss := range s.sessions {
+		all = append(all, ss)
+	}
+	s.mu.Unlock()
+	for _, ss := range all {
+		ss.end("the team server is stopping")
+	}
+	done := make(chan struct{})
+	go func() { s.ended.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	err := s.ssh.Close()
+	if errors.Is(err, ssh.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// Sessions is how many dashboards are connected.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// Requests is how many reads of account i were sent to the API, and how
+// many were served by another session's answer.
+func (s *Server) Requests(i int) (sent, shared int64) {
+	if i < 0 || i >= len(s.openers) || s.openers[i].a == nil {
+		return 0, 0
+	}
+	r := s.openers[i].a.reads
+	return r.sent.Load(), r.shared.Load()
+}
+
+// account opens account i once.
+func (s *Server) account(i int) (*account, error) {
+	op := &s.openers[i]
+	op.once.Do(func() {
+		spec := s.opts.Accounts[i]
+		base, err := spec.Open()
+		if err != nil {
+			op.err = err
+			return
+		}
+		op.a = &account{spec: spec, index: i, base: base,
+			reads:   newReads(base.API, s.opts.Now),
+			hub:     newHub(i, base.Events, s.opts.Now, s.logf),
+			limiter: newLimiter(s.opts.Serve.SyncsPerUser, s.opts.Now)}
+		for _, w := range base.Warnings {
+			s.logf("%s: %s", spec.Name, w)
+		}
+	})
+	return op.a, op.err
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.opts.Log == nil {
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	fmt.Fprintf(s.opts.Log, time.Now().Format("2006-01-02 15:04:05")+" serve: "+format+"\n", args...)
+}
+
+type userKey struct{}
+
+// allowed admits listed public keys only, and remembers whose.
+func (s *Server) allowed(ctx ssh.Context, key ssh.PublicKey) bool {
+	u, ok := s.opts.Serve.Lookup(key)
+	if !ok {
+		s.logf("refused key %s from %s (not listed)", fingerprint(key), ctx.RemoteAddr())
+		return false
+	}
+	ctx.SetValue(userKey{}, u)
+	return true
+}
+
+func userOf(ss ssh.Session) (config.ServeUser, bool) {
+	u, ok := ss.Context().Value(userKey{}).(config.ServeUser)
+	return u, ok
+}

@@ -1,0 +1,250 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/ssh"
+	bm "github.com/charmbracelet/wish/bubbletea"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/ui"
+)
+
+// session is one connected dashboard.
+type session struct {
+	ss   ssh.Session
+	user config.ServeUser
+	sink *sink
+
+	lastInput atomic.Int64 // unix nanoseconds of the last key, click or resize
+
+	mu     sync.Mutex
+	p      *tea.Program
+	reason string     // why the server ended it, said after the dashboard is gone
+	joined []*account // whose hubs it is subscribed to
+}
+
+// end quits the dashboard (which restores the terminal) and keeps why.
+func (x *session) end(reason string) {
+	x.mu.Lock()
+	if x.reason == "" {
+		x.reason = reason
+	}
+	p := x.p
+	x.mu.Unlock()
+	if p != nil {
+		go p.Quit() // a hung program must not hang whoever ends it
+	}
+}
+
+func (x *session) join(a *account) ui.AccountSession {
+	x.mu.Lock()
+	x.joined = append(x.joined, a)
+	x.mu.Unlock()
+	return a.sessionFor(x.user, x.sink)
+}
+
+// activity is the session's input, noting when a person last typed.
+type activity struct {
+	ss ssh.Session
+	x  *session
+}
+
+func (a activity) Read(p []byte) (int, error) {
+	n, err := a.ss.Read(p)
+	if n > 0 {
+		a.x.lastInput.Store(time.Now().UnixNano())
+	}
+	return n, err
+}
+
+// guard is the outermost layer of every session: it logs who came and
+// went, and turns a panic in a session into the end of that session alone.
+func (s *Server) guard(next ssh.Handler) ssh.Handler {
+	return func(ss ssh.Session) {
+		u, _ := userOf(ss)
+		start := time.Now()
+		s.logf("%s (%s) connected from %s", u.Name, u.Role, ss.RemoteAddr())
+		defer func() {
+			if p := recover(); p != nil {
+				s.logf("session of %s: internal error: %v", u.Name, p)
+				fmt.Fprint(ss, "\r\npixee-tui: internal error; this session ends (please report it)\r\n")
+				_ = ss.Exit(1)
+			}
+			s.logf("%s disconnected after %s", u.Name, time.Since(start).Round(time.Second))
+		}()
+		next(ss)
+	}
+}
+
+// needTerminal refuses, in one line, a session that did not ask for a
+// terminal (ssh -T, or a command): the dashboard needs one.
+func (s *Server) needTerminal(next ssh.Handler) ssh.Handler {
+	return func(ss ssh.Session) {
+		if len(ss.Command()) > 0 {
+			fmt.Fprint(ss.Stderr(), "pixee-tui: the team server runs no commands, only the dashboard: connect with ssh -t and no command\r\n")
+			_ = ss.Exit(1)
+			return
+		}
+		if _, _, ok := ss.Pty(); !ok {
+			fmt.Fprint(ss.Stderr(), "pixee-tui: the team dashboard needs a terminal: connect with ssh -t\r\n")
+			_ = ss.Exit(1)
+			return
+		}
+		next(ss)
+	}
+}
+
+// dashboard runs one person's dashboard for the length of the session.
+func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
+	return func(ss ssh.Session) {
+		defer next(ss)
+		u, _ := userOf(ss)
+		x := &session{ss: ss, user: u, sink: newSink()}
+		x.lastInput.Store(time.Now().UnixNano())
+		if !s.register(x) {
+			fmt.Fprint(ss.Stderr(), "pixee-tui: the team server is stopping\r\n")
+			_ = ss.Exit(1)
+			return
+		}
+		defer s.unregister(x)
+		ctx, cancel := context.WithCancel(ss.Context())
+		defer cancel()
+
+		r := bm.MakeRenderer(ss)
+		m, err := s.model(ctx, x, r)
+		if err != nil {
+			fmt.Fprintf(ss.Stderr(), "pixee-tui: %v\r\n", err)
+			_ = ss.Exit(1)
+			return
+		}
+		opts := []tea.ProgramOption{tea.WithInput(activity{ss: ss, x: x}), tea.WithOutput(ss), tea.WithAltScreen(),
+			tea.WithContext(ctx), tea.WithoutSignalHandler()}
+		if s.opts.Mouse {
+			opts = append(opts, tea.WithMouseCellMotion())
+		}
+		p := tea.NewProgram(m, opts...)
+		x.mu.Lock()
+		x.p = p
+		quit := x.reason != "" // Shutdown came first
+		x.mu.Unlock()
+		if quit {
+			return
+		}
+		go x.sink.run(p)
+		go s.follow(ctx, x, p)
+		_, err = p.Run()
+		x.sink.close()
+		x.mu.Lock()
+		reason := x.reason
+		x.mu.Unlock()
+		if err != nil && reason == "" && ctx.Err() == nil {
+			reason = "the dashboard stopped on an internal error (please report it)"
+			s.logf("session of %s: %v", u.Name, err)
+		}
+		if reason != "" {
+			fmt.Fprintf(ss, "pixee-tui: %s\r\n", reason)
+		}
+		_ = ss.Exit(0)
+	}
+}
+
+// follow passes resizes to the dashboard and ends it when nobody typed for
+// the idle timeout.
+func (s *Server) follow(ctx context.Context, x *session, p *tea.Program) {
+	_, winCh, _ := x.ss.Pty()
+	idle := s.opts.Serve.IdleTimeout
+	check := time.Hour
+	if idle > 0 {
+		check = min(max(idle/8, 100*time.Millisecond), 30*time.Second)
+	}
+	t := time.NewTicker(check)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case w, ok := <-winCh:
+			if !ok {
+				winCh = nil
+				continue
+			}
+			x.lastInput.Store(time.Now().UnixNano())
+			go p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+		case <-t.C:
+			if idle > 0 && time.Since(time.Unix(0, x.lastInput.Load())) >= idle {
+				x.end(fmt.Sprintf("session ended after %s without a key pressed; connect again any time", idle))
+				return
+			}
+		}
+	}
+}
+
+// model is a session's dashboard, on the start account.
+func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (tea.Model, error) {
+	o := s.opts
+	a, err := s.account(o.Current)
+	if err != nil {
+		return nil, err
+	}
+	start := x.join(a)
+	var specs []ui.AccountSpec
+	if len(o.Accounts) > 1 {
+		for i, acc := range o.Accounts {
+			specs = append(specs, ui.AccountSpec{Name: acc.Name, Host: acc.Host, Open: func() (ui.AccountSession, error) {
+				a, err := s.account(i)
+				if err != nil {
+					return ui.AccountSession{}, err
+				}
+				return x.join(a), nil
+			}})
+		}
+	}
+	host := a.spec.Host
+	if a.spec.Name != "" {
+		host = a.spec.Name + " · " + host
+	}
+	return ui.New(ui.Options{
+		API: start.API, Context: ctx, Host: host, Demo: o.Demo, ReadOnly: start.ReadOnly,
+		History: start.History, Events: start.Events, Hub: start.Hub,
+		Alerts: o.Alerts, Terminal: x.ss, User: x.user.Name,
+		Accounts: specs, Current: o.Current,
+		PerPage: o.PerPage, Refresh: o.Refresh, IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh,
+		Keys: o.Keys, Renderer: r, Plain: r.ColorProfile() == termenv.Ascii,
+	}), nil
+}
+
+func (s *Server) register(x *session) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.sessions[x] = struct{}{}
+	s.ended.Add(1)
+	return true
+}
+
+func (s *Server) unregister(x *session) {
+	x.sink.close()
+	x.mu.Lock()
+	joined := x.joined
+	x.mu.Unlock()
+	for _, a := range joined {
+		a.hub.unsubscribe(x.sink)
+	}
+	s.mu.Lock()
+	delete(s.sessions, x)
+	s.mu.Unlock()
+	s.ended.Done()
+}
+
+func fingerprint(k ssh.PublicKey) string { return gossh.FingerprintSHA256(k) }

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/serve"
+	"github.com/pixee/pixee-tui/ui"
+)
+
+// serveCmd is team mode: the dashboard served over SSH, each account read
+// once for every watcher (package serve).
+func serveCmd(f *flags, stdout, stderr io.Writer) *cobra.Command {
+	var (
+		listen, authKeys, hostKey string
+		idle                      time.Duration
+		demo                      bool
+		conns                     int
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the dashboard over SSH to a team: one process polls each account once",
+		Long: `Serve the dashboard over SSH. One process holds the API keys of the config
+file's profiles and reads each account once; every person connects with
+ssh and gets the whole dashboard in their own terminal.
+
+Only listed public keys get in: users under serve.users in the config file
+(role watch or operate), and the keys of --authorized-keys (role watch, the
+comment as user name). Watchers cannot trigger syncs or connection tests;
+every action is recorded in the account's history with its SSH user.
+
+  pixee-tui serve --listen 127.0.0.1:2222 --authorized-keys ~/.ssh/team.pub
+  ssh -p 2222 -t localhost`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd, f, serveFlags{listen: listen, authKeys: authKeys, hostKey: hostKey, idle: idle,
+				demo: demo, conns: conns}, stdout, stderr)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&listen, "listen", "", "address to listen on (default serve.listen, else "+config.DefaultListen+")")
+	fl.StringVar(&authKeys, "authorized-keys", "", "an OpenSSH authorized_keys file: its keys may connect with role watch")
+	fl.StringVar(&hostKey, "host-key", "", "the server's SSH host key, generated on first start (default "+filepath.Join(stateHome(), "ssh_host_ed25519_key")+")")
+	fl.DurationVar(&idle, "idle-timeout", 0, "end a session after this long without a key pressed (default serve.idle_timeout, else 30m)")
+	fl.BoolVar(&demo, "demo", false, "serve the embedded sandbox account instead of the config file's profiles")
+	fl.IntVar(&conns, "demo-connectors", 137, "with --demo: connectors in the sandbox (1–100000)")
+	return cmd
+}
+
+type serveFlags struct {
+	listen, authKeys, hostKey string
+	idle                      time.Duration
+	demo                      bool
+	conns                     int
+}
+
+func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Writer) error {
+	if sf.conns < 1 || sf.conns > 100000 {
+		return usage("--demo-connectors must be between 1 and 100000, got %d", sf.conns)
+	}
+	if sf.idle < 0 || (sf.idle > 0 && sf.idle < time.Second) {
+		return usage("--idle-timeout must be at least 1s, got %s", sf.idle)
+	}
+	path, explicit := f.configFile, f.configFile != ""
+	if !explicit {
+		path = config.DefaultPath()
+	}
+	file, err := config.Load(path, explicit)
+	if err != nil {
+		return usage("%v", err)
+	}
+	team := config.DefaultServe()
+	if file != nil {
+		team = file.Serve
+	}
+	if sf.authKeys != "" {
+		extra, err := config.ReadAuthorizedKeys(sf.authKeys)
+		if err != nil {
+			return usage("--authorized-keys: %v", err)
+		}
+		if team, err = team.WithAuthorizedKeys(extra); err != nil {
+			return usage("--authorized-keys: %v", err)
+		}
+	}
+	if len(team.Users) == 0 {
+		return usage("no one may connect: list users under serve.users in %s, or give --authorized-keys FILE", path)
+	}
+	if sf.listen != "" {
+		team.Listen = sf.listen
+	}
+	if sf.idle > 0 {
+		team.IdleTimeout = sf.idle
+	}
+	if sf.hostKey == "" {
+		sf.hostKey = filepath.Join(stateHome(), "ssh_host_ed25519_key")
+	}
+	keys, err := keysOf(file)
+	if err != nil {
+		return err
+	}
+	applyTheme(file)
+	alerts := config.DefaultAlerts()
+	mouse := true
+	if file != nil {
+		alerts, mouse = file.Alerts, file.Mouse
+	}
+
+	o := serve.Options{HostKeyPath: sf.hostKey, Serve: team, Keys: keys, Mouse: mouse, Demo: sf.demo, Log: stderr,
+		Alerts: ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter}}
+	var stopSandbox func()
+	if sf.demo {
+		o.Accounts, stopSandbox, err = demoAccount(sf.conns)
+		if err != nil {
+			return err
+		}
+		defer stopSandbox()
+	} else {
+		var s config.Settings
+		if _, s, err = loadConfig(cmd, f); err != nil {
+			return err
+		}
+		o.PerPage, o.Refresh = s.PerPage, s.Refresh
+		o.Accounts, o.Current = serveAccounts(file, s)
+	}
+
+	srv, err := serve.New(o)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", team.Listen)
+	if err != nil {
+		return usage("--listen: %v", err)
+	}
+	fmt.Fprintf(stderr, "pixee-tui: team mode on %s: %d users may connect (ssh -p %s -t HOST); Ctrl+C stops it\n",
+		ln.Addr(), len(team.Users), portOf(ln.Addr()))
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintf(stderr, "pixee-tui: stopping: ending %d sessions\n", srv.Sessions())
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	<-done
+	return nil
+}
+
+func portOf(a net.Addr) string {
+	_, p, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "2222"
+	}
+	return p
+}
+
+// serveAccounts are the accounts served: every profile of the file, or the
+// one the flags and environment describe. Flags and environment apply to
+// the start profile only, as in the dashboard.
+func serveAccounts(file *config.File, start config.Settings) ([]serve.Account, int) {
+	host := func(s config.Settings) string {
+		return strings.TrimPrefix(strings.TrimPrefix(s.BaseURL, "https://"), "http://")
+	}
+	open := func(s config.Settings) func() (ui.AccountSession, error) {
+		return func() (ui.AccountSession, error) { return openAccount(s) }
+	}
+	if file == nil || len(file.Order) == 0 {
+		return []serve.Account{{Name: start.Name, Host: host(start), Open: open(start)}}, 0
+	}
+	var out []serve.Account
+	current := -1
+	if start.ProfileID == "" {
+		out = append(out, serve.Account{Name: "(from the environment)", Host: host(start), Open: open(start)})
+		current = 0
+	}
+	for _, id := range file.Order {
+		p := file.Profiles[id]
+		ps := config.ProfileSettings(p)
+		if id == start.ProfileID {
+			current, ps = len(out), start
+		}
+		name := p.Name
+		if name == "" {
+			name = id
+		}
+		out = append(out, serve.Account{Name: name, Host: host(ps), Open: open(ps)})
+	}
+	return out, max(current, 0)
+}
+
+// demoAccount is the embedded sandbox as the one account served.
+func demoAccount(conns int) ([]serve.Account, func(), error) {
+	sb := sandbox.New(sandbox.Options{Seed: time.Now().UnixNano(), Connectors: conns, AutoSync: true})
+	u, stop, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting the demo sandbox: %w", err)
+	}
+	s := config.ProfileSettings(config.Profile{})
+	s.BaseURL = u
+	c, err := buildClient(s, sb.APIKey())
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	tmp, err := os.MkdirTemp("", "pixee-tui-team-demo-")
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	// The demo's history and events live as long as the server: enough to
+	// see who did what, and never mixed with a real account's.
+	h, _, herr := history.Open(tmp, "demo", history.Limits{}, nil)
+	ev, _, eerr := history.OpenEvents(tmp, history.Limits{}, nil)
+	if herr != nil || eerr != nil {
+		stop()
+		os.RemoveAll(tmp)
+		return nil, nil, fmt.Errorf("demo history: %v", errors.Join(herr, eerr))
+	}
+	done := func() { stop(); os.RemoveAll(tmp) }
+	host := "sandbox " + strings.TrimPrefix(u, "http://")
+	return []serve.Account{{Name: "demo", Host: host, Open: func() (ui.AccountSession, error) {
+		return ui.AccountSession{API: c, History: h, Events: ev}, nil
+	}}}, done, nil
+}
