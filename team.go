@@ -112,14 +112,13 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	applyTheme(file)
 	alerts := config.DefaultAlerts()
-	mouse := true
+	mouse, theme := true, "auto"
 	if file != nil {
-		alerts, mouse = file.Alerts, file.Mouse
+		alerts, mouse, theme = file.Alerts, file.Mouse, file.Theme
 	}
 
-	o := serve.Options{HostKeyPath: sf.hostKey, Serve: team, Keys: keys, Mouse: mouse, Demo: sf.demo, Log: stderr,
+	o := serve.Options{HostKeyPath: sf.hostKey, Serve: team, Keys: keys, Mouse: mouse, Theme: theme, Demo: sf.demo, Log: stderr,
 		Alerts: ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter}}
 	var stopSandbox func()
 	if sf.demo {

@@ -43,6 +43,7 @@ type Options struct {
 	Keys        *keymap.KeyMap
 	Alerts      ui.AlertOptions
 	Mouse       bool
+	Theme       string // auto, dark, light or none (config theme:)
 	Demo        bool
 	PerPage     int
 	Refresh     time.Duration

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,7 +11,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
-	bm "github.com/charmbracelet/wish/bubbletea"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -119,7 +119,7 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		ctx, cancel := context.WithCancel(ss.Context())
 		defer cancel()
 
-		r := bm.MakeRenderer(ss)
+		r := renderer(ss, s.opts.Theme)
 		m, err := s.model(ctx, x, r)
 		if err != nil {
 			fmt.Fprintf(ss.Stderr(), "pixee-tui: %v\r\n", err)
@@ -248,3 +248,33 @@ func (s *Server) unregister(x *session) {
 }
 
 func fingerprint(k ssh.PublicKey) string { return gossh.FingerprintSHA256(k) }
+
+// renderer draws for the session's terminal, as its TERM, COLORTERM and
+// NO_COLOR say. It asks the terminal nothing: a query waits for an answer
+// that a terminal may never send, eating the first key typed. The
+// background is the theme's (dark unless the config says light).
+func renderer(ss ssh.Session, theme string) *lipgloss.Renderer {
+	pty, _, _ := ss.Pty()
+	env := sshEnv(append(ss.Environ(), "TERM="+pty.Term))
+	r := lipgloss.NewRenderer(ss, termenv.WithEnvironment(env), termenv.WithUnsafe(), termenv.WithColorCache(true))
+	if pty.Term == "" || pty.Term == "dumb" || theme == "none" {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	r.SetHasDarkBackground(theme != "light")
+	return r
+}
+
+// sshEnv is a session's environment, as termenv reads it.
+type sshEnv []string
+
+func (e sshEnv) Environ() []string { return e }
+
+func (e sshEnv) Getenv(k string) string {
+	v := ""
+	for _, kv := range e { // the last one wins, as TERM is appended
+		if name, val, ok := strings.Cut(kv, "="); ok && name == k {
+			v = val
+		}
+	}
+	return v
+}
