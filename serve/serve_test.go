@@ -467,3 +467,43 @@ func TestIdleSessionEnds(t *testing.T) {
 	default:
 	}
 }
+
+// An event reaches every session once, and is written once, however many
+// sessions saw it.
+func TestEventsReachEverySessionOnce(t *testing.T) {
+	var events *history.EventLog
+	tm := startTeam(t, func(o *Options) {
+		o.ListRefresh, o.IdleRefresh = time.Second, time.Second
+		open := o.Accounts[0].Open
+		o.Accounts[0].Open = func() (ui.AccountSession, error) {
+			s, err := open()
+			events = s.Events
+			return s, err
+		}
+	})
+	a, b := tm.connect("alice", true), tm.connect("bob", true)
+	a.waitFor(firstName)
+	b.waitFor(firstName)
+	if !tm.sb.SetStatus(tm.sb.IDs()[1], "error") {
+		t.Fatal("no such connector")
+	}
+	a.waitFor("1 new")
+	b.waitFor("1 new")
+	time.Sleep(2 * time.Second) // both sessions' next refreshes see it too
+	seen, _, err := events.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range seen {
+		if e.ConnectorID == tm.sb.IDs()[1] {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the events log holds %d events of the connector, want 1: %+v", n, seen)
+	}
+	if strings.Contains(a.screen(), "2 new") || strings.Contains(b.screen(), "2 new") {
+		t.Fatal("a session counted the event twice")
+	}
+}
