@@ -280,3 +280,38 @@ func (a *Alerts) Flush(now time.Time) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// HealthWatch turns the account's health into events: the key refused or
+// accepted again, the API down (two failures in a row of the page target)
+// or answering again. Observe it after every result.
+type HealthWatch struct {
+	down, refused bool
+}
+
+// Observe is what changed in m's health since the last call.
+func (h *HealthWatch) Observe(now time.Time, m *Monitor) []Event {
+	var evs []Event
+	authErr := m.AuthErr()
+	switch {
+	case authErr != nil && !h.refused:
+		h.refused = true
+		evs = append(evs, Event{Time: now, Kind: KeyRefused, After: authErr.Error()})
+	case authErr == nil && h.refused:
+		h.refused = false
+		evs = append(evs, Event{Time: now, Kind: KeyAccepted})
+	}
+	t := m.Target(PageTarget)
+	switch {
+	case t.Failures >= 2 && !h.down:
+		h.down = true
+		after := ""
+		if t.Err != nil {
+			after = t.Err.Error()
+		}
+		evs = append(evs, Event{Time: now, Kind: APIDown, After: after})
+	case t.Failures == 0 && t.Err == nil && h.down:
+		h.down = false
+		evs = append(evs, Event{Time: now, Kind: APIUp})
+	}
+	return evs
+}

@@ -1,6 +1,8 @@
 package serve
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"sync"
 	"time"
 
@@ -135,3 +137,10 @@ func (s *sink) run(p *tea.Program) {
 }
 
 func (s *sink) close() { s.once.Do(func() { close(s.done) }) }
+
+// eventID is a new event's id, unique within the account.
+func eventID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

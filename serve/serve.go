@@ -50,6 +50,10 @@ type Options struct {
 	IdleRefresh time.Duration
 	ListRefresh time.Duration
 
+	// NoWatch: an account is read only while a session looks at it, and
+	// nothing is recorded while nobody does (watch.go).
+	NoWatch bool
+
 	Log io.Writer        // one line per connection, refusal and end; nil = none
 	Now func() time.Time // default time.Now
 }
@@ -61,6 +65,9 @@ type Server struct {
 	ssh     *ssh.Server
 	openers []opener
 	logMu   sync.Mutex
+	// watching ends the accounts' watches (watch.go) at Shutdown.
+	watching context.Context
+	unwatch  context.CancelFunc
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -87,10 +94,13 @@ func New(o Options) (*Server, error) {
 		o.Serve.SyncsPerUser = 6
 	}
 	s := &Server{opts: o, openers: make([]opener, len(o.Accounts)), sessions: map[*session]struct{}{}}
+	s.watching, s.unwatch = context.WithCancel(context.Background())
 	if _, err := s.account(o.Current); err != nil {
+		s.unwatch()
 		return nil, fmt.Errorf("%s: %w", o.Accounts[o.Current].Name, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(o.HostKeyPath), 0o700); err != nil {
+		s.unwatch()
 		return nil, fmt.Errorf("host key: %w", err)
 	}
 	srv, err := wish.NewServer(
@@ -100,6 +110,7 @@ func New(o Options) (*Server, error) {
 		wish.WithMiddleware(s.dashboard, s.needTerminal, s.guard),
 	)
 	if err != nil {
+		s.unwatch()
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	// Without a handler for them, passwords and keyboard-interactive are
@@ -137,6 +148,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-done:
 	case <-ctx.Done():
 	}
+	s.unwatch()
 	err := s.ssh.Close()
 	if errors.Is(err, ssh.ErrServerClosed) {
 		err = nil
@@ -177,6 +189,9 @@ func (s *Server) account(i int) (*account, error) {
 			limiter: newLimiter(s.opts.Serve.SyncsPerUser, s.opts.Now)}
 		for _, w := range base.Warnings {
 			s.logf("%s: %s", spec.Name, w)
+		}
+		if !s.opts.NoWatch {
+			go newWatch(readsOnly{op.a.reads}, op.a.hub, s.opts.Now, s.opts.ListRefresh).run(s.watching)
 		}
 	})
 	return op.a, op.err

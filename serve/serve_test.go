@@ -19,6 +19,7 @@ import (
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui"
 )
 
@@ -506,4 +507,34 @@ func TestEventsReachEverySessionOnce(t *testing.T) {
 	if strings.Contains(a.screen(), "2 new") || strings.Contains(b.screen(), "2 new") {
 		t.Fatal("a session counted the event twice")
 	}
+}
+
+// With nobody connected, the account is still watched: a connector turning
+// to error is in the events log for the next shift, once.
+func TestAccountWatchedWithNobodyConnected(t *testing.T) {
+	var events *history.EventLog
+	tm := startTeam(t, func(o *Options) {
+		o.ListRefresh = time.Second
+		open := o.Accounts[0].Open
+		o.Accounts[0].Open = func() (ui.AccountSession, error) {
+			s, err := open()
+			events = s.Events
+			return s, err
+		}
+	})
+	time.Sleep(1500 * time.Millisecond) // the first page is known
+	id := tm.sb.IDs()[2]
+	tm.sb.SetStatus(id, "error")
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		seen, _, _ := events.Load()
+		for _, e := range seen {
+			if e.ConnectorID == id && e.Kind == monitor.TurnedError {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	seen, _, _ := events.Load()
+	t.Fatalf("no turned_error event for %s with nobody connected: %+v", id, seen)
 }

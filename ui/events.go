@@ -37,8 +37,7 @@ type feed struct {
 	stuck    monitor.StuckWatch
 	muted    map[string]bool // connector ids
 	mutedAll bool
-	down     bool // the API was reported down
-	refused  bool // the key was reported refused
+	health   monitor.HealthWatch
 	sinceNew int  // unacknowledged at the start: "since you last looked"
 	out      io.Writer
 	opts     AlertOptions
@@ -193,38 +192,10 @@ func (f *feed) ring(text string) tea.Cmd {
 	}
 }
 
-// healthEvents compares the account's health before and after a result:
-// the key refused or accepted again, the API down (two failures in a row
-// of the page on screen) or answering again.
+// healthEvents compares the account's health before and after a result
+// (monitor.HealthWatch).
 func (m *Model) healthEvents() []monitor.Event {
-	f, now := m.feed, m.now()
-	var evs []monitor.Event
-	authErr := m.mon.AuthErr()
-	switch {
-	case authErr != nil && !f.refused:
-		f.refused = true
-		evs = append(evs, monitor.Event{Time: now, Kind: monitor.KeyRefused, After: authErr.Error()})
-	case authErr == nil && f.refused:
-		f.refused = false
-		evs = append(evs, monitor.Event{Time: now, Kind: monitor.KeyAccepted})
-	}
-	t := m.mon.Target(monitor.PageTarget)
-	switch {
-	case t.Failures >= 2 && !f.down:
-		f.down = true
-		evs = append(evs, monitor.Event{Time: now, Kind: monitor.APIDown, After: errText(t.Err)})
-	case t.Failures == 0 && t.Err == nil && f.down:
-		f.down = false
-		evs = append(evs, monitor.Event{Time: now, Kind: monitor.APIUp})
-	}
-	return evs
-}
-
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
+	return m.feed.health.Observe(m.now(), &m.mon)
 }
 
 // detailEvents is what a fresh detail says beyond the store's changes: a

@@ -1,0 +1,132 @@
+package serve
+
+import (
+	"context"
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/monitor"
+)
+
+// watch is the account's own monitor, with no screen: it keeps the account
+// indexed (the crawl) and its first page polled, and publishes what changes
+// to the hub, whether anyone is connected or not. So the team's events are
+// recorded through the night, the shift handover ("since you last looked")
+// means something, and every session's crawl is served by this one's
+// answers (its requests accept answers as old as a crawl's rest).
+type watch struct {
+	mon    monitor.Monitor
+	api    monitor.API
+	hub    *hub
+	now    func() time.Time
+	health monitor.HealthWatch
+
+	results chan monitor.Result
+	timers  chan monitor.Timer
+}
+
+func newWatch(a monitor.API, h *hub, now func() time.Time, listRefresh time.Duration) *watch {
+	return &watch{
+		mon:     monitor.New(monitor.Options{API: a, Now: now, Crawl: true, ReadOnly: true, ListRefresh: listRefresh}),
+		api:     a,
+		hub:     h,
+		now:     now,
+		results: make(chan monitor.Result, 8),
+		timers:  make(chan monitor.Timer, 8),
+	}
+}
+
+// run drives the monitor until ctx ends: every request is a goroutine,
+// every timer a time.AfterFunc, and every result and timer comes back
+// here, so the monitor is only ever touched by this goroutine.
+func (w *watch) run(ctx context.Context) {
+	w.do(ctx, w.mon.Start())
+	for {
+		select {
+		case <-ctx.Done():
+			w.mon.Stop()
+			return
+		case r := <-w.results:
+			w.apply(ctx, r)
+		case t := <-w.timers:
+			w.do(ctx, w.mon.Wake(t))
+		}
+	}
+}
+
+func (w *watch) apply(ctx context.Context, r monitor.Result) {
+	out := w.mon.Apply(r)
+	if out.Dropped {
+		return
+	}
+	fresh := r.Kind == monitor.KindConnector || (out.Page != nil && out.Page.Same)
+	evs := append(monitor.EventsOfChanges(w.now(), out.Changes, fresh), w.health.Observe(w.now(), &w.mon)...)
+	if len(evs) > 0 {
+		for i := range evs {
+			evs[i].ID = eventID()
+		}
+		w.hub.Publish(evs)
+	}
+	w.do(ctx, out.Plan)
+}
+
+func (w *watch) do(ctx context.Context, p monitor.Plan) {
+	for _, s := range p {
+		switch {
+		case s.Timer != nil:
+			t := *s.Timer
+			time.AfterFunc(t.After, func() {
+				select {
+				case w.timers <- t:
+				case <-ctx.Done():
+				}
+			})
+		case s.Cancel != nil:
+			// Only selections cancel, and this monitor selects nothing.
+		default:
+			go w.call(ctx, s.Request)
+		}
+	}
+}
+
+// call makes one read and hands its result back.
+func (w *watch) call(ctx context.Context, r monitor.Request) {
+	rctx := monitor.WithFresh(ctx, r.Fresh)
+	res := monitor.Result{Request: r}
+	var resp *api.Response
+	switch r.Kind {
+	case monitor.KindPage:
+		var p *api.ConnectorPage
+		p, resp, res.Err = w.api.ListConnectors(rctx, r.Page, r.PerPage)
+		if res.Err == nil {
+			res.Items, res.Meta = p.Items, p.Meta
+		}
+	case monitor.KindConnector:
+		res.Detail, resp, res.Err = w.api.GetConnector(rctx, r.ID)
+	default:
+		return // a watch never writes
+	}
+	if resp != nil {
+		res.Rate, res.PerPageCap, res.At = resp.Rate, resp.PerPageCap, resp.Served
+	}
+	select {
+	case w.results <- res:
+	case <-ctx.Done():
+	}
+}
+
+// readsOnly is the shared reads as a monitor.API that refuses every write:
+// what the watch reads through.
+type readsOnly struct{ *reads }
+
+func (readsOnly) SyncEANs(context.Context, string, []string) (*api.SyncResult, *api.Response, error) {
+	return nil, nil, api.ErrReadOnly
+}
+
+func (readsOnly) SyncCatalog(context.Context, string) (*api.SyncResult, *api.Response, error) {
+	return nil, nil, api.ErrReadOnly
+}
+
+func (readsOnly) TestConnector(context.Context, string) (*api.TestResult, *api.Response, error) {
+	return nil, nil, api.ErrReadOnly
+}
