@@ -38,7 +38,7 @@ type feed struct {
 	muted    map[string]bool // connector ids
 	mutedAll bool
 	health   monitor.HealthWatch
-	sinceNew int  // unacknowledged at the start: "since you last looked"
+	sinceNew int // unacknowledged at the start: "since you last looked"
 	out      io.Writer
 	opts     AlertOptions
 	err      string
