@@ -23,10 +23,13 @@ const (
 	Stuck        EventKind = "stuck"
 	SyncDrained  EventKind = "sync_drained"
 	SyncFailed   EventKind = "sync_failed"
-	KeyRefused   EventKind = "key_refused"
-	KeyAccepted  EventKind = "key_accepted"
-	APIDown      EventKind = "api_down"
-	APIUp        EventKind = "api_up"
+	// SyncSent is a sync someone queued (team mode: Before is who, After
+	// what), for the others watching the account.
+	SyncSent    EventKind = "sync_sent"
+	KeyRefused  EventKind = "key_refused"
+	KeyAccepted EventKind = "key_accepted"
+	APIDown     EventKind = "api_down"
+	APIUp       EventKind = "api_up"
 )
 
 // Bad says whether the event is a transition into a bad state (it rings).
@@ -89,6 +92,8 @@ func (e Event) Text() string {
 		return who + ": the sync triggered here drained"
 	case SyncFailed:
 		return who + ": the sync triggered here ended with an error: " + oneLine(e.After)
+	case SyncSent:
+		return who + ": " + e.Before + " queued a sync of " + e.After
 	case KeyRefused:
 		return "the API key was refused: " + oneLine(e.After)
 	case KeyAccepted:

@@ -43,6 +43,9 @@ func newHub(account int, log *history.EventLog, now func() time.Time, logf func(
 // identity is what makes two sessions' events the same event. The time
 // and the id each session gave it are not part of it.
 func identity(e monitor.Event) string {
+	if e.Kind == monitor.SyncSent {
+		return e.ID // one session saw it: the one that sent it
+	}
 	return string(e.Kind) + "\x00" + e.ConnectorID + "\x00" + e.Before + "\x00" + e.After
 }
 

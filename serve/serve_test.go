@@ -348,8 +348,9 @@ func TestWatcherSendsNoPOST(t *testing.T) {
 // An operator's sync is sent once and recorded with their SSH user.
 func TestOperatorSyncIsRecordedWithTheirUser(t *testing.T) {
 	tm := startTeam(t, nil)
-	c := tm.connect("alice", true)
+	c, watcher := tm.connect("alice", true), tm.connect("bob", true)
 	c.waitFor(firstName)
+	watcher.waitFor(firstName)
 	c.keys("S")
 	c.waitFor("ENTIRE catalog")
 	c.keys("y")
@@ -371,6 +372,14 @@ func TestOperatorSyncIsRecordedWithTheirUser(t *testing.T) {
 	if n := posts(tm.sb); n != 1 {
 		t.Fatalf("%d POSTs, want 1", n)
 	}
+	// The others see who did it: as an event, and in the history.
+	watcher.waitFor("1 new")
+	watcher.keys("E")
+	watcher.waitFor("alice queued a sync of the whole catalog")
+	watcher.keys("\x1b")
+	time.Sleep(200 * time.Millisecond) // an esc then a key at once is alt+key
+	watcher.keys("H")
+	watcher.waitFor("· alice")
 }
 
 // N sessions on one account cost one session's requests: they share the

@@ -127,6 +127,23 @@ func (m *Model) record(evs []monitor.Event) tea.Cmd {
 	return m.keepEvents(m.feed, evs, true)
 }
 
+// sent tells the other sessions of a team server about a sync this one
+// queued: they see who did what, as it happens.
+func (m *Model) sent(a *history.Action) tea.Cmd {
+	if m.hub == nil || a == nil || (a.Outcome != history.OutcomeQueued && a.Outcome != history.OutcomeUnknown) {
+		return nil
+	}
+	what := "the whole catalog"
+	if a.Kind == history.SyncEANs {
+		what = plural(len(a.EANs), "EAN", "EANs")
+	}
+	if a.Outcome == history.OutcomeUnknown {
+		what += " (no answer came: it may not be queued)"
+	}
+	return m.record([]monitor.Event{{Time: m.now(), ConnectorID: a.ConnectorID, Name: a.ConnectorName,
+		Kind: monitor.SyncSent, Before: a.User, After: what}})
+}
+
 // onSharedEvents keeps what the hub handed over, on the account it is of.
 func (m *Model) onSharedEvents(msg SharedEvents) tea.Cmd {
 	evs := make([]monitor.Event, len(msg.Events))
@@ -219,7 +236,7 @@ type eventsView struct {
 }
 
 var eventKinds = []monitor.EventKind{"", monitor.TurnedError, monitor.Recovered, monitor.ErrorChanged, monitor.Stuck,
-	monitor.Paused, monitor.Resumed, monitor.Appeared, monitor.Disappeared, monitor.SyncDrained, monitor.SyncFailed,
+	monitor.Paused, monitor.Resumed, monitor.Appeared, monitor.Disappeared, monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed,
 	monitor.KeyRefused, monitor.APIDown, monitor.APIUp}
 
 func (m *Model) eventRows() []*history.Seen {

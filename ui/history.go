@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,7 +48,26 @@ type historyLoadedMsg struct {
 
 type historyWrittenMsg struct{ err error }
 
-// loadHistory reads the account's history once, at the start.
+// merge takes the history as read from disk: its records replace the
+// journal's of the same id (another process may have finished them), and
+// the journal's own not yet on disk are kept. Newest first.
+func (j *journal) merge(loaded []history.Action) {
+	byID := make(map[string]bool, len(loaded))
+	for _, a := range loaded {
+		byID[a.ID] = true
+	}
+	out := append([]history.Action(nil), loaded...)
+	for _, a := range j.actions {
+		if !byID[a.ID] {
+			out = append(out, a)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b history.Action) int { return b.Time.Compare(a.Time) })
+	j.actions = out
+}
+
+// loadHistory reads the account's history: at the start, and whenever the
+// history view opens.
 func loadHistory(s *history.Store) tea.Cmd {
 	if s == nil {
 		return nil

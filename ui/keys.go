@@ -141,6 +141,9 @@ func (m *Model) browseKey(msg tea.KeyMsg) tea.Cmd {
 		m.screens.push(layer{kind: layerHelp})
 	case key.Matches(msg, k.History):
 		m.screens.push(layer{kind: layerHistory, history: &historyView{}})
+		// Read again: other sessions of a team server, other dashboards
+		// and the command line write the same history.
+		return loadHistory(m.journal.store)
 	case key.Matches(msg, k.Test):
 		return m.startTest()
 	case key.Matches(msg, k.CopyID), key.Matches(msg, k.CopyCard):

@@ -202,9 +202,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onDetail(msg.Result)
 	case syncMsg:
 		m.journal.noteSync(msg.Action, m.detail.data)
-		cmd = m.onSync(msg.Result)
+		cmd = tea.Batch(m.sent(msg.Action), m.onSync(msg.Result))
 	case historyLoadedMsg:
-		m.journal.actions = append(m.journal.actions, msg.actions...)
+		m.journal.merge(msg.actions)
 		if msg.err != nil {
 			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
 		}
