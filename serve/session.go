@@ -215,7 +215,7 @@ func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (t
 	return ui.New(ui.Options{
 		API: start.API, Context: ctx, Host: host, Demo: o.Demo, ReadOnly: start.ReadOnly,
 		History: start.History, Events: start.Events, Hub: start.Hub,
-		Alerts: o.Alerts, Terminal: x.ss, User: x.user.Name,
+		Alerts: o.Alerts, Terminal: x.ss, User: x.user.Name, Who: x.user.Name + " · " + string(x.user.Role),
 		Accounts: specs, Current: o.Current,
 		PerPage: o.PerPage, Refresh: o.Refresh, IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh,
 		Keys: o.Keys, Renderer: r, Plain: r.ColorProfile() == termenv.Ascii,

@@ -32,6 +32,7 @@ type Options struct {
 	ReadOnly bool              // no sync can be triggered; shows the READ-ONLY badge
 	History  *history.Store    // the account's history of actions; nil = none
 	User     string            // who acts, for the history
+	Who      string            // team mode: the SSH user and role, shown in the header
 	Events   *history.EventLog // the account's events, for the shift handover; nil = kept in memory only
 	Hub      EventHub          // team mode: events go through the account's hub (events.go); nil = none
 	Alerts   AlertOptions      // bell and desktop notifications

@@ -125,6 +125,9 @@ func (m *Model) header() string {
 	if n := m.feed.unacked(); n > 0 {
 		badges = append(badges, st.Host.Render("⚑ "+strconv.Itoa(n)+" new · "+keymap.Keys(m.keys.Events)))
 	}
+	if m.opts.Who != "" {
+		badges = append(badges, st.Host.Render(termtext.Sanitize(m.opts.Who)))
+	}
 	right := strings.Join(badges, " ")
 	for len(badges) > 0 && lipgloss.Width(right) > m.width {
 		badges = badges[:len(badges)-1]
