@@ -24,9 +24,6 @@ const (
 	LargeAccountPages = 10               // from this many pages, later passes go at half speed
 	ErrorRecheck      = 30 * time.Minute // a known last_error is asked again after this
 	crawlIdleCheck    = 30 * time.Second // nothing to do: look again after this
-	// CrawlDetailFresh is how old a shared answer to the crawl's detail of
-	// a connector in error may be (Request.Fresh).
-	CrawlDetailFresh = time.Minute
 )
 
 // StatusError is the status of a connector whose last sync failed.
@@ -101,7 +98,7 @@ func (m *Monitor) crawlStep() (Request, time.Duration) {
 	// details take turns.
 	if id := m.nextErrorDetail(now); id != "" && (!passDue || (ix.complete && ix.lastPage)) {
 		ix.lastSent, ix.lastPage = now, false
-		return Request{Kind: KindConnector, ID: id}, 0
+		return Request{Kind: KindConnector, ID: id, Fresh: m.errorDetailFresh(id)}, 0
 	}
 	if !passDue {
 		return Request{}, min(ix.nextPass.Sub(now), crawlIdleCheck)
@@ -111,7 +108,18 @@ func (m *Monitor) crawlStep() (Request, time.Duration) {
 		m.store.pass++
 	}
 	ix.lastSent, ix.lastPage = now, true
-	return Request{Kind: KindPage, Page: ix.page, PerPage: CrawlPerPage}, 0
+	return Request{Kind: KindPage, Page: ix.page, PerPage: CrawlPerPage, Fresh: m.crawlRest()}, 0
+}
+
+// errorDetailFresh is how old a shared answer about a connector in error
+// may be: one from before its last sync tells nothing new (the server's,
+// then); otherwise one as old as a recheck is what this crawl would hold.
+func (m *Monitor) errorDetailFresh(id string) time.Duration {
+	c, _ := m.store.Get(id)
+	if e := m.index.errs[id]; e != nil && !sameTime(e.syncAt, c.LastSyncAt) {
+		return 0
+	}
+	return ErrorRecheck
 }
 
 // nextErrorDetail is the connector in error whose last_error is wanted

@@ -437,3 +437,53 @@ func TestCrawlAsksErrorDetailsOnce(t *testing.T) {
 		t.Errorf("%d detail requests again within ErrorRecheck", again)
 	}
 }
+
+// The crawl's requests say how old a shared answer may be: a page as old
+// as a rest between passes, a connector in error's detail as old as a
+// recheck, unless the connector synced since the detail seen (then only
+// the server's answer tells).
+func TestCrawlRequestsCarryTheirFreshness(t *testing.T) {
+	clock := fakeclock.New(epoch0)
+	c, _ := sandboxClient(t, clock, sandbox.Options{})
+	r := newRunner(t, c, clock, Options{})
+	crawl, _ := r.m.CrawlTarget()
+	var pages, details []Request
+	r.after = func(q Request) {
+		if q.Target != crawl {
+			return
+		}
+		if q.Kind == KindPage {
+			pages = append(pages, q)
+		} else {
+			details = append(details, q)
+		}
+	}
+	r.do(r.m.Start())
+	r.advance(3 * time.Minute)
+	if len(pages) == 0 || len(details) == 0 {
+		t.Fatalf("the crawl sent %d pages and %d details", len(pages), len(details))
+	}
+	for _, q := range pages {
+		if q.Fresh != r.m.crawlRest() {
+			t.Fatalf("crawl page %d: Fresh %v, want the rest %v", q.Page, q.Fresh, r.m.crawlRest())
+		}
+	}
+	for _, q := range details {
+		if q.Fresh != ErrorRecheck {
+			t.Fatalf("first detail of %s: Fresh %v, want %v", q.ID, q.Fresh, ErrorRecheck)
+		}
+	}
+	// A connector in error synced since the detail seen: only the
+	// server's answer tells.
+	id := details[0].ID
+	if got := r.m.errorDetailFresh(id); got != ErrorRecheck {
+		t.Fatalf("before its sync: %v", got)
+	}
+	cn, _ := r.m.store.Get(id)
+	later := clock.Now().Add(time.Minute)
+	cn.LastSyncAt = &later
+	r.m.store.put(cn, nil)
+	if got := r.m.errorDetailFresh(id); got != 0 {
+		t.Fatalf("detail of %s after its sync: Fresh %v, want 0", id, got)
+	}
+}

@@ -286,11 +286,7 @@ func (m *Monitor) request(ti TargetID) Plan {
 	t.gen++ // its answer arms the next timer; pending ones are moot
 	r := Request{Epoch: m.epoch, Target: ti, Seq: t.seq, Kind: t.kind, Fresh: m.base(t)}
 	if t.crawl {
-		r.Kind, r.Page, r.PerPage, r.ID = cr.Kind, cr.Page, cr.PerPage, cr.ID
-		r.Fresh = m.crawlRest()
-		if r.Kind == KindConnector {
-			r.Fresh = CrawlDetailFresh
-		}
+		r.Kind, r.Page, r.PerPage, r.ID, r.Fresh = cr.Kind, cr.Page, cr.PerPage, cr.ID, cr.Fresh
 	} else if t.kind == KindPage {
 		r.Page, r.PerPage = t.page, m.opts.PerPage
 	} else {

@@ -31,11 +31,12 @@ type account struct {
 	limiter *limiter
 }
 
-// opener opens an account once, however many sessions ask at once.
+// opener opens an account once, however many sessions ask at once; an
+// opening that failed (a key command that timed out) is tried again by the
+// next session that asks.
 type opener struct {
-	once sync.Once
-	a    *account
-	err  error
+	mu sync.Mutex
+	a  *account
 }
 
 // sessionFor is the account as one user's session sees it: shared reads,

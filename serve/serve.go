@@ -69,10 +69,11 @@ type Server struct {
 	watching context.Context
 	unwatch  context.CancelFunc
 
-	mu       sync.Mutex
-	sessions map[*session]struct{}
-	closing  bool
-	ended    sync.WaitGroup
+	mu        sync.Mutex
+	sessions  map[*session]struct{}
+	listeners []net.Listener
+	closing   bool
+	ended     sync.WaitGroup
 }
 
 // New builds the server and opens the start account, so that a key that
@@ -121,8 +122,20 @@ func New(o Options) (*Server, error) {
 
 // Serve accepts sessions on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		return ln.Close()
+	}
+	// Kept here too: a Shutdown that comes before the SSH server has
+	// taken ln must still close it.
+	s.listeners = append(s.listeners, ln)
+	s.mu.Unlock()
 	err := s.ssh.Serve(ln)
-	if errors.Is(err, ssh.ErrServerClosed) {
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing || errors.Is(err, ssh.ErrServerClosed) {
 		return nil
 	}
 	return err
@@ -134,6 +147,9 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
+	for _, ln := range s.listeners {
+		_ = ln.Close() // no new session from here on
+	}
 	all := make([]*session, 0, len(s.sessions))
 	for ss := range s.sessions {
 		all = append(all, ss)
@@ -150,8 +166,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.unwatch()
 	err := s.ssh.Close()
-	if errors.Is(err, ssh.ErrServerClosed) {
-		err = nil
+	if errors.Is(err, ssh.ErrServerClosed) || errors.Is(err, net.ErrClosed) {
+		err = nil // the listener was closed above
 	}
 	return err
 }
@@ -166,35 +182,49 @@ func (s *Server) Sessions() int {
 // Requests is how many reads of account i were sent to the API, and how
 // many were served by another session's answer.
 func (s *Server) Requests(i int) (sent, shared int64) {
-	if i < 0 || i >= len(s.openers) || s.openers[i].a == nil {
+	a := s.opened(i)
+	if a == nil {
 		return 0, 0
 	}
-	r := s.openers[i].a.reads
-	return r.sent.Load(), r.shared.Load()
+	return a.reads.sent.Load(), a.reads.shared.Load()
 }
 
 // account opens account i once.
 func (s *Server) account(i int) (*account, error) {
 	op := &s.openers[i]
-	op.once.Do(func() {
-		spec := s.opts.Accounts[i]
-		base, err := spec.Open()
-		if err != nil {
-			op.err = err
-			return
-		}
-		op.a = &account{spec: spec, index: i, base: base,
-			reads:   newReads(base.API, s.opts.Now),
-			hub:     newHub(i, base.Events, s.opts.Now, s.logf),
-			limiter: newLimiter(s.opts.Serve.SyncsPerUser, s.opts.Now)}
-		for _, w := range base.Warnings {
-			s.logf("%s: %s", spec.Name, w)
-		}
-		if !s.opts.NoWatch {
-			go newWatch(readsOnly{op.a.reads}, op.a.hub, s.opts.Now, s.opts.ListRefresh).run(s.watching)
-		}
-	})
-	return op.a, op.err
+	op.mu.Lock()
+	defer op.mu.Unlock()
+	if op.a != nil {
+		return op.a, nil
+	}
+	spec := s.opts.Accounts[i]
+	base, err := spec.Open()
+	if err != nil {
+		s.logf("%s: %v", spec.Name, err)
+		return nil, err
+	}
+	op.a = &account{spec: spec, index: i, base: base,
+		reads:   newReads(base.API, s.opts.Now),
+		hub:     newHub(i, base.Events, s.opts.Now, s.logf),
+		limiter: newLimiter(s.opts.Serve.SyncsPerUser, s.opts.Now)}
+	for _, w := range base.Warnings {
+		s.logf("%s: %s", spec.Name, w)
+	}
+	if !s.opts.NoWatch {
+		go newWatch(readsOnly{op.a.reads}, op.a.hub, s.opts.Now, s.opts.ListRefresh).run(s.watching)
+	}
+	return op.a, nil
+}
+
+// opened is account i if it is open.
+func (s *Server) opened(i int) *account {
+	if i < 0 || i >= len(s.openers) {
+		return nil
+	}
+	op := &s.openers[i]
+	op.mu.Lock()
+	defer op.mu.Unlock()
+	return op.a
 }
 
 func (s *Server) logf(format string, args ...any) {

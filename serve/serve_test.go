@@ -547,3 +547,53 @@ func TestAccountWatchedWithNobodyConnected(t *testing.T) {
 	seen, _, _ := events.Load()
 	t.Fatalf("no turned_error event for %s with nobody connected: %+v", id, seen)
 }
+
+// An operator's writes are limited per minute: beyond the limit nothing is
+// sent and the refusal says when the next may go.
+func TestOperatorWritesAreLimited(t *testing.T) {
+	tm := startTeam(t, func(o *Options) { o.Serve.SyncsPerUser = 2 })
+	a, err := tm.srv.account(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := &userAPI{account: a, user: config.ServeUser{Name: "alice", Role: config.RoleOperate}}
+	id := tm.sb.IDs()[0]
+	for i := range 2 {
+		if _, _, err := alice.SyncEANs(context.Background(), id, []string{"4006381333931"}); err != nil {
+			t.Fatalf("sync %d: %v", i+1, err)
+		}
+	}
+	_, _, err = alice.TestConnector(context.Background(), id)
+	var le *LimitError
+	if !errors.As(err, &le) || le.Wait <= 0 || !strings.Contains(err.Error(), "not sent") {
+		t.Fatalf("a third write in a minute: %v, want a LimitError that says nothing was sent", err)
+	}
+	if n := posts(tm.sb); n != 2 {
+		t.Fatalf("%d POSTs, want 2", n)
+	}
+	carol := &userAPI{account: a, user: config.ServeUser{Name: "carol", Role: config.RoleOperate}}
+	if _, _, err := carol.SyncEANs(context.Background(), id, []string{"4006381333931"}); err != nil {
+		t.Fatalf("another operator was limited by alice's writes: %v", err)
+	}
+}
+
+// An account whose opening failed is tried again by the next session.
+func TestAccountOpeningIsRetried(t *testing.T) {
+	fails := true
+	tm := startTeam(t, func(o *Options) {
+		open := o.Accounts[0].Open
+		o.Accounts = append(o.Accounts, Account{Name: "flaky", Host: "flaky", Open: func() (ui.AccountSession, error) {
+			if fails {
+				return ui.AccountSession{}, errors.New("key command timed out")
+			}
+			return open()
+		}})
+	})
+	if _, err := tm.srv.account(1); err == nil {
+		t.Fatal("a failing opening succeeded")
+	}
+	fails = false
+	if _, err := tm.srv.account(1); err != nil {
+		t.Fatalf("the second try: %v", err)
+	}
+}
