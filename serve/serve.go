@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/ssh"
@@ -58,6 +59,9 @@ type Options struct {
 	Now func() time.Time // default time.Now
 }
 
+// deadPeer is how long a connection may see no traffic at all.
+const deadPeer = 2 * time.Minute
+
 // Server is a team server. Build it with New, run it with Serve, end it
 // with Shutdown.
 type Server struct {
@@ -69,6 +73,7 @@ type Server struct {
 	watching context.Context
 	unwatch  context.CancelFunc
 
+	cut       atomic.Int64 // sessions whose connection was closed after they did not quit
 	mu        sync.Mutex
 	sessions  map[*session]struct{}
 	listeners []net.Listener
@@ -108,6 +113,10 @@ func New(o Options) (*Server, error) {
 		wish.WithHostKeyPath(o.HostKeyPath),
 		wish.WithPublicKeyAuth(s.allowed),
 		wish.WithVersion("pixee-tui"),
+		// Every dashboard writes at least its clock each second, so a
+		// connection with nothing read or written this long is a peer gone
+		// without a word.
+		wish.WithIdleTimeout(deadPeer),
 		wish.WithMiddleware(s.dashboard, s.needTerminal, s.guard),
 	)
 	if err != nil {

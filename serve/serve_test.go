@@ -597,3 +597,57 @@ func TestAccountOpeningIsRetried(t *testing.T) {
 		t.Fatalf("the second try: %v", err)
 	}
 }
+
+// A client that stops reading fills only its own session: another
+// session's dashboard goes on, and Shutdown still ends both.
+func TestStuckClientAffectsNoOther(t *testing.T) {
+	tm := startTeam(t, func(o *Options) { o.ListRefresh = time.Second })
+	ok := tm.connect("alice", true)
+	ok.waitFor(firstName)
+
+	conn, err := dial(tm.addr, gossh.PublicKeys(tm.keys["bob"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	stuck, err := conn.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stuck.StdoutPipe(); err != nil { // never read
+		t.Fatal(err)
+	}
+	if err := stuck.RequestPty("xterm-256color", 200, 400, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := stuck.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	// The SSH library writes the pty's size unguarded as resizes come:
+	// resize only once the session has read it.
+	for deadline := time.Now().Add(5 * time.Second); tm.srv.Sessions() < 2 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	// Every resize repaints the whole screen, some 100 KB at 400x200: a
+	// few dozen, one per frame, fill the channel's window (2 MiB) and the
+	// session's writes block.
+	for i := range 200 {
+		if err := stuck.WindowChange(200+i%2, 400-i%2); err != nil {
+			break
+		}
+		time.Sleep(17 * time.Millisecond)
+	}
+	// The other session still follows the account.
+	id := tm.sb.IDs()[1]
+	tm.sb.SetName(id, "Renamed While Another Hangs")
+	ok.waitFor("Renamed While Another Hangs")
+
+	tm.shutdown()
+	if err := ok.waitEnd(); err != nil {
+		t.Fatalf("the healthy session ended with %v", err)
+	}
+	if n := tm.srv.cut.Load(); n != 1 {
+		t.Fatalf("%d sessions cut after the grace, want the stuck one", n)
+	}
+}

@@ -20,11 +20,13 @@ import (
 
 // session is one connected dashboard.
 type session struct {
+	srv  *Server
 	ss   ssh.Session
 	user config.ServeUser
 	sink *sink
 
-	lastInput atomic.Int64 // unix nanoseconds of the last key, click or resize
+	lastInput atomic.Int64  // unix nanoseconds of the last key, click or resize
+	finished  chan struct{} // closed when the dashboard has returned
 
 	mu     sync.Mutex
 	p      *tea.Program
@@ -40,10 +42,30 @@ func (x *session) end(reason string) {
 	}
 	p := x.p
 	x.mu.Unlock()
-	if p != nil {
-		go p.Quit() // a hung program must not hang whoever ends it
+	if p == nil {
+		return
 	}
+	// A dashboard stuck writing to a client that stopped reading cannot
+	// quit: after a grace period its connection is closed under it.
+	go p.Quit() // blocks for as long as the dashboard is stuck
+	go func() {
+		select {
+		case <-x.finished:
+		case <-time.After(endGrace):
+			x.srv.cut.Add(1)
+			x.srv.logf("session of %s did not end in %s: its connection is closed", x.user.Name, endGrace)
+			// The connection, not the channel: a write waiting for the
+			// client's window only ends with it.
+			if c, ok := x.ss.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
+				_ = c.Close()
+			}
+			_ = x.ss.Close()
+		}
+	}()
 }
+
+// endGrace is how long a dashboard told to quit has to do so.
+const endGrace = 3 * time.Second
 
 func (x *session) join(a *account) ui.AccountSession {
 	x.mu.Lock()
@@ -108,7 +130,8 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 	return func(ss ssh.Session) {
 		defer next(ss)
 		u, _ := userOf(ss)
-		x := &session{ss: ss, user: u, sink: newSink()}
+		x := &session{srv: s, ss: ss, user: u, sink: newSink(), finished: make(chan struct{})}
+		defer close(x.finished)
 		x.lastInput.Store(time.Now().UnixNano())
 		if !s.register(x) {
 			fmt.Fprint(ss.Stderr(), "pixee-tui: the team server is stopping\r\n")
@@ -119,7 +142,10 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		ctx, cancel := context.WithCancel(ss.Context())
 		defer cancel()
 
-		r := renderer(ss, s.opts.Theme)
+		// Asked once: the SSH library updates the pty's window as resizes
+		// come, unguarded; later sizes come through winCh.
+		pty, winCh, _ := ss.Pty()
+		r := renderer(ss, pty.Term, s.opts.Theme)
 		m, err := s.model(ctx, x, r)
 		if err != nil {
 			fmt.Fprintf(ss.Stderr(), "pixee-tui: %v\r\n", err)
@@ -140,7 +166,7 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			return
 		}
 		go x.sink.run(p)
-		go s.follow(ctx, x, p)
+		go s.follow(ctx, x, p, winCh)
 		_, err = p.Run()
 		x.sink.close()
 		x.mu.Lock()
@@ -159,8 +185,7 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 
 // follow passes resizes to the dashboard and ends it when nobody typed for
 // the idle timeout.
-func (s *Server) follow(ctx context.Context, x *session, p *tea.Program) {
-	_, winCh, _ := x.ss.Pty()
+func (s *Server) follow(ctx context.Context, x *session, p *tea.Program, winCh <-chan ssh.Window) {
 	idle := s.opts.Serve.IdleTimeout
 	check := time.Hour
 	if idle > 0 {
@@ -253,11 +278,10 @@ func fingerprint(k ssh.PublicKey) string { return gossh.FingerprintSHA256(k) }
 // NO_COLOR say. It asks the terminal nothing: a query waits for an answer
 // that a terminal may never send, eating the first key typed. The
 // background is the theme's (dark unless the config says light).
-func renderer(ss ssh.Session, theme string) *lipgloss.Renderer {
-	pty, _, _ := ss.Pty()
-	env := sshEnv(append(ss.Environ(), "TERM="+pty.Term))
+func renderer(ss ssh.Session, term, theme string) *lipgloss.Renderer {
+	env := sshEnv(append(ss.Environ(), "TERM="+term))
 	r := lipgloss.NewRenderer(ss, termenv.WithEnvironment(env), termenv.WithUnsafe(), termenv.WithColorCache(true))
-	if pty.Term == "" || pty.Term == "dumb" || theme == "none" {
+	if term == "" || term == "dumb" || theme == "none" {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	r.SetHasDarkBackground(theme != "light")
