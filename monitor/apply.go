@@ -139,7 +139,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		switch {
 		case r.Err == nil:
 			m.remember(r.ID, r.Detail, m.received(r))
-			m.noteDetail(r.Detail)
+			m.noteDetail(r.Detail, m.received(r))
 			out.Changes = m.store.put(r.Detail.Connector, nil)
 		case errors.As(r.Err, new(*api.RateLimitError)), errors.Is(r.Err, api.ErrUnauthorized):
 			m.noteFailure(t, r.Err)
@@ -171,7 +171,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		return out
 	}
 	m.remember(r.ID, r.Detail, m.received(r))
-	m.noteDetail(r.Detail)
+	m.noteDetail(r.Detail, m.received(r))
 	out.Changes = m.store.put(r.Detail.Connector, nil)
 	t.last = r.Detail
 	out.Detail = r.Detail

@@ -165,7 +165,7 @@ func (m *Monitor) applyCrawl(r Result, t *target) Outcome {
 	}
 	t.failures, t.err, t.lastOK = 0, nil, m.received(r)
 	if r.Kind == KindConnector {
-		m.noteDetail(r.Detail)
+		m.noteDetail(r.Detail, m.received(r))
 		out.Changes = m.store.put(r.Detail.Connector, nil)
 	} else {
 		out.Changes = m.crawlPage(r, out.Changes)
@@ -218,7 +218,7 @@ func (m *Monitor) crawlPage(r Result, changes []Change) []Change {
 }
 
 // noteDetail learns a connector's last_error from any detail answer.
-func (m *Monitor) noteDetail(d *api.ConnectorDetail) {
+func (m *Monitor) noteDetail(d *api.ConnectorDetail, at time.Time) {
 	if d == nil {
 		return
 	}
@@ -231,7 +231,9 @@ func (m *Monitor) noteDetail(d *api.ConnectorDetail) {
 	if d.SyncStats.LastError != nil {
 		text = *d.SyncStats.LastError
 	}
-	now := m.now()
+	// The answer's own time, not its handing over: sessions sharing one
+	// answer then recheck it together, and share the next too.
+	now := at
 	e := m.index.errs[c.ID]
 	if e == nil || !e.known || e.text != text {
 		e = &errorInfo{text: text, known: true, firstSeen: now}

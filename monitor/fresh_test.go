@@ -64,3 +64,23 @@ func TestSharedAnswerKeepsItsAge(t *testing.T) {
 		t.Fatalf("LastOK = %v, want now %v", got, c.Now())
 	}
 }
+
+// A shared answer about a connector in error counts as seen when it was
+// received: every session holding it rechecks it at the same time, so one
+// request serves them all again.
+func TestSharedErrorDetailSeenWhenReceived(t *testing.T) {
+	m, c := newTest(t)
+	r := oneRequest(t, m.Start())
+	bad := conn("a")
+	bad.Status = StatusError
+	m.Apply(pageOK(r, bad))
+	d := oneRequest(t, m.Select("a", false))
+	c.Advance(time.Minute)
+	res := detailOK(d, 0)
+	res.Detail.Connector = bad
+	res.At = c.Now().Add(-20 * time.Minute)
+	m.Apply(res)
+	if e := m.index.errs["a"]; e == nil || !e.lastSeen.Equal(res.At) {
+		t.Fatalf("error seen at %+v, want the answer's time %v", e, res.At)
+	}
+}
