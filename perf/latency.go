@@ -18,7 +18,8 @@ func (h *harness) launch(p *program, perPage int) (*session, error) {
 	if perPage > 0 {
 		args = []string{p.perPageFlag, strconv.Itoa(perPage)}
 	}
-	s, err := startSession(p.name, p.bin, args, p.proxy.url+basePath, h.cfg.answer)
+	env := termEnv("PIXEE_BASE_URL="+p.proxy.url+basePath, "PIXEE_API_KEY="+apiKey)
+	s, err := startSession(p.name, p.bin, args, env, h.cfg.answer)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@
 //
 //	go run ./perf -quick          about two minutes
 //	go run ./perf                 full run, about 15 minutes (10 of them RSS)
+//	go run ./perf -team           team mode (issue 14): 1, 10, 50 SSH sessions on
+//	                              one account of pixee-tui serve, about 5 minutes
 //
 // It is a measurement tool, not part of the product: nothing imports it.
 // Everything stays on loopback, every wait is bounded, and it stops by
@@ -26,8 +28,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -60,13 +65,16 @@ type config struct {
 	noFloor     bool
 	dump        string
 	deadlineFor time.Duration
+
+	team         bool  // -team: pixee-tui serve and SSH sessions instead of the phases
+	teamSessions []int // sessions connected in each round
 }
 
 func main() { os.Exit(run()) }
 
 func run() int {
 	var c config
-	var phases string
+	var phases, sessions string
 	flag.BoolVar(&c.quick, "quick", false, "short windows: about two minutes in all")
 	flag.DurationVar(&c.rssDur, "duration", 0, "length of the RSS run (default 10m, 30s with -quick)")
 	flag.DurationVar(&c.rssEvery, "rss-every", 0, "RSS sampling interval (default 10s, 5s with -quick)")
@@ -74,17 +82,19 @@ func run() int {
 	flag.DurationVar(&c.syncWin, "sync", 0, "CPU/requests window while a sync runs (default 60s, 20s with -quick)")
 	flag.DurationVar(&c.settle, "settle", 0, "wait after start-up before a window opens (default 5s, 3s with -quick)")
 	flag.IntVar(&c.presses, "presses", 0, "key presses per latency series (default 50, 15 with -quick)")
-	flag.IntVar(&c.launches, "launches", 0, "launches per program (default 10, 3 with -quick)")
-	flag.IntVar(&c.connectors, "connectors", 1200, "connectors in the sandbox")
+	flag.IntVar(&c.launches, "launches", 0, "launches per program (default 10, 3 with -quick); with -team: local starts and fresh servers (default 5, 3 with -quick)")
+	flag.IntVar(&c.connectors, "connectors", 0, "connectors in the sandbox (default 1200; 137 with -team)")
 	flag.DurationVar(&c.frame, "frame", 10*time.Millisecond, "output quiet this long after the change = its frame is complete (frames are flushed ≥16.7ms apart)")
 	flag.StringVar(&c.repo, "repo", "", "pixee-tui module root (default: the module of the working directory)")
 	flag.StringVar(&c.floorDir, "floor", "", "floor source directory (default <repo>/../shared/bench/floor)")
 	flag.StringVar(&phases, "phases", "launch,keys,idle,sync,rss", "phases to run, comma-separated")
-	flag.BoolVar(&c.answer, "answer-queries", true, "answer OSC 11 (background colour) and DSR (cursor position) queries as a terminal does")
+	flag.BoolVar(&c.answer, "answer-queries", true, "answer OSC 10/11 (colours), DSR (cursor position) and DA1 (device attributes) queries as a terminal does")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary directory with the binaries")
 	flag.BoolVar(&c.noFloor, "no-floor", false, "do not build or run the floor")
 	flag.BoolVar(&c.verbose, "v", false, "log progress details")
 	flag.StringVar(&c.dump, "dump", "", "write each session's output (escape sequences removed) to this directory")
+	flag.BoolVar(&c.team, "team", false, "team mode (issue 14): SSH sessions on one account of pixee-tui serve, not the phases")
+	flag.StringVar(&sessions, "sessions", "1,10,50", "with -team: sessions connected in each round, comma-separated")
 	flag.Parse()
 	def := func(d *time.Duration, full, quick time.Duration) {
 		if *d <= 0 {
@@ -108,7 +118,20 @@ func run() int {
 	def(&c.syncWin, 60*time.Second, 20*time.Second)
 	def(&c.settle, 5*time.Second, 3*time.Second)
 	defInt(&c.presses, 50, 15)
+	if c.team {
+		defInt(&c.launches, 5, 3)
+		defInt(&c.connectors, 137, 137)
+		for _, f := range strings.Split(sessions, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 || n > 500 {
+				fmt.Fprintf(os.Stderr, "perf: -sessions: %q is not a number of sessions (1–500)\n", f)
+				return 2
+			}
+			c.teamSessions = append(c.teamSessions, n)
+		}
+	}
 	defInt(&c.launches, 10, 3)
+	defInt(&c.connectors, 1200, 1200)
 	c.phases = map[string]bool{}
 	for _, p := range strings.Split(phases, ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -118,11 +141,27 @@ func run() int {
 	// Every wait is bounded; this is the bound on the whole run.
 	c.deadlineFor = c.idle + c.syncWin + c.rssDur + 6*time.Minute +
 		time.Duration(c.presses*4)*3*time.Second + time.Duration(c.launches*2)*20*time.Second
-	ctx, cancel := context.WithTimeout(context.Background(), c.deadlineFor)
+	parent := context.Background()
+	if c.team {
+		// Build, first paint (each launch up to 20 s, each fresh server up
+		// to 20 s to listen and 20 s to paint), then per round up to a
+		// minute to connect, the settle and the window.
+		c.deadlineFor = 6*time.Minute + time.Duration(c.launches)*70*time.Second +
+			time.Duration(len(c.teamSessions))*(c.settle+settleMax+c.idle+90*time.Second)
+		// A Ctrl+C ends the run through the cleanup below, which stops the
+		// servers and sessions.
+		var stop context.CancelFunc
+		parent, stop = signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+	}
+	ctx, cancel := context.WithTimeout(parent, c.deadlineFor)
 	defer cancel()
 
 	h := &harness{cfg: c, ctx: ctx, start: time.Now()}
 	defer h.cleanup()
+	if c.team {
+		return h.runTeam()
+	}
 	if err := h.setup(); err != nil {
 		fmt.Fprintln(os.Stderr, "perf:", err)
 		return 1
@@ -146,6 +185,7 @@ type harness struct {
 
 	sandboxCmd  *exec.Cmd
 	sandboxURL  string // http://127.0.0.1:port/api/v1
+	sandboxKey  string // the key the sandbox printed
 	sandboxDone chan struct{}
 
 	names    []string // connector names in list order (pages of 500)
@@ -157,6 +197,8 @@ type harness struct {
 	syncNote string
 	failures []string
 	sessions []*session // every session started, for cleanup
+	servers  []*teamServer
+	team     *teamRun // -team: its state and results
 	mu       sync.Mutex
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -33,14 +34,19 @@ type proxy struct {
 	phase     string // what the harness is doing, for overlap reports
 	total     int
 	byRoute   map[string]int
+	byURI     map[string]int // method and request URI, for "which requests"
 	inFlight  map[string]int
-	maxFlight map[string]int // over the whole run
-	overlaps  []string       // the first few moments a target had two requests out
+	maxFlight map[string]int           // over the whole run
+	overlaps  []string                 // the first few moments a target had two requests out
+	trace     func(method, uri string) // each request as it arrives; nil = none
+	seen      map[string]bool          // every method and URI ever asked, never reset
+	lastNew   time.Time                // when one was asked for the first time
 }
 
 type proxyStats struct {
 	total   int
 	byRoute map[string]int
+	byURI   map[string]int
 }
 
 func newProxy(name, sandboxURL string) (*proxy, error) {
@@ -57,12 +63,22 @@ func newProxy(name, sandboxURL string) (*proxy, error) {
 		return nil, err
 	}
 	p := &proxy{name: name, url: "http://" + ln.Addr().String(), ln: ln,
-		byRoute: map[string]int{}, inFlight: map[string]int{}, maxFlight: map[string]int{}}
+		byRoute: map[string]int{}, byURI: map[string]int{}, inFlight: map[string]int{}, maxFlight: map[string]int{},
+		seen: map[string]bool{}}
 	p.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		route, tgt := classify(r.Method, r.URL.Path)
 		p.mu.Lock()
 		p.total++
 		p.byRoute[route]++
+		uri := r.Method + " " + r.URL.RequestURI()
+		p.byURI[uri]++
+		if !p.seen[uri] {
+			p.seen[uri] = true
+			p.lastNew = time.Now()
+		}
+		if p.trace != nil {
+			p.trace(r.Method, r.URL.RequestURI())
+		}
 		p.inFlight[tgt]++
 		if p.inFlight[tgt] > p.maxFlight[tgt] {
 			p.maxFlight[tgt] = p.inFlight[tgt]
@@ -98,6 +114,15 @@ func classify(method, path string) (route, target string) {
 	return method + " (other)", "other"
 }
 
+// lastNewRequest is when a method and URI were last asked for the first
+// time: a dashboard's start-up crawl asks for new ones, its steady polls
+// repeat old ones.
+func (p *proxy) lastNewRequest() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lastNew
+}
+
 func (p *proxy) setPhase(s string) {
 	p.mu.Lock()
 	p.phase = s
@@ -115,15 +140,13 @@ func (p *proxy) reset() {
 	defer p.mu.Unlock()
 	p.total = 0
 	clear(p.byRoute)
+	clear(p.byURI)
 }
 
 func (p *proxy) snapshot() proxyStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	st := proxyStats{total: p.total, byRoute: map[string]int{}}
-	for k, v := range p.byRoute {
-		st.byRoute[k] = v
-	}
+	st := proxyStats{total: p.total, byRoute: maps.Clone(p.byRoute), byURI: maps.Clone(p.byURI)}
 	return st
 }
 

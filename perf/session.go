@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,14 +18,17 @@ import (
 
 // ---- a program in a pseudo-terminal -------------------------------------------------
 
-// session is one program running in a pty. A reader goroutine keeps every
-// byte count, the text of the output with escape sequences removed (for
-// "is X on screen yet"), the arrival time of each read, and answers the
-// terminal queries a real terminal answers.
+// session is one program running in a pty, or one dashboard over SSH. A
+// reader goroutine keeps every byte count, the text of the output with
+// escape sequences removed (for "is X on screen yet"), the arrival time of
+// each read, and answers the terminal queries a real terminal answers.
 type session struct {
 	name    string
-	cmd     *exec.Cmd
-	pty     *os.File
+	cmd     *exec.Cmd // the program in a pty; nil over SSH
+	out     io.Reader // what the program writes: the pty, or the SSH session's stdout
+	in      io.Writer // its keyboard: the pty, or the SSH session's stdin
+	closeIO func()    // closes the terminal: the pty, or the SSH connection
+	kill    func()    // ends the program when ctrl+c did not
 	started time.Time
 	exited  chan struct{}
 	readEnd chan struct{}
@@ -52,29 +56,44 @@ type chunk struct {
 	at  time.Time
 }
 
-func startSession(name, bin string, args []string, baseURL string, answer bool) (*session, error) {
-	cmd := exec.Command(bin, args...)
-	cmd.Env = []string{
+// termEnv is the environment of a program in the pty: a terminal, and the
+// extra variables (its account) on top.
+func termEnv(extra ...string) []string {
+	return append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + os.Getenv("HOME"),
 		"TERM=xterm-256color",
 		"LANG=C.UTF-8",
-		"PIXEE_BASE_URL=" + baseURL,
-		"PIXEE_API_KEY=" + apiKey,
-	}
-	s := &session{name: name, cmd: cmd, exited: make(chan struct{}), readEnd: make(chan struct{}),
+	}, extra...)
+}
+
+// newSession is a session not yet reading: its caller sets the terminal
+// (out, in, closeIO, kill), started, and then calls go s.read().
+func newSession(name string, answer bool) *session {
+	return &session{name: name, exited: make(chan struct{}), readEnd: make(chan struct{}),
 		notify: make(chan struct{}, 1), answer: answer}
+}
+
+// startSession runs bin in a fresh pty with env (see termEnv).
+func startSession(name, bin string, args, env []string, answer bool) (*session, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	s := newSession(name, answer)
+	s.cmd = cmd
 	s.started = time.Now()
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: termRows, Cols: termCols})
 	if err != nil {
 		return nil, fmt.Errorf("starting %s in a pty: %w", name, err)
 	}
-	s.pty = f
+	s.out, s.in = f, f
+	s.closeIO = func() { f.Close() }
+	s.kill = func() { _ = cmd.Process.Kill() }
 	go func() { _ = cmd.Wait(); close(s.exited) }()
 	go s.read()
 	return s, nil
 }
 
+// pid is the program's process; a pty session's only.
 func (s *session) pid() int { return s.cmd.Process.Pid }
 
 func (s *session) alive() bool {
@@ -90,13 +109,17 @@ var (
 	oscBackground = []byte("\x1b]11;?")
 	oscForeground = []byte("\x1b]10;?")
 	dsrCursor     = []byte("\x1b[6n")
+	// Primary device attributes: what wish's renderer sends after OSC 11
+	// over SSH, and waits for (its timeout cannot interrupt a read on an
+	// SSH session: without an answer the dashboard waits for a key).
+	daPrimary = []byte("\x1b[c")
 )
 
 func (s *session) read() {
 	defer close(s.readEnd)
 	buf := make([]byte, 64<<10)
 	for {
-		n, err := s.pty.Read(buf)
+		n, err := s.out.Read(buf)
 		if n > 0 {
 			now := time.Now()
 			var replies [][]byte
@@ -126,6 +149,7 @@ func (s *session) read() {
 				{oscBackground, []byte("\x1b]11;rgb:0000/0000/0000\x1b\\"), "OSC 11"},
 				{oscForeground, []byte("\x1b]10;rgb:ffff/ffff/ffff\x1b\\"), "OSC 10"},
 				{dsrCursor, []byte("\x1b[1;1R"), "DSR"},
+				{daPrimary, []byte("\x1b[?62;22c"), "DA1"}, // a VT220 with colour, as xterm says
 			} {
 				for i := 0; ; {
 					j := bytes.Index(scan[i:], q.seq)
@@ -166,7 +190,7 @@ func (s *session) read() {
 func (s *session) write(k string) {
 	s.writeLock.Lock()
 	defer s.writeLock.Unlock()
-	_, _ = s.pty.Write([]byte(k))
+	_, _ = s.in.Write([]byte(k))
 }
 
 // tail is the last n bytes of the output text.
@@ -291,11 +315,11 @@ func (s *session) stop() {
 			select {
 			case <-s.exited:
 			case <-time.After(3 * time.Second):
-				_ = s.cmd.Process.Kill()
+				s.kill()
 				<-s.exited
 			}
 		}
-		s.pty.Close()
+		s.closeIO()
 		select {
 		case <-s.readEnd:
 		case <-time.After(2 * time.Second):

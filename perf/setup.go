@@ -17,18 +17,28 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
+// findRepo sets repo to the module of the working directory unless given.
+func (c *config) findRepo() error {
+	if c.repo != "" {
+		return nil
+	}
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	gomod := strings.TrimSpace(string(out))
+	if err != nil || gomod == "" || gomod == os.DevNull {
+		return errors.New("not inside the pixee-tui module: run from the repository or pass -repo")
+	}
+	c.repo = filepath.Dir(gomod)
+	return nil
+}
+
 func (h *harness) setup() error {
 	c := &h.cfg
-	if c.repo == "" {
-		out, err := exec.Command("go", "env", "GOMOD").Output()
-		gomod := strings.TrimSpace(string(out))
-		if err != nil || gomod == "" || gomod == os.DevNull {
-			return errors.New("not inside the pixee-tui module: run from the repository or pass -repo")
-		}
-		c.repo = filepath.Dir(gomod)
+	if err := c.findRepo(); err != nil {
+		return err
 	}
 	if c.floorDir == "" {
 		c.floorDir = filepath.Join(c.repo, "..", "shared", "bench", "floor")
@@ -63,7 +73,10 @@ func (h *harness) setup() error {
 		h.logf("floor columns will be n/a: %s", h.floorErr)
 	}
 
-	if err := h.startSandbox(pixeeBin); err != nil {
+	// The seed's API: pages of 500 (the key phases need them) and the
+	// Bearer header the floor program sends; pixee-tui finds the header
+	// itself with one refused GET at start.
+	if err := h.startSandbox(pixeeBin, h.cfg.connectors, "seed"); err != nil {
 		return err
 	}
 	if floorBin != "" {
@@ -101,22 +114,17 @@ func firstLine(s string) string {
 	return s
 }
 
-// startSandbox serves `pixee-tui sandbox --api seed` on a free loopback port, with no
-// auto-syncs (nothing pending unless the harness queues a sync) and no rate
-// limits (nothing measured is throttled).
-func (h *harness) startSandbox(bin string) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// startSandbox serves `pixee-tui sandbox --api gen` on a free loopback
+// port, with no auto-syncs (nothing pending unless the harness queues a
+// sync) and no rate limits (nothing measured is throttled). It keeps the
+// URL and the key the sandbox prints.
+func (h *harness) startSandbox(bin string, connectors int, gen string) error {
+	addr, err := freeAddr()
 	if err != nil {
 		return err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin, "sandbox", "--addr", addr, "--connectors", strconv.Itoa(h.cfg.connectors),
-		"--no-autosync", "--read-limit", "-1", "--write-limit", "-1",
-		// The seed's API: pages of 500 (the key phases need them) and the
-		// Bearer header the floor program sends; pixee-tui finds the header
-		// itself with one refused GET at start.
-		"--api", "seed")
+	cmd := exec.Command(bin, "sandbox", "--addr", addr, "--connectors", strconv.Itoa(connectors),
+		"--no-autosync", "--read-limit", "-1", "--write-limit", "-1", "--api", gen)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -127,13 +135,22 @@ func (h *harness) startSandbox(bin string) error {
 	}
 	h.sandboxCmd = cmd
 	h.sandboxDone = make(chan struct{})
-	urlCh := make(chan string, 1)
+	type served struct{ url, key string }
+	urlCh := make(chan served, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
+		var got served
 		sent := false
 		for sc.Scan() {
-			if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "PIXEE_BASE_URL="); ok && !sent {
-				urlCh <- u
+			line := strings.TrimSpace(sc.Text())
+			if u, ok := strings.CutPrefix(line, "PIXEE_BASE_URL="); ok {
+				got.url = u
+			}
+			if k, ok := strings.CutPrefix(line, "PIXEE_API_KEY="); ok {
+				got.key = k
+			}
+			if got.url != "" && got.key != "" && !sent { // the key is printed after the URL
+				urlCh <- got
 				sent = true
 			}
 		}
@@ -141,14 +158,25 @@ func (h *harness) startSandbox(bin string) error {
 	go func() { _ = cmd.Wait(); close(h.sandboxDone) }()
 	select {
 	case u := <-urlCh:
-		h.sandboxURL = u
+		h.sandboxURL, h.sandboxKey = u.url, u.key
 	case <-h.sandboxDone:
 		return errors.New("the sandbox exited before serving")
 	case <-time.After(15 * time.Second):
 		return errors.New("the sandbox did not start in 15s")
 	}
-	h.logf("sandbox on %s (%d connectors, no auto-sync, no rate limits)", h.sandboxURL, h.cfg.connectors)
+	h.logf("sandbox on %s (%s API, %d connectors, no auto-sync, no rate limits)", h.sandboxURL, gen, connectors)
 	return nil
+}
+
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr, nil
 }
 
 // loadCatalog reads every connector name in list order straight from the
@@ -219,8 +247,18 @@ func (h *harness) cleanup() {
 	h.mu.Lock()
 	ss := slices.Clone(h.sessions)
 	h.mu.Unlock()
+	// At once: fifty SSH sessions one after another would take a while.
+	var wg sync.WaitGroup
 	for _, s := range ss {
-		s.stop()
+		wg.Add(1)
+		go func() { defer wg.Done(); s.stop() }()
+	}
+	wg.Wait()
+	h.mu.Lock()
+	srvs := slices.Clone(h.servers)
+	h.mu.Unlock()
+	for _, t := range srvs {
+		t.stop()
 	}
 	for _, p := range h.progs {
 		if p.proxy != nil {
