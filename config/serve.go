@@ -121,8 +121,8 @@ func (s Serve) hasUser(name string) bool {
 // --authorized-keys names): one key a line, blank lines and # comments
 // skipped. Each key is a user of role watch named by the line's comment
 // (alice@laptop becomes alice-laptop), or key-<fingerprint> without one.
-// Options before a key (restrict, from="…") are accepted and not enforced:
-// team mode decides what a session may do by role alone. Names may repeat
+// Options before a key (restrict, from="…") are refused: team mode cannot
+// enforce them and decides what a session may do by role alone. Names may repeat
 // (two keys with one comment); WithAuthorizedKeys makes them unique.
 func ReadAuthorizedKeys(path string) ([]ServeUser, error) {
 	path = ExpandHome(path)
@@ -222,6 +222,9 @@ type lineError struct {
 	msg  string
 }
 
+// optionsRefused is the message for a key line with options.
+const optionsRefused = "options before the key (from=, restrict, command=…) are not enforced by team mode: remove them (roles decide what a session may do)"
+
 // privateKeyHint is the whole message for a private key given where a
 // public one belongs. The text itself is never quoted.
 const privateKeyHint = "this is a private key, which never leaves its owner: give the public key (the .pub file, like ~/.ssh/id_ed25519.pub)"
@@ -246,6 +249,10 @@ func parseAuthorizedKeys(data []byte) ([]keyLine, []lineError) {
 		case slices.ContainsFunc(options, func(o string) bool { return strings.EqualFold(o, "cert-authority") }):
 			// A CA's key would become one user's key: not what was meant.
 			bad = append(bad, lineError{i + 1, "a cert-authority key: team mode takes each person's own key"})
+		case len(options) > 0:
+			// from="…", command=… would be believed enforced: refused
+			// rather than ignored.
+			bad = append(bad, lineError{i + 1, optionsRefused})
 		default:
 			keys = append(keys, keyLine{k, comment, i + 1})
 		}

@@ -74,7 +74,7 @@ func userNames(us []ServeUser) string {
 
 // Both ways of giving a key work; a relative key file is beside the config
 // file, ~/ is the home directory; comments and blank lines in a key file
-// are skipped and options before a key are allowed.
+// are skipped.
 func TestServeGood(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("HOME", dir)
@@ -83,7 +83,7 @@ func TestServeGood(t *testing.T) {
 	b2, lineB2 := testKey(t, 3, "")
 	c, lineC := testKey(t, 4, "carol")
 	other, _ := testKey(t, 9, "")
-	writeFile(t, filepath.Join(dir, "bob.pub"), "# bob's keys\n\n"+lineB1+"\r\n"+`restrict,from="10.0.0.0/8" `+lineB2+"\n")
+	writeFile(t, filepath.Join(dir, "bob.pub"), "# bob's keys\n\n"+lineB1+"\r\n"+lineB2+"\n")
 	writeFile(t, filepath.Join(dir, "carol.pub"), lineC)
 	body := `serve:
   listen: 0.0.0.0:2200
@@ -269,10 +269,10 @@ func TestReadAuthorizedKeys(t *testing.T) {
 	d, lineD := testKey(t, 4, "alice@laptop")
 	e, lineE := testKey(t, 5, "renée")
 	path := writeFile(t, filepath.Join(dir, "authorized_keys"), "# the team\n"+
-		`restrict,from="10.0.0.0/8" `+lineA+"\n"+
+		lineA+"\n"+
 		lineB+"\n"+
 		"\n"+
-		`command="echo hi",no-pty `+lineC+"\n"+
+		lineC+"\n"+
 		lineD+"\n"+
 		lineE+"\n")
 	us, err := ReadAuthorizedKeys(path)
@@ -302,6 +302,7 @@ func TestReadAuthorizedKeys(t *testing.T) {
 		{"empty", "", "no keys in PATH"},
 		{"a private key", testPrivateKey(t, 7), "PATH:1: this is a private key, which never leaves its owner: give the public key (the .pub file, like ~/.ssh/id_ed25519.pub)"},
 		{"a certificate authority", lineA + "\ncert-authority " + lineB + "\n", "PATH:2: a cert-authority key: team mode takes each person's own key"},
+		{"options", `from="10.0.0.0/8" ` + lineA + "\n", "PATH:1: " + optionsRefused},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := writeFile(t, filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")), tt.body)
@@ -426,7 +427,7 @@ func FuzzParseAuthorizedKeys(f *testing.F) {
 	f.Add([]byte("ssh-ed25519 AAAA\n\x00\xff"))
 	f.Add([]byte(testPrivateKey(f, 2)))
 	f.Add([]byte("cert-authority " + line))
-	known := []string{"not an SSH public key", privateKeyHint, "a cert-authority key: team mode takes each person's own key"}
+	known := []string{"not an SSH public key", privateKeyHint, "a cert-authority key: team mode takes each person's own key", optionsRefused}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keys, bad := parseAuthorizedKeys(data)
 		lines := bytes.Count(data, []byte("\n")) + 1

@@ -97,7 +97,7 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 	}
 	recovered := m.retryFailing(r.Target)
 	for _, c := range r.Items {
-		out.Changes = m.store.put(c, out.Changes)
+		out.Changes = m.store.put(c, m.received(r), out.Changes)
 	}
 	if r.Target == PageTarget {
 		same := m.loaded && r.Page == m.shown
@@ -140,7 +140,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		case r.Err == nil:
 			m.remember(r.ID, r.Detail, m.received(r))
 			m.noteDetail(r.Detail, m.received(r))
-			out.Changes = m.store.put(r.Detail.Connector, nil)
+			out.Changes = m.store.put(r.Detail.Connector, m.received(r), nil)
 		case errors.As(r.Err, new(*api.RateLimitError)), errors.Is(r.Err, api.ErrUnauthorized):
 			m.noteFailure(t, r.Err)
 			t.err = nil // about another connector: not this one's state
@@ -172,7 +172,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 	}
 	m.remember(r.ID, r.Detail, m.received(r))
 	m.noteDetail(r.Detail, m.received(r))
-	out.Changes = m.store.put(r.Detail.Connector, nil)
+	out.Changes = m.store.put(r.Detail.Connector, m.received(r), nil)
 	t.last = r.Detail
 	out.Detail = r.Detail
 	t.failures, t.err, t.lastOK = 0, nil, m.received(r)
@@ -214,6 +214,11 @@ func (m *Monitor) applySync(r Result) Outcome {
 	}
 	if r.ID == m.targets[SelectedTarget].id {
 		out.Plan = m.request(SelectedTarget)
+		for i := range out.Plan {
+			// The server's answer from after the sync, never one a reader
+			// had from before it: that one would say the sync drained.
+			out.Plan[i].Request.Fresh = 0
+		}
 	}
 	return out
 }

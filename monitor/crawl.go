@@ -43,7 +43,8 @@ type index struct {
 	total     int                 // the latest meta.total; -1 unknown
 	pages     int
 	complete  bool      // a clean pass has finished
-	doneAt    time.Time // when the last clean pass finished
+	doneAt    time.Time // when the answers of the last clean pass were received (its oldest)
+	passFrom  time.Time // the oldest answer of the pass under way
 	nextPass  time.Time
 	lastSent  time.Time
 	lastPage  bool // the last request was a page (details and pages alternate)
@@ -105,6 +106,7 @@ func (m *Monitor) crawlStep() (Request, time.Duration) {
 	}
 	if !ix.passing {
 		ix.passing, ix.page, ix.seen, ix.passTotal, ix.dirty = true, 1, map[string]struct{}{}, -1, false
+		ix.passFrom = time.Time{}
 		m.store.pass++
 	}
 	ix.lastSent, ix.lastPage = now, true
@@ -166,7 +168,7 @@ func (m *Monitor) applyCrawl(r Result, t *target) Outcome {
 	t.failures, t.err, t.lastOK = 0, nil, m.received(r)
 	if r.Kind == KindConnector {
 		m.noteDetail(r.Detail, m.received(r))
-		out.Changes = m.store.put(r.Detail.Connector, nil)
+		out.Changes = m.store.put(r.Detail.Connector, m.received(r), nil)
 	} else {
 		out.Changes = m.crawlPage(r, out.Changes)
 	}
@@ -188,10 +190,15 @@ func (m *Monitor) crawlPage(r Result, changes []Change) []Change {
 	} else if r.Meta.Total != ix.passTotal {
 		ix.dirty = true
 	}
+	at := m.received(r)
+	if ix.passFrom.IsZero() || at.Before(ix.passFrom) {
+		ix.passFrom = at
+	}
 	for _, c := range r.Items {
-		changes = m.store.put(c, changes)
+		changes = m.store.put(c, at, changes)
 		ix.seen[c.ID] = struct{}{}
-		if c.Status != StatusError && ix.errs[c.ID] != nil {
+		// The store's, which a newer answer may have given.
+		if c, _ := m.store.Get(c.ID); c.Status != StatusError && ix.errs[c.ID] != nil {
 			m.forgetError(c.ID)
 		}
 	}
@@ -212,7 +219,9 @@ func (m *Monitor) crawlPage(r Result, changes []Change) []Change {
 			m.forgetError(id)
 		}
 	}
-	ix.complete, ix.doneAt = true, now
+	// As old as its oldest page: a pass over shared answers is as fresh
+	// as they were.
+	ix.complete, ix.doneAt = true, ix.passFrom
 	ix.nextPass = now.Add(m.crawlRest())
 	return changes
 }

@@ -482,7 +482,7 @@ func TestCrawlRequestsCarryTheirFreshness(t *testing.T) {
 	cn, _ := r.m.store.Get(id)
 	later := clock.Now().Add(time.Minute)
 	cn.LastSyncAt = &later
-	r.m.store.put(cn, nil)
+	r.m.store.put(cn, clock.Now(), nil)
 	if got := r.m.errorDetailFresh(id); got != 0 {
 		t.Fatalf("detail of %s after its sync: Fresh %v, want 0", id, got)
 	}

@@ -84,3 +84,44 @@ func TestSharedErrorDetailSeenWhenReceived(t *testing.T) {
 		t.Fatalf("error seen at %+v, want the answer's time %v", e, res.At)
 	}
 }
+
+// The next poll after a shared answer comes an interval after the answer
+// was received, not after it was handed over.
+func TestNextPollCountsFromTheAnswersTime(t *testing.T) {
+	m, c := newTest(t)
+	r := oneRequest(t, m.Start())
+	res := pageOK(r, conn("a"))
+	res.At = c.Now().Add(-20 * time.Second)
+	out := m.Apply(res)
+	var timer *Timer
+	for _, s := range out.Plan {
+		if s.Timer != nil && s.Timer.Target == PageTarget {
+			timer = s.Timer
+		}
+	}
+	if timer == nil {
+		t.Fatalf("no page timer in %+v", out.Plan)
+	}
+	if want := m.Options().ListRefresh - 20*time.Second; timer.After != want {
+		t.Fatalf("next page poll after %v, want %v", timer.After, want)
+	}
+}
+
+// An answer older than the one the store holds changes nothing: a session
+// handed an old shared page never goes back in time, nor alerts on it.
+func TestStoreNeverGoesBackInTime(t *testing.T) {
+	s := newStore()
+	now := epoch0
+	active, failed := conn("a"), conn("a")
+	failed.Status = StatusError
+	s.put(active, now, nil)
+	if ch := s.put(failed, now.Add(-4*time.Minute), nil); len(ch) != 0 {
+		t.Fatalf("an older answer changed the store: %+v", ch)
+	}
+	if c, _ := s.Get("a"); c.Status != "active" {
+		t.Fatalf("status %q, want the newer answer's", c.Status)
+	}
+	if ch := s.put(failed, now.Add(time.Second), nil); len(ch) != 1 {
+		t.Fatalf("a newer answer: %+v, want one change", ch)
+	}
+}

@@ -261,7 +261,10 @@ func (m *Monitor) CacheLen() int { return len(m.cache) }
 // Store is the connectors seen so far, by id.
 func (m *Monitor) Store() *Store { return m.store }
 
-// received is when r's answer came: its At, never later than now.
+// Received is when r's answer came: its At (a shared answer), never later
+// than now. Events of the changes it brings happened then.
+func (m *Monitor) Received(r Result) time.Time { return m.received(r) }
+
 func (m *Monitor) received(r Result) time.Time {
 	now := m.now()
 	if !r.At.IsZero() && r.At.Before(now) {

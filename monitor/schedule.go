@@ -311,7 +311,16 @@ func (m *Monitor) next(ti TargetID) Plan {
 	if m.paused || t.idle() {
 		return nil
 	}
-	return m.arm(ti, m.interval(t), false)
+	d := m.interval(t)
+	if !t.crawl && t.failures == 0 && !t.lastOK.IsZero() {
+		// A shared answer was already this old: the next poll comes an
+		// interval after it was received, so what is shown is never older
+		// than an interval (and at least a second apart).
+		if age := m.now().Sub(t.lastOK); age > 0 {
+			d = max(d-age, min(d, time.Second))
+		}
+	}
+	return m.arm(ti, d, false)
 }
 
 // base is a target's poll interval before budget and backoff.

@@ -12,6 +12,7 @@ import (
 // again.
 type Store struct {
 	byID map[string]api.Connector
+	at   map[string]time.Time // when each one's answer was received
 
 	// For the crawl (index.go): version moves on every change; mark is the
 	// crawl pass in which each id was last seen, by any target.
@@ -20,7 +21,9 @@ type Store struct {
 	pass    uint32
 }
 
-func newStore() *Store { return &Store{byID: map[string]api.Connector{}, mark: map[string]uint32{}} }
+func newStore() *Store {
+	return &Store{byID: map[string]api.Connector{}, at: map[string]time.Time{}, mark: map[string]uint32{}}
+}
 
 // ChangeKind says what happened to a connector.
 type ChangeKind int
@@ -49,11 +52,17 @@ func (s *Store) Get(id string) (api.Connector, bool) {
 // Len is how many connectors are known.
 func (s *Store) Len() int { return len(s.byID) }
 
-// put records c and reports the change, if any. A detail answer may omit
-// created_at: the known one is kept.
-func (s *Store) put(c api.Connector, changes []Change) []Change {
+// put records c, from an answer received at at, and reports the change, if
+// any. An answer older than the one recorded (a shared answer a session
+// had from before) changes nothing: the store never goes back in time. A
+// detail answer may omit created_at: the known one is kept.
+func (s *Store) put(c api.Connector, at time.Time, changes []Change) []Change {
 	before, ok := s.byID[c.ID]
 	s.mark[c.ID] = s.pass
+	if ok && at.Before(s.at[c.ID]) {
+		return changes
+	}
+	s.at[c.ID] = at
 	if ok && c.CreatedAt == nil && !c.CreatedAtUnknown {
 		c.CreatedAt, c.CreatedAtUnknown = before.CreatedAt, before.CreatedAtUnknown
 	}
@@ -76,6 +85,7 @@ func (s *Store) remove(id string, changes []Change) []Change {
 		return changes
 	}
 	delete(s.byID, id)
+	delete(s.at, id)
 	delete(s.mark, id)
 	s.version++
 	return append(changes, Change{ID: id, Kind: Removed, Before: before})

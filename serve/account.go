@@ -42,14 +42,17 @@ type opener struct {
 // sessionFor is the account as one user's session sees it: shared reads,
 // and writes that only an operator may send, within the user's limit.
 func (a *account) sessionFor(u config.ServeUser, s *sink) ui.AccountSession {
-	a.hub.subscribe(s)
+	if s != nil {
+		a.hub.subscribe(s)
+	}
 	return ui.AccountSession{
 		API:      &userAPI{account: a, user: u},
 		History:  a.base.History,
 		Events:   a.base.Events,
 		Hub:      a.hub,
 		ReadOnly: a.base.ReadOnly || !u.Role.MayWrite(),
-		Warnings: a.base.Warnings,
+		// base.Warnings (a key file others can read) name the server's
+		// files: they went to the server's log when it opened.
 	}
 }
 

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"sync"
@@ -13,9 +14,9 @@ import (
 	"github.com/pixee/pixee-tui/ui"
 )
 
-// sameEventWindow is how long an event counts as the one already seen:
-// every session watching a connector sees it turn to error, within a poll
-// interval or a crawl pass of each other.
+// sameEventWindow is how long an event equal to the last of its kind on a
+// connector counts as the same one: every session watching a connector
+// sees it turn to error, from the same answer or within a poll interval.
 const sameEventWindow = 10 * time.Minute
 
 // hub is an account's one events stream (ui.EventHub): every session
@@ -28,14 +29,20 @@ type hub struct {
 	logf    func(format string, args ...any)
 
 	mu     sync.Mutex
-	seen   map[string]time.Time // an event's identity → when first published
+	last   map[string]accepted // by family (family): the last event kept
 	subs   map[*sink]struct{}
 	writes chan []monitor.Event
+	done   chan struct{} // closed when writeLoop has written all
+}
+
+type accepted struct {
+	identity string
+	at       time.Time
 }
 
 func newHub(account int, log *history.EventLog, now func() time.Time, logf func(string, ...any)) *hub {
-	h := &hub{account: account, log: log, now: now, logf: logf, seen: map[string]time.Time{},
-		subs: map[*sink]struct{}{}, writes: make(chan []monitor.Event, 256)}
+	h := &hub{account: account, log: log, now: now, logf: logf, last: map[string]accepted{},
+		subs: map[*sink]struct{}{}, writes: make(chan []monitor.Event, 256), done: make(chan struct{})}
 	go h.writeLoop()
 	return h
 }
@@ -43,30 +50,50 @@ func newHub(account int, log *history.EventLog, now func() time.Time, logf func(
 // identity is what makes two sessions' events the same event. The time
 // and the id each session gave it are not part of it.
 func identity(e monitor.Event) string {
-	if e.Kind == monitor.SyncSent {
-		return e.ID // one session saw it: the one that sent it
-	}
-	return string(e.Kind) + "\x00" + e.ConnectorID + "\x00" + e.Before + "\x00" + e.After
+	return string(e.Kind) + "\x00" + e.Before + "\x00" + e.After
 }
 
-// Publish keeps the events not seen within sameEventWindow and hands them
-// to every session. It never blocks: the log is written by one goroutine,
-// and each session has a queue of its own.
-func (h *hub) Publish(evs []monitor.Event) {
-	now := h.now()
-	h.mu.Lock()
-	for id, at := range h.seen {
-		if now.Sub(at) > sameEventWindow {
-			delete(h.seen, id)
-		}
+// family is the events that follow each other on one connector (turned to
+// error, recovered, turned to error …); ok is false for the events only
+// one session sees — its own sync's — which are all kept.
+func family(e monitor.Event) (string, bool) {
+	var f string
+	switch e.Kind {
+	case monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed:
+		return "", false
+	case monitor.TurnedError, monitor.Recovered:
+		f = "error"
+	case monitor.Paused, monitor.Resumed:
+		f = "paused"
+	case monitor.Appeared, monitor.Disappeared:
+		f = "exists"
+	case monitor.KeyRefused, monitor.KeyAccepted:
+		f = "key"
+	case monitor.APIDown, monitor.APIUp:
+		f = "api"
+	default:
+		f = string(e.Kind)
 	}
+	return f + "\x00" + e.ConnectorID, true
+}
+
+// Publish keeps the events that are news and hands them to every session.
+// An event is not news when it equals the last of its family within
+// sameEventWindow (another session saw the same transition), or is older
+// than that last one (a session behind the others saw what is over). It
+// never blocks: the log is written by one goroutine, and each session has
+// a queue of its own.
+func (h *hub) Publish(evs []monitor.Event) {
+	h.mu.Lock()
 	var fresh []monitor.Event
 	for _, e := range evs {
-		id := identity(e)
-		if _, dup := h.seen[id]; dup {
-			continue
+		if f, ok := family(e); ok {
+			id, last := identity(e), h.last[f]
+			if e.Time.Before(last.at) || (id == last.identity && e.Time.Sub(last.at) < sameEventWindow) {
+				continue
+			}
+			h.last[f] = accepted{identity: id, at: e.Time}
 		}
-		h.seen[id] = now
 		fresh = append(fresh, e)
 	}
 	subs := make([]*sink, 0, len(h.subs))
@@ -90,10 +117,28 @@ func (h *hub) Publish(evs []monitor.Event) {
 }
 
 func (h *hub) writeLoop() {
+	defer close(h.done)
 	for evs := range h.writes {
+		if evs == nil {
+			return // stop: everything before it is written
+		}
 		if _, err := h.log.Append(evs); err != nil {
 			h.logf("events: %v", err)
 		}
+	}
+}
+
+// stop writes what was published and ends the writer, waiting at most
+// until ctx ends. Publish after stop drops its events.
+func (h *hub) stop(ctx context.Context) {
+	select {
+	case h.writes <- nil:
+	case <-ctx.Done():
+		return
+	}
+	select {
+	case <-h.done:
+	case <-ctx.Done():
 	}
 }
 

@@ -83,8 +83,11 @@ func (r *reads) get(ctx context.Context, k readKey, fetch func(context.Context, 
 	r.mu.Lock()
 	e := r.entries[k]
 	switch {
-	case e != nil && !e.ready():
-		r.shared.Add(1) // on its way: wait for it
+	case e != nil && !e.ready() && fresh > 0:
+		// On its way: wait for it. Not when the caller wants the server's
+		// answer from now (after a sync): that request may have left
+		// before.
+		r.shared.Add(1)
 	case e != nil && e.err == nil && fresh > 0 && r.now().Sub(e.at) <= fresh:
 		r.shared.Add(1)
 		r.mu.Unlock()

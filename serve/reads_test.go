@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -200,10 +201,11 @@ func TestHubKeepsEachEventOnce(t *testing.T) {
 	a, b := newSink(), newSink()
 	h.subscribe(a)
 	h.subscribe(b)
-	turned := monitor.Event{ID: "x1", Kind: monitor.TurnedError, ConnectorID: "c1", Name: "Shop"}
+	at := t0
+	turned := monitor.Event{ID: "x1", Time: at, Kind: monitor.TurnedError, ConnectorID: "c1", Name: "Shop"}
 	h.Publish([]monitor.Event{turned})
 	again := turned
-	again.ID = "x2" // another session's id for the same transition
+	again.ID = "x2" // another session's id for the same transition, from the same answer
 	h.Publish([]monitor.Event{again})
 	for name, s := range map[string]*sink{"a": a, "b": b} {
 		if len(s.ch) != 1 {
@@ -214,14 +216,34 @@ func TestHubKeepsEachEventOnce(t *testing.T) {
 			t.Fatalf("session %s got %+v, want the first publisher's event for account 2", name, m)
 		}
 	}
-	clk.Advance(sameEventWindow + time.Second)
-	h.Publish([]monitor.Event{again})
-	if len(a.ch) != 1 {
-		t.Fatal("the same transition long after was not kept")
+	// It recovers, and a session behind the others then reports the old
+	// failure: that is over, not news.
+	h.Publish([]monitor.Event{{ID: "x3", Time: at.Add(time.Minute), Kind: monitor.Recovered, ConnectorID: "c1"}})
+	late := turned
+	late.ID, late.Time = "x4", at.Add(30*time.Second)
+	h.Publish([]monitor.Event{late})
+	// It fails again: news, however soon.
+	h.Publish([]monitor.Event{{ID: "x5", Time: at.Add(2 * time.Minute), Kind: monitor.TurnedError, ConnectorID: "c1"}})
+	var kept []string
+	for len(a.ch) > 0 {
+		for _, e := range (<-a.ch).(ui.SharedEvents).Events {
+			kept = append(kept, e.ID)
+		}
 	}
-	<-b.ch
+	if strings.Join(kept, " ") != "x3 x5" {
+		t.Fatalf("kept %v, want the recovery and the new failure [x3 x5]", kept)
+	}
+	// A sync's events are each one session's own: all kept.
+	h.Publish([]monitor.Event{{ID: "s1", Time: at, Kind: monitor.SyncDrained, ConnectorID: "c1"}})
+	h.Publish([]monitor.Event{{ID: "s2", Time: at, Kind: monitor.SyncDrained, ConnectorID: "c1"}})
+	if len(a.ch) != 2 {
+		t.Fatalf("two syncs drained: %d messages, want 2", len(a.ch))
+	}
+	for len(b.ch) > 0 {
+		<-b.ch
+	}
 	h.unsubscribe(b)
-	h.Publish([]monitor.Event{{Kind: monitor.Recovered, ConnectorID: "c1"}})
+	h.Publish([]monitor.Event{{Time: at.Add(time.Hour), Kind: monitor.Recovered, ConnectorID: "c1"}})
 	if len(b.ch) != 0 {
 		t.Fatal("an unsubscribed session got an event")
 	}

@@ -68,7 +68,9 @@ type Server struct {
 	opts    Options
 	ssh     *ssh.Server
 	openers []opener
-	logMu   sync.Mutex
+	lines   chan string   // the log's queue (logf)
+	logStop chan struct{} // closed by Shutdown: write what is queued and stop
+	logDone chan struct{} // closed when the log is written out, after Shutdown
 	// watching ends the accounts' watches (watch.go) at Shutdown.
 	watching context.Context
 	unwatch  context.CancelFunc
@@ -99,14 +101,19 @@ func New(o Options) (*Server, error) {
 	if o.Serve.SyncsPerUser <= 0 {
 		o.Serve.SyncsPerUser = 6
 	}
-	s := &Server{opts: o, openers: make([]opener, len(o.Accounts)), sessions: map[*session]struct{}{}}
+	s := &Server{opts: o, openers: make([]opener, len(o.Accounts)), sessions: map[*session]struct{}{},
+		lines: make(chan string, 1024), logStop: make(chan struct{}), logDone: make(chan struct{})}
 	s.watching, s.unwatch = context.WithCancel(context.Background())
+	go s.writeLog()
 	if _, err := s.account(o.Current); err != nil {
 		s.unwatch()
+		close(s.logStop)
+		<-s.logDone
 		return nil, fmt.Errorf("%s: %w", o.Accounts[o.Current].Name, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(o.HostKeyPath), 0o700); err != nil {
 		s.unwatch()
+		close(s.logStop)
 		return nil, fmt.Errorf("host key: %w", err)
 	}
 	srv, err := wish.NewServer(
@@ -121,6 +128,7 @@ func New(o Options) (*Server, error) {
 	)
 	if err != nil {
 		s.unwatch()
+		close(s.logStop)
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	// Without a handler for them, passwords and keyboard-interactive are
@@ -173,10 +181,20 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-done:
 	case <-ctx.Done():
 	}
-	s.unwatch()
 	err := s.ssh.Close()
 	if errors.Is(err, ssh.ErrServerClosed) || errors.Is(err, net.ErrClosed) {
 		err = nil // the listener was closed above
+	}
+	s.unwatch() // the watches stop publishing
+	for i := range s.openers {
+		if a := s.opened(i); a != nil {
+			a.hub.stop(ctx) // the last events written
+		}
+	}
+	close(s.logStop)
+	select {
+	case <-s.logDone:
+	case <-ctx.Done():
 	}
 	return err
 }
@@ -220,7 +238,10 @@ func (s *Server) account(i int) (*account, error) {
 		s.logf("%s: %s", spec.Name, w)
 	}
 	if !s.opts.NoWatch {
-		go newWatch(readsOnly{op.a.reads}, op.a.hub, s.opts.Now, s.opts.ListRefresh).run(s.watching)
+		a := op.a
+		go keep(s.watching, func() *watch {
+			return newWatch(readsOnly{a.reads}, a.hub, s.opts.Now, s.opts.PerPage, s.opts.ListRefresh)
+		}, s.logf)
 	}
 	return op.a, nil
 }
@@ -236,13 +257,37 @@ func (s *Server) opened(i int) *account {
 	return op.a
 }
 
+// logf writes a line to the server's log through a queue: a log that
+// blocks (a paused terminal, a full pipe) must not stall logins or the
+// sessions that publish events. Lines beyond the queue are dropped.
 func (s *Server) logf(format string, args ...any) {
 	if s.opts.Log == nil {
 		return
 	}
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	fmt.Fprintf(s.opts.Log, time.Now().Format("2006-01-02 15:04:05")+" serve: "+format+"\n", args...)
+	line := time.Now().Format("2006-01-02 15:04:05") + " serve: " + fmt.Sprintf(format, args...) + "\n"
+	select {
+	case s.lines <- line:
+	default:
+	}
+}
+
+func (s *Server) writeLog() {
+	defer close(s.logDone)
+	for {
+		select {
+		case l := <-s.lines:
+			_, _ = io.WriteString(s.opts.Log, l)
+		case <-s.logStop:
+			for {
+				select {
+				case l := <-s.lines:
+					_, _ = io.WriteString(s.opts.Log, l)
+				default:
+					return
+				}
+			}
+		}
+	}
 }
 
 type userKey struct{}

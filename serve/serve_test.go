@@ -7,12 +7,14 @@ import (
 	"crypto/rand"
 	"errors"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pixee/pixee-tui/api"
@@ -649,5 +651,91 @@ func TestStuckClientAffectsNoOther(t *testing.T) {
 	}
 	if n := tm.srv.cut.Load(); n != 1 {
 		t.Fatalf("%d sessions cut after the grace, want the stuck one", n)
+	}
+}
+
+// Nothing a session does writes a file on the server: export (x) is not
+// offered, whatever is typed after it.
+func TestExportIsNotOfferedOnATeamServer(t *testing.T) {
+	tm := startTeam(t, nil)
+	c := tm.connect("alice", true)
+	c.waitFor(firstName)
+	target := filepath.Join(t.TempDir(), "exported.csv")
+	c.keys("x")
+	time.Sleep(200 * time.Millisecond)
+	c.keys(target + "\r")
+	time.Sleep(200 * time.Millisecond)
+	c.keys("y")
+	time.Sleep(300 * time.Millisecond)
+	if _, err := os.Stat(target); err == nil {
+		t.Fatal("a session wrote a file on the server")
+	}
+	if strings.Contains(c.screen(), "enter writes") {
+		t.Fatalf("the export overlay opened: %q", tail(c.screen()))
+	}
+}
+
+// A client's claimed terminal size is bounded: a billion columns would
+// take the server's memory, every session's with it.
+func TestHugeWindowIsClamped(t *testing.T) {
+	tm := startTeam(t, nil)
+	conn, err := dial(tm.addr, gossh.PublicKeys(tm.keys["bob"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	sess, err := conn.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm", 1<<30, 1<<30, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	var mu sync.Mutex
+	sess.Stdout = lockedWriter{&mu, &out}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	// The server is still there for others, and this session got a frame
+	// of at most maxCols columns.
+	ok := tm.connect("alice", true)
+	ok.waitFor(firstName)
+	if got := clampSize(ssh.Window{Width: 1 << 30, Height: 1 << 30}); got.Width != maxCols || got.Height != maxRows {
+		t.Fatalf("clamped to %dx%d", got.Width, got.Height)
+	}
+	if got := clampSize(ssh.Window{Width: 0, Height: -3}); got.Width != 1 || got.Height != 1 {
+		t.Fatalf("clamped to %dx%d", got.Width, got.Height)
+	}
+}
+
+// The host key is generated once, private to the server, and kept: a
+// restart keeps the fingerprint the team's known_hosts hold.
+func TestHostKeyIsKeptAcrossRestarts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "pixee-tui", "ssh_host_ed25519_key")
+	var fingerprints []string
+	for range 2 {
+		tm := startTeam(t, func(o *Options) { o.HostKeyPath = path })
+		var got gossh.PublicKey
+		conn, err := gossh.Dial("tcp", tm.addr, &gossh.ClientConfig{User: "x",
+			Auth:            []gossh.AuthMethod{gossh.PublicKeys(tm.keys["bob"])},
+			HostKeyCallback: func(_ string, _ net.Addr, k gossh.PublicKey) error { got = k; return nil },
+			Timeout:         5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Close()
+		fingerprints = append(fingerprints, gossh.FingerprintSHA256(got))
+		tm.shutdown()
+	}
+	if fingerprints[0] != fingerprints[1] {
+		t.Fatalf("the host key changed across a restart: %v", fingerprints)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		t.Fatalf("host key mode %v: others may read it", st.Mode().Perm())
 	}
 }

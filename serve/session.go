@@ -2,7 +2,9 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +34,7 @@ type session struct {
 	p      *tea.Program
 	reason string     // why the server ended it, said after the dashboard is gone
 	joined []*account // whose hubs it is subscribed to
+	closed bool       // unregistered: joins no more hubs
 }
 
 // end quits the dashboard (which restores the terminal) and keeps why.
@@ -69,8 +72,11 @@ const endGrace = 3 * time.Second
 
 func (x *session) join(a *account) ui.AccountSession {
 	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed { // an account opened after the session ended: no subscription
+		return a.sessionFor(x.user, nil)
+	}
 	x.joined = append(x.joined, a)
-	x.mu.Unlock()
 	return a.sessionFor(x.user, x.sink)
 }
 
@@ -84,6 +90,27 @@ func (a activity) Read(p []byte) (int, error) {
 	n, err := a.ss.Read(p)
 	if n > 0 {
 		a.x.lastInput.Store(time.Now().UnixNano())
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		a.x.end("") // the channel broke: no key will come
+	}
+	// At EOF the dashboard goes on: ssh -t host </dev/null is a wall
+	// screen. A session closed by its client is found by its writes.
+	return n, err
+}
+
+// screen is the session's output: a write that fails means the client
+// closed the session (its connection may stay up, multiplexed), and the
+// dashboard ends instead of drawing for nobody until the idle timeout.
+type screen struct {
+	ss ssh.Session
+	x  *session
+}
+
+func (w screen) Write(p []byte) (int, error) {
+	n, err := w.ss.Write(p)
+	if err != nil {
+		w.x.end("")
 	}
 	return n, err
 }
@@ -129,7 +156,18 @@ func (s *Server) needTerminal(next ssh.Handler) ssh.Handler {
 func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 	return func(ss ssh.Session) {
 		defer next(ss)
-		u, _ := userOf(ss)
+		// The key that authenticated the connection, not the last one
+		// the callback was asked about.
+		var u config.ServeUser
+		ok := false
+		if k := ss.PublicKey(); k != nil {
+			u, ok = s.opts.Serve.Lookup(k)
+		}
+		if !ok {
+			fmt.Fprint(ss.Stderr(), "pixee-tui: this key is not listed\r\n")
+			_ = ss.Exit(1)
+			return
+		}
 		x := &session{srv: s, ss: ss, user: u, sink: newSink(), finished: make(chan struct{})}
 		defer close(x.finished)
 		x.lastInput.Store(time.Now().UnixNano())
@@ -148,11 +186,13 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		r := renderer(ss, pty.Term, s.opts.Theme)
 		m, err := s.model(ctx, x, r)
 		if err != nil {
-			fmt.Fprintf(ss.Stderr(), "pixee-tui: %v\r\n", err)
+			// The details (a key command's stderr, paths) are the
+			// server's: they are in its log.
+			fmt.Fprint(ss.Stderr(), "pixee-tui: the account cannot be opened now; the server's log says why\r\n")
 			_ = ss.Exit(1)
 			return
 		}
-		opts := []tea.ProgramOption{tea.WithInput(activity{ss: ss, x: x}), tea.WithOutput(ss), tea.WithAltScreen(),
+		opts := []tea.ProgramOption{tea.WithInput(activity{ss: ss, x: x}), tea.WithOutput(screen{ss: ss, x: x}), tea.WithAltScreen(),
 			tea.WithContext(ctx), tea.WithoutSignalHandler()}
 		if s.opts.Mouse {
 			opts = append(opts, tea.WithMouseCellMotion())
@@ -160,9 +200,11 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		p := tea.NewProgram(m, opts...)
 		x.mu.Lock()
 		x.p = p
-		quit := x.reason != "" // Shutdown came first
+		reason := x.reason // Shutdown came first
 		x.mu.Unlock()
-		if quit {
+		if reason != "" {
+			fmt.Fprintf(ss, "pixee-tui: %s\r\n", reason)
+			_ = ss.Exit(0)
 			return
 		}
 		go x.sink.run(p)
@@ -170,7 +212,7 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		_, err = p.Run()
 		x.sink.close()
 		x.mu.Lock()
-		reason := x.reason
+		reason = x.reason
 		x.mu.Unlock()
 		if err != nil && reason == "" && ctx.Err() == nil {
 			reason = "the dashboard stopped on an internal error (please report it)"
@@ -193,6 +235,9 @@ func (s *Server) follow(ctx context.Context, x *session, p *tea.Program, winCh <
 	}
 	t := time.NewTicker(check)
 	defer t.Stop()
+	sizes := make(chan tea.WindowSizeMsg, 1)
+	go sendSizes(ctx, p, sizes)
+	go s.keepAlive(ctx, x)
 	for {
 		select {
 		case <-ctx.Done():
@@ -203,13 +248,88 @@ func (s *Server) follow(ctx context.Context, x *session, p *tea.Program, winCh <
 				continue
 			}
 			x.lastInput.Store(time.Now().UnixNano())
-			go p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+			latest(sizes, clampSize(w))
 		case <-t.C:
 			if idle > 0 && time.Since(time.Unix(0, x.lastInput.Load())) >= idle {
 				x.end(fmt.Sprintf("session ended after %s without a key pressed; connect again any time", idle))
 				return
 			}
 		}
+	}
+}
+
+// The largest terminal a session may claim: a client's size goes into
+// every frame's width, and a billion columns would take the memory of the
+// whole server.
+const maxCols, maxRows = 1000, 500
+
+func clampSize(w ssh.Window) tea.WindowSizeMsg {
+	return tea.WindowSizeMsg{Width: min(max(w.Width, 1), maxCols), Height: min(max(w.Height, 1), maxRows)}
+}
+
+// latest puts m in a one-slot queue, replacing what waits there: sizes in
+// order, the last one wins, and a flood of resizes costs nothing.
+func latest(q chan tea.WindowSizeMsg, m tea.WindowSizeMsg) {
+	for {
+		select {
+		case q <- m:
+			return
+		default:
+		}
+		select {
+		case <-q:
+		default:
+		}
+	}
+}
+
+// sendSizes hands the dashboard its sizes, one at a time.
+func sendSizes(ctx context.Context, p *tea.Program, q chan tea.WindowSizeMsg) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m := <-q:
+			p.Send(m)
+		}
+	}
+}
+
+// keepAliveEvery is how often the client is asked whether it is there: a
+// dashboard may write nothing for minutes (nothing changed on screen), and
+// a peer gone without a word is only found by asking.
+const keepAliveEvery = 30 * time.Second
+
+func (s *Server) keepAlive(ctx context.Context, x *session) {
+	conn, ok := x.ss.Context().Value(ssh.ContextKeyConn).(gossh.Conn)
+	if !ok {
+		return
+	}
+	t := time.NewTicker(keepAliveEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		answered := make(chan error, 1)
+		go func() {
+			_, _, err := conn.SendRequest("keepalive@openssh.com", true, nil)
+			answered <- err
+		}()
+		select {
+		case <-ctx.Done():
+			return
+		case err := <-answered:
+			if err == nil {
+				continue
+			}
+		case <-time.After(3 * keepAliveEvery):
+		}
+		s.logf("session of %s: the client stopped answering; its connection is closed", x.user.Name)
+		_ = conn.Close()
+		return
 	}
 }
 
@@ -227,7 +347,7 @@ func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (t
 			specs = append(specs, ui.AccountSpec{Name: acc.Name, Host: acc.Host, Open: func() (ui.AccountSession, error) {
 				a, err := s.account(i)
 				if err != nil {
-					return ui.AccountSession{}, err
+					return ui.AccountSession{}, errors.New("cannot be opened now; the server's log says why")
 				}
 				return x.join(a), nil
 			}})
@@ -241,6 +361,7 @@ func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (t
 		API: start.API, Context: ctx, Host: host, Demo: o.Demo, ReadOnly: start.ReadOnly,
 		History: start.History, Events: start.Events, Hub: start.Hub,
 		Alerts: o.Alerts, Terminal: x.ss, User: x.user.Name, Who: x.user.Name + " · " + string(x.user.Role),
+		NoExport: true, // it would write on the server, with its rights
 		Accounts: specs, Current: o.Current,
 		PerPage: o.PerPage, Refresh: o.Refresh, IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh,
 		Keys: o.Keys, Renderer: r, Plain: r.ColorProfile() == termenv.Ascii,
@@ -262,6 +383,7 @@ func (s *Server) unregister(x *session) {
 	x.sink.close()
 	x.mu.Lock()
 	joined := x.joined
+	x.closed = true
 	x.mu.Unlock()
 	for _, a := range joined {
 		a.hub.unsubscribe(x.sink)

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/pixee/pixee-tui/api"
@@ -25,14 +26,37 @@ type watch struct {
 	timers  chan monitor.Timer
 }
 
-func newWatch(a monitor.API, h *hub, now func() time.Time, listRefresh time.Duration) *watch {
+func newWatch(a monitor.API, h *hub, now func() time.Time, perPage int, listRefresh time.Duration) *watch {
 	return &watch{
-		mon:     monitor.New(monitor.Options{API: a, Now: now, Crawl: true, ReadOnly: true, ListRefresh: listRefresh}),
+		// The sessions' page size, so that its first page and theirs are
+		// one answer.
+		mon: monitor.New(monitor.Options{API: a, Now: now, Crawl: true, ReadOnly: true,
+			PerPage: perPage, ListRefresh: listRefresh}),
 		api:     a,
 		hub:     h,
 		now:     now,
 		results: make(chan monitor.Result, 8),
 		timers:  make(chan monitor.Timer, 8),
+	}
+}
+
+// keep runs the watch until ctx ends, starting it again, after a pause and
+// from scratch, if it panics: odd data from the server ends a watch, not
+// the server with every session on it.
+func keep(ctx context.Context, start func() *watch, logf func(string, ...any)) {
+	for ctx.Err() == nil {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					logf("the account's watch stopped on an internal error (%v); it starts again in a minute", p)
+				}
+			}()
+			start().run(ctx)
+		}()
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Minute):
+		}
 	}
 }
 
@@ -60,7 +84,7 @@ func (w *watch) apply(ctx context.Context, r monitor.Result) {
 		return
 	}
 	fresh := r.Kind == monitor.KindConnector || (out.Page != nil && out.Page.Same)
-	evs := append(monitor.EventsOfChanges(w.now(), out.Changes, fresh), w.health.Observe(w.now(), &w.mon)...)
+	evs := append(monitor.EventsOfChanges(w.mon.Received(r), out.Changes, fresh), w.health.Observe(w.now(), &w.mon)...)
 	if len(evs) > 0 {
 		for i := range evs {
 			evs[i].ID = eventID()
@@ -91,6 +115,11 @@ func (w *watch) do(ctx context.Context, p monitor.Plan) {
 
 // call makes one read and hands its result back.
 func (w *watch) call(ctx context.Context, r monitor.Request) {
+	defer func() {
+		if p := recover(); p != nil { // a read that panics fails
+			w.deliver(ctx, monitor.Result{Request: r, Err: fmt.Errorf("internal error while reading: %v", p)})
+		}
+	}()
 	rctx := monitor.WithFresh(ctx, r.Fresh)
 	res := monitor.Result{Request: r}
 	var resp *api.Response
@@ -103,12 +132,19 @@ func (w *watch) call(ctx context.Context, r monitor.Request) {
 		}
 	case monitor.KindConnector:
 		res.Detail, resp, res.Err = w.api.GetConnector(rctx, r.ID)
+		if res.Err == nil && res.Detail.ID != "" && res.Detail.ID != r.ID {
+			res.Detail, res.Err = nil, &api.ConnectorMismatchError{Asked: r.ID, Answered: res.Detail.ID}
+		}
 	default:
 		return // a watch never writes
 	}
 	if resp != nil {
 		res.Rate, res.PerPageCap, res.At = resp.Rate, resp.PerPageCap, resp.Served
 	}
+	w.deliver(ctx, res)
+}
+
+func (w *watch) deliver(ctx context.Context, res monitor.Result) {
 	select {
 	case w.results <- res:
 	case <-ctx.Done():

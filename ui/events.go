@@ -152,7 +152,15 @@ func (m *Model) onSharedEvents(msg SharedEvents) tea.Cmd {
 		evs[i] = e
 	}
 	if msg.Account == m.index {
-		return m.keepEvents(m.feed, evs, false)
+		cmd := m.keepEvents(m.feed, evs, false)
+		for _, e := range evs {
+			if e.Kind == monitor.SyncSent {
+				// Someone queued a sync: the question before the next one
+				// warns about it (history.go's recent).
+				return tea.Batch(cmd, loadHistory(m.journal.store))
+			}
+		}
+		return cmd
 	}
 	if a, ok := m.accounts[msg.Account]; ok {
 		return m.keepEvents(a.feed, evs, false)

@@ -322,7 +322,7 @@ func (m *Model) updateKeys() {
 	// lists the browsing keys, which stay enabled under it.
 	own := top == layerHistory || top == layerEvents || top == layerErrors || top == layerFilter || top == layerSwitcher || top == layerExport
 	k.Back.SetEnabled(top == layerHelp || top == layerHistory || top == layerEvents || top == layerErrors || top == layerSwitcher || top == layerExport)
-	k.Export.SetEnabled(browsing && !own && m.list.Len() > 0)
+	k.Export.SetEnabled(browsing && !own && m.list.Len() > 0 && !m.opts.NoExport)
 	k.SwitchAccount.SetEnabled(browsing && (!own || top == layerSwitcher) && len(m.opts.Accounts) > 1)
 	if top == layerSwitcher || top == layerExport {
 		k.Open.SetEnabled(true)

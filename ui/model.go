@@ -33,6 +33,7 @@ type Options struct {
 	History  *history.Store    // the account's history of actions; nil = none
 	User     string            // who acts, for the history
 	Who      string            // team mode: the SSH user and role, shown in the header
+	NoExport bool              // no x: the files would be written where the program runs (a team server), not the user's
 	Events   *history.EventLog // the account's events, for the shift handover; nil = kept in memory only
 	Hub      EventHub          // team mode: events go through the account's hub (events.go); nil = none
 	Alerts   AlertOptions      // bell and desktop notifications
@@ -303,7 +304,7 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 	if out.Note != "" {
 		m.flashMsg(out.Note, false)
 	}
-	evs := append(monitor.EventsOfChanges(m.now(), out.Changes, out.Page != nil && out.Page.Same), m.healthEvents()...)
+	evs := append(monitor.EventsOfChanges(m.mon.Received(r), out.Changes, out.Page != nil && out.Page.Same), m.healthEvents()...)
 	events := m.record(evs)
 	if out.Page == nil {
 		return tea.Batch(events, m.do(out.Plan))
@@ -321,7 +322,7 @@ func (m *Model) onDetail(r monitor.Result) tea.Cmd {
 	m.reads.cancel(r.Request) // answered: release its context
 	prev := m.detail.data
 	out := m.mon.Apply(r)
-	evs := append(monitor.EventsOfChanges(m.now(), out.Changes, true), m.healthEvents()...)
+	evs := append(monitor.EventsOfChanges(m.mon.Received(r), out.Changes, true), m.healthEvents()...)
 	if out.Detail != nil {
 		evs = append(evs, m.detailEvents(prev, out.Detail)...)
 		if e, ok := m.journal.drained(m.now(), out.Detail); ok {
