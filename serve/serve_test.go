@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/ssh"
+	"go.uber.org/goleak"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pixee/pixee-tui/api"
@@ -738,4 +739,28 @@ func TestHostKeyIsKeptAcrossRestarts(t *testing.T) {
 	if st.Mode().Perm()&0o077 != 0 {
 		t.Fatalf("host key mode %v: others may read it", st.Mode().Perm())
 	}
+}
+
+// Sessions leave nothing running: after Shutdown, no goroutine of a
+// session, the watch or the hub remains (the sandbox's own are ignored).
+func TestShutdownLeavesNoGoroutine(t *testing.T) {
+	tm := startTeam(t, nil)
+	before := goleak.IgnoreCurrent() // the sandbox, the listener
+	cs := []*client{tm.connect("alice", true), tm.connect("bob", true)}
+	for _, c := range cs {
+		c.waitFor(firstName)
+	}
+	cs[0].keys("j")
+	tm.shutdown()
+	for _, c := range cs {
+		c.waitEnd()
+		c.conn.Close()
+	}
+	goleak.VerifyNone(t, before,
+		// A client connection's reader ends when the server's side closes.
+		goleak.IgnoreTopFunction("golang.org/x/crypto/ssh.(*handshakeTransport).readLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreAnyFunction("internal/poll.runtime_pollWait"),
+	)
 }
