@@ -116,6 +116,20 @@ func (h *hub) Publish(evs []monitor.Event) {
 	}
 }
 
+// Acknowledge hands an acknowledgement to every session (the one that
+// made it wrote it to the log).
+func (h *hub) Acknowledge(ids []string, until time.Time) {
+	h.mu.Lock()
+	subs := make([]*sink, 0, len(h.subs))
+	for s := range h.subs {
+		subs = append(subs, s)
+	}
+	h.mu.Unlock()
+	for _, s := range subs {
+		s.offer(ui.SharedAcks{Account: h.account, IDs: ids, Until: until})
+	}
+}
+
 func (h *hub) writeLoop() {
 	defer close(h.done)
 	for evs := range h.writes {

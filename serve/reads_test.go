@@ -239,8 +239,18 @@ func TestHubKeepsEachEventOnce(t *testing.T) {
 	if len(a.ch) != 2 {
 		t.Fatalf("two syncs drained: %d messages, want 2", len(a.ch))
 	}
+	for len(a.ch) > 0 {
+		<-a.ch
+	}
 	for len(b.ch) > 0 {
 		<-b.ch
+	}
+	// An acknowledgement reaches every session.
+	h.Acknowledge([]string{"x1"}, time.Time{})
+	for name, s := range map[string]*sink{"a": a, "b": b} {
+		if m, ok := (<-s.ch).(ui.SharedAcks); !ok || m.Account != 2 || len(m.IDs) != 1 || m.IDs[0] != "x1" {
+			t.Fatalf("session %s got %+v, want the acknowledgement of x1", name, m)
+		}
 	}
 	h.unsubscribe(b)
 	h.Publish([]monitor.Event{{Time: at.Add(time.Hour), Kind: monitor.Recovered, ConnectorID: "c1"}})

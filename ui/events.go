@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,6 +99,36 @@ func (f *feed) unacked() int {
 // hands it (the hub writes the log). Publish must not block.
 type EventHub interface {
 	Publish(evs []monitor.Event)
+	// Acknowledge hands an acknowledgement to every session: of the
+	// events ids, or of all up to until when it is not zero. The session
+	// that acknowledges writes it to the log.
+	Acknowledge(ids []string, until time.Time)
+}
+
+// SharedAcks is an acknowledgement made in another session of a team
+// server (EventHub.Acknowledge), for the account at Account.
+type SharedAcks struct {
+	Account int
+	IDs     []string
+	Until   time.Time
+}
+
+// onSharedAcks marks what another session acknowledged.
+func (m *Model) onSharedAcks(msg SharedAcks) {
+	f := m.feed
+	if msg.Account != m.index {
+		a, ok := m.accounts[msg.Account]
+		if !ok {
+			return
+		}
+		f = a.feed
+	}
+	for i := range f.events {
+		e := &f.events[i]
+		if slices.Contains(msg.IDs, e.ID) || (!msg.Until.IsZero() && !e.Time.After(msg.Until)) {
+			e.Acked = true
+		}
+	}
 }
 
 // SharedEvents are events an EventHub hands to a session, for the account
@@ -287,12 +318,18 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Ack) && ev.cursor < len(rows):
 		e := rows[ev.cursor]
 		e.Acked = true
+		if m.hub != nil {
+			m.hub.Acknowledge([]string{e.ID}, time.Time{})
+		}
 		return m.persist(func(l *history.EventLog) error { return l.Ack(e.ID) })
 	case key.Matches(msg, k.AckAll):
 		for i := range f.events {
 			f.events[i].Acked = true
 		}
 		until := m.now()
+		if m.hub != nil {
+			m.hub.Acknowledge(nil, until)
+		}
 		return m.persist(func(l *history.EventLog) error { return l.AckAll(until) })
 	case key.Matches(msg, k.Mute) && ev.cursor < len(rows) && rows[ev.cursor].ConnectorID != "":
 		id := rows[ev.cursor].ConnectorID

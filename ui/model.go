@@ -218,6 +218,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.feed.loaded(msg)
 	case SharedEvents:
 		cmd = m.onSharedEvents(msg)
+	case SharedAcks:
+		m.onSharedAcks(msg)
 	case alertFlushMsg:
 		cmd = m.feed.ring(m.feed.alerts.Flush(m.now()))
 	case historyWrittenMsg:

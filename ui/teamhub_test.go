@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/monitor"
+)
+
+// fakeHub is an EventHub that keeps what it is given.
+type fakeHub struct {
+	mu        sync.Mutex
+	published []monitor.Event
+	acked     []string
+	until     time.Time
+}
+
+func (h *fakeHub) Publish(evs []monitor.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.published = append(h.published, evs...)
+}
+
+func (h *fakeHub) Acknowledge(ids []string, until time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.acked, h.until = append(h.acked, ids...), until
+}
+
+// With a hub, what a session sees goes to the hub, not to its own feed:
+// it shows what the hub hands back, and its acknowledgements go to the
+// hub as well as to the log; another session's acknowledgement clears the
+// event here.
+func TestTeamSessionGoesThroughTheHub(t *testing.T) {
+	hub := &fakeHub{}
+	f := startOn(t, sandbox.Options{}, func(o *Options) { o.Hub = hub })
+	f.sb.SetStatus(f.ids[0], "error")
+	f.Advance(15 * time.Second)
+	hub.mu.Lock()
+	seen := append([]monitor.Event(nil), hub.published...)
+	hub.mu.Unlock()
+	if len(seen) == 0 || seen[0].Kind != monitor.TurnedError {
+		t.Fatalf("published %+v, want the turn to error", seen)
+	}
+	f.lacks("⚑") // not kept until the hub hands it back
+	f.Send(SharedEvents{Events: seen[:1]})
+	f.has("⚑ 1 new · E")
+	f.Key("E")
+	f.Key("a")
+	hub.mu.Lock()
+	acked := append([]string(nil), hub.acked...)
+	hub.mu.Unlock()
+	if len(acked) != 1 || acked[0] != seen[0].ID {
+		t.Fatalf("acknowledged %v, want %s", acked, seen[0].ID)
+	}
+	f.Key("esc")
+
+	g := startOn(t, sandbox.Options{}, func(o *Options) { o.Hub = &fakeHub{} })
+	g.Send(SharedEvents{Events: seen[:1]})
+	g.has("⚑ 1 new · E")
+	g.Send(SharedAcks{IDs: []string{seen[0].ID}})
+	g.lacks("⚑")
+}
