@@ -35,6 +35,7 @@ type session struct {
 	reason string     // why the server ended it, said after the dashboard is gone
 	joined []*account // whose hubs it is subscribed to
 	closed bool       // unregistered: joins no more hubs
+	ending bool       // told to quit: once is enough
 }
 
 // end quits the dashboard (which restores the terminal) and keeps why.
@@ -43,10 +44,11 @@ func (x *session) end(reason string) {
 	if x.reason == "" {
 		x.reason = reason
 	}
-	p := x.p
+	p, again := x.p, x.ending
+	x.ending = x.ending || p != nil
 	x.mu.Unlock()
-	if p == nil {
-		return
+	if p == nil || again {
+		return // not started (it reads reason first), or already ending
 	}
 	// A dashboard stuck writing to a client that stopped reading cannot
 	// quit: after a grace period its connection is closed under it.
