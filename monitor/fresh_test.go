@@ -4,6 +4,10 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/internal/fakeclock"
 )
 
 // Each request says how old a shared answer may be: its target's poll
@@ -123,5 +127,48 @@ func TestStoreNeverGoesBackInTime(t *testing.T) {
 	}
 	if ch := s.put(failed, now.Add(time.Second), nil); len(ch) != 1 {
 		t.Fatalf("a newer answer: %+v, want one change", ch)
+	}
+}
+
+type fleetHolder struct{ v *FleetView }
+
+func (h *fleetHolder) Fleet() *FleetView { return h.v }
+
+// A monitor reading another's index reports it — state, counts, failures,
+// the store — and does not crawl; the view published is a copy that later
+// changes of its monitor do not touch.
+func TestMonitorReadsAnothersIndex(t *testing.T) {
+	clock := fakeclock.New(epoch0)
+	c, _ := sandboxClient(t, clock, sandbox.Options{})
+	r := newRunner(t, c, clock, Options{})
+	r.do(r.m.Start())
+	r.advance(3 * time.Minute)
+	src := &fleetHolder{}
+	reader := New(Options{API: c, Now: clock.Now, Crawl: true, Fleet: src})
+	if _, on := reader.CrawlTarget(); on {
+		t.Fatal("a monitor reading another's index crawls too")
+	}
+	if reader.Index().On {
+		t.Fatal("an index before any is published")
+	}
+	src.v = r.m.PublishFleet()
+	if got, want := reader.Index(), r.m.Index(); got != want {
+		t.Fatalf("index %+v, want the publisher's %+v", got, want)
+	}
+	if reader.Counts() != r.m.Counts() || reader.Store().Len() != r.m.Store().Len() || reader.FleetVersion() != r.m.FleetVersion() {
+		t.Fatal("counts, store or version differ from the publisher's")
+	}
+	known, _ := reader.Failures()
+	if k, _ := r.m.Failures(); len(known) != len(k) || len(k) == 0 {
+		t.Fatalf("%d failures known, want the publisher's %d", len(known), len(k))
+	}
+	var id string
+	r.m.Store().Each(func(c api.Connector) { id = c.ID })
+	gone := r.m.store.remove(id, nil)
+	if len(gone) != 1 {
+		t.Fatal("remove")
+	}
+	if _, ok := reader.Store().Get(id); !ok {
+		t.Fatal("a change of the publisher reached a view already published")
 	}
 }

@@ -21,8 +21,8 @@ type IndexState struct {
 
 // Index reports the index's state.
 func (m *Monitor) Index() IndexState {
-	ix := m.index
-	return IndexState{On: ix.on, Known: m.store.Len(), Total: ix.total, Complete: ix.complete,
+	st, ix := m.fleet()
+	return IndexState{On: ix.on, Known: st.Len(), Total: ix.total, Complete: ix.complete,
 		Passing: ix.passing, DoneAt: ix.doneAt, Page: ix.page, Pages: ix.pages}
 }
 
@@ -31,7 +31,10 @@ func (m *Monitor) CrawlTarget() (TargetID, bool) { return m.index.target, m.inde
 
 // FleetVersion moves whenever the store or a known last_error changes: a
 // view over the fleet rebuilds when it does, and only then.
-func (m *Monitor) FleetVersion() uint64 { return m.store.version<<20 ^ m.index.errVersion }
+func (m *Monitor) FleetVersion() uint64 {
+	st, ix := m.fleet()
+	return st.version<<20 ^ ix.errVersion
+}
 
 // Each calls f for every connector known, in no order.
 func (s *Store) Each(f func(api.Connector)) {
@@ -43,7 +46,8 @@ func (s *Store) Each(f func(api.Connector)) {
 // LastError is a connector's last_error as a detail answer last said it,
 // while the connector is in error; ok is false while no detail has told.
 func (m *Monitor) LastError(id string) (string, bool) {
-	e := m.index.errs[id]
+	_, ix := m.fleet()
+	e := ix.errs[id]
 	if e == nil || !e.known {
 		return "", false
 	}
@@ -58,7 +62,8 @@ type StatusCounts struct {
 // Counts counts the connectors known by status.
 func (m *Monitor) Counts() StatusCounts {
 	var n StatusCounts
-	for _, c := range m.store.byID {
+	st, _ := m.fleet()
+	for _, c := range st.byID {
 		switch c.Status {
 		case StatusError:
 			n.Error++
@@ -76,11 +81,12 @@ func (m *Monitor) Counts() StatusCounts {
 // Failures are the connectors in error: those whose last_error a detail
 // answer told (for GroupByCause), and those still waiting for one.
 func (m *Monitor) Failures() (known []Failing, waiting []api.Connector) {
-	for id, c := range m.store.byID {
+	st, ix := m.fleet()
+	for id, c := range st.byID {
 		if c.Status != StatusError {
 			continue
 		}
-		e := m.index.errs[id]
+		e := ix.errs[id]
 		if e == nil || !e.known {
 			waiting = append(waiting, c)
 			continue

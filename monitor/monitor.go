@@ -49,6 +49,10 @@ type Options struct {
 	// Crawl adds the index's background target: every page of the list and
 	// the details of connectors in error, paced (crawl.go).
 	Crawl bool
+	// Fleet, when set, is another monitor's index of the account (a team
+	// server's watch): the index, counts, failures and the store this one
+	// reports are its, and this one does not crawl.
+	Fleet FleetSource
 }
 
 // Policy: timings the monitor keeps, not configuration.
@@ -118,6 +122,9 @@ func New(o Options) Monitor {
 	}
 	if o.Epoch == 0 {
 		o.Epoch = 1
+	}
+	if o.Fleet != nil {
+		o.Crawl = false // the fleet's monitor crawls
 	}
 	seed := o.Seed
 	if seed == 0 {
@@ -258,8 +265,12 @@ func (m *Monitor) Drafts() int { return len(m.drafts) }
 // CacheLen is how many details are cached.
 func (m *Monitor) CacheLen() int { return len(m.cache) }
 
-// Store is the connectors seen so far, by id.
-func (m *Monitor) Store() *Store { return m.store }
+// Store is the connectors known, by id: the fleet's when the monitor
+// reads another's (Options.Fleet), else its own.
+func (m *Monitor) Store() *Store {
+	st, _ := m.fleet()
+	return st
+}
 
 // Received is when r's answer came: its At (a shared answer), never later
 // than now. Events of the changes it brings happened then.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pixee/pixee-tui/api"
@@ -29,7 +30,12 @@ type account struct {
 	reads   *reads
 	hub     *hub
 	limiter *limiter
+	fleet   atomic.Pointer[monitor.FleetView] // the watch's index, for the sessions
+	watched bool                              // a watch runs: sessions read its index
 }
+
+// Fleet is the watch's latest index of the account (monitor.FleetSource).
+func (a *account) Fleet() *monitor.FleetView { return a.fleet.Load() }
 
 // opener opens an account once, however many sessions ask at once; an
 // opening that failed (a key command that timed out) is tried again by the
@@ -45,7 +51,12 @@ func (a *account) sessionFor(u config.ServeUser, s *sink) ui.AccountSession {
 	if s != nil {
 		a.hub.subscribe(s)
 	}
+	var fleet monitor.FleetSource
+	if a.watched {
+		fleet = a // one index for every session, not one each
+	}
 	return ui.AccountSession{
+		Fleet:    fleet,
 		API:      &userAPI{account: a, user: u},
 		History:  a.base.History,
 		Events:   a.base.Events,

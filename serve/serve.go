@@ -239,8 +239,9 @@ func (s *Server) account(i int) (*account, error) {
 	}
 	if !s.opts.NoWatch {
 		a := op.a
+		a.watched = true
 		go keep(s.watching, func() *watch {
-			return newWatch(readsOnly{a.reads}, a.hub, s.opts.Now, s.opts.PerPage, s.opts.ListRefresh)
+			return newWatch(readsOnly{a.reads}, a.hub, s.opts.Now, s.opts.PerPage, s.opts.ListRefresh, a.fleet.Store)
 		}, s.logf)
 	}
 	return op.a, nil

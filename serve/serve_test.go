@@ -764,3 +764,35 @@ func TestShutdownLeavesNoGoroutine(t *testing.T) {
 		goleak.IgnoreAnyFunction("internal/poll.runtime_pollWait"),
 	)
 }
+
+// Sessions read the watch's index of the account instead of crawling and
+// holding it each; without a watch each crawls its own.
+func TestSessionsReadTheWatchsIndex(t *testing.T) {
+	tm := startTeam(t, nil)
+	a, err := tm.srv.account(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.sessionFor(config.ServeUser{Name: "bob", Role: config.RoleWatch}, nil).Fleet == nil {
+		t.Fatal("a session of a watched account has no shared index")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for a.Fleet() == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the watch published no index")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c := tm.connect("bob", true)
+	c.waitFor(firstName)
+	c.keys("/")
+	time.Sleep(200 * time.Millisecond)
+	c.keys("shopify")
+	c.waitFor(" of 137")
+
+	nw := startTeam(t, func(o *Options) { o.NoWatch = true })
+	b, _ := nw.srv.account(0)
+	if b.sessionFor(config.ServeUser{Name: "bob", Role: config.RoleWatch}, nil).Fleet != nil {
+		t.Fatal("without a watch, a session was given an index nobody builds")
+	}
+}

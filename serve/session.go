@@ -361,7 +361,7 @@ func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (t
 	}
 	return ui.New(ui.Options{
 		API: start.API, Context: ctx, Host: host, Demo: o.Demo, ReadOnly: start.ReadOnly,
-		History: start.History, Events: start.Events, Hub: start.Hub,
+		History: start.History, Events: start.Events, Hub: start.Hub, Fleet: start.Fleet,
 		Alerts: o.Alerts, Terminal: x.ss, User: x.user.Name, Who: x.user.Name + " · " + string(x.user.Role),
 		NoExport: true, // it would write on the server, with its rights
 		Accounts: specs, Current: o.Current,

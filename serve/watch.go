@@ -22,12 +22,18 @@ type watch struct {
 	now    func() time.Time
 	health monitor.HealthWatch
 
+	publish  func(*monitor.FleetView) // the index for the sessions
+	version  uint64
+	progress monitor.IndexState
+
 	results chan monitor.Result
 	timers  chan monitor.Timer
 }
 
-func newWatch(a monitor.API, h *hub, now func() time.Time, perPage int, listRefresh time.Duration) *watch {
+func newWatch(a monitor.API, h *hub, now func() time.Time, perPage int, listRefresh time.Duration,
+	publish func(*monitor.FleetView)) *watch {
 	return &watch{
+		publish: publish,
 		// The sessions' page size, so that its first page and theirs are
 		// one answer.
 		mon: monitor.New(monitor.Options{API: a, Now: now, Crawl: true, ReadOnly: true,
@@ -82,6 +88,10 @@ func (w *watch) apply(ctx context.Context, r monitor.Result) {
 	out := w.mon.Apply(r)
 	if out.Dropped {
 		return
+	}
+	if v, ix := w.mon.FleetVersion(), w.mon.Index(); w.publish != nil && (v != w.version || ix != w.progress) {
+		w.version, w.progress = v, ix
+		w.publish(w.mon.PublishFleet())
 	}
 	fresh := r.Kind == monitor.KindConnector || (out.Page != nil && out.Page.Same)
 	evs := append(monitor.EventsOfChanges(w.mon.Received(r), out.Changes, fresh), w.health.Observe(w.now(), &w.mon)...)

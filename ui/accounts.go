@@ -27,10 +27,13 @@ type AccountSpec struct {
 
 // AccountSession is what an opened account runs on.
 type AccountSession struct {
-	API      API
-	History  *history.Store
-	Events   *history.EventLog
-	Hub      EventHub // team mode: the account's events hub
+	API     API
+	History *history.Store
+	Events  *history.EventLog
+	Hub     EventHub // team mode: the account's events hub
+	// Fleet is team mode's one index of the account, read instead of a
+	// crawl of this dashboard's own.
+	Fleet    monitor.FleetSource
 	ReadOnly bool
 	Warnings []string // said once on opening (a key file others can read)
 }
@@ -60,7 +63,7 @@ func newAccount(o Options, st *Styles, index int, s AccountSession) account {
 		index: index,
 		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: s.ReadOnly,
-			Crawl: !o.NoIndex, Epoch: epochSpace(index)}),
+			Crawl: !o.NoIndex, Epoch: epochSpace(index), Fleet: s.Fleet}),
 		journal: &journal{store: s.History, user: o.User, awaiting: map[string]awaited{}},
 		feed:    newFeed(s.Events, o.Terminal, o.Alerts),
 		hub:     s.Hub,

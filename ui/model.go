@@ -26,19 +26,20 @@ import (
 // Options configure the dashboard. Zero values take the defaults.
 type Options struct {
 	API      API
-	Context  context.Context   // cancelled when the program ends; nil = Background
-	Host     string            // shown in the header
-	Demo     bool              // shows the DEMO badge
-	ReadOnly bool              // no sync can be triggered; shows the READ-ONLY badge
-	History  *history.Store    // the account's history of actions; nil = none
-	User     string            // who acts, for the history
-	Who      string            // team mode: the SSH user and role, shown in the header
-	NoExport bool              // no x: the files would be written where the program runs (a team server), not the user's
-	Events   *history.EventLog // the account's events, for the shift handover; nil = kept in memory only
-	Hub      EventHub          // team mode: events go through the account's hub (events.go); nil = none
-	Alerts   AlertOptions      // bell and desktop notifications
-	Terminal io.Writer         // where the bell, notifications and copies (OSC 52) are written; nil = none
-	InTmux   bool              // wrap OSC 52 for tmux
+	Context  context.Context     // cancelled when the program ends; nil = Background
+	Host     string              // shown in the header
+	Demo     bool                // shows the DEMO badge
+	ReadOnly bool                // no sync can be triggered; shows the READ-ONLY badge
+	History  *history.Store      // the account's history of actions; nil = none
+	User     string              // who acts, for the history
+	Who      string              // team mode: the SSH user and role, shown in the header
+	NoExport bool                // no x: the files would be written where the program runs (a team server), not the user's
+	Events   *history.EventLog   // the account's events, for the shift handover; nil = kept in memory only
+	Hub      EventHub            // team mode: events go through the account's hub (events.go); nil = none
+	Fleet    monitor.FleetSource // team mode: the account's one index, read instead of a crawl of our own
+	Alerts   AlertOptions        // bell and desktop notifications
+	Terminal io.Writer           // where the bell, notifications and copies (OSC 52) are written; nil = none
+	InTmux   bool                // wrap OSC 52 for tmux
 	// Accounts are the accounts the switcher offers; the one these options
 	// describe is Accounts[Current]. Empty: one account, no switcher.
 	Accounts    []AccountSpec
@@ -140,7 +141,7 @@ func New(o Options) Model {
 		styles:    &st,
 		help:      h,
 		spinner:   sp,
-		account:   newAccount(o, &st, o.Current, AccountSession{API: o.API, History: o.History, Events: o.Events, Hub: o.Hub, ReadOnly: o.ReadOnly}),
+		account:   newAccount(o, &st, o.Current, AccountSession{API: o.API, History: o.History, Events: o.Events, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
 		accounts:  map[int]*account{},
 		helpCache: &helpLineCache{},
 		screens:   newScreens(),
