@@ -48,11 +48,12 @@ type account struct {
 	feed    *feed    // the events; shared by copies, written in Update
 	hub     EventHub // team mode: where events go instead of feed (events.go)
 
-	fleet     fleet              // filter and sort over the index (filter.go)
-	fleetSeen uint64             // the index's version last followed
-	summary   [2]string          // the header's counts by status: long, short
-	lastPage  *monitor.PageShown // the server page, put back when the fleet is left
-	reads     *readCancels       // shared by copies: written in Update only
+	fleet       fleet              // filter and sort over the index (filter.go)
+	sharedIndex bool               // the index is a team server's (AccountSession.Fleet): rows built only when used
+	fleetSeen   uint64             // the index's version last followed
+	summary     [2]string          // the header's counts by status: long, short
+	lastPage    *monitor.PageShown // the server page, put back when the fleet is left
+	reads       *readCancels       // shared by copies: written in Update only
 }
 
 // epochSpace keeps accounts' epochs apart: account i counts from (i+1)<<32.
@@ -64,12 +65,13 @@ func newAccount(o Options, st *Styles, index int, s AccountSession) account {
 		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: s.ReadOnly,
 			Crawl: !o.NoIndex, Epoch: epochSpace(index), Fleet: s.Fleet}),
-		journal: &journal{store: s.History, user: o.User, awaiting: map[string]awaited{}},
-		feed:    newFeed(s.Events, o.Terminal, o.Alerts),
-		hub:     s.Hub,
-		reads:   &readCancels{},
-		list:    newConnectorList(st),
-		detail:  newDetailPane(st, o.Location),
+		journal:     &journal{store: s.History, user: o.User, awaiting: map[string]awaited{}},
+		feed:        newFeed(s.Events, o.Terminal, o.Alerts),
+		hub:         s.Hub,
+		sharedIndex: s.Fleet != nil,
+		reads:       &readCancels{},
+		list:        newConnectorList(st),
+		detail:      newDetailPane(st, o.Location),
 	}
 	a.list.Focus()
 	return a

@@ -63,3 +63,36 @@ func TestTeamSessionGoesThroughTheHub(t *testing.T) {
 	g.Send(SharedAcks{IDs: []string{seen[0].ID}})
 	g.lacks("⚑")
 }
+
+type fleetOf struct{ v *monitor.FleetView }
+
+func (f fleetOf) Fleet() *monitor.FleetView { return f.v }
+
+// On a team server's shared index a session folds the account's rows only
+// while a filter or a sort uses them, and lets them go after: fifty idle
+// sessions do not each hold the account.
+func TestSharedIndexRowsBuiltOnlyWhenUsed(t *testing.T) {
+	src := startOn(t, sandbox.Options{}, func(o *Options) { o.NoIndex = false })
+	src.Advance(3 * time.Minute) // its crawl indexes the account
+	view := src.m.mon.PublishFleet()
+	f := startOn(t, sandbox.Options{}, func(o *Options) { o.Fleet = fleetOf{view} })
+	f.Advance(time.Minute)
+	if f.m.fleet.built || len(f.m.fleet.all) != 0 {
+		t.Fatalf("rows built with no filter: %d", len(f.m.fleet.all))
+	}
+	f.has("index 137/137")
+	f.Key("/")
+	f.Type("shop")
+	f.has(" of 137")
+	if !f.m.fleet.built || len(f.m.fleet.all) != 137 {
+		t.Fatalf("filtering: %d rows built, want 137", len(f.m.fleet.all))
+	}
+	f.Key("esc")
+	f.Key("esc")
+	if f.m.fleet.active() {
+		t.Fatal("the filter is still on")
+	}
+	if f.m.fleet.built || len(f.m.fleet.all) != 0 {
+		t.Fatalf("rows kept after the filter ended: %d", len(f.m.fleet.all))
+	}
+}
