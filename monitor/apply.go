@@ -86,7 +86,7 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 		}
 		return out
 	}
-	t.failures, t.err, t.lastOK = 0, nil, m.received(r)
+	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
 	if r.PerPageCap > 0 && r.PerPageCap < m.opts.PerPage {
 		// The server refused the page size and served its largest: pages
 		// count in its size from now on, starting where this one does.
@@ -97,7 +97,7 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 	}
 	recovered := m.retryFailing(r.Target)
 	for _, c := range r.Items {
-		out.Changes = m.store.put(c, m.received(r), out.Changes)
+		out.Changes = m.store.put(c, m.Received(r), out.Changes)
 	}
 	if r.Target == PageTarget {
 		same := m.loaded && r.Page == m.shown
@@ -138,9 +138,9 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		// the connector wanted now — unless the answer says to hold back.
 		switch {
 		case r.Err == nil:
-			m.remember(r.ID, r.Detail, m.received(r))
-			m.noteDetail(r.Detail, m.received(r))
-			out.Changes = m.store.put(r.Detail.Connector, m.received(r), nil)
+			m.remember(r.ID, r.Detail, m.Received(r))
+			m.noteDetail(r.Detail, m.Received(r))
+			out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)
 		case errors.As(r.Err, new(*api.RateLimitError)), errors.Is(r.Err, api.ErrUnauthorized):
 			m.noteFailure(t, r.Err)
 			t.err = nil // about another connector: not this one's state
@@ -170,12 +170,12 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		out.Plan = m.next(r.Target)
 		return out
 	}
-	m.remember(r.ID, r.Detail, m.received(r))
-	m.noteDetail(r.Detail, m.received(r))
-	out.Changes = m.store.put(r.Detail.Connector, m.received(r), nil)
+	m.remember(r.ID, r.Detail, m.Received(r))
+	m.noteDetail(r.Detail, m.Received(r))
+	out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)
 	t.last = r.Detail
 	out.Detail = r.Detail
-	t.failures, t.err, t.lastOK = 0, nil, m.received(r)
+	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
 	out.Plan = m.next(r.Target).Then(m.retryFailing(r.Target))
 	return out
 }

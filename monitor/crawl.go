@@ -165,10 +165,10 @@ func (m *Monitor) applyCrawl(r Result, t *target) Outcome {
 		out.Plan = m.next(r.Target)
 		return out
 	}
-	t.failures, t.err, t.lastOK = 0, nil, m.received(r)
+	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
 	if r.Kind == KindConnector {
-		m.noteDetail(r.Detail, m.received(r))
-		out.Changes = m.store.put(r.Detail.Connector, m.received(r), nil)
+		m.noteDetail(r.Detail, m.Received(r))
+		out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)
 	} else {
 		out.Changes = m.crawlPage(r, out.Changes)
 	}
@@ -190,7 +190,7 @@ func (m *Monitor) crawlPage(r Result, changes []Change) []Change {
 	} else if r.Meta.Total != ix.passTotal {
 		ix.dirty = true
 	}
-	at := m.received(r)
+	at := m.Received(r)
 	if ix.passFrom.IsZero() || at.Before(ix.passFrom) {
 		ix.passFrom = at
 	}

@@ -274,9 +274,7 @@ func (m *Monitor) Store() *Store {
 
 // Received is when r's answer came: its At (a shared answer), never later
 // than now. Events of the changes it brings happened then.
-func (m *Monitor) Received(r Result) time.Time { return m.received(r) }
-
-func (m *Monitor) received(r Result) time.Time {
+func (m *Monitor) Received(r Result) time.Time {
 	now := m.now()
 	if !r.At.IsZero() && r.At.Before(now) {
 		return r.At

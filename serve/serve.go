@@ -129,6 +129,11 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		s.unwatch()
 		close(s.logStop)
+		if _, statErr := os.Stat(o.HostKeyPath); statErr == nil {
+			// A host key file that cannot be read (cut short by a kill
+			// while it was written): say which, and how to get a new one.
+			return nil, fmt.Errorf("ssh server: the host key %s cannot be used (%w); move it aside and a new one is made (clients will warn that it changed)", o.HostKeyPath, err)
+		}
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	// Without a handler for them, passwords and keyboard-interactive are

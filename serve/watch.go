@@ -7,6 +7,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/ui"
 )
 
 // watch is the account's own monitor, with no screen: it keeps the account
@@ -123,35 +124,18 @@ func (w *watch) do(ctx context.Context, p monitor.Plan) {
 	}
 }
 
-// call makes one read and hands its result back.
+// call makes one read, as the dashboard does (ui.Read: what the server
+// said neutralised), and hands its result back.
 func (w *watch) call(ctx context.Context, r monitor.Request) {
 	defer func() {
 		if p := recover(); p != nil { // a read that panics fails
 			w.deliver(ctx, monitor.Result{Request: r, Err: fmt.Errorf("internal error while reading: %v", p)})
 		}
 	}()
-	rctx := monitor.WithFresh(ctx, r.Fresh)
-	res := monitor.Result{Request: r}
-	var resp *api.Response
-	switch r.Kind {
-	case monitor.KindPage:
-		var p *api.ConnectorPage
-		p, resp, res.Err = w.api.ListConnectors(rctx, r.Page, r.PerPage)
-		if res.Err == nil {
-			res.Items, res.Meta = p.Items, p.Meta
-		}
-	case monitor.KindConnector:
-		res.Detail, resp, res.Err = w.api.GetConnector(rctx, r.ID)
-		if res.Err == nil && res.Detail.ID != "" && res.Detail.ID != r.ID {
-			res.Detail, res.Err = nil, &api.ConnectorMismatchError{Asked: r.ID, Answered: res.Detail.ID}
-		}
-	default:
+	if r.Write() {
 		return // a watch never writes
 	}
-	if resp != nil {
-		res.Rate, res.PerPageCap, res.At = resp.Rate, resp.PerPageCap, resp.Served
-	}
-	w.deliver(ctx, res)
+	w.deliver(ctx, ui.Read(ctx, w.api, r))
 }
 
 func (w *watch) deliver(ctx context.Context, res monitor.Result) {

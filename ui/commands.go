@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -22,47 +23,42 @@ type API = monitor.API
 
 // request makes the call a monitor asked for.
 func request(ctx context.Context, c API, r monitor.Request) tea.Cmd {
-	ctx = monitor.WithFresh(ctx, r.Fresh)
 	switch r.Kind {
 	case monitor.KindPage:
-		return fetchPage(ctx, c, r)
+		fail := func(err error) tea.Msg { return pageMsg{monitor.Result{Request: r, Err: err}} }
+		return guarded("loading connectors", fail, func() tea.Msg { return pageMsg{Read(ctx, c, r)} })
 	case monitor.KindConnector:
-		return fetchDetail(ctx, c, r)
+		fail := func(err error) tea.Msg { return detailMsg{monitor.Result{Request: r, Err: err}} }
+		return guarded("loading connector", fail, func() tea.Msg { return detailMsg{Read(ctx, c, r)} })
 	}
 	return nil
 }
 
-func fetchPage(ctx context.Context, c API, r monitor.Request) tea.Cmd {
-	fail := func(err error) tea.Msg { return pageMsg{monitor.Result{Request: r, Err: err}} }
-	return guarded("loading connectors", fail, func() tea.Msg {
-		p, resp, err := c.ListConnectors(ctx, r.Page, r.PerPage)
-		msg := pageMsg{monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
-		if resp != nil {
-			msg.PerPageCap, msg.At = resp.PerPageCap, resp.Served
-		}
-		if err == nil {
-			msg.Items = make([]api.Connector, len(p.Items))
+// Read makes a read a monitor asked for (a page or a connector) and returns
+// its result, what the server said neutralised for display. The dashboard
+// runs it in a command; a team server's watch (package serve) calls it too.
+func Read(ctx context.Context, c API, r monitor.Request) monitor.Result {
+	ctx = monitor.WithFresh(ctx, r.Fresh)
+	res := monitor.Result{Request: r}
+	var resp *api.Response
+	var err error
+	switch r.Kind {
+	case monitor.KindPage:
+		var p *api.ConnectorPage
+		if p, resp, err = c.ListConnectors(ctx, r.Page, r.PerPage); err == nil {
+			res.Items = make([]api.Connector, len(p.Items))
 			for i, it := range p.Items {
-				msg.Items[i] = sanitizeConnector(it)
+				res.Items[i] = sanitizeConnector(it)
 			}
-			msg.Meta = p.Meta
+			res.Meta = p.Meta
 		}
-		return msg
-	})
-}
-
-func fetchDetail(ctx context.Context, c API, r monitor.Request) tea.Cmd {
-	fail := func(err error) tea.Msg { return detailMsg{monitor.Result{Request: r, Err: err}} }
-	return guarded("loading connector", fail, func() tea.Msg {
-		d, resp, err := c.GetConnector(ctx, r.ID)
+	case monitor.KindConnector:
+		var d *api.ConnectorDetail
+		d, resp, err = c.GetConnector(ctx, r.ID)
 		if err == nil && d.ID != "" && d.ID != r.ID {
 			// An answer about another connector, from a client that does
 			// not check: an error, never shown under the id asked for.
-			d, err = nil, &api.ConnectorMismatchError{Asked: r.ID, Answered: d.ID}
-		}
-		msg := detailMsg{monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
-		if resp != nil {
-			msg.At = resp.Served
+			err = &api.ConnectorMismatchError{Asked: r.ID, Answered: d.ID}
 		}
 		if err == nil {
 			cd := *d
@@ -71,10 +67,16 @@ func fetchDetail(ctx context.Context, c API, r monitor.Request) tea.Cmd {
 				s := termtext.SanitizeMultiline(*d.SyncStats.LastError)
 				cd.SyncStats.LastError = &s
 			}
-			msg.Detail = &cd
+			res.Detail = &cd
 		}
-		return msg
-	})
+	default:
+		err = errors.New("not a read")
+	}
+	res.Rate, res.Err = rateOf(resp), cleanErr(err)
+	if resp != nil {
+		res.PerPageCap, res.At = resp.PerPageCap, resp.Served
+	}
+	return res
 }
 
 // intent is where a sync is recorded before it is sent.
