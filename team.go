@@ -144,8 +144,12 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 	if err != nil {
 		return usage("--listen: %v", err)
 	}
-	fmt.Fprintf(stderr, "pixee-tui: team mode on %s: %d users may connect (ssh -p %s -t HOST); Ctrl+C stops it\n",
-		ln.Addr(), len(team.Users), portOf(ln.Addr()))
+	who := fmt.Sprintf("%d users may", len(team.Users))
+	if len(team.Users) == 1 {
+		who = "1 user may"
+	}
+	fmt.Fprintf(stderr, "pixee-tui: team mode on %s: %s connect (ssh -p %s -t HOST); Ctrl+C stops it\n",
+		ln.Addr(), who, portOf(ln.Addr()))
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer cancel()
 	done := make(chan error, 1)
