@@ -17,6 +17,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/ui/ean"
+	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
 func connectorsCmd(o *IO, open Opener) *cobra.Command {
@@ -359,10 +360,10 @@ func runSync(ctx context.Context, o *IO, s *Session, id string, eans []string, c
 	}
 	finish(history.Result{Outcome: outcome, SyncID: res.SyncID, Answer: res.Status, Queued: &queued})
 	if output == "json" {
-		b, _ := json.Marshal(res)
+		b, _ := safeJSON(res)
 		fmt.Fprintf(o.Out, "%s\n", b)
 	} else {
-		fmt.Fprintf(o.Out, "%s\t%s\t%d\n", res.SyncID, res.Status, res.ProductsQueued)
+		fmt.Fprintf(o.Out, "%s\t%s\t%d\n", termtext.Sanitize(res.SyncID), termtext.Sanitize(res.Status), res.ProductsQueued)
 	}
 	if !accepted {
 		return &Error{Code: ExitSyncFailed, Err: fmt.Errorf("the server answered %q, not queued", res.Status)}
@@ -442,7 +443,8 @@ func progress(o *IO, pending, first int) {
 	done := min(max(first-pending, 0), first)
 	const width = 30
 	fill := done * width / first
-	fmt.Fprintf(o.Err, "\r[%s%s] %3d%%  %d pending ", strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/first, pending)
+	io.WriteString(o.rawErr, "\r") // the one control character written raw
+	fmt.Fprintf(o.Err, "[%s%s] %3d%%  %d pending ", strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/first, pending)
 }
 
 func oneLine(s string) string {
@@ -496,7 +498,10 @@ func testCmd(o *IO, open Opener) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, _ := json.Marshal(res.Fields)
+			b, err := safeJSON(res.Fields)
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(o.Out, "%s\n", b)
 			return nil
 		},
