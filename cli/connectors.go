@@ -46,7 +46,10 @@ budget runs under a quarter until its window resets.
 
 -o json prints an array of objects with every field the API sent, null kept:
 id, name, platform, status, last_sync_at, created_at first, then any other
-field in name order. -o csv has a header row. -o table fits the terminal.`,
+field in name order; it is always valid JSON (bytes that are not UTF-8
+become U+FFFD, control and bidi characters are \u escapes). -o csv has a
+header row, and a cell starting with = + - or @ gets a leading ' (never a
+formula in a spreadsheet). -o table fits the terminal.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := outputFlag(output, "table", "json", "csv"); err != nil {
@@ -220,7 +223,9 @@ func syncCmd(o *IO, open Opener) *cobra.Command {
 		Long: `Queue a sync on a connector. EANs are checked exactly as the dashboard's form
 does: rejected tokens are listed on stderr and nothing is sent unless
 --skip-invalid. --catalog syncs the whole catalog: it asks y/N on a terminal
-and needs --yes when stdin is not one. --wait follows products_pending to 0.
+and needs --yes when stdin is not one. --eans-file is read up to 8 MiB: a
+larger input is refused, nothing sent. --wait follows products_pending to 0;
+--wait-timeout bounds the whole wait, rate-limit waits included.
 The sync is recorded in the history before it is sent. It is never retried:
 exit code 3 means it may have been queued; check before sending it again.`,
 		Args: cobra.ExactArgs(1),
@@ -264,7 +269,7 @@ exit code 3 means it may have been queued; check before sending it again.`,
 	f.BoolVar(&yes, "yes", false, "do not ask before a whole-catalog sync")
 	f.BoolVar(&skipInvalid, "skip-invalid", false, "send the valid EANs even when some are rejected")
 	f.BoolVar(&wait, "wait", false, "follow products_pending to 0 and exit with the outcome")
-	f.DurationVar(&waitFor, "wait-timeout", 30*time.Minute, "give up waiting after this long")
+	f.DurationVar(&waitFor, "wait-timeout", 30*time.Minute, "give up waiting after this long (rate-limit waits included; exit 1)")
 	f.StringVarP(&output, "output", "o", "text", "text or json")
 	return cmd
 }
