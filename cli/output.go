@@ -80,6 +80,14 @@ func safeJSON(v any) ([]byte, error) {
 // other invisible format characters, U+2028 and U+2029 — is written as a
 // \u escape. The value is unchanged for a JSON reader.
 func appendSafeJSON(dst []byte, raw []byte) ([]byte, error) {
+	if !needsEscapes(raw) {
+		// The common case, and a fast one: nothing to replace, compact it.
+		b := bytes.NewBuffer(dst)
+		if err := json.Compact(b, raw); err != nil {
+			return nil, fmt.Errorf("the server sent JSON that cannot be read: %w", err)
+		}
+		return b.Bytes(), nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	type frame struct {
@@ -136,6 +144,33 @@ func appendSafeJSON(dst []byte, raw []byte) ([]byte, error) {
 	return dst, nil
 }
 
+// escaped says whether r, printable to JSON, is written as a \u escape
+// because a terminal would act on it (C0 controls are always escaped).
+func escaped(r rune) bool {
+	return r >= 0x7f && r < 0xa0 || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r)
+}
+
+// needsEscapes says whether raw holds a byte that is not UTF-8 or a
+// character escaped would escape. (A raw C0 control inside a string is
+// invalid JSON, refused either way.)
+func needsEscapes(raw []byte) bool {
+	for i := 0; i < len(raw); {
+		if c := raw[i]; c < utf8.RuneSelf {
+			if c == 0x7f {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(raw[i:])
+		if r == utf8.RuneError && size == 1 || escaped(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
 // appendJSONString appends s quoted as a JSON string, with the characters a
 // terminal would act on escaped (see appendSafeJSON).
 func appendJSONString(dst []byte, s string) []byte {
@@ -156,7 +191,7 @@ func appendJSONString(dst []byte, s string) []byte {
 			dst = append(dst, '\\', 'n')
 		case r == '\t':
 			dst = append(dst, '\\', 't')
-		case r < 0x20, r >= 0x7f && r < 0xa0, r == '\u2028', r == '\u2029', unicode.Is(unicode.Cf, r):
+		case r < 0x20, escaped(r):
 			if r > 0xFFFF {
 				hi, lo := utf16.EncodeRune(r)
 				escape(hi)
