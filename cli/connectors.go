@@ -488,6 +488,9 @@ func waitDrained(ctx context.Context, o *IO, c *api.Client, id string, before *a
 		var rl *api.RateLimitError
 		switch {
 		case errors.As(err, &rl):
+			if !rateLimited && o.ErrTTY && first >= 0 {
+				fmt.Fprintln(o.Err) // below the progress line, not over it
+			}
 			rateLimited = true
 			wait := max(rl.RetryAfter, time.Second)
 			left := deadline.Sub(o.Now())
