@@ -266,3 +266,31 @@ func TestOneLineCutsLongTextOnACharacter(t *testing.T) {
 		t.Errorf("cut to %q", s)
 	}
 }
+
+// countingReader is a stdin of 'n' that sends its newline only after
+// 64 MiB, counting what was read.
+type countingReader struct{ n int }
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'n'
+		if r.n++; r.n == 64<<20 {
+			p[i] = '\n'
+			return i + 1, nil
+		}
+	}
+	return len(p), nil
+}
+
+// The --catalog answer is read from a bounded stretch of stdin: a line that
+// never ends is not read whole.
+func TestCatalogAnswerIsReadWithABound(t *testing.T) {
+	e := newEnv(t, sandbox.Options{Connectors: 1})
+	in := &countingReader{}
+	var out, errb bytes.Buffer
+	o := &IO{In: in, InTTY: true, Out: &out, Err: &errb, Now: e.clock.Now, Sleep: e.clock.Sleep}
+	code := runCtx(context.Background(), o, e.session, "connectors", "sync", e.sb.IDs()[0], "--catalog")
+	if code != ExitUsage || e.posts() != 0 || in.n > 64<<10 {
+		t.Fatalf("exit %d, %d POSTs, %d bytes of stdin read for a y/N answer", code, e.posts(), in.n)
+	}
+}
