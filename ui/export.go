@@ -134,7 +134,11 @@ func exportCSV(f *os.File, rows []api.Connector) error {
 		if p := exportTime(c.CreatedAt); p != nil {
 			cr = *p
 		}
-		w.Write([]string{c.ID, c.Name, c.Platform, c.Status, ls, cr})
+		row := []string{c.ID, c.Name, c.Platform, c.Status, ls, cr}
+		for i := range row {
+			row[i] = termtext.CSVCell(row[i]) // never a formula in a spreadsheet
+		}
+		w.Write(row)
 	}
 	w.Flush()
 	return w.Error()
