@@ -70,6 +70,9 @@ func loadEvents(l *history.EventLog) tea.Cmd {
 
 func (f *feed) loaded(msg eventsLoadedMsg) {
 	f.events = append(f.events, msg.events...)
+	if len(f.events) > history.MaxEventsKept {
+		f.events = f.events[:history.MaxEventsKept]
+	}
 	for _, e := range msg.events {
 		if !e.Acked {
 			f.sinceNew++
@@ -199,10 +202,21 @@ func (m *Model) onSharedEvents(msg SharedEvents) tea.Cmd {
 	return nil
 }
 
-func (m *Model) keepEvents(f *feed, evs []monitor.Event, write bool) tea.Cmd {
-	for _, e := range evs {
-		f.events = append([]history.Seen{{Event: e}}, f.events...)
+// keep puts evs (oldest first) at the top of the feed, newest first; the
+// oldest go past history.MaxEventsKept, so a flapping fleet cannot grow a
+// session's memory without bound.
+func (f *feed) keep(evs []monitor.Event) {
+	n := min(len(evs), history.MaxEventsKept)
+	rest := min(len(f.events), history.MaxEventsKept-n)
+	out := make([]history.Seen, 0, n+rest)
+	for i := len(evs) - 1; i >= len(evs)-n; i-- {
+		out = append(out, history.Seen{Event: evs[i]})
 	}
+	f.events = append(out, f.events[:rest]...)
+}
+
+func (m *Model) keepEvents(f *feed, evs []monitor.Event, write bool) tea.Cmd {
+	f.keep(evs)
 	var cmds []tea.Cmd
 	if f.log != nil && write {
 		log, batch := f.log, append([]monitor.Event(nil), evs...)
