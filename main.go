@@ -320,12 +320,12 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		Keys:     keys,
 		Plain:    plain,
 	})
-	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx)}
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if file == nil || file.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())
 	}
 	p := tea.NewProgram(m, popts...)
-	stopSignals := quitOnSignals(p)
+	stopSignals := quitOnSignals(p, 3*time.Second, os.Exit)
 	_, err = p.Run()
 	stopSignals()
 	cancel() // end in-flight requests
