@@ -31,6 +31,7 @@ type eventRecord struct {
 	ID    string         `json:"id,omitempty"`
 	Until time.Time      `json:"until,omitzero"`
 	At    time.Time      `json:"at"`
+	User  string         `json:"user,omitempty"` // who acknowledged (team mode)
 }
 
 // OpenEvents opens (creating as needed) the event log under dir and prunes
@@ -103,6 +104,23 @@ func (e *EventLog) Ack(id string) error {
 // AckAll acknowledges every event up to until.
 func (e *EventLog) AckAll(until time.Time) error {
 	return e.log.append(eventRecord{Op: "ack_all", Until: until, At: e.log.now()})
+}
+
+// AckBy records user's acknowledgement of the events ids, and of every
+// event up to until when it is not zero: one record each, naming user.
+func (e *EventLog) AckBy(user string, ids []string, until time.Time) error {
+	now := e.log.now()
+	if !until.IsZero() {
+		if err := e.log.append(eventRecord{Op: "ack_all", Until: until, At: now, User: user}); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		if err := e.log.append(eventRecord{Op: "ack", ID: id, At: now, User: user}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Load reads the events, newest first, with their acknowledgements.
