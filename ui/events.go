@@ -102,9 +102,9 @@ func (f *feed) unacked() int {
 // hands it (the hub writes the log). Publish must not block.
 type EventHub interface {
 	Publish(evs []monitor.Event)
-	// Acknowledge hands an acknowledgement to every session: of the
-	// events ids, or of all up to until when it is not zero. The session
-	// that acknowledges writes it to the log.
+	// Acknowledge is a session's acknowledgement: of the events ids, or
+	// of all up to until when it is not zero. The hub decides whom it
+	// reaches and records it (the session writes nothing).
 	Acknowledge(ids []string, until time.Time)
 }
 
@@ -334,6 +334,7 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		e.Acked = true
 		if m.hub != nil {
 			m.hub.Acknowledge([]string{e.ID}, time.Time{})
+			return nil // the hub records it, with who did it
 		}
 		return m.persist(func(l *history.EventLog) error { return l.Ack(e.ID) })
 	case key.Matches(msg, k.AckAll):
@@ -343,6 +344,7 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		until := m.now()
 		if m.hub != nil {
 			m.hub.Acknowledge(nil, until)
+			return nil // the hub records it, with who did it
 		}
 		return m.persist(func(l *history.EventLog) error { return l.AckAll(until) })
 	case key.Matches(msg, k.Mute) && ev.cursor < len(rows) && rows[ev.cursor].ConnectorID != "":
