@@ -176,6 +176,18 @@ func (k *KeyMap) Actions() []Action {
 	return out
 }
 
+// writes is which actions lead to a write, by name.
+var writes = func() map[string]bool {
+	w := map[string]bool{}
+	for _, e := range table() {
+		w[e.name] = e.writes
+	}
+	return w
+}()
+
+// Writes says the action named leads to a write (a POST).
+func Writes(name string) bool { return writes[name] }
+
 // Lookup finds an action by its name.
 func (k *KeyMap) Lookup(name string) (Action, bool) {
 	for _, a := range k.Actions() {

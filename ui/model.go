@@ -154,7 +154,6 @@ func New(o Options) Model {
 	m.start = m.mon.Start()
 	m.spinning = true
 	m.layout()
-	m.updateKeys()
 	m.prepare()
 	return m
 }
@@ -247,7 +246,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if fc := m.syncFleet(); fc != nil {
 		cmd = tea.Batch(cmd, fc)
 	}
-	m.updateKeys()
 	m.prepare()
 	return m, tea.Batch(cmd, m.ensureSpinner())
 }
