@@ -3,9 +3,9 @@
 // its bindings, its help text and whether it writes to the server. The help
 // views and every key hint shown in text are derived from the bindings, so
 // a config file can remap an action by name (Remap) and everything that
-// mentions its keys follows. Bindings that do nothing in the current state
-// are disabled by the UI and so vanish from the help; this package only
-// defines them.
+// mentions its keys follows. Which keys act on which screen, and why one
+// does nothing now, is the UI's (its bindings); this package only defines
+// the actions.
 package keymap
 
 import (

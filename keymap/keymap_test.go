@@ -137,45 +137,36 @@ func TestLabel(t *testing.T) {
 	}
 }
 
-func TestDefaultsHaveNoConflicts(t *testing.T) {
-	k := Default()
-	if c := k.Conflicts(); len(c) != 0 {
-		t.Errorf("default bindings collide: %v", c)
+// The contexts are given: a key is a conflict within one, never across.
+func TestConflictsNameBothActionsOfOneContext(t *testing.T) {
+	ctxs := []Context{
+		{Name: "browse", Actions: []string{"sync_eans", "refresh", "quit", "force_quit"}},
+		{Name: "confirm", Actions: []string{"confirm_yes", "confirm_no", "force_quit"}},
 	}
-}
-
-func TestRemapConflictsNameBothActions(t *testing.T) {
 	k := Default()
+	if c := k.ConflictsIn(ctxs); len(c) != 0 {
+		t.Fatalf("default bindings collide: %v", c)
+	}
 	if err := k.Remap("sync_eans", "r"); err != nil {
 		t.Fatal(err)
 	}
-	c := k.Conflicts()
-	if len(c) != 1 || c[0].A != "sync_eans" || c[0].B != "refresh" || c[0].Key != "r" || c[0].Context != ContextBrowse {
+	c := k.ConflictsIn(ctxs)
+	if len(c) != 1 || c[0].A != "sync_eans" || c[0].B != "refresh" || c[0].Key != "r" || c[0].Context != "browse" {
 		t.Fatalf("conflicts = %v", c)
 	}
-	if !strings.Contains(c[0].Error(), `"r" is bound to both sync_eans and refresh`) {
+	if !strings.Contains(c[0].Error(), `"r" is bound to both sync_eans and refresh (browse keys)`) {
 		t.Errorf("message %q", c[0].Error())
 	}
 	// The same key in two contexts is no conflict: n answers no, and
 	// browsing may use it too.
 	k = Default()
 	k.Remap("refresh", "n")
-	if c := k.Conflicts(); len(c) != 0 {
+	if c := k.ConflictsIn(ctxs); len(c) != 0 {
 		t.Errorf("n in browse and confirm: %v", c)
 	}
 	k = Default()
 	k.Remap("quit", "ctrl+c")
-	if c := k.Conflicts(); len(c) != 1 || c[0].B != "quit" {
+	if c := k.ConflictsIn(ctxs); len(c) != 1 || c[0].B != "quit" {
 		t.Errorf("ctrl+c taken from force_quit: %v", c)
-	}
-}
-
-func TestDisableWrites(t *testing.T) {
-	k := Default()
-	k.DisableWrites()
-	for _, a := range k.Actions() {
-		if a.Binding.Enabled() == a.Writes {
-			t.Errorf("%s: enabled %v, writes %v", a.Name, a.Binding.Enabled(), a.Writes)
-		}
 	}
 }

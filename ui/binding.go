@@ -48,6 +48,10 @@ func (b binding) do(run func(tea.KeyMsg) tea.Cmd) binding { b.run = run; return 
 // in places the binding in the help: its column and its place on the line.
 func (b binding) in(group, short int) binding { b.group, b.short = group, short; return b }
 
+// unlisted keeps the binding out of the help: a key the screen's widget
+// reads (the text field's editing keys), listed for its conflicts.
+func (b binding) unlisted() binding { b.group = -1; return b }
+
 // Disabled is why the binding does nothing now; "" when it acts.
 func (b binding) Disabled(m *Model) string {
 	if why := b.Off(m); why != "" {

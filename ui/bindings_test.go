@@ -206,3 +206,34 @@ func TestAnOverlayIsAScreenAndAPush(t *testing.T) {
 		t.Fatal("the list does not have the keys once the overlay is closed")
 	}
 }
+
+// Keys collide only on a screen where both actions are registered: the
+// screens' bindings are the contexts, not the actions' names.
+func TestKeyConflictsAreFoundPerScreen(t *testing.T) {
+	k := keymap.Default()
+	if c := KeyConflicts(&k); len(c) != 0 {
+		t.Fatalf("the default keys collide: %v", c)
+	}
+	for _, tc := range []struct {
+		action, key string
+		want        string // "" = no conflict
+	}{
+		{"sync_eans", "r", `"r" is bound to both sync_eans and refresh (browse keys)`},
+		{"submit", "enter", `"enter" is bound to both submit and edit_newline (form keys)`},
+		{"history_connector", "esc", `"esc" is bound to both back and history_connector (history keys)`},
+		{"ack", "s", ""}, // the events feed has no s of its own
+		{"mute_all", "S", ""},
+	} {
+		k := keymap.Default()
+		if err := k.Remap(tc.action, tc.key); err != nil {
+			t.Fatal(err)
+		}
+		c := KeyConflicts(&k)
+		switch {
+		case tc.want == "" && len(c) != 0:
+			t.Errorf("%s on %s: %v", tc.action, tc.key, c)
+		case tc.want != "" && (len(c) == 0 || c[0].Error() != tc.want):
+			t.Errorf("%s on %s: %v, want %s", tc.action, tc.key, c, tc.want)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 // them focused (screens.focus).
 type browseScreen struct{}
 
+var _ = registerKeys("browse", browseScreen{})
+
 // bindings are the browsing keys, in the full help's columns; short is
 // their place on the help line (? and q first: a narrow terminal cuts the
 // line's end, and these two must always be seen).

@@ -9,13 +9,28 @@ import (
 // The overlays as screens: their keys, and what draws them. Each one's
 // handler and body live with the rest of it (dialog.go, form.go, …).
 
+var (
+	_ = registerKeys("confirm", &dialog{})
+	_ = registerKeys("form", &syncForm{})
+	_ = registerKeys("result", &syncForm{state: formDone})
+	_ = registerKeys("errors", &errorsView{})
+	_ = registerKeys("history", &historyView{})
+	_ = registerKeys("events", &eventsView{})
+	_ = registerKeys("switcher", &switcher{})
+	_ = registerKeys("export", &exportView{})
+	_ = registerKeys("export_overwrite", &exportView{confirm: true})
+)
+
 // overlayRow is the keys every overlay lists after its own.
 func (m *Model) overlayRow(own ...binding) []binding {
 	k := &m.keys
+	n := 0
 	for i := range own {
-		own[i] = own[i].in(0, i+1)
+		if own[i].group >= 0 {
+			n++
+			own[i] = own[i].in(0, n)
+		}
 	}
-	n := len(own)
 	return append(own,
 		m.bind("up", &k.Up).in(0, n+1),
 		m.bind("down", &k.Down).in(0, n+2),
@@ -34,7 +49,8 @@ func (m *Model) selectedConnector() string {
 
 func (d *dialog) bindings(m *Model) []binding {
 	k := &m.keys
-	return []binding{m.bind("confirm_yes", &k.Yes).in(0, 1), m.bind("confirm_no", &k.No).in(0, 2)}
+	return []binding{m.bind("confirm_yes", &k.Yes).in(0, 1), m.bind("confirm_no", &k.No).in(0, 2),
+		m.bind("force_quit", &k.ForceQuit).unlisted()}
 }
 
 func (d *dialog) key(m *Model, msg tea.KeyMsg) tea.Cmd { return m.dialogKey(msg) }
@@ -74,6 +90,24 @@ func (f *syncForm) bindings(m *Model) []binding {
 			return ""
 		}).in(0, 4),
 		m.bind("force_quit", &k.ForceQuit).in(0, 5),
+		// The text field's keys: read by the field, listed for conflicts.
+		m.bind("edit_newline", &k.Edit.Newline).unlisted(),
+		m.bind("edit_space", &k.Edit.Space).unlisted(),
+		m.bind("edit_delete_back", &k.Edit.DeleteBack).unlisted(),
+		m.bind("edit_delete", &k.Edit.Delete).unlisted(),
+		m.bind("edit_delete_word", &k.Edit.DeleteWord).unlisted(),
+		m.bind("edit_delete_to_start", &k.Edit.DeleteToStart).unlisted(),
+		m.bind("edit_delete_to_end", &k.Edit.DeleteToEnd).unlisted(),
+		m.bind("edit_left", &k.Edit.Left).unlisted(),
+		m.bind("edit_right", &k.Edit.Right).unlisted(),
+		m.bind("edit_line_start", &k.Edit.LineStart).unlisted(),
+		m.bind("edit_line_end", &k.Edit.LineEnd).unlisted(),
+		m.bind("edit_up", &k.Edit.Up).unlisted(),
+		m.bind("edit_down", &k.Edit.Down).unlisted(),
+		m.bind("edit_page_up", &k.Edit.PageUp).unlisted(),
+		m.bind("edit_page_down", &k.Edit.PageDown).unlisted(),
+		m.bind("edit_text_start", &k.Edit.TextStart).unlisted(),
+		m.bind("edit_text_end", &k.Edit.TextEnd).unlisted(),
 	}
 }
 
@@ -94,7 +128,9 @@ func (v *errorsView) bindings(m *Model) []binding {
 			}
 			return ""
 		}),
-		m.bind("back", &k.Back))
+		m.bind("back", &k.Back),
+		m.bind("top", &k.Top).unlisted(),
+		m.bind("bottom", &k.Bottom).unlisted())
 }
 
 func (v *errorsView) key(m *Model, msg tea.KeyMsg) tea.Cmd { return m.errorsKey(msg) }
@@ -153,21 +189,12 @@ func (sw *switcher) view(m *Model, w, h int) string {
 
 func (ev *exportView) bindings(m *Model) []binding {
 	k := &m.keys
-	asking := func() string {
-		if !ev.confirm {
-			return "nothing to answer"
-		}
-		return ""
+	if ev.confirm { // the file exists: overwrite it?
+		yes := m.bind("confirm_yes", &k.Yes)
+		yes.writes = false // a local file, not the server
+		return []binding{yes.in(0, 1), m.bind("confirm_no", &k.No).in(0, 2), m.bind("force_quit", &k.ForceQuit).in(0, 3)}
 	}
-	yes := m.bind("confirm_yes", &k.Yes).when(asking)
-	yes.writes = false // a local file, not the server
-	return []binding{
-		m.bind("open", &k.Open).in(0, 1),
-		m.bind("back", &k.Back).in(0, 2),
-		yes.in(0, 3),
-		m.bind("confirm_no", &k.No).when(asking).in(0, 4),
-		m.bind("force_quit", &k.ForceQuit).in(0, 5),
-	}
+	return []binding{m.bind("open", &k.Open).in(0, 1), m.bind("back", &k.Back).in(0, 2), m.bind("force_quit", &k.ForceQuit).in(0, 3)}
 }
 
 func (ev *exportView) key(m *Model, msg tea.KeyMsg) tea.Cmd { return m.exportKey(msg) }

@@ -35,6 +35,37 @@ type helped interface {
 	help(m *Model) keymap.Help
 }
 
+// keyScreens are the screens whose keys must not collide (a key means one
+// action on each), by name; each screen's file registers its own. The
+// screens are built empty: only the actions of their bindings are read.
+var keyScreens []struct {
+	name   string
+	screen screen
+}
+
+func registerKeys(name string, s screen) bool {
+	keyScreens = append(keyScreens, struct {
+		name   string
+		screen screen
+	}{name, s})
+	return true
+}
+
+// KeyConflicts lists the keys that two actions of one screen share, for a
+// keymap remapped by a config file.
+func KeyConflicts(k *keymap.KeyMap) []keymap.Conflict {
+	m := &Model{keys: *k}
+	ctxs := make([]keymap.Context, 0, len(keyScreens))
+	for _, s := range keyScreens {
+		c := keymap.Context{Name: s.name}
+		for _, b := range s.screen.bindings(m) {
+			c.Actions = append(c.Actions, b.action)
+		}
+		ctxs = append(ctxs, c)
+	}
+	return k.ConflictsIn(ctxs)
+}
+
 // layerKind is which browsing pane has the keys when no overlay does.
 type layerKind int
 
@@ -107,6 +138,11 @@ func (m *Model) helpKeys() keymap.Help {
 
 // ---- the help overlay, the filter line --------------------------------------
 
+var (
+	_ = registerKeys("help", helpOverlay{})
+	_ = registerKeys("filter", filterLine{})
+)
+
 // helpOverlay is ?: every key of the browsing panes, greyed where idle,
 // then the keys of the form and of a question.
 type helpOverlay struct{}
@@ -118,6 +154,7 @@ func (helpOverlay) bindings(m *Model) []binding {
 		m.bind("help", &k.Help).do(pop),
 		m.bind("back", &k.Back).do(pop),
 		m.bind("quit", &k.Quit).do(m.quit),
+		m.bind("force_quit", &k.ForceQuit).unlisted(),
 	}
 }
 
@@ -138,6 +175,9 @@ func (filterLine) bindings(m *Model) []binding {
 		m.bind("up", &k.Up).in(0, 3),
 		m.bind("down", &k.Down).in(0, 4),
 		m.bind("force_quit", &k.ForceQuit).in(0, 5),
+		m.bind("edit_delete_back", &k.Edit.DeleteBack).unlisted(),
+		m.bind("edit_delete_to_start", &k.Edit.DeleteToStart).unlisted(),
+		m.bind("edit_delete_word", &k.Edit.DeleteWord).unlisted(),
 	}
 }
 
