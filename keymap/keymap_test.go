@@ -52,29 +52,6 @@ func TestDefaultKeys(t *testing.T) {
 	}
 }
 
-// Every binding of the browsing context is reachable from the full help,
-// and the short help starts with help and quit (a narrow terminal cuts its
-// end).
-func TestBrowseHelp(t *testing.T) {
-	k := Default()
-	h := k.Browse()
-	if h.Short[0].Help().Key != "?" || h.Short[1].Help().Key != "q" {
-		t.Fatalf("short help starts with %q, %q; want ?, q", h.Short[0].Help().Key, h.Short[1].Help().Key)
-	}
-	seen := map[string]bool{}
-	for _, col := range h.Full {
-		for _, b := range col {
-			seen[b.Help().Desc] = true
-		}
-	}
-	for _, b := range []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.NextPage, k.PrevPage, k.FocusNext,
-		k.FocusPrev, k.Open, k.Sync, k.SyncAll, k.Refresh, k.Pause, k.Help, k.Quit} {
-		if !seen[b.Help().Desc] {
-			t.Errorf("full help lacks %q", b.Help().Desc)
-		}
-	}
-}
-
 // Every action has a stable, unique name a config file can use; the names
 // the issues promise are there; the actions that lead to a POST say so.
 func TestActionTable(t *testing.T) {

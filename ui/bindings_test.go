@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -10,7 +11,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/lucasb-eyer/go-colorful"
 	"github.com/muesli/termenv"
 
 	"github.com/pixee/pixee-tui/api/sandbox"
@@ -108,17 +108,22 @@ func TestHelpInReadOnlyOffersNoWriteKeys(t *testing.T) {
 
 var sgrColor = regexp.MustCompile(`\x1b\[(?:[0-9;]*;)?38;(?:5;([0-9]+)|2;([0-9]+);([0-9]+);([0-9]+))`)
 
-// fgOf is the first foreground colour of a rendered text.
-func fgOf(t *testing.T, s string) colorful.Color {
+// fgOf is the first foreground colour of a rendered text, as #rrggbb.
+func fgOf(t *testing.T, s string) string {
 	t.Helper()
 	m := sgrColor.FindStringSubmatch(s)
 	if m == nil {
 		t.Fatalf("no foreground colour in %q", s)
 	}
 	if m[1] != "" {
-		return termenv.ConvertToRGB(termenv.ANSI256Color(atoi(t, m[1])))
+		return termenv.ConvertToRGB(termenv.ANSI256Color(atoi(t, m[1]))).Hex()
 	}
-	return colorful.Color{R: float64(atoi(t, m[2])) / 255, G: float64(atoi(t, m[3])) / 255, B: float64(atoi(t, m[4])) / 255}
+	return fmt.Sprintf("#%02x%02x%02x", atoi(t, m[2]), atoi(t, m[3]), atoi(t, m[4]))
+}
+
+// distance is how far apart two colours look (CIEDE2000).
+func distance(a, b string) float64 {
+	return termenv.ConvertToRGB(termenv.RGBColor(a)).DistanceCIEDE2000(termenv.ConvertToRGB(termenv.RGBColor(b)))
 }
 
 func atoi(t *testing.T, s string) int {
@@ -143,19 +148,19 @@ func TestHelpGreysIdleKeysDimmerThanLiveOnes(t *testing.T) {
 			live := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh"))
 			idle := live
 			idle.SetEnabled(false)
-			bg := colorful.Color{R: 1, G: 1, B: 1}
+			bg := "#ffffff"
 			if dark {
-				bg = colorful.Color{}
+				bg = "#000000"
 			}
 			on := m.helpItem(live)
 			keyC := fgOf(t, on)
 			descC := fgOf(t, strings.SplitN(on, " ", 2)[1]) // "r" has no space
 			offC := fgOf(t, m.helpItem(idle))
-			off := offC.DistanceCIEDE2000(bg)
-			for what, c := range map[string]colorful.Color{"key": keyC, "text": descC} {
-				if off >= c.DistanceCIEDE2000(bg) {
+			off := distance(offC, bg)
+			for what, c := range map[string]string{"key": keyC, "text": descC} {
+				if off >= distance(c, bg) {
 					t.Errorf("profile %v dark=%v: an idle key (%s) stands out from the background as much as a live %s (%s)",
-						profile, dark, offC.Hex(), what, c.Hex())
+						profile, dark, offC, what, c)
 				}
 			}
 		}
@@ -209,6 +214,21 @@ func TestAnOverlayIsAScreenAndAPush(t *testing.T) {
 
 // Keys collide only on a screen where both actions are registered: the
 // screens' bindings are the contexts, not the actions' names.
+// The help line starts with ? and q (a narrow terminal cuts its end), and
+// the full help lists every browsing key this session may use.
+func TestBrowseHelpListsEveryKey(t *testing.T) {
+	f := startSettled(t, 100, 30)
+	h := f.m.browseHelp()
+	if h.Short[0].Help().Key != "?" || h.Short[1].Help().Key != "q" {
+		t.Fatalf("the help line starts with %q, %q; want ?, q", h.Short[0].Help().Key, h.Short[1].Help().Key)
+	}
+	for _, b := range (browseScreen{}).bindings(&f.m) {
+		if b.Off(&f.m) == "" && findHelp(h, b.key.Help().Desc) == nil && b.desc == "" {
+			t.Errorf("the full help lacks %s", b.action)
+		}
+	}
+}
+
 func TestKeyConflictsAreFoundPerScreen(t *testing.T) {
 	k := keymap.Default()
 	if c := KeyConflicts(&k); len(c) != 0 {

@@ -93,6 +93,7 @@ type Model struct {
 	flashIsError bool
 	flashUntil   time.Time
 	helpCache    *helpLineCache // shared by copies: written in Update only, keyed by what it shows
+	helpShown    helpKey        // what the help line shows after the last Update
 	quitting     bool
 	revalidating bool // a revalidateMsg is on its way
 	count        int  // a count prefix typed while browsing (5j), 0 for none

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -355,7 +356,10 @@ func failureReason(errs ...error) string {
 // of enabled keys): a key press and its answer often flip between two.
 // Copies of the model share it, which is safe for the same reason.
 func (m *Model) helpLine() string {
-	if text, ok := m.helpCache.get(m.helpKeyNow()); ok {
+	if m.helpShown.width != m.width {
+		return m.renderHelpLine() // sized since (not by an Update)
+	}
+	if text, ok := m.helpCache.get(m.helpShown); ok {
 		return text
 	}
 	return m.renderHelpLine()
@@ -365,7 +369,9 @@ func (m *Model) prepareHelp() {
 	if m.width <= 0 || m.height < 3 {
 		return // not drawn
 	}
-	if k := m.helpKeyNow(); !m.helpCache.has(k) {
+	k := m.helpKeyNow()
+	m.helpShown = k
+	if !m.helpCache.has(k) {
 		m.helpCache.put(k, m.renderHelpLine())
 	}
 }
@@ -388,25 +394,38 @@ func (m *Model) overlayHelp() keymap.Help {
 	return keymap.Help{Short: h.Short, Full: full}
 }
 
+// helpKeyNow is what the help line shows: the screen on top, which of its
+// keys are listed, which are live. Read from the bindings without drawing
+// their help.
 func (m *Model) helpKeyNow() helpKey {
-	h := m.helpKeys()
-	key := helpKey{width: m.width, n: len(h.Short), paused: m.mon.Paused()}
-	for i, b := range h.Short {
-		if b.Enabled() {
-			key.mask |= 1 << i
+	top := m.screens.top()
+	key := helpKey{width: m.width, screen: reflect.TypeOf(top), paused: m.mon.Paused()}
+	if h, ok := top.(helped); ok {
+		for i, b := range h.help(m).Short {
+			key.listed |= 1 << i
+			if b.Enabled() {
+				key.live |= 1 << i
+			}
 		}
-		if i == 0 {
-			key.first = b.Help().Key
+		return key
+	}
+	for _, b := range top.bindings(m) {
+		if b.short <= 0 || b.group < 0 || b.short >= 64 || b.Off(m) != "" {
+			continue
+		}
+		key.listed |= 1 << b.short
+		if b.Disabled(m) == "" {
+			key.live |= 1 << b.short
 		}
 	}
 	return key
 }
 
 type helpKey struct {
-	width, n int
-	mask     uint64
-	first    string
-	paused   bool // p reads "resume"
+	width        int
+	screen       reflect.Type
+	listed, live uint64 // by place on the line
+	paused       bool   // p reads "resume"
 }
 
 // helpLineCache holds the last few help lines rendered.
