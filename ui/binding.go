@@ -79,7 +79,7 @@ func (b binding) Off(m *Model) string {
 // writesOffReason says why a key that writes does nothing in this session.
 func writesOffReason(why, who string) string {
 	if why == "read-only" && who != "" {
-		return "read-only: your role on this team server may not trigger syncs or tests"
+		return "read-only: your role or this account's profile on the team server may not trigger syncs or tests"
 	}
 	if why == "read-only" {
 		return "read-only: this profile may not trigger syncs or tests"

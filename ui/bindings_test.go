@@ -65,9 +65,9 @@ func TestWriteKeysSayWhyInSessionsThatMayNotWrite(t *testing.T) {
 			"t": "read-only: this profile may not trigger syncs",
 		}},
 		{"team watcher", func(o *Options) { o.ReadOnly, o.NoExport, o.Who = true, true, "olga · watch" }, map[string]string{
-			"s": "read-only: your role on this team server may not trigger syncs",
-			"S": "read-only: your role on this team server may not trigger syncs",
-			"t": "read-only: your role on this team server may not trigger syncs",
+			"s": "read-only: your role or this account's profile on the team server may not trigger syncs",
+			"S": "read-only: your role or this account's profile on the team server may not trigger syncs",
+			"t": "read-only: your role or this account's profile on the team server may not trigger syncs",
 			"x": "export is off here",
 		}},
 	} {
