@@ -350,7 +350,7 @@ func keysOf(file *config.File) (*keymap.KeyMap, error) {
 			return nil, &cli.Error{Code: cli.ExitUsage, Err: r.Pos.Errorf("keys."+r.Action, "%s", strings.TrimPrefix(err.Error(), "keymap: "))}
 		}
 	}
-	for _, c := range k.Conflicts() {
+	for _, c := range ui.KeyConflicts(&k) {
 		pos, ok := at[c.B]
 		name := c.B
 		if !ok {

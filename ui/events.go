@@ -293,7 +293,7 @@ var eventKinds = []monitor.EventKind{"", monitor.TurnedError, monitor.Recovered,
 	monitor.KeyRefused, monitor.APIDown, monitor.APIUp}
 
 func (m *Model) eventRows() []*history.Seen {
-	ev := m.screens.top().events
+	ev := m.screens.top().(*eventsView)
 	var out []*history.Seen
 	for i := range m.feed.events {
 		e := &m.feed.events[i]
@@ -305,7 +305,7 @@ func (m *Model) eventRows() []*history.Seen {
 }
 
 func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
-	ev, k, f := m.screens.top().events, &m.keys, m.feed
+	ev, k, f := m.screens.top().(*eventsView), &m.keys, m.feed
 	rows := m.eventRows()
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Events):
@@ -365,7 +365,7 @@ func (m *Model) persist(w func(*history.EventLog) error) tea.Cmd {
 }
 
 func (m *Model) eventsBody(w, h int, bordered bool) []string {
-	ev := m.screens.top().events
+	ev := m.screens.top().(*eventsView)
 	rows := m.eventRows()
 	f := m.feed
 	title := fmt.Sprintf(" Events · %d unacknowledged of %d", f.unacked(), len(f.events))

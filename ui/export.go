@@ -44,11 +44,11 @@ func (m *Model) openExport() {
 	ti.CursorEnd()
 	ti.Focus()
 	ti.CharLimit = 1024
-	m.screens.push(layer{kind: layerExport, export: &exportView{input: ti, rows: rows}})
+	m.screens.push(&exportView{input: ti, rows: rows})
 }
 
 func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
-	ev := m.screens.top().export
+	ev := m.screens.top().(*exportView)
 	k := &m.keys
 	if ev.confirm {
 		switch {
@@ -171,7 +171,7 @@ func (m *Model) onExported(msg exportedMsg) {
 }
 
 func (m *Model) exportBody(w, h int, bordered bool) []string {
-	ev := m.screens.top().export
+	ev := m.screens.top().(*exportView)
 	what := plural(len(ev.rows), "connector", "connectors") + " as shown"
 	lines := []string{" Export " + what + " · .json for JSON, anything else CSV · enter writes · esc cancels", "", " " + ev.input.View()}
 	if ev.confirm {
