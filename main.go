@@ -350,7 +350,8 @@ func keysOf(file *config.File) (*keymap.KeyMap, error) {
 			return nil, &cli.Error{Code: cli.ExitUsage, Err: r.Pos.Errorf("keys."+r.Action, "%s", strings.TrimPrefix(err.Error(), "keymap: "))}
 		}
 	}
-	for _, c := range ui.KeyConflicts(&k) {
+	if cs := ui.KeyConflicts(&k); len(cs) > 0 {
+		c := cs[0] // the first is enough: the file is fixed one line at a time
 		pos, ok := at[c.B]
 		name := c.B
 		if !ok {
