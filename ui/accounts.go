@@ -27,10 +27,11 @@ type AccountSpec struct {
 
 // AccountSession is what an opened account runs on.
 type AccountSession struct {
-	API     API
-	History *history.Store
-	Events  *history.EventLog
-	Hub     EventHub // team mode: the account's events hub
+	API        API
+	History    *history.Store // nil: no write is sent on the account
+	HistoryErr error          // why History is nil
+	Events     *history.EventLog
+	Hub        EventHub // team mode: the account's events hub
 	// Fleet is team mode's one index of the account, read instead of a
 	// crawl of this dashboard's own.
 	Fleet    monitor.FleetSource
@@ -65,7 +66,7 @@ func newAccount(o Options, st *Styles, index int, s AccountSession) account {
 		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: s.ReadOnly,
 			Crawl: !o.NoIndex, Epoch: epochSpace(index), Fleet: s.Fleet}),
-		journal:     &journal{store: s.History, user: o.User, awaiting: map[string]awaited{}},
+		journal:     &journal{store: s.History, noStore: s.HistoryErr, user: o.User, awaiting: map[string]awaited{}},
 		feed:        newFeed(s.Events, o.Terminal, o.Alerts),
 		hub:         s.Hub,
 		sharedIndex: s.Fleet != nil,
@@ -164,6 +165,7 @@ func (m *Model) onAccountOpened(msg accountOpenedMsg) tea.Cmd {
 	m.account = newAccount(m.opts, m.styles, msg.index, msg.session)
 	m.layout()
 	m.flashMsg("switched to "+termtext.Sanitize(spec.Name), false)
+	m.warnNoHistory()
 	if len(msg.session.Warnings) > 0 {
 		m.flashMsg(termtext.Sanitize(strings.Join(msg.session.Warnings, "; ")), true)
 	}
