@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"cmp"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -36,7 +38,25 @@ type AccountSession struct {
 	// crawl of this dashboard's own.
 	Fleet    monitor.FleetSource
 	ReadOnly bool
+	// PerPage and Refresh are the account's own (its profile's); 0: the
+	// dashboard's options.
+	PerPage  int
+	Refresh  time.Duration
 	Warnings []string // said once on opening (a key file others can read)
+}
+
+// WithSession is o on the account s: the one place a dashboard's options
+// take an opened account (the start, locally or on a team server).
+func WithSession(o Options, s AccountSession) Options {
+	o.API, o.History, o.HistoryErr, o.Events, o.Hub, o.Fleet = s.API, s.History, s.HistoryErr, s.Events, s.Hub, s.Fleet
+	o.ReadOnly = o.ReadOnly || s.ReadOnly
+	if s.PerPage > 0 {
+		o.PerPage = s.PerPage
+	}
+	if s.Refresh > 0 {
+		o.Refresh = s.Refresh
+	}
+	return o
 }
 
 // account is one account's part of the model.
@@ -63,7 +83,7 @@ func epochSpace(i int) uint64 { return uint64(i+1) << 32 }
 func newAccount(o Options, st *Styles, index int, s AccountSession) account {
 	a := account{
 		index: index,
-		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
+		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: cmp.Or(s.PerPage, o.PerPage), Refresh: cmp.Or(s.Refresh, o.Refresh),
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: s.ReadOnly,
 			Crawl: !o.NoIndex, Epoch: epochSpace(index), Fleet: s.Fleet}),
 		journal:     &journal{store: s.History, noStore: s.HistoryErr, user: o.User, awaiting: map[string]awaited{}},
