@@ -148,9 +148,18 @@ func checkConfig(ctx context.Context, path string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usage("%v", err)
 	}
+	// Exactly what a start refuses: the file is refused for it here.
+	if _, err := keysOf(file); err != nil {
+		return err
+	}
 	bad := 0
 	for _, id := range file.Order {
 		p := file.Profiles[id]
+		if err := checkRanges(config.ProfileSettings(p)); err != nil {
+			fmt.Fprintf(stderr, "%s: profile %s: %v\n", path, id, err)
+			bad++
+			continue
+		}
 		if p.Key.Kind == config.KeyNone {
 			fmt.Fprintf(stderr, "%s: profile %s has no API key source\n", path, id)
 			bad++

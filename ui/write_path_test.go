@@ -7,6 +7,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/monitor"
 )
 
 // A whole-catalog sync, then the server restarts: its queue is gone and
@@ -68,5 +69,26 @@ func TestAWriteWithoutAHistoryIsNotSent(t *testing.T) {
 	mustShow(t, d, "not sent", "permission denied")
 	if s.posts != 0 {
 		t.Errorf("%d POSTs sent without a history", s.posts)
+	}
+}
+
+// The events view's kind filter offers every kind of event there is,
+// key_accepted and sync_lost among them.
+func TestTheEventsKindFilterOffersEveryKind(t *testing.T) {
+	clock := newFakeClock()
+	d := newDriver(t, testOptions(newScripted(1), clock), clock, 160, 48)
+	d.Key("E")
+	seen := map[monitor.EventKind]bool{}
+	for range 40 {
+		d.Key("f")
+		seen[d.m.screens.top().events.kind] = true
+	}
+	for _, k := range monitor.EventKinds() {
+		if !seen[k] {
+			t.Errorf("the kind filter never offers %s", k)
+		}
+	}
+	if !seen[monitor.KeyAccepted] {
+		t.Error("no key_accepted")
 	}
 }
