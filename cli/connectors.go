@@ -120,6 +120,14 @@ func walk(ctx context.Context, o *IO, c *api.Client, perPage int, all bool) ([]a
 				items, raw = append(items, it), append(raw, rs[i])
 			}
 		}
+		if !all && p.Meta.HasNext {
+			// One page of several: said where scripts do not read it.
+			of := ""
+			if p.Meta.Total > 0 {
+				of = fmt.Sprintf(" of %d", p.Meta.Total)
+			}
+			fmt.Fprintf(o.Err, "showing %d%s (page %d); --all for every page\n", len(items), of, p.Meta.Page)
+		}
 		if !all || !p.Meta.HasNext {
 			return items, raw, nil
 		}

@@ -63,3 +63,19 @@ func TestWriteWithoutAHistoryIsNotSent(t *testing.T) {
 		t.Errorf("%d POSTs sent without a history", e.posts())
 	}
 }
+
+// connectors list without --all says on stderr that more pages exist; the
+// last page and --all say nothing of the kind.
+func TestListOfOnePageSaysMorePagesExist(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	out, errs, code := e.run("connectors", "list", "-o", "json")
+	if code != 0 || !strings.Contains(errs, "showing 100 of 137 (page 1); --all for every page") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	if strings.Contains(out, "showing") {
+		t.Error("the note went to stdout")
+	}
+	if _, errs, _ := e.run("connectors", "list", "--all", "-o", "json"); strings.Contains(errs, "showing") {
+		t.Errorf("--all: %q", errs)
+	}
+}

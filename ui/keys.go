@@ -347,7 +347,7 @@ func (m *Model) updateKeys() {
 		k.Up.SetEnabled(true)
 		k.Down.SetEnabled(true)
 	}
-	exportAsks := top == layerExport && m.screens.top().export.confirm
+	exportAsks := top == layerExport && (m.screens.top().export.confirm || m.screens.top().export.askPartial)
 	k.Yes.SetEnabled(asking || exportAsks)
 	k.No.SetEnabled(asking || exportAsks)
 	if m.mon.WritesOff() != "" {
