@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pixee/pixee-tui/api"
@@ -68,6 +69,9 @@ type NotRecordedError struct {
 }
 
 func (e *NotRecordedError) Error() string {
+	if errors.Is(e.Err, ErrNoHistory) {
+		return "not sent: no history to record the " + e.What + " in (" + strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "no history: "), "history: ") + ")"
+	}
 	return "not sent: the " + e.What + " cannot be recorded: " + e.Err.Error()
 }
 func (e *NotRecordedError) Unwrap() error { return e.Err }
