@@ -45,7 +45,8 @@ type Account struct {
 	// Session is what the dashboard runs on: the client (decorated), the
 	// history (or why there is none), the events log and the settings.
 	Session ui.AccountSession
-	// HistoryWarnings were said while opening the history and events.
+	// Warnings were said while opening it (a key file others can read, a
+	// history that could not be opened): the caller shows them.
 	Warnings []string
 	close    func()
 }
