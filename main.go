@@ -294,12 +294,12 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		Keys:     keys,
 		Plain:    plain,
 	}, start.Session))
-	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx)}
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if file == nil || file.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())
 	}
 	p := tea.NewProgram(m, popts...)
-	stopSignals := quitOnSignals(p)
+	stopSignals := quitOnSignals(p, 3*time.Second, os.Exit)
 	_, err = p.Run()
 	stopSignals()
 	cancel() // end in-flight requests
@@ -324,7 +324,7 @@ func keysOf(file *config.File) (*keymap.KeyMap, error) {
 			return nil, &cli.Error{Code: cli.ExitUsage, Err: r.Pos.Errorf("keys."+r.Action, "%s", strings.TrimPrefix(err.Error(), "keymap: "))}
 		}
 	}
-	for _, c := range k.Conflicts() {
+	for _, c := range ui.KeyConflicts(&k) {
 		pos, ok := at[c.B]
 		name := c.B
 		if !ok {

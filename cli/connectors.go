@@ -11,12 +11,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/ui/ean"
+	"github.com/pixee/pixee-tui/ui/termtext"
 	"github.com/pixee/pixee-tui/write"
 )
 
@@ -45,7 +47,10 @@ budget runs under a quarter until its window resets.
 
 -o json prints an array of objects with every field the API sent, null kept:
 id, name, platform, status, last_sync_at, created_at first, then any other
-field in name order. -o csv has a header row. -o table fits the terminal.`,
+field in name order; it is always valid JSON (bytes that are not UTF-8
+become U+FFFD, control and bidi characters are \u escapes). -o csv has a
+header row, and a cell starting with = + - or @ gets a leading ' (never a
+formula in a spreadsheet). -o table fits the terminal.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := outputFlag(output, "table", "json", "csv"); err != nil {
@@ -139,19 +144,20 @@ func walk(ctx context.Context, o *IO, c *api.Client, perPage int, all bool) ([]a
 }
 
 // listWithWaits is one page, waiting out a 429 (a GET may be repeated) at
-// most three times.
+// most three times. A server asking for a wait longer than o.MaxRateWait
+// is not waited out: the command ends, rate limited, and says for how long.
 func listWithWaits(ctx context.Context, o *IO, c *api.Client, page, perPage int) (*api.ConnectorPage, []json.RawMessage, *api.Response, error) {
 	for try := 0; ; try++ {
 		p, rs, resp, err := c.ListConnectorsRaw(ctx, page, perPage)
 		var rl *api.RateLimitError
-		if !errors.As(err, &rl) || try == 3 {
+		if !errors.As(err, &rl) || try == 3 || rl.RetryAfter > o.MaxRateWait {
 			return p, rs, resp, err
 		}
 		wait := rl.RetryAfter
 		if wait <= 0 {
 			wait = time.Minute
 		}
-		fmt.Fprintf(o.Err, "rate limited: waiting %s\n", wait.Round(time.Second))
+		fmt.Fprintf(o.Err, "rate limited: waiting %s for the rate-limit window (try %d of 3)\n", wait.Round(time.Second), try+1)
 		if err := o.Sleep(ctx, wait); err != nil {
 			return nil, nil, nil, err
 		}
@@ -226,7 +232,9 @@ func syncCmd(o *IO, open Opener) *cobra.Command {
 		Long: `Queue a sync on a connector. EANs are checked exactly as the dashboard's form
 does: rejected tokens are listed on stderr and nothing is sent unless
 --skip-invalid. --catalog syncs the whole catalog: it asks y/N on a terminal
-and needs --yes when stdin is not one. --wait follows products_pending to 0.
+and needs --yes when stdin is not one. --eans-file is read up to 8 MiB: a
+larger input is refused, nothing sent. --wait follows products_pending to 0;
+--wait-timeout bounds the whole wait, rate-limit waits included.
 The sync is recorded in the history before it is sent. It is never retried:
 exit code 3 means it may have been queued; check before sending it again.`,
 		Args: cobra.ExactArgs(1),
@@ -270,38 +278,78 @@ exit code 3 means it may have been queued; check before sending it again.`,
 	f.BoolVar(&yes, "yes", false, "do not ask before a whole-catalog sync")
 	f.BoolVar(&skipInvalid, "skip-invalid", false, "send the valid EANs even when some are rejected")
 	f.BoolVar(&wait, "wait", false, "follow products_pending to 0 and exit with the outcome")
-	f.DurationVar(&waitFor, "wait-timeout", 30*time.Minute, "give up waiting after this long")
+	f.DurationVar(&waitFor, "wait-timeout", 30*time.Minute, "give up waiting after this long (rate-limit waits included; exit 1)")
 	f.StringVarP(&output, "output", "o", "text", "text or json")
 	return cmd
 }
 
+// readEANs reads the EANs of --eans or --eans-file. The file (or stdin) is
+// read up to o.MaxEANInput: a larger one is refused whole, never cut.
 func readEANs(o *IO, list, file string) (string, error) {
 	if list != "" {
 		return list, nil
 	}
+	limit := o.MaxEANInput
+	tooLarge := func(what string) error {
+		return usageErr("--eans-file: %s is larger than %s, the most read at once; nothing sent (split it into several syncs)", what, size(limit))
+	}
 	var r io.Reader = o.In
+	what := "stdin"
 	if file != "-" {
 		f, err := os.Open(file)
 		if err != nil {
 			return "", usageErr("--eans-file: %v", err)
 		}
 		defer f.Close()
-		r = f
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
+			return "", tooLarge(fmt.Sprintf("%s (%s)", file, size(st.Size())))
+		}
+		r, what = f, file
 	}
-	b, err := io.ReadAll(io.LimitReader(r, 8<<20))
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return "", usageErr("--eans-file: %v", err)
+	}
+	if int64(len(b)) > limit {
+		return "", tooLarge(what)
 	}
 	return string(b), nil
 }
 
+// size is n bytes in words, e.g. "8 MiB".
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GiB"
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// maxListed is how many rejected tokens (and as many warnings) are listed
+// on stderr: a file of garbage must not flood the terminal.
+const maxListed = 50
+
 // checkEANs validates as the form does; rejects go to stderr.
 func checkEANs(o *IO, text string, skipInvalid bool) ([]string, error) {
 	res := ean.Parse(text)
-	for _, r := range res.Rejected {
+	for i, r := range res.Rejected {
+		if i == maxListed {
+			fmt.Fprintf(o.Err, "rejected: … and %d more\n", len(res.Rejected)-maxListed)
+			break
+		}
 		fmt.Fprintf(o.Err, "rejected: %q: %s\n", r.Token, r.Reason)
 	}
-	for _, w := range res.Warnings {
+	for i, w := range res.Warnings {
+		if i == maxListed {
+			fmt.Fprintf(o.Err, "warning: … and %d more (sent anyway)\n", len(res.Warnings)-maxListed)
+			break
+		}
 		fmt.Fprintf(o.Err, "warning: %s: %s (sent anyway)\n", w.EAN, w.Reason)
 	}
 	if len(res.Rejected) > 0 && !skipInvalid {
@@ -343,14 +391,14 @@ func runSync(ctx context.Context, o *IO, s *Session, id string, eans []string, c
 	}
 	res := o2.Synced
 	if output == "json" {
-		b, _ := json.Marshal(res)
+		b, _ := safeJSON(res)
 		fmt.Fprintf(o.Out, "%s\n", b)
 	} else {
 		queued := "?" // the server did not say: not 0
 		if !res.ProductsQueuedUnknown {
 			queued = strconv.Itoa(res.ProductsQueued)
 		}
-		fmt.Fprintf(o.Out, "%s\t%s\t%s\n", res.SyncID, res.Status, queued)
+		fmt.Fprintf(o.Out, "%s\t%s\t%s\n", termtext.Sanitize(res.SyncID), termtext.Sanitize(res.Status), queued)
 	}
 	if !w.on {
 		return nil
@@ -369,7 +417,7 @@ func confirmCatalog(o *IO, d *api.ConnectorDetail) error {
 		return usageErr("a whole-catalog sync needs --yes when stdin is not a terminal; nothing sent")
 	}
 	fmt.Fprintf(o.Err, "Sync the whole catalog of %s (%s, %d pending now)? [y/N] ", d.Name, d.ID, d.SyncStats.ProductsPending)
-	line, _ := bufio.NewReader(o.In).ReadString('\n')
+	line, _ := bufio.NewReader(io.LimitReader(o.In, 1024)).ReadString('\n')
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
 		return nil
@@ -379,26 +427,74 @@ func confirmCatalog(o *IO, d *api.ConnectorDetail) error {
 
 // waitDrained follows products_pending to 0, with a progress line on
 // stderr (redrawn in place on a terminal), until write.Judge says the sync
-// ended; it returns what the history is to record of it.
+// ended; it returns what the history is to record of it. limit bounds the
+// whole wait: every poll, every request and every rate-limit wait ends by
+// it, and a rate-limit wait is said on stderr.
 func waitDrained(ctx context.Context, o *IO, c *api.Client, id string, before write.Awaited, limit time.Duration) (history.Result, error) {
 	deadline := o.Now().Add(limit)
-	first := -1
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	first, pending := -1, -1
+	rateLimited := false // the last answer was a 429
+	timedOut := func() error {
+		if o.ErrTTY && first >= 0 {
+			fmt.Fprintln(o.Err) // end the progress line
+		}
+		why := "no answer yet"
+		switch {
+		case rateLimited:
+			why = "rate limited by the API"
+		case pending >= 0:
+			why = fmt.Sprintf("still %d pending", pending)
+		}
+		return &Error{Code: ExitAPI, Err: fmt.Errorf("timed out after %s (--wait-timeout): %s; the sync stays queued, do not send it again", limit, why)}
+	}
+	// sleep waits d, cut short by the deadline; an error is the command's
+	// end (interrupted, or timed out).
+	sleep := func(d time.Duration) error {
+		left := deadline.Sub(o.Now())
+		if left <= 0 {
+			return timedOut()
+		}
+		if err := o.Sleep(ctx, min(d, left)); err != nil {
+			if parent.Err() != nil {
+				return err
+			}
+			return timedOut()
+		}
+		return nil
+	}
 	for {
-		if err := o.Sleep(ctx, o.PollEvery); err != nil {
+		if err := sleep(o.PollEvery); err != nil {
 			return history.Result{}, err
 		}
 		d, _, err := c.GetConnector(ctx, id)
 		var rl *api.RateLimitError
 		switch {
 		case errors.As(err, &rl):
-			if err := o.Sleep(ctx, max(rl.RetryAfter, time.Second)); err != nil {
+			if !rateLimited && o.ErrTTY && first >= 0 {
+				fmt.Fprintln(o.Err) // below the progress line, not over it
+			}
+			rateLimited = true
+			wait := max(rl.RetryAfter, time.Second)
+			left := deadline.Sub(o.Now())
+			if wait < left {
+				fmt.Fprintf(o.Err, "rate limited: waiting %s for the rate-limit window\n", wait.Round(time.Second))
+			} else {
+				fmt.Fprintf(o.Err, "rate limited: the window resets in %s, after --wait-timeout; waiting %s\n", wait.Round(time.Second), max(left, 0).Round(time.Second))
+			}
+			if err := sleep(wait); err != nil {
 				return history.Result{}, err
 			}
 			continue
+		case err != nil && ctx.Err() != nil && parent.Err() == nil:
+			return history.Result{}, timedOut()
 		case err != nil:
 			return history.Result{}, fmt.Errorf("following the sync: %w", err)
 		}
-		pending := d.SyncStats.ProductsPending
+		rateLimited = false
+		pending = d.SyncStats.ProductsPending
 		if first < 0 {
 			first = max(pending, 1)
 		}
@@ -417,8 +513,8 @@ func waitDrained(ctx context.Context, o *IO, c *api.Client, id string, before wr
 		case write.Lost:
 			return r, &Error{Code: ExitOutcomeUnknown, Err: fmt.Errorf("outcome unknown: %s; check the connector (connectors get %s) before sending it again", r.Answer, id)}
 		}
-		if o.Now().After(deadline) {
-			return history.Result{}, &Error{Code: ExitAPI, Err: fmt.Errorf("still %d pending after %s", pending, limit)}
+		if !o.Now().Before(deadline) {
+			return history.Result{}, timedOut()
 		}
 	}
 }
@@ -431,13 +527,18 @@ func progress(o *IO, pending, first int) {
 	done := min(max(first-pending, 0), first)
 	const width = 30
 	fill := done * width / first
-	fmt.Fprintf(o.Err, "\r[%s%s] %3d%%  %d pending ", strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/first, pending)
+	io.WriteString(o.rawErr, "\r") // the one control character written raw
+	fmt.Fprintf(o.Err, "[%s%s] %3d%%  %d pending ", strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/first, pending)
 }
 
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 300 {
-		s = s[:300] + "…"
+		cut := 300
+		for cut > 0 && !utf8.RuneStart(s[cut]) { // keep UTF-8 whole
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }
@@ -471,7 +572,10 @@ func testCmd(o *IO, open Opener) *cobra.Command {
 			case res.OK != nil && !*res.OK:
 				return &Error{Code: ExitAPI, Err: fmt.Errorf("connection test failed: %s", oneLine(res.Message))}
 			}
-			b, _ := json.Marshal(res.Fields)
+			b, err := safeJSON(res.Fields)
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(o.Out, "%s\n", b)
 			return nil
 		},

@@ -13,10 +13,12 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/adrg/xdg"
@@ -104,16 +106,40 @@ func DefaultPath() string {
 	return filepath.Join(xdg.ConfigHome, "pixee-tui", "config.yaml")
 }
 
+// MaxConfigFile bounds the config file: a few hundred profiles fit in a
+// fraction of it, and --config /dev/zero must not be read whole.
+const MaxConfigFile = 1 << 20
+
 // Load reads the file at path. With explicit false (no --config), a
 // missing file is no configuration at all: (nil, nil), and everything works
-// from flags and environment as without one.
+// from flags and environment as without one. The file is read through
+// MaxConfigFile; a device is refused, a FIFO (--config <(…)) read through
+// the same bound.
 func Load(path string, explicit bool) (*File, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) && !explicit {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("reading the config file: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading the config file: %w", err)
+	}
+	if st.Mode()&os.ModeDevice != 0 {
+		return nil, fmt.Errorf("the config file %s is a device, not a file", path)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("the config file %s is a folder, not a file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxConfigFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the config file %s: %w", path, pathless(err))
+	}
+	if len(data) > MaxConfigFile {
+		return nil, fmt.Errorf("the config file %s is larger than %d MiB: is it the right file?", path, MaxConfigFile>>20)
 	}
 	return Parse(path, data)
 }

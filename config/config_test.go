@@ -51,7 +51,7 @@ func TestParseGood(t *testing.T) {
 	}
 	a := f.Profiles["acme"]
 	want := Profile{ID: "acme", Name: "ACME Retail", BaseURL: "https://api.pixeepim.com/api/v1",
-		Key: KeySource{Kind: KeyFile, Value: "~/acme.key", Path: "profiles.acme.api_key_file"}, AuthHeader: "x-api-key",
+		Key: KeySource{Kind: KeyFile, Value: "~/acme.key", Path: "profiles.acme.api_key_file", Pos: Pos{File: "config.yaml", Line: 6, Col: 19}}, AuthHeader: "x-api-key",
 		ReadOnly: true, PerPage: 100, Refresh: 5 * time.Second, Pos: Pos{File: "config.yaml", Line: 3, Col: 3}}
 	if a != want {
 		t.Errorf("acme = %+v\nwant   %+v", a, want)

@@ -36,7 +36,7 @@ func TestKeyFileIsReadThroughALimit(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s: accepted as a key of %d bytes", file, len(key))
 		}
-		want := "the API key file " + file + " is larger than 4 KiB: is it the right file?"
+		want := "--api-key-file: the API key file " + file + " is larger than 4 KiB: is it the right file?"
 		if err.Error() != want {
 			t.Errorf("%s: error %q, want %q", file, err, want)
 		}

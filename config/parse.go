@@ -182,11 +182,11 @@ func (p *parser) profile(id, path string, n *yaml.Node) Profile {
 				p.errorf(p.pos(v), kp, "%v", err)
 			}
 		case "api_key_file":
-			pr.Key, sources = KeySource{Kind: KeyFile, Value: p.str(v, kp), Path: kp}, sources+1
+			pr.Key, sources = KeySource{Kind: KeyFile, Value: p.str(v, kp), Path: kp, Pos: p.pos(v)}, sources+1
 		case "api_key_env":
-			pr.Key, sources = KeySource{Kind: KeyEnv, Value: p.str(v, kp), Path: kp}, sources+1
+			pr.Key, sources = KeySource{Kind: KeyEnv, Value: p.str(v, kp), Path: kp, Pos: p.pos(v)}, sources+1
 		case "api_key_command":
-			pr.Key, sources = KeySource{Kind: KeyCommand, Value: p.str(v, kp), Path: kp}, sources+1
+			pr.Key, sources = KeySource{Kind: KeyCommand, Value: p.str(v, kp), Path: kp, Pos: p.pos(v)}, sources+1
 		case "api_key", "key":
 			p.errorf(p.pos(k), kp, "an API key never sits in the config file: use api_key_file, api_key_env or api_key_command")
 		case "auth_header":

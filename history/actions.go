@@ -75,8 +75,9 @@ type record struct {
 
 // Limits on what is kept.
 type Limits struct {
-	MaxAge     time.Duration // 0: 90 days
-	MaxActions int           // 0: 5000
+	MaxAge     time.Duration // 0: 90 days (events: 30)
+	MaxActions int           // records kept (actions, or events): 0 means 5000
+	MaxBytes   int64         // events: the file is compacted past this size, and read from its last 2×MaxBytes; 0 means 4 MiB
 }
 
 // Store is one account's history of actions.
@@ -86,15 +87,27 @@ type Store struct {
 	limits  Limits
 }
 
+// checkAction says whether raw is a record of the actions file.
+func checkAction(raw []byte) error {
+	var r record
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return err
+	}
+	if (r.Op == "intent" && r.Action != nil && r.Action.ID != "") || (r.Op == "result" && r.Result != nil) {
+		return nil
+	}
+	return fmt.Errorf("unknown record")
+}
+
 // Open opens (creating as needed) the history of account under dir, and
-// prunes it. Warnings (a torn record skipped, a corrupt file moved aside)
+// prunes it. Warnings (a torn record skipped, a corrupt line set aside)
 // are for the user; the store works after them.
 func Open(dir, account string, limits Limits, now func() time.Time) (*Store, []string, error) {
 	if now == nil {
 		now = time.Now
 	}
 	limits = limits.withDefaults(90 * 24 * time.Hour)
-	l, err := newLog(dir, "actions.jsonl", now)
+	l, err := newLog(dir, "actions.jsonl", now, checkAction)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -104,41 +117,48 @@ func Open(dir, account string, limits Limits, now func() time.Time) (*Store, []s
 }
 
 // prune drops actions older than MaxAge and the oldest beyond MaxActions,
-// with their results.
+// with their results: which to keep is decided from what is read under
+// the same hold of the lock as the rewrite.
 func (s *Store) prune() ([]string, error) {
-	acts, warns, err := s.Actions()
-	if err != nil {
-		return warns, err
-	}
 	cutoff := s.log.now().Add(-s.limits.MaxAge)
-	keep := map[string]bool{}
-	n := 0
-	for _, a := range acts { // newest first
-		if n < s.limits.MaxActions && a.Time.After(cutoff) {
-			keep[a.ID] = true
-			n++
+	return s.log.rewrite(0, func(lines [][]byte) []bool {
+		type intent struct {
+			id string
+			t  time.Time
 		}
-	}
-	if n == len(acts) {
-		return warns, nil
-	}
-	w, err := s.log.prune(func(raw []byte) bool {
-		var r record
-		if json.Unmarshal(raw, &r) != nil {
-			return false
+		ids := make([]string, len(lines))
+		var intents []intent
+		for i, raw := range lines {
+			var r record
+			json.Unmarshal(raw, &r) //nolint:errcheck // checked when read
+			ids[i] = r.ID
+			if r.Action != nil {
+				ids[i] = r.Action.ID
+				intents = append(intents, intent{r.Action.ID, r.Action.Time})
+			}
 		}
-		if r.Action != nil {
-			return keep[r.Action.ID]
+		slices.Reverse(intents) // newest first, as Actions lists them
+		slices.SortStableFunc(intents, func(a, b intent) int { return b.t.Compare(a.t) })
+		keep := map[string]bool{}
+		for i, in := range intents {
+			if i < s.limits.MaxActions && in.t.After(cutoff) {
+				keep[in.id] = true
+			}
 		}
-		return keep[r.ID]
+		kept := make([]bool, len(lines))
+		for i, id := range ids {
+			kept[i] = keep[id]
+		}
+		return kept
 	})
-	return append(warns, w...), err
 }
 
 // Begin records the intent of an action durably (written and flushed) and
 // returns it with its id. The request must be sent only after Begin
 // returned nil: if the process dies before Finish, the action reads as
-// OutcomeUnknown, never as nothing.
+// OutcomeUnknown, never as nothing. Begin returns an error whenever the
+// intent is not durably on disk (a read-only or full disk, a planted link,
+// a record over the size one may hold).
 func (s *Store) Begin(a Action) (Action, error) {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -179,7 +199,7 @@ func oneLine(s string) string {
 func (s *Store) Actions() ([]Action, []string, error) {
 	byID := map[string]*Action{}
 	var order []*Action
-	warns, err := s.log.read(func(raw []byte) error {
+	warns, err := s.log.read(0, func(raw []byte) error {
 		var r record
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return err

@@ -1,6 +1,12 @@
 package history
 
 import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -59,5 +65,92 @@ func TestEventsPruned(t *testing.T) {
 	}
 	if evs, _, _ := l2.Load(); len(evs) != 2 {
 		t.Errorf("%d events after pruning to 3 days, want 2", len(evs))
+	}
+}
+
+// A flapping fleet (hundreds of events a second for a simulated minute)
+// keeps the log under its bound on disk, and Load never returns more than
+// the events kept; the newest events and their acknowledgements stay.
+func TestFlappingFleetKeepsTheLogBounded(t *testing.T) {
+	dir, c := t.TempDir(), &clock{t: t0}
+	lim := Limits{MaxActions: 200, MaxBytes: 64 << 10}
+	log, _, err := OpenEvents(dir, lim, c.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "events.jsonl")
+	var last []monitor.Event
+	largest := int64(0)
+	for tick := range 600 { // a minute, every 100 ms
+		batch := make([]monitor.Event, 30)
+		for i := range batch {
+			kind := monitor.TurnedError
+			if (tick+i)%2 == 1 {
+				kind = monitor.Recovered
+			}
+			batch[i] = monitor.Event{Time: c.now(), ConnectorID: fmt.Sprintf("c%04d", (tick*30+i)%5000), Kind: kind, Name: "Shop"}
+		}
+		log.AckAll(c.now().Add(-time.Millisecond)) // everything before this batch
+		if last, err = log.Append(batch); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(p); err == nil && st.Size() > largest {
+			largest = st.Size()
+		}
+		c.add(100 * time.Millisecond)
+	}
+	if bound := 4 * lim.MaxBytes; largest > bound {
+		t.Errorf("the log reached %d bytes, over %d", largest, bound)
+	}
+	evs, warns, err := log.Load()
+	if err != nil || len(warns) > 0 {
+		t.Fatal(err, warns)
+	}
+	if len(evs) == 0 || len(evs) > lim.MaxActions {
+		t.Fatalf("Load: %d events, want 1–%d", len(evs), lim.MaxActions)
+	}
+	if evs[0].ID != last[len(last)-1].ID {
+		t.Errorf("the newest event is not the last appended")
+	}
+	if !evs[len(evs)-1].Acked {
+		t.Errorf("the oldest kept event lost its acknowledgement of all")
+	}
+}
+
+// A huge log (left by an older version) is read from its tail only: Load
+// returns the newest events and reads a bounded part of the file.
+func TestHugeEventsLogIsReadFromItsTail(t *testing.T) {
+	dir, c := t.TempDir(), &clock{t: t0}
+	p := filepath.Join(dir, "events.jsonl")
+	f, _ := os.Create(p)
+	w := bufio.NewWriter(f)
+	const n = 50000
+	for i := range n {
+		ev := monitor.Event{ID: fmt.Sprintf("e%05d", i), Time: t0.Add(time.Duration(i) * time.Second), ConnectorID: "c", Kind: monitor.Paused}
+		b, _ := json.Marshal(eventRecord{Op: "event", Event: &ev, At: ev.Time})
+		w.Write(append(b, '\n'))
+	}
+	w.Flush()
+	f.Close()
+	c.add(n * time.Second)
+	st, _ := os.Stat(p)
+	lim := Limits{MaxActions: 100, MaxBytes: 16 << 10}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	log, warns, err := OpenEvents(dir, lim, c.now)
+	if err != nil || len(warns) > 0 {
+		t.Fatal(err, warns)
+	}
+	evs, _, _ := log.Load()
+	runtime.ReadMemStats(&after)
+	if read := after.TotalAlloc - before.TotalAlloc; read > uint64(st.Size())/4 {
+		t.Errorf("opening and loading a %d-byte log allocated %d bytes: it was read whole", st.Size(), read)
+	}
+	if len(evs) != 100 || evs[0].ID != fmt.Sprintf("e%05d", n-1) || evs[99].ID != fmt.Sprintf("e%05d", n-100) {
+		t.Fatalf("Load: %d events, from %s", len(evs), evs[0].ID)
+	}
+	if st, _ := os.Stat(p); st.Size() > 2*lim.MaxBytes {
+		t.Errorf("after opening, the log holds %d bytes", st.Size())
 	}
 }

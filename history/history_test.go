@@ -208,14 +208,14 @@ func TestLastRecordWithoutNewlineIsKept(t *testing.T) {
 	}
 }
 
-// A file corrupt in the middle is moved aside with a message, never a
-// crash, and a new one is started.
+// A file corrupt in the middle is set aside with a message, never a
+// crash; the bad lines are taken out and the file goes on.
 func TestCorruptFileMovedAside(t *testing.T) {
 	dir, c := t.TempDir(), &clock{t: t0}
 	p := filepath.Join(dir, "actions.jsonl")
 	os.WriteFile(p, []byte("\x00\x01garbage\n{\"op\":\"result\",\"id\":\"a\"}\n"), 0o600)
 	s, warns, err := Open(dir, "acme", Limits{}, c.now)
-	if err != nil || len(warns) != 1 || !strings.Contains(warns[0], "was corrupt at line 1; moved to") {
+	if err != nil || len(warns) != 1 || !strings.Contains(warns[0], "held 2 unreadable line(s) (line 1, 2), skipped and taken out; the file as it was is kept at") {
 		t.Fatalf("Open: %v, warnings %q", err, warns)
 	}
 	aside, _ := filepath.Glob(p + ".corrupt-*")

@@ -60,7 +60,7 @@ func (a *account) sessionFor(u config.ServeUser, s *sink) ui.AccountSession {
 		API:        &userAPI{account: a, user: u},
 		History:    a.base.History,
 		Events:     a.base.Events,
-		Hub:        a.hub,
+		Hub:        userHub{hub: a.hub, user: u.Name, mayWrite: u.Role.MayWrite()},
 		ReadOnly:   a.base.ReadOnly || !u.Role.MayWrite(),
 		HistoryErr: a.base.HistoryErr,
 		PerPage:    a.base.PerPage,
@@ -79,17 +79,18 @@ type userAPI struct {
 }
 
 func (u *userAPI) ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error) {
-	return u.account.reads.ListConnectors(ctx, page, perPage)
+	return u.account.reads.list(ctx, u.user.Name, page, perPage)
 }
 
 func (u *userAPI) GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error) {
-	return u.account.reads.GetConnector(ctx, id)
+	return u.account.reads.detail(ctx, u.user.Name, id)
 }
 
 func (u *userAPI) SyncEANs(ctx context.Context, id string, eans []string) (*api.SyncResult, *api.Response, error) {
 	if err := u.mayWrite(); err != nil {
 		return nil, nil, err
 	}
+	defer u.account.reads.wrote()
 	return u.account.base.API.SyncEANs(ctx, id, eans)
 }
 
@@ -97,6 +98,7 @@ func (u *userAPI) SyncCatalog(ctx context.Context, id string) (*api.SyncResult, 
 	if err := u.mayWrite(); err != nil {
 		return nil, nil, err
 	}
+	defer u.account.reads.wrote()
 	return u.account.base.API.SyncCatalog(ctx, id)
 }
 
@@ -104,6 +106,7 @@ func (u *userAPI) TestConnector(ctx context.Context, id string) (*api.TestResult
 	if err := u.mayWrite(); err != nil {
 		return nil, nil, err
 	}
+	defer u.account.reads.wrote()
 	return u.account.base.API.TestConnector(ctx, id)
 }
 

@@ -120,7 +120,7 @@ type accountOpenedMsg struct {
 type switcher struct{ cursor int }
 
 func (m *Model) switcherKey(msg tea.KeyMsg) tea.Cmd {
-	sw := m.screens.top().switcher
+	sw := m.screens.top().(*switcher)
 	k := &m.keys
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.SwitchAccount):
@@ -193,7 +193,7 @@ func (m *Model) onAccountOpened(msg accountOpenedMsg) tea.Cmd {
 }
 
 func (m *Model) switcherBody(w, h int, bordered bool) []string {
-	sw := m.screens.top().switcher
+	sw := m.screens.top().(*switcher)
 	lines := []string{" Accounts · " + keymap.Keys(m.keys.Open) + " switches · " + keymap.Keys(m.keys.Back) + " closes", ""}
 	for i, a := range m.opts.Accounts {
 		mark := "  "
@@ -210,29 +210,4 @@ func (m *Model) switcherBody(w, h int, bordered bool) []string {
 		lines = append(lines, termtext.Sanitize(mark+a.Name+" · "+a.Host+state))
 	}
 	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
-}
-
-// browseHelp is the list's help, without the switcher when there is no
-// other account to switch to (it is not idle then: it does not exist).
-func (m *Model) browseHelp() keymap.Help {
-	h := m.list.Help(&m.keys)
-	if len(m.opts.Accounts) > 1 {
-		return h
-	}
-	drop := func(bs []key.Binding) []key.Binding {
-		out := make([]key.Binding, 0, len(bs))
-		for _, b := range bs {
-			if b.Help() != m.keys.SwitchAccount.Help() {
-				out = append(out, b)
-			}
-		}
-		return out
-	}
-	h.Short = drop(h.Short)
-	full := make([][]key.Binding, len(h.Full))
-	for i, g := range h.Full {
-		full[i] = drop(g)
-	}
-	h.Full = full
-	return h
 }

@@ -204,12 +204,12 @@ func (v *errorsView) View(k *keymap.KeyMap) string {
 
 // openErrors is e: the errors view over the list and detail.
 func (m *Model) openErrors() {
-	m.screens.push(layer{kind: layerErrors, errors: newErrorsView(m.styles, m.opts.Location, &m.mon)})
+	m.screens.push(newErrorsView(m.styles, m.opts.Location, &m.mon))
 	m.layout()
 }
 
 func (m *Model) errorsKey(msg tea.KeyMsg) tea.Cmd {
-	k, v := &m.keys, m.screens.top().errors
+	k, v := &m.keys, m.screens.top().(*errorsView)
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.quitting = true

@@ -70,6 +70,9 @@ func loadEvents(l *history.EventLog) tea.Cmd {
 
 func (f *feed) loaded(msg eventsLoadedMsg) {
 	f.events = append(f.events, msg.events...)
+	if len(f.events) > history.MaxEventsKept {
+		f.events = f.events[:history.MaxEventsKept]
+	}
 	for _, e := range msg.events {
 		if !e.Acked {
 			f.sinceNew++
@@ -99,9 +102,9 @@ func (f *feed) unacked() int {
 // hands it (the hub writes the log). Publish must not block.
 type EventHub interface {
 	Publish(evs []monitor.Event)
-	// Acknowledge hands an acknowledgement to every session: of the
-	// events ids, or of all up to until when it is not zero. The session
-	// that acknowledges writes it to the log.
+	// Acknowledge is a session's acknowledgement: of the events ids, or
+	// of all up to until when it is not zero. The hub decides whom it
+	// reaches and records it (the session writes nothing).
 	Acknowledge(ids []string, until time.Time)
 }
 
@@ -199,10 +202,21 @@ func (m *Model) onSharedEvents(msg SharedEvents) tea.Cmd {
 	return nil
 }
 
-func (m *Model) keepEvents(f *feed, evs []monitor.Event, write bool) tea.Cmd {
-	for _, e := range evs {
-		f.events = append([]history.Seen{{Event: e}}, f.events...)
+// keep puts evs (oldest first) at the top of the feed, newest first; the
+// oldest go past history.MaxEventsKept, so a flapping fleet cannot grow a
+// session's memory without bound.
+func (f *feed) keep(evs []monitor.Event) {
+	n := min(len(evs), history.MaxEventsKept)
+	rest := min(len(f.events), history.MaxEventsKept-n)
+	out := make([]history.Seen, 0, n+rest)
+	for i := len(evs) - 1; i >= len(evs)-n; i-- {
+		out = append(out, history.Seen{Event: evs[i]})
 	}
+	f.events = append(out, f.events[:rest]...)
+}
+
+func (m *Model) keepEvents(f *feed, evs []monitor.Event, write bool) tea.Cmd {
+	f.keep(evs)
 	var cmds []tea.Cmd
 	if f.log != nil && write {
 		log, batch := f.log, append([]monitor.Event(nil), evs...)
@@ -280,7 +294,7 @@ func eventKinds() []monitor.EventKind {
 }
 
 func (m *Model) eventRows() []*history.Seen {
-	ev := m.screens.top().events
+	ev := m.screens.top().(*eventsView)
 	var out []*history.Seen
 	for i := range m.feed.events {
 		e := &m.feed.events[i]
@@ -292,7 +306,7 @@ func (m *Model) eventRows() []*history.Seen {
 }
 
 func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
-	ev, k, f := m.screens.top().events, &m.keys, m.feed
+	ev, k, f := m.screens.top().(*eventsView), &m.keys, m.feed
 	rows := m.eventRows()
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Events):
@@ -322,6 +336,7 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		e.Acked = true
 		if m.hub != nil {
 			m.hub.Acknowledge([]string{e.ID}, time.Time{})
+			return nil // the hub records it, with who did it
 		}
 		return m.persist(func(l *history.EventLog) error { return l.Ack(e.ID) })
 	case key.Matches(msg, k.AckAll):
@@ -331,6 +346,7 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		until := m.now()
 		if m.hub != nil {
 			m.hub.Acknowledge(nil, until)
+			return nil // the hub records it, with who did it
 		}
 		return m.persist(func(l *history.EventLog) error { return l.AckAll(until) })
 	case key.Matches(msg, k.Mute) && ev.cursor < len(rows) && rows[ev.cursor].ConnectorID != "":
@@ -351,7 +367,7 @@ func (m *Model) persist(w func(*history.EventLog) error) tea.Cmd {
 }
 
 func (m *Model) eventsBody(w, h int, bordered bool) []string {
-	ev := m.screens.top().events
+	ev := m.screens.top().(*eventsView)
 	rows := m.eventRows()
 	f := m.feed
 	title := fmt.Sprintf(" Events · %d unacknowledged of %d", f.unacked(), len(f.events))

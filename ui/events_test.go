@@ -10,6 +10,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/monitor"
 )
 
 // syncBuffer is the terminal the bell is written to.
@@ -109,4 +110,29 @@ func TestManyFailuresCoalesceIntoOneAlert(t *testing.T) {
 	if after := strings.Count(term.String(), "\x1b]9;"); after != before {
 		t.Errorf("muted account rang %d more times", after-before)
 	}
+}
+
+// A flapping fleet for a minute (hundreds of events a second) keeps a
+// session's memory bounded: the feed holds the newest events, at most as
+// many as the log keeps, and the count in the header follows.
+func TestFlappingFleetKeepsTheFeedBounded(t *testing.T) {
+	dir := t.TempDir()
+	f, _, _ := startWithEvents(t, dir, AlertOptions{})
+	var newest string
+	for tick := range 600 { // a minute, every 100 ms
+		batch := make([]monitor.Event, 30)
+		for i := range batch {
+			newest = fmt.Sprintf("e%d-%d", tick, i)
+			batch[i] = monitor.Event{ID: newest, Time: f.clock.Now(), ConnectorID: fmt.Sprintf("c%04d", (tick*30+i)%5000), Kind: monitor.TurnedError}
+		}
+		f.Send(SharedEvents{Events: batch})
+		f.clock.Advance(100 * time.Millisecond)
+	}
+	if n := len(f.m.feed.events); n != history.MaxEventsKept {
+		t.Errorf("the feed holds %d events, want the newest %d", n, history.MaxEventsKept)
+	}
+	if f.m.feed.events[0].ID != newest {
+		t.Errorf("the newest event is %s, want %s", f.m.feed.events[0].ID, newest)
+	}
+	f.has(fmt.Sprintf("⚑ %d new", history.MaxEventsKept))
 }

@@ -59,11 +59,11 @@ func (m *Model) openExport() {
 	ti.CursorEnd()
 	ti.Focus()
 	ti.CharLimit = 1024
-	m.screens.push(layer{kind: layerExport, export: &exportView{input: ti, rows: rows, partial: partial}})
+	m.screens.push(&exportView{input: ti, rows: rows, partial: partial})
 }
 
 func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
-	ev := m.screens.top().export
+	ev := m.screens.top().(*exportView)
 	k := &m.keys
 	if ev.askPartial {
 		switch {
@@ -175,7 +175,11 @@ func exportCSV(f *os.File, rows []api.Connector) error {
 		if p := exportTime(c.CreatedAt); p != nil {
 			cr = *p
 		}
-		w.Write([]string{c.ID, c.Name, c.Platform, c.Status, ls, cr})
+		row := []string{c.ID, c.Name, c.Platform, c.Status, ls, cr}
+		for i := range row {
+			row[i] = termtext.CSVCell(row[i]) // never a formula in a spreadsheet
+		}
+		w.Write(row)
 	}
 	w.Flush()
 	return w.Error()
@@ -212,7 +216,7 @@ func (m *Model) onExported(msg exportedMsg) {
 }
 
 func (m *Model) exportBody(w, h int, bordered bool) []string {
-	ev := m.screens.top().export
+	ev := m.screens.top().(*exportView)
 	what := plural(len(ev.rows), "connector", "connectors") + " as shown"
 	lines := []string{" Export " + what + " · .json for JSON, anything else CSV · enter writes · esc cancels", "", " " + ev.input.View()}
 	if ev.partial != "" {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -66,7 +67,41 @@ func TestExportListAsShown(t *testing.T) {
 
 // setInput replaces the export prompt's file name.
 func setInput(f *uiFixture, s string) {
-	ev := f.m.screens.top().export
+	ev := f.m.screens.top().(*exportView)
 	ev.input.SetValue("")
 	f.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s), Paste: true})
+}
+
+// The export writes a name a spreadsheet would evaluate as a formula with
+// a leading quote: opened in a spreadsheet, it is text.
+func TestExportCSVCellsAreNeverFormulas(t *testing.T) {
+	so := sandbox.Options{Connectors: 5}
+	f := startOn(t, so, nil)
+	names := []string{`=HYPERLINK("http://evil","x")`, "+1+1", "-2+3", "@SUM(A1)", "  =1"}
+	for i, n := range names {
+		f.sb.SetName(f.ids[i], n)
+	}
+	f.Key("r") // read the page again: the new names are on screen
+	f.Advance(time.Second)
+	path := filepath.Join(t.TempDir(), "out.csv")
+	f.Key("x")
+	setInput(f, path)
+	f.Key("enter")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
+	if err != nil || len(recs) != 6 {
+		t.Fatalf("csv: %d records, %v", len(recs), err)
+	}
+	got := map[string]string{}
+	for _, r := range recs[1:] {
+		got[r[0]] = r[1]
+	}
+	for i, n := range names {
+		if got[f.ids[i]] != "'"+n {
+			t.Errorf("%s exported as %q, want %q", f.ids[i], got[f.ids[i]], "'"+n)
+		}
+	}
 }

@@ -241,8 +241,8 @@ func (m *Model) syncFleet() tea.Cmd {
 		m.summary = fleetSummary(m.styles, m.mon.Counts(), ix)
 	}
 	m.list.SetLastErrors(m.lastErrors())
-	if t := m.screens.top(); t.kind == layerErrors {
-		t.errors.Rebuild(&m.mon)
+	if v, ok := m.screens.top().(*errorsView); ok {
+		v.Rebuild(&m.mon)
 	}
 	if m.mon.Index().On && (!m.sharedIndex || m.fleet.active()) {
 		// Folded and sorted as the crawl brings rows, a few at a time, so
@@ -298,7 +298,7 @@ func (m *Model) showFleet() tea.Cmd {
 // filterFooter is the list's footer while filtering or sorting: what is
 // typed, "7 of 137" (and "so far" while the index is incomplete), the sort.
 func (m *Model) filterFooter() string {
-	typing := m.screens.top().kind == layerFilter
+	_, typing := m.screens.top().(filterLine)
 	if !typing && !m.fleet.active() {
 		return ""
 	}
@@ -376,7 +376,7 @@ func printable(rs []rune) string {
 // openFilter is /: the filter line takes the keys.
 func (m *Model) openFilter() tea.Cmd {
 	m.setFocus(layerList)
-	m.screens.push(layer{kind: layerFilter})
+	m.screens.push(filterLine{})
 	return m.showFleet()
 }
 

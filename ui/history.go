@@ -211,7 +211,7 @@ type historyView struct {
 }
 
 func (m *Model) historyKey(msg tea.KeyMsg) tea.Cmd {
-	hv := m.screens.top().history
+	hv := m.screens.top().(*historyView)
 	switch {
 	case key.Matches(msg, m.keys.Back), key.Matches(msg, m.keys.History):
 		m.screens.pop()
@@ -231,7 +231,7 @@ func (m *Model) historyKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) historyRows() []history.Action {
-	hv := m.screens.top().history
+	hv := m.screens.top().(*historyView)
 	var out []history.Action
 	for _, a := range m.journal.actions {
 		if hv.only == "" || a.ConnectorID == hv.only {
@@ -243,7 +243,7 @@ func (m *Model) historyRows() []history.Action {
 
 // historyBody draws the overlay in w×h.
 func (m *Model) historyBody(w, h int, bordered bool) []string {
-	hv := m.screens.top().history
+	hv := m.screens.top().(*historyView)
 	rows := m.historyRows()
 	title := fmt.Sprintf(" History · %s", plural(len(rows), "action", "actions"))
 	if hv.only != "" {

@@ -96,6 +96,7 @@ type Model struct {
 	flashIsError bool
 	flashUntil   time.Time
 	helpCache    *helpLineCache // shared by copies: written in Update only, keyed by what it shows
+	helpShown    helpKey        // what the help line shows after the last Update
 	quitting     bool
 	revalidating bool // a revalidateMsg is on its way
 	count        int  // a count prefix typed while browsing (5j), 0 for none
@@ -157,7 +158,6 @@ func New(o Options) Model {
 	m.start = m.mon.Start()
 	m.spinning = true
 	m.layout()
-	m.updateKeys()
 	m.prepare()
 	m.warnNoHistory()
 	return m
@@ -264,7 +264,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if fc := m.syncFleet(); fc != nil {
 		cmd = tea.Batch(cmd, fc)
 	}
-	m.updateKeys()
 	m.prepare()
 	return m, tea.Batch(cmd, m.ensureSpinner())
 }

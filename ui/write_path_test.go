@@ -81,7 +81,7 @@ func TestTheEventsKindFilterOffersEveryKind(t *testing.T) {
 	seen := map[monitor.EventKind]bool{}
 	for range 40 {
 		d.Key("f")
-		seen[d.m.screens.top().events.kind] = true
+		seen[d.m.screens.top().(*eventsView).kind] = true
 	}
 	for _, k := range monitor.EventKinds() {
 		if !seen[k] {
