@@ -46,7 +46,7 @@ func binary(t *testing.T) string {
 			return
 		}
 		builtBin = filepath.Join(dir, "pixee-tui")
-		cmd := exec.Command("go", "build", "-o", builtBin, "-ldflags", "-X main.version="+e2eVersion, ".")
+		cmd := exec.Command("go", "build", "-o", builtBin, "-ldflags", "-X github.com/pixee/pixee-tui/app.version="+e2eVersion, ".")
 		buildOut, buildErr = cmd.CombinedOutput()
 	})
 	if buildErr != nil {
