@@ -29,6 +29,7 @@ import (
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui"
+	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
 // flags are the command line, shared by the dashboard and the commands.
@@ -127,13 +128,9 @@ unknown (a POST was sent, no answer came), 4 rate limited, 5 the sync failed.`,
 // loadConfig reads the config file (--config, else the default path, which
 // may be absent) and resolves the settings of this start.
 func loadConfig(cmd *cobra.Command, f *flags) (*config.File, config.Settings, error) {
-	path, explicit := f.configFile, f.configFile != ""
-	if !explicit {
-		path = config.DefaultPath()
-	}
-	file, err := config.Load(path, explicit)
+	file, err := readConfigFile(f)
 	if err != nil {
-		return nil, config.Settings{}, &cli.Error{Code: cli.ExitUsage, Err: err}
+		return nil, config.Settings{}, err
 	}
 	profile := f.profile
 	if profile == "" {
@@ -168,6 +165,20 @@ func loadConfig(cmd *cobra.Command, f *flags) (*config.File, config.Settings, er
 		return file, s, &cli.Error{Code: cli.ExitUsage, Err: err}
 	}
 	return file, s, nil
+}
+
+// readConfigFile reads the config file: --config, else the default path,
+// which may be absent (then the file is nil).
+func readConfigFile(f *flags) (*config.File, error) {
+	path, explicit := f.configFile, f.configFile != ""
+	if !explicit {
+		path = config.DefaultPath()
+	}
+	file, err := config.Load(path, explicit)
+	if err != nil {
+		return nil, &cli.Error{Code: cli.ExitUsage, Err: err}
+	}
+	return file, nil
 }
 
 func checkRanges(s config.Settings) error {
@@ -234,6 +245,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		if file, s, err = loadConfig(cmd, f); err != nil {
 			return err
 		}
+		sayKeyCommand(stderr, s.Key)
 		if start, err = op.Open(ctx, s); err != nil {
 			return usage("%v", err)
 		}
@@ -298,6 +310,16 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		return err
 	}
 	return nil
+}
+
+// sayKeyCommand says, before the dashboard starts, that it waits for an
+// api_key_command (a password manager may take seconds, or ask for a
+// passphrase): a person is never left before a blank terminal. The
+// command's name only, never its arguments, and never the key.
+func sayKeyCommand(stderr io.Writer, k config.KeySource) {
+	if name := k.CommandName(); name != "" {
+		fmt.Fprintf(stderr, "pixee-tui: reading the API key (api_key_command: %s)…\n", termtext.Sanitize(name))
+	}
 }
 
 // keysOf is the default keymap with the config file's remaps. A remap of
