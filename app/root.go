@@ -225,7 +225,12 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 	var file *config.File
 	var start *account.Account
 	if f.demo {
-		// The demo ignores profiles: it is its own account.
+		// The demo is its own account: no profile's key, server, per_page
+		// or refresh. The file's theme, keys, mouse and alerts are the
+		// person's, and apply as in any start.
+		if file, err = readConfigFile(f); err != nil {
+			return err
+		}
 		s := config.ProfileSettings(config.Profile{})
 		s.PerPage, s.Refresh, s.Timeout, s.ReadOnly = f.perPage, f.refresh, f.timeout, f.readOnly
 		if err := checkRanges(s); err != nil {
