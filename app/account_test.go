@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func TestAnEnvBaseURLBesideTheDefaultProfileHasItsOwnHistory(t *testing.T) {
 	historyOf := func() []map[string]any {
 		t.Helper()
 		var out, errb bytes.Buffer
-		if code := run([]string{"--config", p, "history", "-o", "json"}, strings.NewReader(""), &out, &errb); code != 0 {
+		if code := Run([]string{"--config", p, "history", "-o", "json"}, strings.NewReader(""), &out, &errb); code != 0 {
 			t.Fatalf("history: exit %d, %s", code, errb.String())
 		}
 		var acts []map[string]any
@@ -35,7 +35,7 @@ func TestAnEnvBaseURLBesideTheDefaultProfileHasItsOwnHistory(t *testing.T) {
 	t.Setenv("PIXEE_BASE_URL", srv.URL+sandbox.BasePath)
 	t.Setenv("PIXEE_API_KEY", sb.APIKey())
 	var out, errb bytes.Buffer
-	if code := run([]string{"--config", p, "connectors", "sync", sb.IDs()[0], "--eans", "4006381333931"}, strings.NewReader(""), &out, &errb); code != 0 {
+	if code := Run([]string{"--config", p, "connectors", "sync", sb.IDs()[0], "--eans", "4006381333931"}, strings.NewReader(""), &out, &errb); code != 0 {
 		t.Fatalf("sync: exit %d, %s", code, errb.String())
 	}
 	if n := len(historyOf()); n != 1 {
