@@ -1,6 +1,8 @@
 package monitor
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -72,6 +74,15 @@ type Event struct {
 	Kind        EventKind `json:"kind"`
 	Before      string    `json:"before,omitempty"`
 	After       string    `json:"after,omitempty"`
+}
+
+// NewEventID is a new event's id, unique within the account: the one way
+// ids are made, wherever an event is first recorded (a dashboard, a team
+// server's watch, the events log for an event that came without one).
+func NewEventID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
+	return hex.EncodeToString(b[:])
 }
 
 // Text is the event in words, for a person.
