@@ -18,7 +18,8 @@ type API = monitor.API
 
 // All tea.Cmd constructors live here. They take the API and plain values,
 // never the model, and return exactly one message. Every string that comes
-// from the server is neutralised here, where it enters the program.
+// from the server is neutralised where it enters the program: here for
+// writes' answers, in shared.Read for reads.
 
 // request is a read the driver made ready (shared.Driver.Job), as a
 // command whose message says which pane it is for.
