@@ -22,7 +22,8 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/history"
-	"github.com/pixee/pixee-tui/ui"
+	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // Opener opens accounts for one run of the program.
@@ -32,7 +33,7 @@ type Opener struct {
 	Getenv    func(string) string // nil: os.Getenv
 	// Decorate wraps every account's client for the dashboard (the
 	// --log debug log); nil: the client as it is.
-	Decorate func(*api.Client) ui.API
+	Decorate func(*api.Client) monitor.API
 }
 
 // Account is an opened account.
@@ -44,7 +45,7 @@ type Account struct {
 	Client   *api.Client
 	// Session is what the dashboard runs on: the client (decorated), the
 	// history (or why there is none), the events log and the settings.
-	Session ui.AccountSession
+	Session shared.Account
 	// Warnings were said while opening it (a key file others can read, a
 	// history that could not be opened): the caller shows them.
 	Warnings []string
@@ -127,11 +128,11 @@ func (o Opener) OpenWithKey(s config.Settings, key, stateDir string) (*Account, 
 	if dir == "" {
 		dir = history.AccountDir(o.StateHome, s.ProfileID, s.BaseURL)
 	}
-	var calls ui.API = c
+	var calls monitor.API = c
 	if o.Decorate != nil {
 		calls = o.Decorate(c)
 	}
-	a.Session = ui.AccountSession{API: calls, ReadOnly: s.ReadOnly, PerPage: s.PerPage, Refresh: s.Refresh}
+	a.Session = shared.Account{API: calls, ReadOnly: s.ReadOnly, PerPage: s.PerPage, Refresh: s.Refresh}
 	h, warns, herr := history.Open(dir, id, history.Limits{}, nil)
 	a.Warnings = append(a.Warnings, warns...)
 	if herr != nil {
@@ -176,7 +177,7 @@ func (o Opener) Demo(s config.Settings, baseURL, key string) (*Account, error) {
 // first time it is chosen.
 type Choice struct {
 	Name, Host string
-	Open       func() (ui.AccountSession, error)
+	Open       func() (shared.Account, error)
 }
 
 // Choices are the accounts the switcher (or the team server) offers:
@@ -185,7 +186,7 @@ type Choice struct {
 // index. The start account opens with openStart (nil: o.Open(start)); each
 // other profile with its own settings through o, exactly as --profile
 // would open it.
-func (o Opener) Choices(file *config.File, start config.Settings, openStart func() (ui.AccountSession, error)) (choices []Choice, current int) {
+func (o Opener) Choices(file *config.File, start config.Settings, openStart func() (shared.Account, error)) (choices []Choice, current int) {
 	if openStart == nil {
 		openStart = o.opener(start)
 	}
@@ -215,11 +216,11 @@ func (o Opener) Choices(file *config.File, start config.Settings, openStart func
 	return choices, max(current, 0)
 }
 
-func (o Opener) opener(s config.Settings) func() (ui.AccountSession, error) {
-	return func() (ui.AccountSession, error) {
+func (o Opener) opener(s config.Settings) func() (shared.Account, error) {
+	return func() (shared.Account, error) {
 		a, err := o.Open(context.Background(), s)
 		if err != nil {
-			return ui.AccountSession{}, err
+			return shared.Account{}, err
 		}
 		return a.Session, nil
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/pixee/pixee-tui/cli"
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
@@ -263,13 +264,13 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	var accounts []ui.AccountSpec
+	var accounts []shared.AccountSpec
 	current := 0
 	if !f.demo {
-		choices, cur := op.Choices(file, start.Settings, func() (ui.AccountSession, error) { return start.Session, nil })
+		choices, cur := op.Choices(file, start.Settings, func() (shared.Account, error) { return start.Session, nil })
 		if len(choices) > 1 {
 			for _, c := range choices {
-				accounts = append(accounts, ui.AccountSpec{Name: c.Name, Host: c.Host, Open: c.Open})
+				accounts = append(accounts, shared.AccountSpec{Name: c.Name, Host: c.Host, Open: c.Open})
 			}
 			current = cur
 		}
@@ -289,9 +290,11 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		log.Printf("start %s on %s, %d per page, refresh %s", versionString(), start.Title(), start.Settings.PerPage, start.Settings.Refresh)
 	}
 
-	m := ui.New(ui.WithSession(ui.Options{
+	m := ui.New(ui.Start{
 		Context:  ctx,
-		Host:     start.Title(),
+		Account:  start.Session,
+		Name:     start.Name,
+		Host:     start.Host,
 		Demo:     f.demo,
 		Alerts:   ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter},
 		Terminal: stdout,
@@ -301,7 +304,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		User:     userName(),
 		Keys:     keys,
 		Plain:    plain,
-	}, start.Session))
+	}.Options())
 	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if file == nil || file.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())

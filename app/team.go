@@ -16,6 +16,7 @@ import (
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/serve"
+	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui"
 )
 
@@ -202,7 +203,7 @@ func demoAccount(conns int) ([]serve.Account, func(), error) {
 		return nil, nil, err
 	}
 	done := func() { stop(); a.Close() }
-	return []serve.Account{{Name: "demo", Host: a.Host, Open: func() (ui.AccountSession, error) {
+	return []serve.Account{{Name: "demo", Host: a.Host, Open: func() (shared.Account, error) {
 		return a.Session, nil
 	}}}, done, nil
 }

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -429,6 +428,9 @@ func confirmCatalog(o *IO, d *api.ConnectorDetail) error {
 // stderr (redrawn in place on a terminal), until write.Judge says the sync
 // ended; it returns what the history is to record of it. limit bounds the
 // whole wait: every poll, every request and every rate-limit wait ends by
+// answerCap is how much of a server's answer an error message quotes.
+const answerCap = 300
+
 // it, and a rate-limit wait is said on stderr.
 func waitDrained(ctx context.Context, o *IO, c *api.Client, id string, before write.Awaited, limit time.Duration) (history.Result, error) {
 	deadline := o.Now().Add(limit)
@@ -509,7 +511,7 @@ func waitDrained(ctx context.Context, o *IO, c *api.Client, id string, before wr
 		case write.Drained:
 			return r, nil
 		case write.Failed:
-			return r, &Error{Code: ExitSyncFailed, Err: fmt.Errorf("the sync ended with an error: %s", oneLine(r.Answer))}
+			return r, &Error{Code: ExitSyncFailed, Err: fmt.Errorf("the sync ended with an error: %s", termtext.OneLine(r.Answer, answerCap))}
 		case write.Lost:
 			return r, &Error{Code: ExitOutcomeUnknown, Err: fmt.Errorf("outcome unknown: %s; check the connector (connectors get %s) before sending it again", r.Answer, id)}
 		}
@@ -529,18 +531,6 @@ func progress(o *IO, pending, first int) {
 	fill := done * width / first
 	io.WriteString(o.rawErr, "\r") // the one control character written raw
 	fmt.Fprintf(o.Err, "[%s%s] %3d%%  %d pending ", strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/first, pending)
-}
-
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 300 {
-		cut := 300
-		for cut > 0 && !utf8.RuneStart(s[cut]) { // keep UTF-8 whole
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
 }
 
 func testCmd(o *IO, open Opener) *cobra.Command {
@@ -570,7 +560,7 @@ func testCmd(o *IO, open Opener) *cobra.Command {
 			case err != nil:
 				return err
 			case res.OK != nil && !*res.OK:
-				return &Error{Code: ExitAPI, Err: fmt.Errorf("connection test failed: %s", oneLine(res.Message))}
+				return &Error{Code: ExitAPI, Err: fmt.Errorf("connection test failed: %s", termtext.OneLine(res.Message, answerCap))}
 			}
 			b, err := safeJSON(res.Fields)
 			if err != nil {

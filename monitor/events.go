@@ -1,11 +1,14 @@
 package monitor
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
 // EventKind is what happened.
@@ -74,6 +77,15 @@ type Event struct {
 	After       string    `json:"after,omitempty"`
 }
 
+// NewEventID is a new event's id, unique within the account: the one way
+// ids are made, wherever an event is first recorded (a dashboard, a team
+// server's watch, the events log for an event that came without one).
+func NewEventID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
 // Text is the event in words, for a person.
 func (e Event) Text() string {
 	who := e.Name
@@ -94,36 +106,32 @@ func (e Event) Text() string {
 	case Disappeared:
 		return who + " no longer exists"
 	case ErrorChanged:
-		return who + ": " + oneLine(e.After)
+		return who + ": " + termtext.OneLine(e.After, eventTextCap)
 	case Stuck:
 		return who + ": sync stuck, " + e.After
 	case SyncDrained:
 		return who + ": the sync triggered here drained"
 	case SyncFailed:
-		return who + ": the sync triggered here ended with an error: " + oneLine(e.After)
+		return who + ": the sync triggered here ended with an error: " + termtext.OneLine(e.After, eventTextCap)
 	case SyncLost:
-		return who + ": the sync triggered here: outcome unknown, " + oneLine(e.After)
+		return who + ": the sync triggered here: outcome unknown, " + termtext.OneLine(e.After, eventTextCap)
 	case SyncSent:
 		return who + ": " + e.Before + " queued a sync of " + e.After
 	case KeyRefused:
-		return "the API key was refused: " + oneLine(e.After)
+		return "the API key was refused: " + termtext.OneLine(e.After, eventTextCap)
 	case KeyAccepted:
 		return "the API key is accepted again"
 	case APIDown:
-		return "the API cannot be reached: " + oneLine(e.After)
+		return "the API cannot be reached: " + termtext.OneLine(e.After, eventTextCap)
 	case APIUp:
 		return "the API answers again"
 	}
 	return who + ": " + string(e.Kind)
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
-}
+// eventTextCap is how much of an error an event's line says: one line of
+// the events view.
+const eventTextCap = 200
 
 // statusClass sorts statuses into what events speak of.
 func statusClass(s string) string {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // keyedServer is a sandbox with a key of its own that records every key
@@ -66,11 +67,11 @@ func TestSwitchAccounts(t *testing.T) {
 	b := newKeyedServer(t, clock, "pm_test_globex", sandbox.Options{Connectors: 20, Seed: 7})
 	opened := 0
 	o := testOptions(a.client(t, clock), clock)
-	o.Accounts = []AccountSpec{
+	o.Accounts = []shared.AccountSpec{
 		{Name: "ACME Retail", Host: "acme.example"},
-		{Name: "Globex", Host: "globex.example", Open: func() (AccountSession, error) {
+		{Name: "Globex", Host: "globex.example", Open: func() (shared.Account, error) {
 			opened++
-			return AccountSession{API: b.client(t, clock)}, nil
+			return shared.Account{API: b.client(t, clock)}, nil
 		}},
 	}
 	d := newDriver(t, o, clock, 160, 48)
@@ -143,8 +144,8 @@ func TestSwitcherOnlyWithAccountsAndFailingOpen(t *testing.T) {
 		t.Fatal("the switcher is offered with a single account")
 	}
 	g := startOn(t, sandbox.Options{}, func(o *Options) {
-		o.Accounts = []AccountSpec{{Name: "ACME", Host: "a"}, {Name: "Initech", Host: "i", Open: func() (AccountSession, error) {
-			return AccountSession{}, errString("the key command failed (exit status 1): gpg: no secret key")
+		o.Accounts = []shared.AccountSpec{{Name: "ACME", Host: "a"}, {Name: "Initech", Host: "i", Open: func() (shared.Account, error) {
+			return shared.Account{}, errString("the key command failed (exit status 1): gpg: no secret key")
 		}}}
 	})
 	g.Key("P", "j", "enter")
@@ -163,10 +164,10 @@ func TestTheSwitcherKeepsTheProfilesPerPage(t *testing.T) {
 	b := newKeyedServer(t, clock, "pm_test_globex", sandbox.Options{Connectors: 150, Seed: 7})
 	o := testOptions(a.client(t, clock), clock)
 	o.PerPage = 50
-	o.Accounts = []AccountSpec{
+	o.Accounts = []shared.AccountSpec{
 		{Name: "ACME Retail", Host: "acme.example"},
-		{Name: "Globex", Host: "globex.example", Open: func() (AccountSession, error) {
-			return AccountSession{API: b.client(t, clock), PerPage: 100}, nil
+		{Name: "Globex", Host: "globex.example", Open: func() (shared.Account, error) {
+			return shared.Account{API: b.client(t, clock), PerPage: 100}, nil
 		}},
 	}
 	d := newDriver(t, o, clock, 160, 48)
