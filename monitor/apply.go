@@ -100,9 +100,12 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 		out.Changes = m.store.put(c, m.Received(r), out.Changes)
 	}
 	if r.Target == PageTarget {
-		same := m.loaded && r.Page == m.shown
+		same, first := m.loaded && r.Page == m.shown, !m.loaded
 		m.shown, m.loaded, m.pageMeta = r.Page, true, r.Meta
 		out.Page = &PageShown{Number: r.Page, Items: r.Items, Meta: r.Meta, Same: same}
+		if first {
+			recovered = recovered.Then(m.startBackground())
+		}
 	}
 	if len(r.Items) == 0 && r.Meta.TotalPages > 0 && r.Page > r.Meta.TotalPages {
 		// The list shrank under us: go to its new last page.
@@ -111,6 +114,18 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 	}
 	out.Plan = m.next(r.Target).Then(recovered)
 	return out
+}
+
+// startBackground asks for every background target, which waited for the
+// first page on screen (Start).
+func (m *Monitor) startBackground() Plan {
+	var p Plan
+	for i := range m.nTarget {
+		if t := &m.targets[i]; t.priority == Background && !t.inFlight {
+			p = p.Then(m.request(TargetID(i)))
+		}
+	}
+	return p
 }
 
 // retryFailing asks again now for every other target that failed for want

@@ -166,13 +166,13 @@ func (m *Monitor) API() API { return m.opts.API }
 // Epoch is the current epoch: results and timers of any other are dropped.
 func (m *Monitor) Epoch() uint64 { return m.epoch }
 
-// Start asks for the first page, then starts the crawl if there is one.
+// Start asks for the first page. The crawl, and every other background
+// target, waits for it to be on screen: sent together, the crawl's request
+// could go first (the client probes the auth header with whichever GET
+// comes first and holds the others behind it), and the page a person waits
+// for would wait behind a page nobody sees.
 func (m *Monitor) Start() Plan {
-	p := m.request(PageTarget)
-	if m.opts.Crawl {
-		p = p.Then(m.request(m.index.target))
-	}
-	return p
+	return m.request(PageTarget)
 }
 
 // Reset forgets the account's state (targets, holds, budget, store, cache,
