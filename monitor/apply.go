@@ -87,6 +87,7 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 		return out
 	}
 	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
+	m.answered()
 	if r.PerPageCap > 0 && r.PerPageCap < m.opts.PerPage {
 		// The server refused the page size and served its largest: pages
 		// count in its size from now on, starting where this one does.
@@ -153,6 +154,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		// the connector wanted now — unless the answer says to hold back.
 		switch {
 		case r.Err == nil:
+			m.answered()
 			m.remember(r.ID, r.Detail, m.Received(r))
 			m.noteDetail(r.Detail, m.Received(r))
 			out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)
@@ -191,6 +193,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 	t.last = r.Detail
 	out.Detail = r.Detail
 	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
+	m.answered()
 	out.Plan = m.next(r.Target).Then(m.retryFailing(r.Target))
 	return out
 }

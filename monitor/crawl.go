@@ -176,6 +176,7 @@ func (m *Monitor) applyCrawl(r Result, t *target) Outcome {
 		return out
 	}
 	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
+	m.answered()
 	if r.Kind == KindConnector {
 		m.noteDetail(r.Detail, m.Received(r))
 		out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/monitor"
 )
 
 // errText is a read's error as the panes show it. A rate limit's text names
@@ -18,4 +19,14 @@ func (m *Model) errText(err error) string {
 		return "rate limited by the API: retry in " + duration(wait)
 	}
 	return "rate limited by the API: retrying…"
+}
+
+// detailStale says the detail shown is not live: its own reads fail, or the
+// API is down (reads of any target fail), since it arrived.
+func (m *Model) detailStale() bool {
+	if m.mon.Target(monitor.SelectedTarget).Err != nil {
+		return true
+	}
+	n, _ := m.mon.Failing()
+	return n >= monitor.OutageAfter
 }
