@@ -207,6 +207,13 @@ func (m *Monitor) applySync(r Result) Outcome {
 	m.write.inFlight = false
 	if r.Kind == KindTest {
 		out.Test = &TestDone{ID: r.ID, Result: r.Tested, Err: r.Err}
+		if _, ok := m.tests[r.ID]; !ok && len(m.tests) >= MaxCache {
+			for k := range m.tests { // any one: bounded like the detail cache
+				delete(m.tests, k)
+				break
+			}
+		}
+		m.tests[r.ID] = TestRecord{At: m.now(), Result: r.Tested, Err: r.Err}
 		if wait, ok := retryWait(r.Err); ok {
 			m.write.heldTill = maxTime(m.write.heldTill, m.now().Add(wait))
 		}

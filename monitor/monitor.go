@@ -93,6 +93,7 @@ type Monitor struct {
 	index  *index // the crawl's progress and the errors learnt; shared like the store
 	cache  map[string]cachedDetail
 	drafts map[string]string
+	tests  map[string]TestRecord // the last connection test of each connector
 }
 
 type cachedDetail struct {
@@ -155,6 +156,7 @@ func (m *Monitor) reset(e uint64) {
 	}
 	m.cache = map[string]cachedDetail{}
 	m.drafts = map[string]string{}
+	m.tests = map[string]TestRecord{}
 }
 
 // Options are the settings in force, defaults applied.
@@ -245,6 +247,20 @@ func (m *Monitor) remember(id string, d *api.ConnectorDetail, at time.Time) {
 		}
 	}
 	m.cache[id] = cachedDetail{detail: d, at: at}
+}
+
+// TestRecord is what the last connection test of a connector answered.
+type TestRecord struct {
+	At     time.Time
+	Result *api.TestResult // nil when Err is set
+	Err    error           // the test could not be made, or the server refused it
+}
+
+// LastTest is the last connection test of connector id in this run, if any:
+// kept with the connector, so its answer outlives the flash that told it.
+func (m *Monitor) LastTest(id string) (TestRecord, bool) {
+	r, ok := m.tests[id]
+	return r, ok
 }
 
 // Draft is the EAN text typed for a connector and not yet synced.

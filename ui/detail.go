@@ -34,6 +34,7 @@ type detailPane struct {
 	gone      bool                 // the server says 404
 	cached    bool                 // data is from the cache, not yet refreshed
 	stale     bool                 // reads fail since data arrived: it is not live
+	lastTest  string               // the last connection test's answer, "" for none
 
 	run syncRun // the sync triggered here, if any
 
@@ -108,6 +109,10 @@ func (d *detailPane) SetDetail(c *api.ConnectorDetail, at time.Time) {
 	d.head = (d.head + 1) % maxSamples
 	d.nSample = min(d.nSample+1, maxSamples)
 }
+
+// SetLastTest is what the last connection test of the connector shown
+// answered, "" for none.
+func (d *detailPane) SetLastTest(s string) { d.lastTest = s }
 
 // SetStale says whether reads have failed since the data shown arrived.
 func (d *detailPane) SetStale(stale bool) { d.stale = stale }
@@ -249,6 +254,9 @@ func (d *detailPane) lines(now time.Time) []string {
 	}
 	d.syncLines(&b, compact)
 	b.field("last sync", d.when(now, c.LastSyncAt, c.LastSyncAtUnknown, "never"))
+	if d.lastTest != "" {
+		b.field("last test", d.lastTest)
+	}
 	if d.data != nil && d.data.SyncStats.LastError != nil {
 		if !compact {
 			b.plain("")

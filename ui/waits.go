@@ -30,3 +30,25 @@ func (m *Model) detailStale() bool {
 	n, _ := m.mon.Failing()
 	return n >= monitor.OutageAfter
 }
+
+// lastTestText is the last connection test of connector id as the detail
+// shows it: when, and what it answered (the time first, so a narrow pane
+// cuts the message, not the time); "" when none was made in this run.
+func (m *Model) lastTestText(id string) string {
+	rec, ok := m.mon.LastTest(id)
+	if !ok {
+		return ""
+	}
+	at := rec.At.In(m.opts.Location).Format("15:04:05") + " · "
+	switch {
+	case errors.Is(rec.Err, api.ErrNotSupported):
+		return "? " + at + "not supported by this server"
+	case rec.Err != nil:
+		return "✗ " + at + submitError(rec.Err).Error()
+	case rec.Result.OK != nil && !*rec.Result.OK:
+		return "✗ " + at + "failed: " + rec.Result.Message
+	case rec.Result.Message == "":
+		return "✓ " + at + "the server answered without a message"
+	}
+	return "✓ " + at + rec.Result.Message
+}
