@@ -117,13 +117,15 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 	return out
 }
 
-// startBackground asks for every background target, which waited for the
-// first page on screen (Start).
+// startBackground arms every background target, which waited for the
+// first page on screen (Start): AfterFirstPaint later, so that taking in
+// the crawl's first answer (a hundred connectors) does not compete with
+// drawing the page that just came.
 func (m *Monitor) startBackground() Plan {
 	var p Plan
 	for i := range m.nTarget {
 		if t := &m.targets[i]; t.priority == Background && !t.inFlight {
-			p = p.Then(m.request(TargetID(i)))
+			p = p.Then(m.arm(TargetID(i), AfterFirstPaint, false))
 		}
 	}
 	return p

@@ -64,6 +64,10 @@ const (
 	MaxHold        = 15 * time.Minute // longest wait a server can impose
 	RateWindow     = time.Minute      // life of a budget reading without a reset time
 	MaxCache       = 256              // details remembered for instant redisplay
+	// AfterFirstPaint is how long background targets (the crawl) wait
+	// after the first page on screen has answered: a few frames, for it
+	// to be drawn before anything else is asked.
+	AfterFirstPaint = 250 * time.Millisecond
 )
 
 // Monitor is one account's fetching state. The zero value is not usable:
