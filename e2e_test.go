@@ -249,6 +249,35 @@ func TestE2EHangupAndQuitSignalsRestoreTheTerminal(t *testing.T) {
 	}
 }
 
+// Two signals back to back — TERM then HUP, HUP then TERM (a terminal
+// closed while kill runs), INT then HUP — still end the program by itself,
+// with the terminal restored. With Bubble Tea's own signal handler, a TERM
+// arriving once its event loop had stopped blocked that handler for ever:
+// the process outlived its terminal and ignored every later TERM (about one
+// run in sixteen). Each pair is sent several times, as the race needs.
+func TestE2ETwoSignalsInARowStillEndTheProgram(t *testing.T) {
+	pairs := [][2]syscall.Signal{
+		{syscall.SIGTERM, syscall.SIGHUP},
+		{syscall.SIGHUP, syscall.SIGTERM},
+		{syscall.SIGINT, syscall.SIGHUP},
+		{syscall.SIGHUP, syscall.SIGHUP},
+	}
+	for _, pair := range pairs {
+		t.Run(pair[0].String()+"+"+pair[1].String(), func(t *testing.T) {
+			for range 4 {
+				d := startDemo(t)
+				d.cmd.Process.Signal(pair[0])
+				d.cmd.Process.Signal(pair[1])
+				werr := d.wait(pair[0].String() + " and " + pair[1].String())
+				if st := d.cmd.ProcessState; st == nil || !st.Exited() {
+					t.Fatalf("pixee-tui was ended by a signal (%v), not by itself; output tail:\n%q", werr, tail(d.out.String(), 600))
+				}
+				d.assertRestored()
+			}
+		})
+	}
+}
+
 func tail(s string, n int) string {
 	if len(s) <= n {
 		return s

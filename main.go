@@ -29,6 +29,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
+	"github.com/pixee/pixee-tui/account"
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/cli"
@@ -190,32 +191,6 @@ func checkRanges(s config.Settings) error {
 	return nil
 }
 
-// newClient reads the key and builds the client for settings. Warnings (a
-// key file others can read) go to stderr; nothing printed holds the key.
-func newClient(ctx context.Context, s config.Settings, stderr io.Writer) (*api.Client, error) {
-	key, warns, err := s.Key.Read(ctx, os.Getenv)
-	for _, w := range warns {
-		fmt.Fprintln(stderr, "pixee-tui:", w)
-	}
-	if err != nil {
-		return nil, &cli.Error{Code: cli.ExitUsage, Err: err}
-	}
-	return buildClient(s, key)
-}
-
-func buildClient(s config.Settings, key string) (*api.Client, error) {
-	opts := []api.Option{api.WithAPIKey(key), api.WithAuthHeader(s.AuthHeader), api.WithTimeout(s.Timeout),
-		api.WithUserAgent("pixee-tui/" + versionString())}
-	if s.ReadOnly {
-		opts = append(opts, api.WithReadOnly())
-	}
-	c, err := api.New(s.BaseURL, opts...)
-	if err != nil {
-		return nil, &cli.Error{Code: cli.ExitUsage, Err: err}
-	}
-	return c, nil
-}
-
 func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error {
 	if f.conns < 1 || f.conns > 100000 {
 		return usage("--demo-connectors must be between 1 and 100000, got %d", f.conns)
@@ -234,12 +209,22 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	var client *api.Client
-	var host string
+	if f.logFile != "" {
+		lf, err := tea.LogToFile(f.logFile, "pixee-tui ")
+		if err != nil {
+			return usage("--log: %v", err)
+		}
+		defer lf.Close()
+	}
+	// Every account of this run opens through one opener: a profile the
+	// switcher reaches runs exactly as if started with --profile, and
+	// --log follows it.
+	op := opener(f.logFile != "")
 	var file *config.File
-	s := config.ProfileSettings(config.Profile{})
+	var start *account.Account
 	if f.demo {
 		// The demo ignores profiles: it is its own account.
+		s := config.ProfileSettings(config.Profile{})
 		s.PerPage, s.Refresh, s.Timeout, s.ReadOnly = f.perPage, f.refresh, f.timeout, f.readOnly
 		if err := checkRanges(s); err != nil {
 			return usage("%v", err)
@@ -250,38 +235,41 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 			return fmt.Errorf("starting the demo sandbox: %w", err)
 		}
 		defer stop()
-		s.BaseURL = u
-		if client, err = buildClient(s, sb.APIKey()); err != nil {
-			return err
+		if start, err = op.Demo(s, u, sb.APIKey()); err != nil {
+			return usage("%v", err)
 		}
-		host = "sandbox " + strings.TrimPrefix(u, "http://")
 	} else {
+		var s config.Settings
 		if file, s, err = loadConfig(cmd, f); err != nil {
 			return err
 		}
-		if client, err = newClient(ctx, s, stderr); err != nil {
-			return err
+		if start, err = op.Open(ctx, s); err != nil {
+			return usage("%v", err)
 		}
-		host = client.Host()
-		if s.Name != "" {
-			host = s.Name + " · " + host
-		}
+	}
+	defer start.Close()
+	for _, w := range start.Warnings {
+		fmt.Fprintln(stderr, "pixee-tui:", w)
 	}
 	keys, err := keysOf(file)
 	if err != nil {
 		return err
 	}
-	hist, events, closeHist := openHistory(f.demo, s, stderr)
 	var accounts []ui.AccountSpec
 	current := 0
 	if !f.demo {
-		accounts, current = accountsOf(file, s, client.Host())
+		choices, cur := op.Choices(file, start.Settings, func() (ui.AccountSession, error) { return start.Session, nil })
+		if len(choices) > 1 {
+			for _, c := range choices {
+				accounts = append(accounts, ui.AccountSpec{Name: c.Name, Host: c.Host, Open: c.Open})
+			}
+			current = cur
+		}
 	}
 	alerts := config.DefaultAlerts()
 	if file != nil {
 		alerts = file.Alerts
 	}
-	defer closeHist()
 	plain := applyTheme(file)
 	if !isTerminal(stdout) {
 		// Refused rather than drawn on /dev/tty: whoever redirected
@@ -289,43 +277,29 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		// file, or a dashboard drawn behind their back, serves neither.
 		return usage("stdout is not a terminal; the dashboard needs one (for scripts: pixee-tui connectors list; or serve the API with: pixee-tui sandbox)")
 	}
-
-	var calls ui.API = client
 	if f.logFile != "" {
-		lf, err := tea.LogToFile(f.logFile, "pixee-tui ")
-		if err != nil {
-			return usage("--log: %v", err)
-		}
-		defer lf.Close()
-		calls = loggingAPI{next: client}
-		log.Printf("start %s on %s, %d per page, refresh %s", versionString(), host, s.PerPage, s.Refresh)
+		log.Printf("start %s on %s, %d per page, refresh %s", versionString(), start.Title(), start.Settings.PerPage, start.Settings.Refresh)
 	}
 
-	m := ui.New(ui.Options{
-		API:      calls,
+	m := ui.New(ui.WithSession(ui.Options{
 		Context:  ctx,
-		Host:     host,
+		Host:     start.Title(),
 		Demo:     f.demo,
-		ReadOnly: s.ReadOnly,
-		History:  hist,
-		Events:   events,
 		Alerts:   ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter},
 		Terminal: stdout,
 		Accounts: accounts,
 		Current:  current,
 		InTmux:   ui.InTmux(),
 		User:     userName(),
-		PerPage:  s.PerPage,
-		Refresh:  s.Refresh,
 		Keys:     keys,
 		Plain:    plain,
-	})
-	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx)}
+	}, start.Session))
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if file == nil || file.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())
 	}
 	p := tea.NewProgram(m, popts...)
-	stopSignals := quitOnSignals(p)
+	stopSignals := quitOnSignals(p, 3*time.Second, os.Exit)
 	_, err = p.Run()
 	stopSignals()
 	cancel() // end in-flight requests
@@ -350,7 +324,8 @@ func keysOf(file *config.File) (*keymap.KeyMap, error) {
 			return nil, &cli.Error{Code: cli.ExitUsage, Err: r.Pos.Errorf("keys."+r.Action, "%s", strings.TrimPrefix(err.Error(), "keymap: "))}
 		}
 	}
-	for _, c := range k.Conflicts() {
+	if cs := ui.KeyConflicts(&k); len(cs) > 0 {
+		c := cs[0] // the first is enough: the file is fixed one line at a time
 		pos, ok := at[c.B]
 		name := c.B
 		if !ok {

@@ -65,3 +65,27 @@ func TestConfigCommands(t *testing.T) {
 		t.Errorf("unknown profile: %d %q", code, errb.String())
 	}
 }
+
+// config check refuses every file the dashboard refuses, with the same
+// message.
+func TestConfigCheckFailsWhereTheDashboardFails(t *testing.T) {
+	tempState(t)
+	for _, body := range []string{
+		"profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  sync_eans: [r]\n",
+		"profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  synk: [x]\n",
+		"profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  quit: [ctrl+c]\n",
+	} {
+		p := writeConfig(t, body)
+		var out, dash, check bytes.Buffer
+		dcode := run([]string{"--config", p}, strings.NewReader(""), &out, &dash)
+		ccode := run([]string{"--config", p, "config", "check"}, strings.NewReader(""), &out, &check)
+		if dcode != 2 || ccode != 2 || dash.String() != check.String() {
+			t.Errorf("%q: the dashboard exits %d (%q), config check %d (%q)", body, dcode, dash.String(), ccode, check.String())
+		}
+	}
+	good := writeConfig(t, "profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  sync_eans: [s, ctrl+e]\n")
+	var out, errb bytes.Buffer
+	if code := run([]string{"--config", good, "config", "check"}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Errorf("a good file: exit %d, %s", code, errb.String())
+	}
+}

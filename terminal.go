@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
@@ -16,27 +17,39 @@ func isTerminal(w any) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-// quitOnSignals ends the program on SIGHUP and SIGQUIT the way Bubble Tea
-// ends it on SIGTERM: a closed terminal window, a dropped ssh session or
-// kill -HUP must leave the terminal restored (main screen, cursor shown,
-// raw mode off). Bubble Tea v1 handles only INT and TERM, and the default
-// action of HUP and QUIT exits with the terminal as the program left it. A
-// second signal kills the program at once, still restoring the terminal.
-func quitOnSignals(p *tea.Program) (stop func()) {
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, syscall.SIGHUP, syscall.SIGQUIT)
+// quitOnSignals ends the program on INT, TERM, HUP and QUIT: a closed
+// terminal window, a dropped ssh session, kill or kill -HUP must leave the
+// terminal restored (main screen, cursor shown, raw mode off) and the
+// process gone. The program is built with tea.WithoutSignalHandler: Bubble
+// Tea v1's own handler sends its quit on an unbuffered channel outside any
+// select, so a TERM that arrives once the event loop has stopped (after a
+// HUP, say) blocks that goroutine for ever, shutdown waits on it, and the
+// signal stays caught: the process outlived its terminal and ignored every
+// later TERM. Here the first signal asks the program to quit, the second
+// kills it (Kill only cancels its context, and still restores the
+// terminal), and if even that has not ended it within grace — a terminal
+// that no longer reads what is written to it — exit is forced.
+func quitOnSignals(p *tea.Program, grace time.Duration, exit func(code int)) (stop func()) {
+	sig := make(chan os.Signal, 4)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	done := make(chan struct{})
 	go func() {
-		quitting := false
+		count := 0
+		var force <-chan time.Time
 		for {
 			select {
 			case <-sig:
-				if quitting {
+				count++
+				switch count {
+				case 1:
+					go p.Quit() // Quit waits for the event loop; the next signal must not
+				case 2:
 					p.Kill()
-					continue
+					force = time.After(grace)
 				}
-				quitting = true
-				go p.Quit() // Quit waits for the event loop; the next signal must not
+			case <-force:
+				exit(1)
+				return
 			case <-done:
 				return
 			}

@@ -24,8 +24,16 @@ type Serve struct {
 	Listen       string        // host:port (default 127.0.0.1:2222: this machine only)
 	IdleTimeout  time.Duration // a session idle this long is ended (default 30m)
 	SyncsPerUser int           // POSTs (syncs, connection tests) one user may send per minute per account (default 6)
-	Users        []ServeUser   // in file order, then those of an authorized_keys file
-	Pos          Pos           // where serve: starts; zero when the file has none
+	// What one person, or the network, may take of the server (default
+	// DefaultLimits): the team's read budget and the server's memory and
+	// cores are shared, and a listed key is not a promise of good manners.
+	ReadsPerUser    int           // reads one user's sessions may send to the API per minute per account
+	SessionsPerUser int           // dashboards one user may have open at once
+	MaxConnections  int           // SSH connections at once, logged in or not
+	MaxStartups     int           // connections not yet logged in at once (sshd's MaxStartups)
+	LoginGrace      time.Duration // a connection not logged in this long is closed (sshd's LoginGraceTime)
+	Users           []ServeUser   // in file order, then those of an authorized_keys file
+	Pos             Pos           // where serve: starts; zero when the file has none
 }
 
 // Role is what a team mode user may do.
@@ -58,6 +66,12 @@ const (
 	DefaultListen       = "127.0.0.1:2222"
 	DefaultIdleTimeout  = 30 * time.Minute
 	DefaultSyncsPerUser = 6
+
+	DefaultReadsPerUser    = 40
+	DefaultSessionsPerUser = 4
+	DefaultMaxConnections  = 64
+	DefaultMaxStartups     = 10
+	DefaultLoginGrace      = 30 * time.Second
 )
 
 // MaxAuthorizedKeys bounds a file of public keys: a key line is a few
@@ -67,7 +81,28 @@ const MaxAuthorizedKeys = 1 << 20
 // DefaultServe is team mode's settings without a serve: section (or
 // without a config file), with no users.
 func DefaultServe() Serve {
-	return Serve{Listen: DefaultListen, IdleTimeout: DefaultIdleTimeout, SyncsPerUser: DefaultSyncsPerUser}
+	return Serve{Listen: DefaultListen, IdleTimeout: DefaultIdleTimeout, SyncsPerUser: DefaultSyncsPerUser,
+		ReadsPerUser: DefaultReadsPerUser, SessionsPerUser: DefaultSessionsPerUser,
+		MaxConnections: DefaultMaxConnections, MaxStartups: DefaultMaxStartups, LoginGrace: DefaultLoginGrace}
+}
+
+// WithDefaults is s with every limit left at zero set to its default.
+func (s Serve) WithDefaults() Serve {
+	d := DefaultServe()
+	set := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set(&s.SyncsPerUser, d.SyncsPerUser)
+	set(&s.ReadsPerUser, d.ReadsPerUser)
+	set(&s.SessionsPerUser, d.SessionsPerUser)
+	set(&s.MaxConnections, d.MaxConnections)
+	set(&s.MaxStartups, d.MaxStartups)
+	if s.LoginGrace <= 0 {
+		s.LoginGrace = d.LoginGrace
+	}
+	return s
 }
 
 // Lookup returns the user who owns key k.
@@ -283,10 +318,31 @@ func (p *parser) serve(s *Serve, k, n *yaml.Node) {
 			if n := p.integer(v, path, 1, 100); n != 0 {
 				s.SyncsPerUser = n
 			}
+		case "reads_per_user":
+			if n := p.integer(v, path, 1, 1000); n != 0 {
+				s.ReadsPerUser = n
+			}
+		case "sessions_per_user":
+			if n := p.integer(v, path, 1, 100); n != 0 {
+				s.SessionsPerUser = n
+			}
+		case "max_connections":
+			if n := p.integer(v, path, 1, 10000); n != 0 {
+				s.MaxConnections = n
+			}
+		case "max_startups":
+			if n := p.integer(v, path, 1, 1000); n != 0 {
+				s.MaxStartups = n
+			}
+		case "login_grace":
+			if d := p.duration(v, path, time.Second, 10*time.Minute); d != 0 {
+				s.LoginGrace = d
+			}
 		case "users":
 			p.serveUsers(s, v)
 		default:
-			p.unknown(k, path, "listen", "idle_timeout", "syncs_per_user", "users")
+			p.unknown(k, path, "listen", "idle_timeout", "syncs_per_user", "reads_per_user", "sessions_per_user",
+				"max_connections", "max_startups", "login_grace", "users")
 		}
 	})
 }

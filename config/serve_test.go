@@ -95,6 +95,11 @@ func TestServeGood(t *testing.T) {
       public_key_file: bob.pub
       role: watch
     carol.w_x-1: {public_key_file: ~/carol.pub, role: watch}
+  reads_per_user: 20
+  sessions_per_user: 2
+  max_connections: 30
+  max_startups: 5
+  login_grace: 10s
 `
 	name := filepath.Join(dir, "config.yaml")
 	f, err := Parse(name, []byte(body))
@@ -104,6 +109,9 @@ func TestServeGood(t *testing.T) {
 	s := f.Serve
 	if s.Listen != "0.0.0.0:2200" || s.IdleTimeout != time.Hour || s.SyncsPerUser != 10 || s.Pos != (Pos{File: name, Line: 1, Col: 1}) {
 		t.Errorf("serve = %+v", s)
+	}
+	if s.ReadsPerUser != 20 || s.SessionsPerUser != 2 || s.MaxConnections != 30 || s.MaxStartups != 5 || s.LoginGrace != 10*time.Second {
+		t.Errorf("limits = %+v", s)
 	}
 	if got := userNames(s.Users); got != "alice bob carol.w_x-1" {
 		t.Errorf("users %s, want them in file order", got)
@@ -194,12 +202,14 @@ func TestServeBad(t *testing.T) {
 			`config.yaml:2:17: serve.idle_timeout: 25h0m0s is out of range (1m0s–24h0m0s)`},
 		{"idle timeout not a duration", "serve:\n  idle_timeout: forever\n",
 			`config.yaml:2:17: serve.idle_timeout: "forever" is not a duration (like 2s, 500ms, 1m)`},
+		{"login grace too short", "serve:\n  login_grace: 10ms\n",
+			`config.yaml:2:16: serve.login_grace: 10ms is out of range (1s–10m0s)`},
 		{"syncs per user zero", "serve:\n  syncs_per_user: 0\n",
 			`config.yaml:2:19: serve.syncs_per_user: 0 is out of range (1–100)`},
 		{"syncs per user too many", "serve:\n  syncs_per_user: 101\n",
 			`config.yaml:2:19: serve.syncs_per_user: 101 is out of range (1–100)`},
 		{"unknown key under serve", "serve:\n  listn: x\n",
-			`config.yaml:2:3: serve.listn: unknown key (known here: listen, idle_timeout, syncs_per_user, users)`},
+			`config.yaml:2:3: serve.listn: unknown key (known here: listen, idle_timeout, syncs_per_user, reads_per_user, sessions_per_user, max_connections, max_startups, login_grace, users)`},
 		{"users not a mapping", "serve:\n  users: [alice]\n",
 			`config.yaml:2:10: serve.users: want a mapping of keys, got a list`},
 		{"unknown key under a user", "serve:\n  users:\n    alice: {rol: operate, public_key: \"KEYA\", role: watch}\n",

@@ -44,6 +44,7 @@ type eventRecord struct {
 	ID    string         `json:"id,omitempty"`
 	Until time.Time      `json:"until,omitzero"`
 	At    time.Time      `json:"at"`
+	User  string         `json:"user,omitempty"` // who acknowledged (team mode)
 }
 
 func checkEvent(raw []byte) error {
@@ -189,6 +190,32 @@ func (e *EventLog) AckAll(until time.Time) error {
 		return err
 	}
 	return e.write(line)
+}
+
+// AckBy records user's acknowledgement of the events ids, and of every
+// event up to until when it is not zero: one record each, naming user,
+// written in one append.
+func (e *EventLog) AckBy(user string, ids []string, until time.Time) error {
+	now := e.log.now()
+	var lines []byte
+	if !until.IsZero() {
+		line, err := encode(eventRecord{Op: "ack_all", Until: until, At: now, User: user})
+		if err != nil {
+			return err
+		}
+		lines = append(lines, line...)
+	}
+	for _, id := range ids {
+		line, err := encode(eventRecord{Op: "ack", ID: id, At: now, User: user})
+		if err != nil {
+			return err
+		}
+		lines = append(lines, line...)
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return e.write(lines)
 }
 
 // Load reads the events, newest first, with their acknowledgements: at

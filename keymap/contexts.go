@@ -2,37 +2,15 @@ package keymap
 
 import (
 	"fmt"
-	"strings"
+	"slices"
 )
 
-// Contexts are the screens whose keys must not collide: a key means one
-// action on each. ctrl+c (force_quit) belongs to all of them.
-const (
-	ContextBrowse  = "browse"  // the list, the detail, the overlays over them
-	ContextForm    = "form"    // the sync form and its text field
-	ContextConfirm = "confirm" // a yes/no question
-	ContextResult  = "result"  // a sync's result
-	ContextFilter  = "filter"  // typing a filter
-	ContextErrors  = "errors"  // the errors view's own keys
-)
-
-// contextOf is where an action's keys act.
-func contextOf(name string) []string {
-	switch {
-	case name == "force_quit":
-		return []string{ContextBrowse, ContextForm, ContextConfirm, ContextResult, ContextFilter, ContextErrors}
-	case strings.HasPrefix(name, "edit_"), name == "submit", name == "close_form":
-		return []string{ContextForm}
-	case strings.HasPrefix(name, "confirm_"):
-		return []string{ContextConfirm}
-	case name == "dismiss":
-		return []string{ContextResult}
-	case name == "filter_keep", name == "filter_clear":
-		return []string{ContextFilter}
-	case name == "select":
-		return []string{ContextErrors}
-	}
-	return []string{ContextBrowse}
+// Context is a screen whose keys must not collide: a key means one action
+// on it. The UI names them, from where each binding is registered; this
+// package only finds the collisions.
+type Context struct {
+	Name    string
+	Actions []string
 }
 
 // Conflict is one key bound to two actions of one context.
@@ -45,9 +23,17 @@ func (c Conflict) Error() string {
 	return fmt.Sprintf("%q is bound to both %s and %s (%s keys)", c.Key, c.A, c.B, c.Context)
 }
 
-// Conflicts lists every key that two actions of one context share, and
+// ConflictsIn lists every key that two actions of one context share, and
 // any action other than force_quit bound to ctrl+c, which always quits.
-func (k *KeyMap) Conflicts() []Conflict {
+func (k *KeyMap) ConflictsIn(contexts []Context) []Conflict {
+	in := map[string][]string{} // action → the contexts it acts on
+	for _, c := range contexts {
+		for _, a := range c.Actions {
+			if !slices.Contains(in[a], c.Name) {
+				in[a] = append(in[a], c.Name)
+			}
+		}
+	}
 	var out []Conflict
 	owner := map[[2]string]string{} // context, key → action
 	for _, a := range k.Actions() {
@@ -56,7 +42,7 @@ func (k *KeyMap) Conflicts() []Conflict {
 				out = append(out, Conflict{Context: "all", Key: key, A: "force_quit", B: a.Name})
 				continue
 			}
-			for _, ctx := range contextOf(a.Name) {
+			for _, ctx := range in[a.Name] {
 				if prev, ok := owner[[2]string{ctx, key}]; ok && prev != a.Name {
 					out = append(out, Conflict{Context: ctx, Key: key, A: prev, B: a.Name})
 					continue
@@ -66,14 +52,4 @@ func (k *KeyMap) Conflicts() []Conflict {
 		}
 	}
 	return out
-}
-
-// DisableWrites disables every action that leads to a write (read-only mode):
-// they vanish from the help and do nothing.
-func (k *KeyMap) DisableWrites() {
-	for _, a := range k.Actions() {
-		if a.Writes {
-			a.Binding.SetEnabled(false)
-		}
-	}
 }

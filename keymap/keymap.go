@@ -3,9 +3,9 @@
 // its bindings, its help text and whether it writes to the server. The help
 // views and every key hint shown in text are derived from the bindings, so
 // a config file can remap an action by name (Remap) and everything that
-// mentions its keys follows. Bindings that do nothing in the current state
-// are disabled by the UI and so vanish from the help; this package only
-// defines them.
+// mentions its keys follows. Which keys act on which screen, and why one
+// does nothing now, is the UI's (its bindings); this package only defines
+// the actions.
 package keymap
 
 import (
@@ -176,6 +176,18 @@ func (k *KeyMap) Actions() []Action {
 	return out
 }
 
+// writes is which actions lead to a write, by name.
+var writes = func() map[string]bool {
+	w := map[string]bool{}
+	for _, e := range table() {
+		w[e.name] = e.writes
+	}
+	return w
+}()
+
+// Writes says the action named leads to a write (a POST).
+func Writes(name string) bool { return writes[name] }
+
 // Lookup finds an action by its name.
 func (k *KeyMap) Lookup(name string) (Action, bool) {
 	for _, a := range k.Actions() {
@@ -242,8 +254,8 @@ func contains(xs []string, x string) bool {
 // no"): the help line may show a shorter one.
 func Keys(b key.Binding) string { return Label(b.Keys()) }
 
-// Help is a help.KeyMap over a chosen set of bindings: the UI builds one
-// for its current context (list, detail, form, dialog).
+// Help is a help.KeyMap over a chosen set of bindings: the UI derives one
+// from the bindings of the screen on top.
 type Help struct {
 	Short []key.Binding
 	Full  [][]key.Binding
@@ -254,89 +266,3 @@ func (h Help) ShortHelp() []key.Binding { return h.Short }
 
 // FullHelp implements help.KeyMap.
 func (h Help) FullHelp() [][]key.Binding { return h.Full }
-
-// Browse is the help for the list and detail panes. A count typed before a
-// move repeats it (5j: five rows down; 5G: row 5).
-func (k KeyMap) Browse() Help {
-	return Help{
-		// ? and q first: a narrow terminal cuts the line's end, and these
-		// two must always be seen.
-		Short: []key.Binding{k.Help, k.Quit, k.Up, k.Down, k.NextPage, k.PrevPage, k.Sync, k.Filter, k.Sort, k.Errors, k.Refresh, k.Pause},
-		Full: [][]key.Binding{
-			{k.Up, k.Down, k.Top, k.Bottom},
-			{k.PageDown, k.PageUp, k.HalfDown, k.HalfUp},
-			{k.History, k.Events, k.Export, k.SwitchAccount},
-			{k.NextPage, k.PrevPage, k.FocusNext, k.FocusPrev},
-			{k.Open, k.Filter, k.Sort, k.Errors},
-			{k.Sync, k.SyncAll, k.Test, k.Refresh},
-			{k.Pause, k.CopyID, k.CopyCard},
-			{k.Help, k.Quit, k.ForceQuit},
-		},
-	}
-}
-
-// FilterInput is the help while a filter is typed.
-func (k KeyMap) FilterInput() Help {
-	return Help{
-		Short: []key.Binding{k.FilterKeep, k.FilterClear, k.Up, k.Down, k.ForceQuit},
-		Full:  [][]key.Binding{{k.FilterKeep, k.FilterClear, k.Up, k.Down, k.ForceQuit}},
-	}
-}
-
-// ErrorsView is the help for the errors view.
-func (k KeyMap) ErrorsView() Help {
-	return Help{
-		Short: []key.Binding{k.Select, k.Back, k.Up, k.Down, k.ForceQuit},
-		Full:  [][]key.Binding{{k.Select, k.Back, k.Up, k.Down, k.ForceQuit}},
-	}
-}
-
-// Form is the help for the sync form.
-func (k KeyMap) Form() Help {
-	return Help{
-		Short: []key.Binding{k.Submit, k.CloseForm, k.ProblemsDown, k.ProblemsUp, k.ForceQuit},
-		Full:  [][]key.Binding{{k.Submit, k.CloseForm, k.ProblemsDown, k.ProblemsUp, k.ForceQuit}},
-	}
-}
-
-// Confirm is the help for a yes/no question.
-func (k KeyMap) Confirm() Help {
-	return Help{
-		Short: []key.Binding{k.Yes, k.No},
-		Full:  [][]key.Binding{{k.Yes, k.No}},
-	}
-}
-
-// Result is the help for a dialog that shows an outcome.
-func (k KeyMap) Result() Help {
-	return Help{
-		Short: []key.Binding{k.Dismiss, k.ForceQuit},
-		Full:  [][]key.Binding{{k.Dismiss, k.ForceQuit}},
-	}
-}
-
-// HistoryView is the help of the history of actions.
-func (k KeyMap) HistoryView() Help {
-	return Help{
-		Short: []key.Binding{k.Back, k.HistoryMine, k.Up, k.Down, k.ForceQuit},
-		Full:  [][]key.Binding{{k.Back, k.HistoryMine, k.Up, k.Down, k.ForceQuit}},
-	}
-}
-
-// EventsView is the help of the events feed.
-func (k KeyMap) EventsView() Help {
-	row := []key.Binding{k.Back, k.Ack, k.AckAll, k.EventKind, k.HistoryMine, k.Mute, k.MuteAll, k.Up, k.Down, k.ForceQuit}
-	return Help{Short: row, Full: [][]key.Binding{row}}
-}
-
-// SwitcherView is the help of the accounts switcher.
-func (k KeyMap) SwitcherView() Help {
-	row := []key.Binding{k.Open, k.Back, k.Up, k.Down, k.ForceQuit}
-	return Help{Short: row, Full: [][]key.Binding{row}}
-}
-
-// ExportView is the help of the export prompt.
-func (k KeyMap) ExportView() Help {
-	row := []key.Binding{k.Open, k.Back, k.Yes, k.No, k.ForceQuit}
-	return Help{Short: row, Full: [][]key.Binding{row}}
-}

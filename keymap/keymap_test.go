@@ -52,29 +52,6 @@ func TestDefaultKeys(t *testing.T) {
 	}
 }
 
-// Every binding of the browsing context is reachable from the full help,
-// and the short help starts with help and quit (a narrow terminal cuts its
-// end).
-func TestBrowseHelp(t *testing.T) {
-	k := Default()
-	h := k.Browse()
-	if h.Short[0].Help().Key != "?" || h.Short[1].Help().Key != "q" {
-		t.Fatalf("short help starts with %q, %q; want ?, q", h.Short[0].Help().Key, h.Short[1].Help().Key)
-	}
-	seen := map[string]bool{}
-	for _, col := range h.Full {
-		for _, b := range col {
-			seen[b.Help().Desc] = true
-		}
-	}
-	for _, b := range []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.NextPage, k.PrevPage, k.FocusNext,
-		k.FocusPrev, k.Open, k.Sync, k.SyncAll, k.Refresh, k.Pause, k.Help, k.Quit} {
-		if !seen[b.Help().Desc] {
-			t.Errorf("full help lacks %q", b.Help().Desc)
-		}
-	}
-}
-
 // Every action has a stable, unique name a config file can use; the names
 // the issues promise are there; the actions that lead to a POST say so.
 func TestActionTable(t *testing.T) {
@@ -137,45 +114,36 @@ func TestLabel(t *testing.T) {
 	}
 }
 
-func TestDefaultsHaveNoConflicts(t *testing.T) {
-	k := Default()
-	if c := k.Conflicts(); len(c) != 0 {
-		t.Errorf("default bindings collide: %v", c)
+// The contexts are given: a key is a conflict within one, never across.
+func TestConflictsNameBothActionsOfOneContext(t *testing.T) {
+	ctxs := []Context{
+		{Name: "browse", Actions: []string{"sync_eans", "refresh", "quit", "force_quit"}},
+		{Name: "confirm", Actions: []string{"confirm_yes", "confirm_no", "force_quit"}},
 	}
-}
-
-func TestRemapConflictsNameBothActions(t *testing.T) {
 	k := Default()
+	if c := k.ConflictsIn(ctxs); len(c) != 0 {
+		t.Fatalf("default bindings collide: %v", c)
+	}
 	if err := k.Remap("sync_eans", "r"); err != nil {
 		t.Fatal(err)
 	}
-	c := k.Conflicts()
-	if len(c) != 1 || c[0].A != "sync_eans" || c[0].B != "refresh" || c[0].Key != "r" || c[0].Context != ContextBrowse {
+	c := k.ConflictsIn(ctxs)
+	if len(c) != 1 || c[0].A != "sync_eans" || c[0].B != "refresh" || c[0].Key != "r" || c[0].Context != "browse" {
 		t.Fatalf("conflicts = %v", c)
 	}
-	if !strings.Contains(c[0].Error(), `"r" is bound to both sync_eans and refresh`) {
+	if !strings.Contains(c[0].Error(), `"r" is bound to both sync_eans and refresh (browse keys)`) {
 		t.Errorf("message %q", c[0].Error())
 	}
 	// The same key in two contexts is no conflict: n answers no, and
 	// browsing may use it too.
 	k = Default()
 	k.Remap("refresh", "n")
-	if c := k.Conflicts(); len(c) != 0 {
+	if c := k.ConflictsIn(ctxs); len(c) != 0 {
 		t.Errorf("n in browse and confirm: %v", c)
 	}
 	k = Default()
 	k.Remap("quit", "ctrl+c")
-	if c := k.Conflicts(); len(c) != 1 || c[0].B != "quit" {
+	if c := k.ConflictsIn(ctxs); len(c) != 1 || c[0].B != "quit" {
 		t.Errorf("ctrl+c taken from force_quit: %v", c)
-	}
-}
-
-func TestDisableWrites(t *testing.T) {
-	k := Default()
-	k.DisableWrites()
-	for _, a := range k.Actions() {
-		if a.Binding.Enabled() == a.Writes {
-			t.Errorf("%s: enabled %v, writes %v", a.Name, a.Binding.Enabled(), a.Writes)
-		}
 	}
 }

@@ -56,12 +56,15 @@ func (a *account) sessionFor(u config.ServeUser, s *sink) ui.AccountSession {
 		fleet = a // one index for every session, not one each
 	}
 	return ui.AccountSession{
-		Fleet:    fleet,
-		API:      &userAPI{account: a, user: u},
-		History:  a.base.History,
-		Events:   a.base.Events,
-		Hub:      a.hub,
-		ReadOnly: a.base.ReadOnly || !u.Role.MayWrite(),
+		Fleet:      fleet,
+		API:        &userAPI{account: a, user: u},
+		History:    a.base.History,
+		Events:     a.base.Events,
+		Hub:        userHub{hub: a.hub, user: u.Name, mayWrite: u.Role.MayWrite()},
+		ReadOnly:   a.base.ReadOnly || !u.Role.MayWrite(),
+		HistoryErr: a.base.HistoryErr,
+		PerPage:    a.base.PerPage,
+		Refresh:    a.base.Refresh,
 		// base.Warnings (a key file others can read) name the server's
 		// files: they went to the server's log when it opened.
 	}
@@ -76,17 +79,18 @@ type userAPI struct {
 }
 
 func (u *userAPI) ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error) {
-	return u.account.reads.ListConnectors(ctx, page, perPage)
+	return u.account.reads.list(ctx, u.user.Name, page, perPage)
 }
 
 func (u *userAPI) GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error) {
-	return u.account.reads.GetConnector(ctx, id)
+	return u.account.reads.detail(ctx, u.user.Name, id)
 }
 
 func (u *userAPI) SyncEANs(ctx context.Context, id string, eans []string) (*api.SyncResult, *api.Response, error) {
 	if err := u.mayWrite(); err != nil {
 		return nil, nil, err
 	}
+	defer u.account.reads.wrote()
 	return u.account.base.API.SyncEANs(ctx, id, eans)
 }
 
@@ -94,6 +98,7 @@ func (u *userAPI) SyncCatalog(ctx context.Context, id string) (*api.SyncResult, 
 	if err := u.mayWrite(); err != nil {
 		return nil, nil, err
 	}
+	defer u.account.reads.wrote()
 	return u.account.base.API.SyncCatalog(ctx, id)
 }
 
@@ -101,6 +106,7 @@ func (u *userAPI) TestConnector(ctx context.Context, id string) (*api.TestResult
 	if err := u.mayWrite(); err != nil {
 		return nil, nil, err
 	}
+	defer u.account.reads.wrote()
 	return u.account.base.API.TestConnector(ctx, id)
 }
 

@@ -33,7 +33,31 @@ type hub struct {
 	subs   map[*sink]struct{}
 	writes chan []monitor.Event
 	done   chan struct{} // closed when writeLoop has written all
+
+	// Acknowledgements are coalesced: one that changes nothing is
+	// dropped, and what is left is written at most every ackSpacing, one
+	// record per user and kind, naming the user (ackLoop).
+	ackedUntil time.Time           // the latest "all up to" acknowledged
+	news       bool                // an event may be unacknowledged since
+	acked      map[string]struct{} // events acknowledged one by one
+	pending    map[string]*ackBatch
+	ackReady   chan struct{} // one slot: pending has something
+	ackStop    chan struct{}
+	ackDone    chan struct{}
 }
+
+// ackBatch is one user's acknowledgements not yet written.
+type ackBatch struct {
+	ids   []string
+	until time.Time
+}
+
+// ackSpacing is the least time between two writes of acknowledgements;
+// maxAcked bounds the ids remembered as acknowledged.
+const (
+	ackSpacing = time.Second
+	maxAcked   = 10000
+)
 
 type accepted struct {
 	identity string
@@ -42,8 +66,12 @@ type accepted struct {
 
 func newHub(account int, log *history.EventLog, now func() time.Time, logf func(string, ...any)) *hub {
 	h := &hub{account: account, log: log, now: now, logf: logf, last: map[string]accepted{},
-		subs: map[*sink]struct{}{}, writes: make(chan []monitor.Event, 256), done: make(chan struct{})}
+		subs: map[*sink]struct{}{}, writes: make(chan []monitor.Event, 256), done: make(chan struct{}),
+		news:  true, // the log may hold events nobody acknowledged
+		acked: map[string]struct{}{}, pending: map[string]*ackBatch{},
+		ackReady: make(chan struct{}, 1), ackStop: make(chan struct{}), ackDone: make(chan struct{})}
 	go h.writeLoop()
+	go h.ackLoop()
 	return h
 }
 
@@ -59,7 +87,7 @@ func identity(e monitor.Event) string {
 func family(e monitor.Event) (string, bool) {
 	var f string
 	switch e.Kind {
-	case monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed:
+	case monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed, monitor.SyncLost:
 		return "", false
 	case monitor.TurnedError, monitor.Recovered:
 		f = "error"
@@ -96,6 +124,7 @@ func (h *hub) Publish(evs []monitor.Event) {
 		}
 		fresh = append(fresh, e)
 	}
+	h.news = h.news || len(fresh) > 0
 	subs := make([]*sink, 0, len(h.subs))
 	for s := range h.subs {
 		subs = append(subs, s)
@@ -116,17 +145,102 @@ func (h *hub) Publish(evs []monitor.Event) {
 	}
 }
 
-// Acknowledge hands an acknowledgement to every session (the one that
-// made it wrote it to the log).
-func (h *hub) Acknowledge(ids []string, until time.Time) {
+// acknowledge is user's acknowledgement, for everyone: what it changes is
+// handed to every session and recorded, naming user. One that changes
+// nothing (all acknowledged again with no event since, an event
+// acknowledged twice) goes nowhere and writes nothing.
+func (h *hub) acknowledge(user string, ids []string, until time.Time) {
 	h.mu.Lock()
+	var newIDs []string
+	for _, id := range ids {
+		if _, done := h.acked[id]; !done {
+			if len(h.acked) >= maxAcked {
+				clear(h.acked) // forgetting costs a record written again, no more
+			}
+			h.acked[id] = struct{}{}
+			newIDs = append(newIDs, id)
+		}
+	}
+	if !until.After(h.ackedUntil) || !h.news {
+		until = time.Time{}
+	} else {
+		h.ackedUntil, h.news = until, false
+	}
+	if len(newIDs) == 0 && until.IsZero() {
+		h.mu.Unlock()
+		return
+	}
+	b := h.pending[user]
+	if b == nil {
+		b = &ackBatch{}
+		h.pending[user] = b
+	}
+	b.ids = append(b.ids, newIDs...)
+	if until.After(b.until) {
+		b.until = until
+	}
 	subs := make([]*sink, 0, len(h.subs))
 	for s := range h.subs {
 		subs = append(subs, s)
 	}
 	h.mu.Unlock()
+	select {
+	case h.ackReady <- struct{}{}:
+	default:
+	}
 	for _, s := range subs {
-		s.offer(ui.SharedAcks{Account: h.account, IDs: ids, Until: until})
+		s.offer(ui.SharedAcks{Account: h.account, IDs: newIDs, Until: until})
+	}
+}
+
+// ackLoop writes the acknowledgements pending, at most every ackSpacing.
+func (h *hub) ackLoop() {
+	defer close(h.ackDone)
+	for {
+		select {
+		case <-h.ackReady:
+		case <-h.ackStop:
+			h.writeAcks()
+			return
+		}
+		h.writeAcks()
+		select {
+		case <-time.After(ackSpacing):
+		case <-h.ackStop:
+			h.writeAcks()
+			return
+		}
+	}
+}
+
+func (h *hub) writeAcks() {
+	h.mu.Lock()
+	batches := h.pending
+	h.pending = map[string]*ackBatch{}
+	h.mu.Unlock()
+	if h.log == nil {
+		return
+	}
+	for user, b := range batches {
+		if err := h.log.AckBy(user, b.ids, b.until); err != nil {
+			h.logf("events: acknowledgement of %s not written: %v", user, err)
+		}
+	}
+}
+
+// userHub is the hub as one user's sessions see it (ui.EventHub). An
+// operator's acknowledgement is everyone's, and recorded with their name;
+// a watcher's is their own: it marks the events in their dashboard only,
+// and the server writes nothing for it.
+type userHub struct {
+	*hub
+	user     string
+	mayWrite bool
+}
+
+func (u userHub) Acknowledge(ids []string, until time.Time) {
+	if u.mayWrite {
+		u.acknowledge(u.user, ids, until)
 	}
 }
 
@@ -145,6 +259,12 @@ func (h *hub) writeLoop() {
 // stop writes what was published and ends the writer, waiting at most
 // until ctx ends. Publish after stop drops its events.
 func (h *hub) stop(ctx context.Context) {
+	close(h.ackStop)
+	select {
+	case <-h.ackDone:
+	case <-ctx.Done():
+		return
+	}
 	select {
 	case h.writes <- nil:
 	case <-ctx.Done():

@@ -2,6 +2,8 @@ package serve
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,14 +23,22 @@ const readTimeout = 30 * time.Second
 // way waits for that answer. So N sessions on the same page, or looking at
 // the same connector, cost one session's requests, and each answer keeps
 // the time it was received (api.Response.Served): ages shown never lie.
+//
+// A person's refresh (Fresh 0) is served by an answer at most refreshShare
+// old, received after the account's last write was answered, so holding r
+// costs one request per target every few seconds however fast it repeats;
+// and each user's requests that do go to the API are limited per minute
+// (perUser), so one person cannot spend the team's budget.
 type reads struct {
-	api monitor.API
-	now func() time.Time
+	api     monitor.API
+	now     func() time.Time
+	perUser *limiter // nil: no limit (the account's own watch)
 
 	mu      sync.Mutex
 	entries map[readKey]*entry
 	rate    api.RateLimit // the account's latest budget reading
 	rateAt  time.Time
+	wroteAt time.Time // when the account's last write was answered
 
 	sent, shared atomic.Int64
 }
@@ -38,9 +48,14 @@ type readKey struct {
 	id            string // a connector
 }
 
+// refreshShare is how old an answer may be and still serve a person's
+// refresh: seconds, which the ages on screen show.
+const refreshShare = 5 * time.Second
+
 // entry is one answer, or one on its way (done open).
 type entry struct {
 	done   chan struct{}
+	sent   time.Time // when the request left
 	at     time.Time
 	page   *api.ConnectorPage
 	detail *api.ConnectorDetail
@@ -52,12 +67,28 @@ type entry struct {
 // detail is kept for as long as someone polls it anyway.
 const maxEntries = 4096
 
-func newReads(c monitor.API, now func() time.Time) *reads {
-	return &reads{api: c, now: now, entries: map[readKey]*entry{}}
+// newReads shares c's reads; perUser > 0 limits each user's requests that
+// go to the API to that many a minute.
+func newReads(c monitor.API, now func() time.Time, perUser int) *reads {
+	r := &reads{api: c, now: now, entries: map[readKey]*entry{}}
+	if perUser > 0 {
+		r.perUser = newLimiter(perUser, now)
+	}
+	return r
 }
 
+// ListConnectors and GetConnector read for the account's own watch, with
+// no user's limit.
 func (r *reads) ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error) {
-	e, err := r.get(ctx, readKey{page: page, perPage: perPage}, func(ctx context.Context, e *entry) {
+	return r.list(ctx, "", page, perPage)
+}
+
+func (r *reads) GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error) {
+	return r.detail(ctx, "", id)
+}
+
+func (r *reads) list(ctx context.Context, user string, page, perPage int) (*api.ConnectorPage, *api.Response, error) {
+	e, err := r.get(ctx, user, readKey{page: page, perPage: perPage}, func(ctx context.Context, e *entry) {
 		e.page, e.resp, e.err = r.api.ListConnectors(ctx, page, perPage)
 	})
 	if err != nil {
@@ -66,8 +97,8 @@ func (r *reads) ListConnectors(ctx context.Context, page, perPage int) (*api.Con
 	return e.page, r.response(e), e.err
 }
 
-func (r *reads) GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error) {
-	e, err := r.get(ctx, readKey{id: id}, func(ctx context.Context, e *entry) {
+func (r *reads) detail(ctx context.Context, user, id string) (*api.ConnectorDetail, *api.Response, error) {
+	e, err := r.get(ctx, user, readKey{id: id}, func(ctx context.Context, e *entry) {
 		e.detail, e.resp, e.err = r.api.GetConnector(ctx, id)
 	})
 	if err != nil {
@@ -76,24 +107,41 @@ func (r *reads) GetConnector(ctx context.Context, id string) (*api.ConnectorDeta
 	return e.detail, r.response(e), e.err
 }
 
+// wrote notes that a write to the account was answered: no answer from
+// before serves a person's refresh or the check after a sync.
+func (r *reads) wrote() {
+	r.mu.Lock()
+	r.wroteAt = r.now()
+	r.mu.Unlock()
+}
+
 // get is the entry for k: kept if fresh enough, joined if on its way, or
-// fetched now. err is the caller's own context ending.
-func (r *reads) get(ctx context.Context, k readKey, fetch func(context.Context, *entry)) (*entry, error) {
+// fetched now, within user's limit ("" for none). err is the caller's own
+// context ending, or a ReadLimitError.
+func (r *reads) get(ctx context.Context, user string, k readKey, fetch func(context.Context, *entry)) (*entry, error) {
 	fresh := monitor.FreshOf(ctx)
 	r.mu.Lock()
 	e := r.entries[k]
+	// A request that wants the server's answer from now (a person's
+	// refresh, the check after a sync) takes one that left after the
+	// last write, at most refreshShare old.
+	afterWrite := e != nil && !e.sent.Before(r.wroteAt)
 	switch {
-	case e != nil && !e.ready() && fresh > 0:
-		// On its way: wait for it. Not when the caller wants the server's
-		// answer from now (after a sync): that request may have left
-		// before.
-		r.shared.Add(1)
-	case e != nil && e.err == nil && fresh > 0 && r.now().Sub(e.at) <= fresh:
+	case e != nil && !e.ready() && (fresh > 0 || afterWrite):
+		r.shared.Add(1) // on its way: wait for it
+	case e != nil && e.ready() && e.err == nil && fresh > 0 && r.now().Sub(e.at) <= fresh,
+		e != nil && e.ready() && e.err == nil && fresh == 0 && afterWrite && r.now().Sub(e.at) <= refreshShare:
 		r.shared.Add(1)
 		r.mu.Unlock()
 		return e, nil
 	default:
-		e = &entry{done: make(chan struct{})}
+		if user != "" && r.perUser != nil {
+			if wait := r.perUser.take(user); wait > 0 {
+				r.mu.Unlock()
+				return nil, &ReadLimitError{User: user, Limit: r.perUser.n, Wait: wait}
+			}
+		}
+		e = &entry{done: make(chan struct{}), sent: r.now()}
 		r.put(k, e)
 		r.sent.Add(1)
 		go r.run(k, e, fetch)
@@ -172,11 +220,22 @@ func (r *reads) response(e *entry) *api.Response {
 	return &resp
 }
 
-// budget is the account's latest budget reading.
-func (r *reads) budget() (api.RateLimit, time.Time) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.rate, r.rateAt
+// ReadLimitError is a read beyond a user's share of the account's reads:
+// not sent. It holds that user's dashboard back as a 429 would (Unwrap),
+// and says why.
+type ReadLimitError struct {
+	User  string
+	Limit int
+	Wait  time.Duration
+}
+
+func (e *ReadLimitError) Error() string {
+	return fmt.Sprintf("%s asked for %d reads of this account in the last minute, the most one person may on this team server; the next in %s",
+		e.User, e.Limit, e.Wait.Round(time.Second))
+}
+
+func (e *ReadLimitError) Unwrap() error {
+	return &api.APIError{StatusCode: http.StatusTooManyRequests, RetryAfter: e.Wait}
 }
 
 type panicError struct{ value any }

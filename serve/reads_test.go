@@ -77,7 +77,7 @@ func TestReadsServeAnswersYoungEnough(t *testing.T) {
 	c := &countingAPI{remaining: atomic.Int64{}}
 	c.remaining.Store(100)
 	clk := fakeclock.New(t0)
-	r := newReads(c, clk.Now)
+	r := newReads(c, clk.Now, 0)
 	fresh := monitor.WithFresh(context.Background(), 10*time.Second)
 
 	if _, resp, err := r.GetConnector(fresh, "a"); err != nil || !resp.Served.Equal(t0) {
@@ -114,7 +114,7 @@ func TestReadsJoinRequestsOnTheirWay(t *testing.T) {
 	c := &countingAPI{release: make(chan struct{})}
 	c.remaining.Store(100)
 	clk := fakeclock.New(t0)
-	r := newReads(c, clk.Now)
+	r := newReads(c, clk.Now, 0)
 	fresh := monitor.WithFresh(context.Background(), 10*time.Second)
 
 	quitter, quit := context.WithCancel(fresh)
@@ -163,7 +163,7 @@ func TestReadsReportTheAccountsBudget(t *testing.T) {
 	c := &countingAPI{}
 	c.remaining.Store(100)
 	clk := fakeclock.New(t0)
-	r := newReads(c, clk.Now)
+	r := newReads(c, clk.Now, 0)
 	fresh := monitor.WithFresh(context.Background(), time.Minute)
 	r.GetConnector(fresh, "a") // remaining 99
 	clk.Advance(time.Second)
@@ -178,7 +178,8 @@ func TestReadsReportTheAccountsBudget(t *testing.T) {
 func TestLimiterPerUser(t *testing.T) {
 	clk := fakeclock.New(t0)
 	l := newLimiter(2, clk.Now)
-	if l.take("alice") != 0 || l.take("alice") != 0 {
+	first, second := l.take("alice"), l.take("alice")
+	if first != 0 || second != 0 {
 		t.Fatal("alice's first two writes were refused")
 	}
 	if w := l.take("alice"); w <= 0 || w > time.Minute {
@@ -246,7 +247,7 @@ func TestHubKeepsEachEventOnce(t *testing.T) {
 		<-b.ch
 	}
 	// An acknowledgement reaches every session.
-	h.Acknowledge([]string{"x1"}, time.Time{})
+	h.acknowledge("alice", []string{"x1"}, time.Time{})
 	for name, s := range map[string]*sink{"a": a, "b": b} {
 		if m, ok := (<-s.ch).(ui.SharedAcks); !ok || m.Account != 2 || len(m.IDs) != 1 || m.IDs[0] != "x1" {
 			t.Fatalf("session %s got %+v, want the acknowledgement of x1", name, m)

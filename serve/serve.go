@@ -75,7 +75,9 @@ type Server struct {
 	watching context.Context
 	unwatch  context.CancelFunc
 
+	gate      *gate
 	cut       atomic.Int64 // sessions whose connection was closed after they did not quit
+	flooded   atomic.Int64 // sessions ended for more input than a person sends
 	mu        sync.Mutex
 	sessions  map[*session]struct{}
 	listeners []net.Listener
@@ -98,8 +100,9 @@ func New(o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Serve.SyncsPerUser <= 0 {
-		o.Serve.SyncsPerUser = 6
+	o.Serve = o.Serve.WithDefaults()
+	if err := checkHostKey(o.HostKeyPath); err != nil {
+		return nil, err
 	}
 	s := &Server{opts: o, openers: make([]opener, len(o.Accounts)), sessions: map[*session]struct{}{},
 		lines: make(chan string, 1024), logStop: make(chan struct{}), logDone: make(chan struct{})}
@@ -138,6 +141,13 @@ func New(o Options) (*Server, error) {
 	}
 	// Without a handler for them, passwords and keyboard-interactive are
 	// not offered: public keys only.
+	srv.ServerConfigCallback = serverConfig
+	for i, k := range srv.HostSigners {
+		srv.HostSigners[i] = sha2Only(k)
+	}
+	s.gate = newGate(s)
+	srv.ConnCallback = s.gate.admit
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
 	s.ssh = srv
 	return s, nil
 }
@@ -236,7 +246,7 @@ func (s *Server) account(i int) (*account, error) {
 		return nil, err
 	}
 	op.a = &account{spec: spec, index: i, base: base,
-		reads:   newReads(base.API, s.opts.Now),
+		reads:   newReads(base.API, s.opts.Now, s.opts.Serve.ReadsPerUser),
 		hub:     newHub(i, base.Events, s.opts.Now, s.logf),
 		limiter: newLimiter(s.opts.Serve.SyncsPerUser, s.opts.Now)}
 	for _, w := range base.Warnings {

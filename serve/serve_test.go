@@ -388,7 +388,10 @@ func TestOperatorSyncIsRecordedWithTheirUser(t *testing.T) {
 // N sessions on one account cost one session's requests: they share the
 // page, the selected connector's detail and the crawl.
 func TestSessionsShareTheAccountsReads(t *testing.T) {
-	fast := func(o *Options) { o.ListRefresh, o.IdleRefresh, o.Refresh = time.Second, time.Second, time.Second }
+	fast := func(o *Options) {
+		o.ListRefresh, o.IdleRefresh, o.Refresh = time.Second, time.Second, time.Second
+		o.Serve.SessionsPerUser = 8
+	}
 	measure := func(n int) int {
 		tm := startTeam(t, fast)
 		cs := make([]*client, n)

@@ -28,6 +28,7 @@ type session struct {
 	sink *sink
 
 	lastInput atomic.Int64  // unix nanoseconds of the last key, click or resize
+	accepted  atomic.Int64  // bytes of input handed to the dashboard
 	finished  chan struct{} // closed when the dashboard has returned
 
 	mu     sync.Mutex
@@ -82,16 +83,26 @@ func (x *session) join(a *account) ui.AccountSession {
 	return a.sessionFor(x.user, x.sink)
 }
 
-// activity is the session's input, noting when a person last typed.
+// activity is the session's input, noting when a person last typed, and
+// bounded (inputLimit): a flood ends the session before it reaches the
+// dashboard.
 type activity struct {
-	ss ssh.Session
-	x  *session
+	ss    ssh.Session
+	x     *session
+	limit *inputLimit // only the dashboard's reader goroutine reads
 }
 
 func (a activity) Read(p []byte) (int, error) {
 	n, err := a.ss.Read(p)
 	if n > 0 {
 		a.x.lastInput.Store(time.Now().UnixNano())
+		if !a.limit.take(n) {
+			a.x.srv.flooded.Add(1)
+			a.x.srv.logf("session of %s: more input than a person sends; it is ended", a.x.user.Name)
+			a.x.end("more input than a person types or pastes came at once: this session ends; connect again any time")
+			return 0, io.EOF
+		}
+		a.x.accepted.Add(int64(n))
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		a.x.end("") // the channel broke: no key will come
@@ -173,8 +184,8 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		x := &session{srv: s, ss: ss, user: u, sink: newSink(), finished: make(chan struct{})}
 		defer close(x.finished)
 		x.lastInput.Store(time.Now().UnixNano())
-		if !s.register(x) {
-			fmt.Fprint(ss.Stderr(), "pixee-tui: the team server is stopping\r\n")
+		if why := s.register(x); why != "" {
+			fmt.Fprintf(ss.Stderr(), "pixee-tui: %s\r\n", why)
 			_ = ss.Exit(1)
 			return
 		}
@@ -185,6 +196,15 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		// Asked once: the SSH library updates the pty's window as resizes
 		// come, unguarded; later sizes come through winCh.
 		pty, winCh, _ := ss.Pty()
+		// The SSH library hands each resize over and waits until it is
+		// taken: once the dashboard is gone, resizes are taken and
+		// dropped until the channel closes, or its requests would wait.
+		defer func() {
+			go func() {
+				for range winCh {
+				}
+			}()
+		}()
 		r := renderer(ss, pty.Term, s.opts.Theme)
 		m, err := s.model(ctx, x, r)
 		if err != nil {
@@ -194,7 +214,7 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			_ = ss.Exit(1)
 			return
 		}
-		opts := []tea.ProgramOption{tea.WithInput(activity{ss: ss, x: x}), tea.WithOutput(screen{ss: ss, x: x}), tea.WithAltScreen(),
+		opts := []tea.ProgramOption{tea.WithInput(activity{ss: ss, x: x, limit: newInputLimit(time.Now)}), tea.WithOutput(screen{ss: ss, x: x}), tea.WithAltScreen(),
 			tea.WithContext(ctx), tea.WithoutSignalHandler()}
 		if s.opts.Mouse {
 			opts = append(opts, tea.WithMouseCellMotion())
@@ -359,26 +379,38 @@ func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (t
 	if a.spec.Name != "" {
 		host = a.spec.Name + " · " + host
 	}
-	return ui.New(ui.Options{
-		API: start.API, Context: ctx, Host: host, Demo: o.Demo, ReadOnly: start.ReadOnly,
-		History: start.History, Events: start.Events, Hub: start.Hub, Fleet: start.Fleet,
+	return ui.New(ui.WithSession(ui.Options{
+		Context: ctx, Host: host, Demo: o.Demo,
 		Alerts: o.Alerts, Terminal: x.ss, User: x.user.Name, Who: x.user.Name + " · " + string(x.user.Role),
 		NoExport: true, // it would write on the server, with its rights
 		Accounts: specs, Current: o.Current,
 		PerPage: o.PerPage, Refresh: o.Refresh, IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh,
 		Keys: o.Keys, Renderer: r, Plain: r.ColorProfile() == termenv.Ascii,
-	}), nil
+	}, start)), nil
 }
 
-func (s *Server) register(x *session) bool {
+// register counts x among the server's sessions, or says why it may not
+// start: the server is stopping, or its user has as many dashboards open
+// as one person may.
+func (s *Server) register(x *session) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
-		return false
+		return "the team server is stopping"
+	}
+	mine := 0
+	for o := range s.sessions {
+		if o.user.Name == x.user.Name {
+			mine++
+		}
+	}
+	if n := s.opts.Serve.SessionsPerUser; mine >= n {
+		s.logf("refused a session of %s: %d open, the most one person may have", x.user.Name, mine)
+		return fmt.Sprintf("%s has %d dashboards open on this team server, the most one person may (serve.sessions_per_user): close one first", x.user.Name, n)
 	}
 	s.sessions[x] = struct{}{}
 	s.ended.Add(1)
-	return true
+	return ""
 }
 
 func (s *Server) unregister(x *session) {

@@ -174,9 +174,6 @@ func (d detailPane) Update(msg tea.KeyMsg, k *keymap.KeyMap, now time.Time) deta
 	return d
 }
 
-// Help is the browsing help.
-func (d *detailPane) Help(k *keymap.KeyMap) keymap.Help { return k.Browse() }
-
 // Scroll moves the view of a pane longer than the screen.
 func (d *detailPane) Scroll(n int, now time.Time) {
 	last := max(len(d.lines(now))-max(d.height-1, 0), 0)

@@ -96,6 +96,3 @@ func (d *dialog) Sync() (id string, eans []string, catalog bool) {
 	}
 	return d.connector.ID, d.eans, false
 }
-
-// Help is a question's help.
-func (d *dialog) Help(k *keymap.KeyMap) keymap.Help { return k.Confirm() }

@@ -102,9 +102,9 @@ func (f *feed) unacked() int {
 // hands it (the hub writes the log). Publish must not block.
 type EventHub interface {
 	Publish(evs []monitor.Event)
-	// Acknowledge hands an acknowledgement to every session: of the
-	// events ids, or of all up to until when it is not zero. The session
-	// that acknowledges writes it to the log.
+	// Acknowledge is a session's acknowledgement: of the events ids, or
+	// of all up to until when it is not zero. The hub decides whom it
+	// reaches and records it (the session writes nothing).
 	Acknowledge(ids []string, until time.Time)
 }
 
@@ -288,12 +288,13 @@ type eventsView struct {
 	kind   monitor.EventKind
 }
 
-var eventKinds = []monitor.EventKind{"", monitor.TurnedError, monitor.Recovered, monitor.ErrorChanged, monitor.Stuck,
-	monitor.Paused, monitor.Resumed, monitor.Appeared, monitor.Disappeared, monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed,
-	monitor.KeyRefused, monitor.APIDown, monitor.APIUp}
+// eventKinds is the filter's cycle: every kind, then all ("").
+func eventKinds() []monitor.EventKind {
+	return append([]monitor.EventKind{""}, monitor.EventKinds()...)
+}
 
 func (m *Model) eventRows() []*history.Seen {
-	ev := m.screens.top().events
+	ev := m.screens.top().(*eventsView)
 	var out []*history.Seen
 	for i := range m.feed.events {
 		e := &m.feed.events[i]
@@ -305,7 +306,7 @@ func (m *Model) eventRows() []*history.Seen {
 }
 
 func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
-	ev, k, f := m.screens.top().events, &m.keys, m.feed
+	ev, k, f := m.screens.top().(*eventsView), &m.keys, m.feed
 	rows := m.eventRows()
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Events):
@@ -322,9 +323,10 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		ev.cursor = 0
 	case key.Matches(msg, k.EventKind):
-		for i, kd := range eventKinds {
+		kinds := eventKinds()
+		for i, kd := range kinds {
 			if kd == ev.kind {
-				ev.kind = eventKinds[(i+1)%len(eventKinds)]
+				ev.kind = kinds[(i+1)%len(kinds)]
 				break
 			}
 		}
@@ -334,6 +336,7 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		e.Acked = true
 		if m.hub != nil {
 			m.hub.Acknowledge([]string{e.ID}, time.Time{})
+			return nil // the hub records it, with who did it
 		}
 		return m.persist(func(l *history.EventLog) error { return l.Ack(e.ID) })
 	case key.Matches(msg, k.AckAll):
@@ -343,6 +346,7 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		until := m.now()
 		if m.hub != nil {
 			m.hub.Acknowledge(nil, until)
+			return nil // the hub records it, with who did it
 		}
 		return m.persist(func(l *history.EventLog) error { return l.AckAll(until) })
 	case key.Matches(msg, k.Mute) && ev.cursor < len(rows) && rows[ev.cursor].ConnectorID != "":
@@ -363,7 +367,7 @@ func (m *Model) persist(w func(*history.EventLog) error) tea.Cmd {
 }
 
 func (m *Model) eventsBody(w, h int, bordered bool) []string {
-	ev := m.screens.top().events
+	ev := m.screens.top().(*eventsView)
 	rows := m.eventRows()
 	f := m.feed
 	title := fmt.Sprintf(" Events · %d unacknowledged of %d", f.unacked(), len(f.events))

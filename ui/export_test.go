@@ -67,7 +67,7 @@ func TestExportListAsShown(t *testing.T) {
 
 // setInput replaces the export prompt's file name.
 func setInput(f *uiFixture, s string) {
-	ev := f.m.screens.top().export
+	ev := f.m.screens.top().(*exportView)
 	ev.input.SetValue("")
 	f.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s), Paste: true})
 }

@@ -82,7 +82,7 @@ func TestFilterFindsAcrossTheAccount(t *testing.T) {
 		t.Fatalf("id prefix %q: selected %+v", c.ID[:13], got)
 	}
 	f.Key("enter")
-	if f.m.screens.top().kind == layerFilter || !f.m.fleet.active() {
+	if isTop[filterLine](f.m) || !f.m.fleet.active() {
 		t.Fatalf("enter did not keep the filter and return to the list")
 	}
 	if !strings.Contains(f.View(), "filter “"+c.ID[:13]+"” · 1 of 137") {
@@ -231,7 +231,7 @@ func TestErrorsViewGroupsAndSelects(t *testing.T) {
 		t.Fatalf("%d known, %d waiting", len(known), len(waiting))
 	}
 	f.Key("e")
-	if f.m.screens.top().kind != layerErrors {
+	if !isTop[*errorsView](f.m) {
 		t.Fatalf("e did not open the errors view")
 	}
 	view := f.View()
@@ -241,9 +241,9 @@ func TestErrorsViewGroupsAndSelects(t *testing.T) {
 		}
 	}
 	f.Key("G")
-	id := f.m.screens.top().errors.Selected()
+	id := f.m.screens.top().(*errorsView).Selected()
 	f.Key("enter")
-	if f.m.screens.top().kind == layerErrors {
+	if isTop[*errorsView](f.m) {
 		t.Fatalf("enter did not close the view")
 	}
 	if got, ok := f.m.list.Selected(); !ok || got.ID != id {

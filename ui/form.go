@@ -392,13 +392,5 @@ func (f *syncForm) Warned() int   { return len(f.parsed.Warnings) }
 // Valid is a copy of the valid EANs typed.
 func (f *syncForm) Valid() []string { return append([]string(nil), f.parsed.Valid...) }
 
-// Help is the form's help: editing keys, or the result's.
-func (f *syncForm) Help(k *keymap.KeyMap) keymap.Help {
-	if f.state == formDone {
-		return k.Result()
-	}
-	return k.Form()
-}
-
 // Width is the form's width.
 func (f *syncForm) Width() int { return f.width }

@@ -22,9 +22,9 @@ const helpGap = 3 // cells between two columns of the full help
 func (m *Model) helpItem(b key.Binding) string {
 	h := b.Help()
 	if !b.Enabled() {
-		return m.styles.Dim.Render(h.Key + " " + h.Desc)
+		return m.styles.HelpOff.Render(h.Key + " " + h.Desc)
 	}
-	return m.help.Styles.ShortKey.Render(h.Key) + " " + m.help.Styles.ShortDesc.Render(h.Desc)
+	return m.styles.HelpKey.Render(h.Key) + " " + m.styles.HelpDesc.Render(h.Desc)
 }
 
 func helpItemWidth(b key.Binding) int {
@@ -60,7 +60,7 @@ func (m *Model) shortHelp(h keymap.Help, width int) string {
 			continue
 		}
 		if !first {
-			b.WriteString(m.help.Styles.ShortSeparator.Render(" · "))
+			b.WriteString(m.styles.HelpSep.Render(" · "))
 		}
 		first = false
 		b.WriteString(m.helpItem(k))
@@ -90,10 +90,10 @@ func (m *Model) fullHelp(h keymap.Help, width int) []string {
 			hb := b.Help()
 			text := termtext.PadRight(hb.Key, keyW) + " " + termtext.PadRight(hb.Desc, descW)
 			if !b.Enabled() {
-				text = m.styles.Dim.Render(text)
+				text = m.styles.HelpOff.Render(text)
 			} else {
-				text = m.help.Styles.FullKey.Render(termtext.PadRight(hb.Key, keyW)) + " " +
-					m.help.Styles.FullDesc.Render(termtext.PadRight(hb.Desc, descW))
+				text = m.styles.HelpKey.Render(termtext.PadRight(hb.Key, keyW)) + " " +
+					m.styles.HelpDesc.Render(termtext.PadRight(hb.Desc, descW))
 			}
 			c.lines = append(c.lines, text)
 		}

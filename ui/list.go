@@ -130,9 +130,6 @@ func (l connectorList) Update(msg tea.KeyMsg, k *keymap.KeyMap, count int) (conn
 	return l, false
 }
 
-// Help is the browsing help.
-func (l *connectorList) Help(k *keymap.KeyMap) keymap.Help { return k.Browse() }
-
 // Len is how many rows the page holds.
 func (l *connectorList) Len() int { return len(l.items) }
 

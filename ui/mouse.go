@@ -46,7 +46,7 @@ func (m *Model) paneAt(x, y int) (layerKind, int, bool) {
 }
 
 func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if t := m.screens.top().kind; t != layerList && t != layerDetail {
+	if m.screens.depth > 1 {
 		return nil
 	}
 	pane, row, ok := m.paneAt(msg.X, msg.Y)

@@ -140,7 +140,6 @@ func TestStartAtAnySize(t *testing.T) {
 func layOut(d *driver, w, h int) {
 	d.m.width, d.m.height = w, h
 	d.m.layout()
-	d.m.updateKeys()
 }
 
 // lineDiff shows the lines that differ.

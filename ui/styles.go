@@ -39,6 +39,10 @@ type Styles struct {
 	Text         lipgloss.Style
 	Match        lipgloss.Style // the filter's matches (NO_COLOR: [brackets] instead)
 
+	// The help: a live key and its text, a key idle now (dimmer than
+	// both, on light and dark backgrounds alike), the separator.
+	HelpKey, HelpDesc, HelpOff, HelpSep lipgloss.Style
+
 	BarFill  lipgloss.Style
 	BarEmpty lipgloss.Style
 
@@ -101,6 +105,10 @@ func newStyles(r *lipgloss.Renderer, profile termenv.Profile, dark bool) Styles 
 		flashFg = color("#0969DA", "#58A6FF")
 	)
 	st := styles(r.NewStyle, accent, subtle, border, green, yellow, red, fg, selBg, demoBg, demoFg, flashFg)
+	st.HelpKey = r.NewStyle().Foreground(color("#24292F", "#C9D1D9"))
+	st.HelpDesc = r.NewStyle().Foreground(color("#57606A", "#8B949E"))
+	st.HelpOff = r.NewStyle().Foreground(color("#B1BAC4", "#484F58"))
+	st.HelpSep = r.NewStyle().Foreground(border)
 	st.BarFill = r.NewStyle().Foreground(green)
 	st.BarEmpty = r.NewStyle().Foreground(border)
 	st.side = st.Border.Render("│")

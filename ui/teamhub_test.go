@@ -31,7 +31,7 @@ func (h *fakeHub) Acknowledge(ids []string, until time.Time) {
 
 // With a hub, what a session sees goes to the hub, not to its own feed:
 // it shows what the hub hands back, and its acknowledgements go to the
-// hub as well as to the log; another session's acknowledgement clears the
+// hub, which records them; another session's acknowledgement clears the
 // event here.
 func TestTeamSessionGoesThroughTheHub(t *testing.T) {
 	hub := &fakeHub{}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -39,8 +40,8 @@ func (m *Model) layout() {
 		}
 		f.SetSize(inner(fw, m.bordered(body)), inner(fh, m.bordered(body)))
 	}
-	if t := m.screens.top(); t.kind == layerErrors {
-		t.errors.SetSize(inner(m.width, m.bordered(body)), inner(body, m.bordered(body)))
+	if v, ok := m.screens.top().(*errorsView); ok {
+		v.SetSize(inner(m.width, m.bordered(body)), inner(body, m.bordered(body)))
 	}
 	m.prepareEdges(lw, dw)
 }
@@ -97,7 +98,7 @@ func (m Model) View() string {
 	body := m.bodyHeight()
 	if body > 0 {
 		b.WriteByte('\n')
-		b.WriteString(m.body(now, body))
+		b.WriteString(m.body(body))
 	}
 	if m.height >= 2 {
 		b.WriteByte('\n')
@@ -148,33 +149,22 @@ func (m *Model) header() string {
 	return left + pad(gap) + right
 }
 
-func (m *Model) body(now time.Time, h int) string {
-	st := m.styles
-	bordered := m.bordered(h)
-	switch m.screens.top().kind {
-	case layerDialog:
-		return strings.Join(center(m.dialogView(), m.width, h), "\n")
-	case layerHistory:
-		return strings.Join(m.historyBody(m.width, h, bordered), "\n")
-	case layerEvents:
-		return strings.Join(m.eventsBody(m.width, h, bordered), "\n")
-	case layerSwitcher:
-		return strings.Join(m.switcherBody(m.width, h, bordered), "\n")
-	case layerExport:
-		return strings.Join(m.exportBody(m.width, h, bordered), "\n")
-	case layerErrors:
-		return strings.Join(pane(m.screens.top().errors.View(&m.keys), m.width, h, bordered, st, true), "\n")
-	case layerHelp:
-		// The help takes the whole body: drawn without a frame, so that
-		// every key of every screen fits a 60x20 terminal.
-		bordered = false
-		full := m.fullHelp(m.overlayHelp(), inner(m.width, bordered))
-		head := " Keys · " + m.keys.Help.Help().Key + " or " + keymap.Keys(m.keys.Back) + " closes this help · greyed: idle now"
-		if why := m.mon.WritesOff(); why != "" {
-			head = " sync: " + why + " ·" + head
-		}
-		return strings.Join(pane(head+"\n"+strings.Join(full, "\n"), m.width, h, bordered, st, true), "\n")
+func (m *Model) body(h int) string { return m.screens.top().view(m, m.width, h) }
+
+// helpBody is the help overlay: it takes the whole body, drawn without a
+// frame, so that every key of every screen fits a 60x20 terminal.
+func (m *Model) helpBody(w, h int) string {
+	full := m.fullHelp(m.overlayHelp(), w)
+	head := " Keys · " + m.keys.Help.Help().Key + " or " + keymap.Keys(m.keys.Back) + " closes this help · greyed: idle now"
+	if why := m.mon.WritesOff(); why != "" {
+		head = " sync: " + why + " ·" + head
 	}
+	return strings.Join(pane(head+"\n"+strings.Join(full, "\n"), w, h, false, m.styles, true), "\n")
+}
+
+// panes are the list and the detail, or the form in the detail's place.
+func (m *Model) panes(w, h int) string {
+	now, st, bordered := m.now(), m.styles, m.bordered(h)
 	lw, lh, dw, dh := m.paneSizes(h)
 	form, focus := m.openForm(), m.screens.focused()
 	var left, right []string
@@ -366,7 +356,10 @@ func failureReason(errs ...error) string {
 // of enabled keys): a key press and its answer often flip between two.
 // Copies of the model share it, which is safe for the same reason.
 func (m *Model) helpLine() string {
-	if text, ok := m.helpCache.get(m.helpKeyNow()); ok {
+	if m.helpShown.width != m.width {
+		return m.renderHelpLine() // sized since (not by an Update)
+	}
+	if text, ok := m.helpCache.get(m.helpShown); ok {
 		return text
 	}
 	return m.renderHelpLine()
@@ -376,7 +369,9 @@ func (m *Model) prepareHelp() {
 	if m.width <= 0 || m.height < 3 {
 		return // not drawn
 	}
-	if k := m.helpKeyNow(); !m.helpCache.has(k) {
+	k := m.helpKeyNow()
+	m.helpShown = k
+	if !m.helpCache.has(k) {
 		m.helpCache.put(k, m.renderHelpLine())
 	}
 }
@@ -392,29 +387,45 @@ func (m *Model) overlayHelp() keymap.Help {
 	k := &m.keys
 	h := m.browseHelp()
 	full := append([][]key.Binding(nil), h.Full...)
-	full = append(full, enabled(k.Submit, k.CloseForm, k.ProblemsDown, k.ProblemsUp), enabled(k.Yes, k.No), enabled(k.Back))
+	if m.mon.WritesOff() == "" { // the form and its question cannot open otherwise
+		full = append(full, enabled(k.Submit, k.CloseForm, k.ProblemsDown, k.ProblemsUp), enabled(k.Yes, k.No))
+	}
+	full = append(full, enabled(k.Back))
 	return keymap.Help{Short: h.Short, Full: full}
 }
 
+// helpKeyNow is what the help line shows: the screen on top, which of its
+// keys are listed, which are live. Read from the bindings without drawing
+// their help.
 func (m *Model) helpKeyNow() helpKey {
-	h := m.helpKeys()
-	key := helpKey{width: m.width, n: len(h.Short), paused: m.mon.Paused()}
-	for i, b := range h.Short {
-		if b.Enabled() {
-			key.mask |= 1 << i
+	top := m.screens.top()
+	key := helpKey{width: m.width, screen: reflect.TypeOf(top), paused: m.mon.Paused()}
+	if h, ok := top.(helped); ok {
+		for i, b := range h.help(m).Short {
+			key.listed |= 1 << i
+			if b.Enabled() {
+				key.live |= 1 << i
+			}
 		}
-		if i == 0 {
-			key.first = b.Help().Key
+		return key
+	}
+	for _, b := range top.bindings(m) {
+		if b.short <= 0 || b.group < 0 || b.short >= 64 || b.Off(m) != "" {
+			continue
+		}
+		key.listed |= 1 << b.short
+		if b.Disabled(m) == "" {
+			key.live |= 1 << b.short
 		}
 	}
 	return key
 }
 
 type helpKey struct {
-	width, n int
-	mask     uint64
-	first    string
-	paused   bool // p reads "resume"
+	width        int
+	screen       reflect.Type
+	listed, live uint64 // by place on the line
+	paused       bool   // p reads "resume"
 }
 
 // helpLineCache holds the last few help lines rendered.
@@ -472,31 +483,6 @@ func center(block []string, w, h int) []string {
 		out = append(out, pad(w))
 	}
 	return out
-}
-
-// helpKeys is the help for what has the keyboard now.
-func (m *Model) helpKeys() keymap.Help {
-	switch t := m.screens.top(); t.kind {
-	case layerDialog:
-		return t.dialog.Help(&m.keys)
-	case layerForm:
-		return t.form.Help(&m.keys)
-	case layerFilter:
-		return m.keys.FilterInput()
-	case layerErrors:
-		return m.keys.ErrorsView()
-	case layerDetail:
-		return m.detail.Help(&m.keys)
-	case layerHistory:
-		return m.keys.HistoryView()
-	case layerEvents:
-		return m.keys.EventsView()
-	case layerSwitcher:
-		return m.keys.SwitcherView()
-	case layerExport:
-		return m.keys.ExportView()
-	}
-	return m.browseHelp() // the help overlay lists the browsing keys too
 }
 
 // stripANSI drops styling from a line that must be cut to fit.
