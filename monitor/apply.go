@@ -87,6 +87,7 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 		return out
 	}
 	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
+	m.answered()
 	if r.PerPageCap > 0 && r.PerPageCap < m.opts.PerPage {
 		// The server refused the page size and served its largest: pages
 		// count in its size from now on, starting where this one does.
@@ -100,9 +101,12 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 		out.Changes = m.store.put(c, m.Received(r), out.Changes)
 	}
 	if r.Target == PageTarget {
-		same := m.loaded && r.Page == m.shown
+		same, first := m.loaded && r.Page == m.shown, !m.loaded
 		m.shown, m.loaded, m.pageMeta = r.Page, true, r.Meta
 		out.Page = &PageShown{Number: r.Page, Items: r.Items, Meta: r.Meta, Same: same}
+		if first {
+			recovered = recovered.Then(m.startBackground())
+		}
 	}
 	if len(r.Items) == 0 && r.Meta.TotalPages > 0 && r.Page > r.Meta.TotalPages {
 		// The list shrank under us: go to its new last page.
@@ -111,6 +115,20 @@ func (m *Monitor) applyPage(r Result, t *target) Outcome {
 	}
 	out.Plan = m.next(r.Target).Then(recovered)
 	return out
+}
+
+// startBackground arms every background target, which waited for the
+// first page on screen (Start): AfterFirstPaint later, so that taking in
+// the crawl's first answer (a hundred connectors) does not compete with
+// drawing the page that just came.
+func (m *Monitor) startBackground() Plan {
+	var p Plan
+	for i := range m.nTarget {
+		if t := &m.targets[i]; t.priority == Background && !t.inFlight {
+			p = p.Then(m.arm(TargetID(i), AfterFirstPaint, false))
+		}
+	}
+	return p
 }
 
 // retryFailing asks again now for every other target that failed for want
@@ -138,6 +156,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 		// the connector wanted now — unless the answer says to hold back.
 		switch {
 		case r.Err == nil:
+			m.answered()
 			m.remember(r.ID, r.Detail, m.Received(r))
 			m.noteDetail(r.Detail, m.Received(r))
 			out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)
@@ -176,6 +195,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 	t.last = r.Detail
 	out.Detail = r.Detail
 	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
+	m.answered()
 	out.Plan = m.next(r.Target).Then(m.retryFailing(r.Target))
 	return out
 }
@@ -189,6 +209,13 @@ func (m *Monitor) applySync(r Result) Outcome {
 	m.write.inFlight = false
 	if r.Kind == KindTest {
 		out.Test = &TestDone{ID: r.ID, Result: r.Tested, Err: r.Err}
+		if _, ok := m.tests[r.ID]; !ok && len(m.tests) >= MaxCache {
+			for k := range m.tests { // any one: bounded like the detail cache
+				delete(m.tests, k)
+				break
+			}
+		}
+		m.tests[r.ID] = TestRecord{At: m.now(), Result: r.Tested, Err: r.Err}
 		if wait, ok := retryWait(r.Err); ok {
 			m.write.heldTill = maxTime(m.write.heldTill, m.now().Add(wait))
 		}

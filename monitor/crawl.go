@@ -24,6 +24,11 @@ const (
 	LargeAccountPages = 10               // from this many pages, later passes go at half speed
 	ErrorRecheck      = 30 * time.Minute // a known last_error is asked again after this
 	crawlIdleCheck    = 30 * time.Second // nothing to do: look again after this
+	// WatchedCrawlSpacing is the least time between two crawl requests
+	// while a sync is watched: the detail every 2 s (30 a minute) and the
+	// page on screen (2) leave the crawl 2 of WatchBudget a minute.
+	WatchedCrawlSpacing = 30 * time.Second
+	WatchBudget         = 35 // reads a minute while a sync is watched
 )
 
 // StatusError is the status of a connector whose last sync failed.
@@ -77,6 +82,11 @@ func (m *Monitor) crawlSpacing() time.Duration {
 	d := time.Duration(CrawlShare) * RateWindow / time.Duration(limit)
 	if m.index.complete && m.index.pages >= LargeAccountPages {
 		d *= 2
+	}
+	if m.Fast() {
+		// A sync is watched: its detail every Refresh is what a person
+		// looks at; the index yields to it.
+		d = max(d, WatchedCrawlSpacing)
 	}
 	return d
 }
@@ -166,6 +176,7 @@ func (m *Monitor) applyCrawl(r Result, t *target) Outcome {
 		return out
 	}
 	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
+	m.answered()
 	if r.Kind == KindConnector {
 		m.noteDetail(r.Detail, m.Received(r))
 		out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)

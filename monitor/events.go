@@ -306,8 +306,8 @@ func (a *Alerts) Flush(now time.Time) string {
 }
 
 // HealthWatch turns the account's health into events: the key refused or
-// accepted again, the API down (two failures in a row of the page target)
-// or answering again. Observe it after every result.
+// accepted again, the API down (OutageAfter reads in a row failed, of any
+// target, or of the page on screen) or answering again. Observe it after every result.
 type HealthWatch struct {
 	down, refused bool
 }
@@ -324,16 +324,20 @@ func (h *HealthWatch) Observe(now time.Time, m *Monitor) []Event {
 		h.refused = false
 		evs = append(evs, Event{Time: now, Kind: KeyAccepted})
 	}
+	failing, err := m.Failing()
 	t := m.Target(PageTarget)
+	if t.Failures >= OutageAfter {
+		failing, err = t.Failures, t.Err // the list fails while details answer
+	}
 	switch {
-	case t.Failures >= 2 && !h.down:
+	case failing >= OutageAfter && !h.down:
 		h.down = true
 		after := ""
-		if t.Err != nil {
-			after = t.Err.Error()
+		if err != nil {
+			after = err.Error()
 		}
 		evs = append(evs, Event{Time: now, Kind: APIDown, After: after})
-	case t.Failures == 0 && t.Err == nil && h.down:
+	case failing == 0 && t.Failures == 0 && t.Err == nil && h.down:
 		h.down = false
 		evs = append(evs, Event{Time: now, Kind: APIUp})
 	}

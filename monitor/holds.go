@@ -17,6 +17,11 @@ type holds struct {
 	authErr      error
 	rate         api.RateLimit
 	rateAt       time.Time // when rate was read
+	// failing counts the reads in a row, of any target, that failed for
+	// want of an answer (a timeout, a refused connection, a 5xx); any good
+	// answer ends the run. lastFail is the last of them.
+	failing  int
+	lastFail error
 }
 
 // writer is the one sync that may be out, and the hold on syncs: writes have
@@ -154,8 +159,23 @@ func (m *Monitor) noteFailure(t *target, err error) {
 	case errors.Is(err, api.ErrForbidden):
 	default:
 		t.failures++
+		m.failing++
+		m.lastFail = err
 	}
 }
+
+// OutageAfter is how many reads in a row must fail for the API to be
+// called down: two, whichever targets asked. The page on screen alone
+// polls every 30 s, the selected connector every 2 or 10 s: counting only
+// the page's failures said so up to a minute late.
+const OutageAfter = 2
+
+// Failing is how many reads in a row have failed for want of an answer,
+// and the last one's error; 0 and nil after any good answer.
+func (m *Monitor) Failing() (int, error) { return m.failing, m.lastFail }
+
+// answered notes a good answer: the API is up.
+func (m *Monitor) answered() { m.failing, m.lastFail = 0, nil }
 
 // ErrWriteBusy is a sync asked for while one is out.
 var ErrWriteBusy = errors.New("a sync is still being sent: wait for its result")

@@ -64,6 +64,10 @@ const (
 	MaxHold        = 15 * time.Minute // longest wait a server can impose
 	RateWindow     = time.Minute      // life of a budget reading without a reset time
 	MaxCache       = 256              // details remembered for instant redisplay
+	// AfterFirstPaint is how long background targets (the crawl) wait
+	// after the first page on screen has answered: a few frames, for it
+	// to be drawn before anything else is asked.
+	AfterFirstPaint = 250 * time.Millisecond
 )
 
 // Monitor is one account's fetching state. The zero value is not usable:
@@ -93,6 +97,7 @@ type Monitor struct {
 	index  *index // the crawl's progress and the errors learnt; shared like the store
 	cache  map[string]cachedDetail
 	drafts map[string]string
+	tests  map[string]TestRecord // the last connection test of each connector
 }
 
 type cachedDetail struct {
@@ -155,6 +160,7 @@ func (m *Monitor) reset(e uint64) {
 	}
 	m.cache = map[string]cachedDetail{}
 	m.drafts = map[string]string{}
+	m.tests = map[string]TestRecord{}
 }
 
 // Options are the settings in force, defaults applied.
@@ -166,13 +172,13 @@ func (m *Monitor) API() API { return m.opts.API }
 // Epoch is the current epoch: results and timers of any other are dropped.
 func (m *Monitor) Epoch() uint64 { return m.epoch }
 
-// Start asks for the first page, then starts the crawl if there is one.
+// Start asks for the first page. The crawl, and every other background
+// target, waits for it to be on screen: sent together, the crawl's request
+// could go first (the client probes the auth header with whichever GET
+// comes first and holds the others behind it), and the page a person waits
+// for would wait behind a page nobody sees.
 func (m *Monitor) Start() Plan {
-	p := m.request(PageTarget)
-	if m.opts.Crawl {
-		p = p.Then(m.request(m.index.target))
-	}
-	return p
+	return m.request(PageTarget)
 }
 
 // Reset forgets the account's state (targets, holds, budget, store, cache,
@@ -245,6 +251,20 @@ func (m *Monitor) remember(id string, d *api.ConnectorDetail, at time.Time) {
 		}
 	}
 	m.cache[id] = cachedDetail{detail: d, at: at}
+}
+
+// TestRecord is what the last connection test of a connector answered.
+type TestRecord struct {
+	At     time.Time
+	Result *api.TestResult // nil when Err is set
+	Err    error           // the test could not be made, or the server refused it
+}
+
+// LastTest is the last connection test of connector id in this run, if any:
+// kept with the connector, so its answer outlives the flash that told it.
+func (m *Monitor) LastTest(id string) (TestRecord, bool) {
+	r, ok := m.tests[id]
+	return r, ok
 }
 
 // Draft is the EAN text typed for a connector and not yet synced.

@@ -260,6 +260,9 @@ func (m *Monitor) request(ti TargetID) Plan {
 	if m.authErr != nil {
 		return nil
 	}
+	if t.priority == Background && !m.loaded {
+		return nil // after the first paint: applyPage asks
+	}
 	if t.priority == Background && m.reserveOnly() {
 		return m.arm(ti, m.interval(t), false)
 	}

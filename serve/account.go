@@ -140,8 +140,9 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("not sent: %s has sent %d syncs or tests in the last minute, the most one person may on this team server; the next may go in %s",
-		e.User, e.Limit, e.Wait.Round(time.Second))
+	// The wait first: a status bar cuts what does not fit.
+	return fmt.Sprintf("not sent: next allowed in %s · %s has sent %d syncs or tests in the last minute, the most one person may on this team server",
+		max(e.Wait.Round(time.Second), time.Second), e.User, e.Limit)
 }
 
 // limiter allows each user n writes in any minute.

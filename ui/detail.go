@@ -33,6 +33,8 @@ type detailPane struct {
 	fetchedAt time.Time            // when data arrived
 	gone      bool                 // the server says 404
 	cached    bool                 // data is from the cache, not yet refreshed
+	stale     bool                 // reads fail since data arrived: it is not live
+	lastTest  string               // the last connection test's answer, "" for none
 
 	run syncRun // the sync triggered here, if any
 
@@ -107,6 +109,13 @@ func (d *detailPane) SetDetail(c *api.ConnectorDetail, at time.Time) {
 	d.head = (d.head + 1) % maxSamples
 	d.nSample = min(d.nSample+1, maxSamples)
 }
+
+// SetLastTest is what the last connection test of the connector shown
+// answered, "" for none.
+func (d *detailPane) SetLastTest(s string) { d.lastTest = s }
+
+// SetStale says whether reads have failed since the data shown arrived.
+func (d *detailPane) SetStale(stale bool) { d.stale = stale }
 
 // SetGone marks the connector as deleted on the server, or not.
 func (d *detailPane) SetGone(gone bool) { d.gone = gone }
@@ -242,6 +251,9 @@ func (d *detailPane) lines(now time.Time) []string {
 	}
 	d.syncLines(&b, compact)
 	b.field("last sync", d.when(now, c.LastSyncAt, c.LastSyncAtUnknown, "never"))
+	if d.lastTest != "" {
+		b.field("last test", d.lastTest)
+	}
 	if d.data != nil && d.data.SyncStats.LastError != nil {
 		if !compact {
 			b.plain("")
@@ -290,6 +302,12 @@ func (d *detailPane) syncLines(b *detailLines, compact bool) {
 	}
 	pct, label := d.progress(ss)
 	b.add(progressBar(st, pct, max(w-termtext.Width(label), 1)) + label)
+	if d.stale {
+		// A rate and an ETA from before an outage are not live: they
+		// would keep promising the end of a sync nobody can see.
+		b.plain("no ETA: no answer since " + d.fetchedAt.In(d.loc).Format("15:04:05"))
+		return
+	}
 	if rate, ok := d.throughput(); ok && rate > 0 {
 		b.plain(fmt.Sprintf("%.1f products/s · ETA %s", rate, etaText(float64(ss.ProductsPending)/rate)))
 	} else {

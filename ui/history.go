@@ -281,5 +281,8 @@ func historyLine(a history.Action, loc *time.Location) string {
 	if a.SyncID != "" {
 		id = " · " + a.SyncID
 	}
+	if a.Kind == history.TestConn && a.Answer != "" {
+		id += " · " + a.Answer // what the test said: the reason it failed
+	}
 	return termtext.Sanitize(fmt.Sprintf("%s  %-15s %-13s %s%s%s", a.Time.In(loc).Format("01-02 15:04"), a.Outcome, what, a.ConnectorName, who, id))
 }

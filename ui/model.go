@@ -274,6 +274,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // draws afresh, keeping nothing, whatever does not match.
 func (m *Model) prepare() {
 	m.list.Prepare(m.now())
+	m.detail.SetStale(m.detailStale())
+	m.detail.SetLastTest(m.lastTestText(m.detail.ID()))
 	m.detail.Prepare()
 	if f := m.openForm(); f != nil && f.Finished() {
 		f.SetLive(m.detail.LiveLines(f.Connector().ID, f.Width()))

@@ -203,9 +203,9 @@ func (m *Model) listStatus() string {
 	case t.InFlight && (!m.list.Loaded() || t.Page != m.list.Meta().Page):
 		return m.spinner.View() + " loading page " + itoa(t.Page) + "…"
 	case t.Err != nil && !m.list.Loaded():
-		return "✗ " + t.Err.Error()
+		return "✗ " + m.errText(t.Err)
 	case t.Err != nil:
-		return "stale: " + t.Err.Error()
+		return "stale: " + m.errText(t.Err)
 	case m.fleet.active() && m.list.Len() == 0:
 		return "no connector matches “" + m.fleet.query + "”"
 	case m.list.Loaded() && m.list.Len() == 0 && (m.list.Meta().Total > 0 || m.list.Page() > 1):
@@ -233,9 +233,9 @@ func (m *Model) detailFooter(now time.Time) string {
 	case t.LastOK.IsZero() && t.Err == nil:
 		s = "loading…"
 	case t.Err != nil && t.LastOK.IsZero():
-		s = "✗ " + t.Err.Error()
+		s = "✗ " + m.errText(t.Err)
 	case t.Err != nil:
-		s = "stale · last OK " + t.LastOK.In(m.opts.Location).Format("15:04:05") + " · " + t.Err.Error()
+		s = "stale · last OK " + t.LastOK.In(m.opts.Location).Format("15:04:05") + " · " + m.errText(t.Err)
 	case m.detail.Cached():
 		// Shown from memory while a fresh answer is awaited: say how old.
 		s = "cached · " + ago(now, t.LastOK)
