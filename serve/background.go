@@ -36,6 +36,10 @@ var (
 	cprAnswer = regexp.MustCompile(`\x1b\[[0-9]+;[0-9]+R`)
 )
 
+// maxAskInput bounds what is kept while the terminal is asked: the
+// answers are a few dozen bytes.
+const maxAskInput = 4 << 10
+
 // readResult is one read of the session's input.
 type readResult struct {
 	data []byte
@@ -68,7 +72,9 @@ func askBackground(rw io.ReadWriter, wait time.Duration) (dark, known bool, in i
 			if fi.answer != "" {
 				dark, known = parseBackground(fi.answer)
 			}
-			if r.err != nil || !fi.expectCPR {
+			// More than answers and a few keys: a paste or a flood, which
+			// is the dashboard's (and its input limit's) to take.
+			if r.err != nil || !fi.expectCPR || len(got) > maxAskInput {
 				fi.pending, fi.err = got, r.err
 				return dark, known, fi
 			}

@@ -223,6 +223,8 @@ func TestAnswersAreCutFromTheInput(t *testing.T) {
 		{"one piece", []string{"\x1b]11;rgb:ffff/ffff/ffff\x07\x1b[3;1Rjk"}, false, true, "jk"},
 		{"split, keys around", []string{"a\x1b]11;rgb:0000/00", "00/0000\x1b\\b\x1b[3", ";1Rc"}, true, true, "abc"},
 		{"no colour: the position alone", []string{"x\x1b[3;1R", "y"}, false, false, "xy"},
+		// A flood ends the question: the dashboard's input limit takes it.
+		{"flood", []string{strings.Repeat("j", maxAskInput+1), "\x1b]11;rgb:0/0/0\x07\x1b[1;1Rk"}, false, false, strings.Repeat("j", maxAskInput+1) + "k"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rw := newFakeTerm()
@@ -268,6 +270,7 @@ func TestAnswersAreCutFromTheInput(t *testing.T) {
 // fakeTerm is a session's input and output: reads take what feed gives.
 type fakeTerm struct {
 	feed    chan []byte
+	left    []byte // of a feed longer than a read
 	written bytes.Buffer
 	mu      sync.Mutex
 }
@@ -275,11 +278,16 @@ type fakeTerm struct {
 func newFakeTerm() *fakeTerm { return &fakeTerm{feed: make(chan []byte)} }
 
 func (f *fakeTerm) Read(p []byte) (int, error) {
-	b, ok := <-f.feed
-	if !ok {
-		return 0, io.EOF
+	if len(f.left) == 0 {
+		b, ok := <-f.feed
+		if !ok {
+			return 0, io.EOF
+		}
+		f.left = b
 	}
-	return copy(p, b), nil
+	n := copy(p, f.left)
+	f.left = f.left[n:]
+	return n, nil
 }
 
 func (f *fakeTerm) Write(p []byte) (int, error) {
