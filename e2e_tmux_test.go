@@ -41,13 +41,7 @@ func TestE2ECopyInsideTmux(t *testing.T) {
 			sock := filepath.Join(dir, "s")
 			tmux := func(args ...string) (string, error) {
 				cmd := exec.Command(tmuxBin, append([]string{"-S", sock, "-f", conf}, args...)...)
-				var env []string
-				for _, kv := range cleanEnv("XDG_STATE_HOME="+dir, "XDG_CONFIG_HOME="+dir, "HOME="+dir) {
-					if !strings.HasPrefix(kv, "TMUX") {
-						env = append(env, kv)
-					}
-				}
-				cmd.Env = env
+				cmd.Env = cleanEnv("XDG_STATE_HOME="+dir, "XDG_CONFIG_HOME="+dir, "HOME="+dir)
 				out, err := cmd.CombinedOutput()
 				return string(out), err
 			}
