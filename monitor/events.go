@@ -22,6 +22,7 @@ const (
 	ErrorChanged EventKind = "error_changed"
 	Stuck        EventKind = "stuck"
 	SyncDrained  EventKind = "sync_drained"
+	SyncLost     EventKind = "sync_lost" // the server lost track of a sync triggered here
 	SyncFailed   EventKind = "sync_failed"
 	// SyncSent is a sync someone queued (team mode: Before is who, After
 	// what), for the others watching the account.
@@ -32,10 +33,18 @@ const (
 	APIUp       EventKind = "api_up"
 )
 
+// EventKinds are every kind of event, in the order the events view's
+// filter steps through them: the one list, so a kind added above is
+// offered there too.
+func EventKinds() []EventKind {
+	return []EventKind{TurnedError, Recovered, ErrorChanged, Stuck, Paused, Resumed, Appeared, Disappeared,
+		SyncSent, SyncDrained, SyncFailed, SyncLost, KeyRefused, KeyAccepted, APIDown, APIUp}
+}
+
 // Bad says whether the event is a transition into a bad state (it rings).
 func (k EventKind) Bad() bool {
 	switch k {
-	case TurnedError, Stuck, KeyRefused, APIDown, SyncFailed:
+	case TurnedError, Stuck, KeyRefused, APIDown, SyncFailed, SyncLost:
 		return true
 	}
 	return false
@@ -92,6 +101,8 @@ func (e Event) Text() string {
 		return who + ": the sync triggered here drained"
 	case SyncFailed:
 		return who + ": the sync triggered here ended with an error: " + oneLine(e.After)
+	case SyncLost:
+		return who + ": the sync triggered here: outcome unknown, " + oneLine(e.After)
 	case SyncSent:
 		return who + ": " + e.Before + " queued a sync of " + e.After
 	case KeyRefused:

@@ -56,12 +56,15 @@ func (a *account) sessionFor(u config.ServeUser, s *sink) ui.AccountSession {
 		fleet = a // one index for every session, not one each
 	}
 	return ui.AccountSession{
-		Fleet:    fleet,
-		API:      &userAPI{account: a, user: u},
-		History:  a.base.History,
-		Events:   a.base.Events,
-		Hub:      userHub{hub: a.hub, user: u.Name, mayWrite: u.Role.MayWrite()},
-		ReadOnly: a.base.ReadOnly || !u.Role.MayWrite(),
+		Fleet:      fleet,
+		API:        &userAPI{account: a, user: u},
+		History:    a.base.History,
+		Events:     a.base.Events,
+		Hub:        userHub{hub: a.hub, user: u.Name, mayWrite: u.Role.MayWrite()},
+		ReadOnly:   a.base.ReadOnly || !u.Role.MayWrite(),
+		HistoryErr: a.base.HistoryErr,
+		PerPage:    a.base.PerPage,
+		Refresh:    a.base.Refresh,
 		// base.Warnings (a key file others can read) name the server's
 		// files: they went to the server's log when it opened.
 	}

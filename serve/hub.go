@@ -87,7 +87,7 @@ func identity(e monitor.Event) string {
 func family(e monitor.Event) (string, bool) {
 	var f string
 	switch e.Kind {
-	case monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed:
+	case monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed, monitor.SyncLost:
 		return "", false
 	case monitor.TurnedError, monitor.Recovered:
 		f = "error"

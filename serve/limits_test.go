@@ -195,6 +195,9 @@ func TestConnectionsAreBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	// The client hears "logged in" a moment before the server has put the
+	// connection in its context: until then it still counts as a startup.
+	until(t, "alice's connection counts as logged in", func() bool { return tm.srv.gate.loggingIn() == 0 })
 	b, err := dial(tm.addr, gossh.PublicKeys(tm.keys["bob"]))
 	if err != nil {
 		t.Fatal(err)

@@ -178,7 +178,8 @@ func TestReadsReportTheAccountsBudget(t *testing.T) {
 func TestLimiterPerUser(t *testing.T) {
 	clk := fakeclock.New(t0)
 	l := newLimiter(2, clk.Now)
-	if l.take("alice") != 0 || l.take("alice") != 0 {
+	first, second := l.take("alice"), l.take("alice")
+	if first != 0 || second != 0 {
 		t.Fatal("alice's first two writes were refused")
 	}
 	if w := l.take("alice"); w <= 0 || w > time.Minute {

@@ -383,15 +383,14 @@ func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (t
 	if a.spec.Name != "" {
 		host = a.spec.Name + " · " + host
 	}
-	return ui.New(ui.Options{
-		API: start.API, Context: ctx, Host: host, Demo: o.Demo, ReadOnly: start.ReadOnly,
-		History: start.History, Events: start.Events, Hub: start.Hub, Fleet: start.Fleet,
+	return ui.New(ui.WithSession(ui.Options{
+		Context: ctx, Host: host, Demo: o.Demo,
 		Alerts: o.Alerts, Terminal: x.ss, User: x.user.Name, Who: x.user.Name + " · " + string(x.user.Role),
 		NoExport: true, // it would write on the server, with its rights
 		Accounts: specs, Current: o.Current,
 		PerPage: o.PerPage, Refresh: o.Refresh, IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh,
 		Keys: o.Keys, Renderer: r, Plain: r.ColorProfile() == termenv.Ascii,
-	}), nil
+	}, start)), nil
 }
 
 // register counts x among the server's sessions, or says why it may not

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"cmp"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -27,15 +29,34 @@ type AccountSpec struct {
 
 // AccountSession is what an opened account runs on.
 type AccountSession struct {
-	API     API
-	History *history.Store
-	Events  *history.EventLog
-	Hub     EventHub // team mode: the account's events hub
+	API        API
+	History    *history.Store // nil: no write is sent on the account
+	HistoryErr error          // why History is nil
+	Events     *history.EventLog
+	Hub        EventHub // team mode: the account's events hub
 	// Fleet is team mode's one index of the account, read instead of a
 	// crawl of this dashboard's own.
 	Fleet    monitor.FleetSource
 	ReadOnly bool
+	// PerPage and Refresh are the account's own (its profile's); 0: the
+	// dashboard's options.
+	PerPage  int
+	Refresh  time.Duration
 	Warnings []string // said once on opening (a key file others can read)
+}
+
+// WithSession is o on the account s: the one place a dashboard's options
+// take an opened account (the start, locally or on a team server).
+func WithSession(o Options, s AccountSession) Options {
+	o.API, o.History, o.HistoryErr, o.Events, o.Hub, o.Fleet = s.API, s.History, s.HistoryErr, s.Events, s.Hub, s.Fleet
+	o.ReadOnly = o.ReadOnly || s.ReadOnly
+	if s.PerPage > 0 {
+		o.PerPage = s.PerPage
+	}
+	if s.Refresh > 0 {
+		o.Refresh = s.Refresh
+	}
+	return o
 }
 
 // account is one account's part of the model.
@@ -62,10 +83,10 @@ func epochSpace(i int) uint64 { return uint64(i+1) << 32 }
 func newAccount(o Options, st *Styles, index int, s AccountSession) account {
 	a := account{
 		index: index,
-		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
+		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: cmp.Or(s.PerPage, o.PerPage), Refresh: cmp.Or(s.Refresh, o.Refresh),
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: s.ReadOnly,
 			Crawl: !o.NoIndex, Epoch: epochSpace(index), Fleet: s.Fleet}),
-		journal:     &journal{store: s.History, user: o.User, awaiting: map[string]awaited{}},
+		journal:     &journal{store: s.History, noStore: s.HistoryErr, user: o.User, awaiting: map[string]awaited{}},
 		feed:        newFeed(s.Events, o.Terminal, o.Alerts),
 		hub:         s.Hub,
 		sharedIndex: s.Fleet != nil,
@@ -164,6 +185,7 @@ func (m *Model) onAccountOpened(msg accountOpenedMsg) tea.Cmd {
 	m.account = newAccount(m.opts, m.styles, msg.index, msg.session)
 	m.layout()
 	m.flashMsg("switched to "+termtext.Sanitize(spec.Name), false)
+	m.warnNoHistory()
 	if len(msg.session.Warnings) > 0 {
 		m.flashMsg(termtext.Sanitize(strings.Join(msg.session.Warnings, "; ")), true)
 	}

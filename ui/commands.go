@@ -8,9 +8,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/api"
-	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/write"
 )
 
 // API is what the dashboard needs from the Pixee client: the monitor's. The
@@ -79,43 +79,23 @@ func Read(ctx context.Context, c API, r monitor.Request) monitor.Result {
 	return res
 }
 
-// intent is where a sync is recorded before it is sent.
-type intent struct {
-	store      *history.Store // nil: no history
-	user, name string
-}
-
-// triggerSync sends one POST, after its intent is written to the history
-// (and not at all if it cannot be). It is never retried: a sync that may
-// have been queued must not be queued twice.
-func triggerSync(ctx context.Context, c API, r monitor.Request, in intent) tea.Cmd {
+// triggerSync sends one sync through the write path: its intent recorded
+// first (and nothing sent if it cannot be), the POST, the outcome
+// recorded. It is never retried: a sync that may have been queued must not
+// be queued twice.
+func triggerSync(ctx context.Context, w write.Writer, r monitor.Request, name string) tea.Cmd {
 	fail := func(err error) tea.Msg { return syncMsg{Result: monitor.Result{Request: r, Err: err}} }
 	return guarded("triggering sync", fail, func() tea.Msg {
-		act, err := recordIntent(in.store, in.user, in.name, r)
-		if err != nil {
-			return syncMsg{Result: monitor.Result{Request: r, Err: cleanErr(&notRecordedError{err})}}
-		}
-		var (
-			res  *api.SyncResult
-			resp *api.Response
-		)
-		if r.Kind == monitor.KindSyncCatalog {
-			res, resp, err = c.SyncCatalog(ctx, r.ID)
-		} else {
-			res, resp, err = c.SyncEANs(ctx, r.ID, r.EANs)
-		}
-		msg := syncMsg{Result: monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
-		if in.store != nil {
-			rr := resultOf(res, err)
-			if ferr := in.store.Finish(act.ID, rr); ferr == nil {
-				act.Outcome, act.SyncID, act.Answer, act.Queued = rr.Outcome, rr.SyncID, rr.Answer, rr.Queued
-			}
+		o := w.Sync(ctx, write.Sync{ConnectorID: r.ID, ConnectorName: name, EANs: r.EANs, Catalog: r.Kind == monitor.KindSyncCatalog})
+		msg := syncMsg{Result: monitor.Result{Request: r, Rate: rateOf(o.Resp), Err: cleanErr(o.Err)}}
+		if o.Sent {
+			act := o.Action
 			msg.Action = &act
 		}
-		if err == nil {
-			cr := *res
-			cr.SyncID = termtext.Sanitize(res.SyncID)
-			cr.Status = termtext.Sanitize(res.Status)
+		if o.Err == nil {
+			cr := *o.Synced
+			cr.SyncID = termtext.Sanitize(o.Synced.SyncID)
+			cr.Status = termtext.Sanitize(o.Synced.Status)
 			msg.Synced = &cr
 		}
 		return msg

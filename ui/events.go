@@ -288,9 +288,10 @@ type eventsView struct {
 	kind   monitor.EventKind
 }
 
-var eventKinds = []monitor.EventKind{"", monitor.TurnedError, monitor.Recovered, monitor.ErrorChanged, monitor.Stuck,
-	monitor.Paused, monitor.Resumed, monitor.Appeared, monitor.Disappeared, monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed,
-	monitor.KeyRefused, monitor.APIDown, monitor.APIUp}
+// eventKinds is the filter's cycle: every kind, then all ("").
+func eventKinds() []monitor.EventKind {
+	return append([]monitor.EventKind{""}, monitor.EventKinds()...)
+}
 
 func (m *Model) eventRows() []*history.Seen {
 	ev := m.screens.top().(*eventsView)
@@ -322,9 +323,10 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		ev.cursor = 0
 	case key.Matches(msg, k.EventKind):
-		for i, kd := range eventKinds {
+		kinds := eventKinds()
+		for i, kd := range kinds {
 			if kd == ev.kind {
-				ev.kind = eventKinds[(i+1)%len(eventKinds)]
+				ev.kind = kinds[(i+1)%len(kinds)]
 				break
 			}
 		}

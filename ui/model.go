@@ -21,25 +21,28 @@ import (
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/write"
 )
 
 // Options configure the dashboard. Zero values take the defaults.
 type Options struct {
 	API      API
-	Context  context.Context     // cancelled when the program ends; nil = Background
-	Host     string              // shown in the header
-	Demo     bool                // shows the DEMO badge
-	ReadOnly bool                // no sync can be triggered; shows the READ-ONLY badge
-	History  *history.Store      // the account's history of actions; nil = none
-	User     string              // who acts, for the history
-	Who      string              // team mode: the SSH user and role, shown in the header
-	NoExport bool                // no x: the files would be written where the program runs (a team server), not the user's
-	Events   *history.EventLog   // the account's events, for the shift handover; nil = kept in memory only
-	Hub      EventHub            // team mode: events go through the account's hub (events.go); nil = none
-	Fleet    monitor.FleetSource // team mode: the account's one index, read instead of a crawl of our own
-	Alerts   AlertOptions        // bell and desktop notifications
-	Terminal io.Writer           // where the bell, notifications and copies (OSC 52) are written; nil = none
-	InTmux   bool                // wrap OSC 52 for tmux
+	Context  context.Context // cancelled when the program ends; nil = Background
+	Host     string          // shown in the header
+	Demo     bool            // shows the DEMO badge
+	ReadOnly bool            // no sync can be triggered; shows the READ-ONLY badge
+	History  *history.Store  // the account's history of actions; nil = none: no write is sent
+	// HistoryErr is why History is nil, said when a write is refused.
+	HistoryErr error
+	User       string              // who acts, for the history
+	Who        string              // team mode: the SSH user and role, shown in the header
+	NoExport   bool                // no x: the files would be written where the program runs (a team server), not the user's
+	Events     *history.EventLog   // the account's events, for the shift handover; nil = kept in memory only
+	Hub        EventHub            // team mode: events go through the account's hub (events.go); nil = none
+	Fleet      monitor.FleetSource // team mode: the account's one index, read instead of a crawl of our own
+	Alerts     AlertOptions        // bell and desktop notifications
+	Terminal   io.Writer           // where the bell, notifications and copies (OSC 52) are written; nil = none
+	InTmux     bool                // wrap OSC 52 for tmux
 	// Accounts are the accounts the switcher offers; the one these options
 	// describe is Accounts[Current]. Empty: one account, no switcher.
 	Accounts    []AccountSpec
@@ -143,7 +146,7 @@ func New(o Options) Model {
 		styles:    &st,
 		help:      h,
 		spinner:   sp,
-		account:   newAccount(o, &st, o.Current, AccountSession{API: o.API, History: o.History, Events: o.Events, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
+		account:   newAccount(o, &st, o.Current, AccountSession{API: o.API, History: o.History, HistoryErr: o.HistoryErr, Events: o.Events, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
 		accounts:  map[int]*account{},
 		helpCache: &helpLineCache{},
 		screens:   newScreens(),
@@ -157,7 +160,21 @@ func New(o Options) Model {
 	m.spinning = true
 	m.layout()
 	m.prepare()
+	m.warnNoHistory()
 	return m
+}
+
+// warnNoHistory says, on an account without a history, that its writes
+// will not be sent, and why.
+func (m *Model) warnNoHistory() {
+	if m.journal.store != nil {
+		return
+	}
+	why := ""
+	if m.journal.noStore != nil {
+		why = ": " + termtext.Sanitize(m.journal.noStore.Error())
+	}
+	m.flashMsg("no history for this account"+why+"; syncs and tests will not be sent", true)
 }
 
 // afterOrDone is like tea.Tick, but a timer ends when the context does:
@@ -370,6 +387,8 @@ func (m *Model) onSync(r monitor.Result) tea.Cmd {
 		form.Failed(submitError(s.Err))
 	case s.Err != nil && errors.Is(s.Err, api.ErrSyncRejected):
 		m.flashMsg("✗ "+submitError(s.Err).Error(), true)
+	case s.Err != nil && errors.As(s.Err, new(*write.NotRecordedError)):
+		m.flashMsg("✗ "+s.Err.Error(), true)
 	case s.Err != nil:
 		m.flashMsg("sync failed: "+submitError(s.Err).Error(), true)
 	case formHere:
@@ -468,11 +487,11 @@ func (m *Model) step(s monitor.Step) tea.Cmd {
 		// A write is never abandoned: one that may have been sent must run
 		// to its answer. It is recorded in the history before it leaves.
 		c, _ := m.mon.Store().Get(s.Request.ID)
-		in := intent{m.journal.store, m.journal.user, c.Name}
+		w := write.Writer{API: m.mon.API(), History: m.journal.store, NoHistory: m.journal.noStore, User: m.journal.user}
 		if s.Request.Kind == monitor.KindTest {
-			return triggerTest(m.ctx, m.mon.API(), s.Request, in)
+			return triggerTest(m.ctx, w, s.Request, c.Name)
 		}
-		return triggerSync(m.ctx, m.mon.API(), s.Request, in)
+		return triggerSync(m.ctx, w, s.Request, c.Name)
 	}
 	// A read can be abandoned (the selection moved on).
 	return request(m.reads.start(m.ctx, s.Request), m.mon.API(), s.Request)

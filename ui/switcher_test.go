@@ -154,3 +154,26 @@ func TestSwitcherOnlyWithAccountsAndFailingOpen(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// A profile reached with P pages as it does when started with --profile:
+// its own per_page, not the start account's.
+func TestTheSwitcherKeepsTheProfilesPerPage(t *testing.T) {
+	clock := newFakeClock()
+	a := newKeyedServer(t, clock, "pm_test_acme", sandbox.Options{})
+	b := newKeyedServer(t, clock, "pm_test_globex", sandbox.Options{Connectors: 150, Seed: 7})
+	o := testOptions(a.client(t, clock), clock)
+	o.PerPage = 50
+	o.Accounts = []AccountSpec{
+		{Name: "ACME Retail", Host: "acme.example"},
+		{Name: "Globex", Host: "globex.example", Open: func() (AccountSession, error) {
+			return AccountSession{API: b.client(t, clock), PerPage: 100}, nil
+		}},
+	}
+	d := newDriver(t, o, clock, 160, 48)
+	d.Advance(time.Second)
+	f := &uiFixture{driver: d, sb: a.sb, ids: a.sb.IDs()}
+	f.has("page 1/3")
+	f.Key("P", "j", "enter")
+	f.Advance(time.Second)
+	f.has("Globex · globex.example", "page 1/2")
+}
