@@ -67,7 +67,9 @@ func TestMain(m *testing.M) {
 func cleanEnv(extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "PIXEE_") || strings.HasPrefix(kv, "TERM=") || strings.HasPrefix(kv, "NO_COLOR=") {
+		// TMUX too: run inside tmux, the program would write for it.
+		if strings.HasPrefix(kv, "PIXEE_") || strings.HasPrefix(kv, "TERM=") || strings.HasPrefix(kv, "NO_COLOR=") ||
+			strings.HasPrefix(kv, "TMUX") {
 			continue
 		}
 		env = append(env, kv)

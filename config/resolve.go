@@ -161,6 +161,8 @@ theme: auto                               # auto | dark | light | none (none = N
 #     alice: {public_key: "ssh-ed25519 AAAA… alice@laptop", role: operate}
 #     bob:   {public_key_file: ~/.ssh/bob.pub, role: watch}   # one or more keys; a relative
 #                                                             # path is beside this file
+#                                         # a user's theme: dark | light | none is their colours
+#                                         # when their terminal does not say its background
 `
 
 // WriteExample writes Example to path, creating its folder; it never

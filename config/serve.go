@@ -58,7 +58,10 @@ type ServeUser struct {
 	Name string
 	Role Role
 	Keys []ssh.PublicKey
-	Pos  Pos // serve.users.<name>, or the line of an authorized_keys file
+	// Theme is the user's background when their terminal does not say
+	// (auto, dark, light or none; "" = the config's theme).
+	Theme string
+	Pos   Pos // serve.users.<name>, or the line of an authorized_keys file
 }
 
 // Team mode's defaults, in force when the file says nothing.
@@ -412,8 +415,14 @@ func (p *parser) serveUser(name, path string, n *yaml.Node) ServeUser {
 				break
 			}
 			u.Role = r
+		case "theme":
+			u.Theme = p.str(v, kp)
+			if v.Kind == yaml.ScalarNode && v.Tag != "!!null" && !ValidTheme(u.Theme) {
+				p.errorf(p.pos(v), kp, "%q is not one of %s", u.Theme, strings.Join(themes, ", "))
+				u.Theme = ""
+			}
 		default:
-			p.unknown(k, kp, "public_key", "public_key_file", "role")
+			p.unknown(k, kp, "public_key", "public_key_file", "role", "theme")
 		}
 	})
 	switch len(forms) {

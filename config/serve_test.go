@@ -94,7 +94,7 @@ func TestServeGood(t *testing.T) {
     bob:
       public_key_file: bob.pub
       role: watch
-    carol.w_x-1: {public_key_file: ~/carol.pub, role: watch}
+    carol.w_x-1: {public_key_file: ~/carol.pub, role: watch, theme: light}
   reads_per_user: 20
   sessions_per_user: 2
   max_connections: 30
@@ -121,6 +121,9 @@ func TestServeGood(t *testing.T) {
 	}
 	if got := len(s.Users[1].Keys); got != 2 {
 		t.Errorf("bob has %d keys, want 2", got)
+	}
+	if s.Users[2].Theme != "light" || s.Users[0].Theme != "" {
+		t.Errorf("themes %q and %q, want light for carol and none said for alice", s.Users[2].Theme, s.Users[0].Theme)
 	}
 	want := []string{"alice:operate", "bob:watch", "bob:watch", "carol.w_x-1:watch"}
 	if got := keyNames(t, s, a, b1, b2, c); !slices.Equal(got, want) {
@@ -213,11 +216,13 @@ func TestServeBad(t *testing.T) {
 		{"users not a mapping", "serve:\n  users: [alice]\n",
 			`config.yaml:2:10: serve.users: want a mapping of keys, got a list`},
 		{"unknown key under a user", "serve:\n  users:\n    alice: {rol: operate, public_key: \"KEYA\", role: watch}\n",
-			`config.yaml:3:13: serve.users.alice.rol: unknown key (known here: public_key, public_key_file, role)`},
+			`config.yaml:3:13: serve.users.alice.rol: unknown key (known here: public_key, public_key_file, role, theme)`},
 		{"user twice", "serve:\n  users:\n    alice: {role: watch, public_key: \"KEYA\"}\n    alice: {role: watch, public_key: \"KEYB\"}\n",
 			`config.yaml:4:5: serve.users.alice: set twice`},
 		{"missing role", "serve:\n  users:\n    alice: {public_key: \"KEYA\"}\n",
 			`config.yaml:3:12: serve.users.alice: no role: give role: watch (look only) or role: operate (also syncs and connection tests)`},
+		{"bad user theme", "serve:\n  users:\n    alice: {role: watch, public_key: \"KEYA\", theme: pink}\n",
+			`config.yaml:3:142: serve.users.alice.theme: "pink" is not one of auto, dark, light, none`},
 		{"bad role", "serve:\n  users:\n    alice: {role: admin, public_key: \"KEYA\"}\n",
 			`config.yaml:3:19: serve.users.alice.role: "admin" is not watch or operate`},
 		{"both key forms", "serve:\n  users:\n    alice: {role: watch, public_key: \"KEYA\", public_key_file: DIR/b.pub}\n",

@@ -88,13 +88,13 @@ func (x *session) join(a *account) shared.Account {
 // bounded (inputLimit): a flood ends the session before it reaches the
 // dashboard.
 type activity struct {
-	ss    ssh.Session
+	in    io.Reader // the session's input, less the terminal's answers (askBackground)
 	x     *session
 	limit *inputLimit // only the dashboard's reader goroutine reads
 }
 
 func (a activity) Read(p []byte) (int, error) {
-	n, err := a.ss.Read(p)
+	n, err := a.in.Read(p)
 	if n > 0 {
 		a.x.lastInput.Store(time.Now().UnixNano())
 		if !a.limit.take(n) {
@@ -206,7 +206,11 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 				}
 			}()
 		}()
-		r := renderer(ss, pty.Term, s.opts.Theme)
+		// The terminal is asked before the dashboard reads a key: its
+		// answer is never taken for one.
+		dark, answered, in := askBackground(ss, askBackgroundFor)
+		theme := sessionTheme(answered, dark, sshEnv(ss.Environ()).Getenv("COLORFGBG"), u.Theme, s.opts.Theme)
+		r := renderer(ss, pty.Term, theme)
 		m, err := s.model(ctx, x, r)
 		if err != nil {
 			// The details (a key command's stderr, paths) are the
@@ -215,7 +219,7 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			_ = ss.Exit(1)
 			return
 		}
-		opts := []tea.ProgramOption{tea.WithInput(activity{ss: ss, x: x, limit: newInputLimit(time.Now)}), tea.WithOutput(screen{ss: ss, x: x}), tea.WithAltScreen(),
+		opts := []tea.ProgramOption{tea.WithInput(activity{in: in, x: x, limit: newInputLimit(time.Now)}), tea.WithOutput(screen{ss: ss, x: x}), tea.WithAltScreen(),
 			tea.WithContext(ctx), tea.WithoutSignalHandler()}
 		if s.opts.Mouse {
 			opts = append(opts, tea.WithMouseCellMotion())
@@ -428,9 +432,8 @@ func (s *Server) unregister(x *session) {
 func fingerprint(k ssh.PublicKey) string { return gossh.FingerprintSHA256(k) }
 
 // renderer draws for the session's terminal, as its TERM, COLORTERM and
-// NO_COLOR say. It asks the terminal nothing: a query waits for an answer
-// that a terminal may never send, eating the first key typed. The
-// background is the theme's (dark unless the config says light).
+// NO_COLOR say, on the background sessionTheme decided (the terminal was
+// asked by askBackground, with a deadline; the renderer asks nothing).
 func renderer(ss ssh.Session, term, theme string) *lipgloss.Renderer {
 	env := sshEnv(append(ss.Environ(), "TERM="+term))
 	r := lipgloss.NewRenderer(ss, termenv.WithEnvironment(env), termenv.WithUnsafe(), termenv.WithColorCache(true))

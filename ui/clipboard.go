@@ -2,13 +2,15 @@ package ui
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
+	"time"
 
+	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/api"
@@ -23,19 +25,24 @@ import (
 // maxCopy bounds what is put on the clipboard: terminals refuse more.
 const maxCopy = 64 << 10
 
-// osc52 is the control string that sets the clipboard to text, wrapped
-// for tmux (which passes it on with allow-passthrough, or takes it itself
-// with set-clipboard) when the program runs inside it.
-func osc52(text string, inTmux bool) string {
-	seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\a"
-	if inTmux {
-		seq = "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
+// clipboardSeq is what sets the clipboard to text: the OSC 52 sequence,
+// and inside tmux the same again wrapped for passthrough. tmux takes the
+// plain one itself with set-clipboard on (and ignores it with its default,
+// external); it hands the wrapped one to the terminal only with
+// allow-passthrough on (off by default since 3.3). Either alone misses a
+// configuration; a terminal given both sets the clipboard twice to one text.
+func clipboardSeq(text string, inTmux bool) string {
+	seq := osc52.New(text)
+	if !inTmux {
+		return seq.String()
 	}
-	return seq
+	return seq.String() + seq.Tmux().String()
 }
 
 // copyText writes the clipboard sequence straight to the terminal, in one
-// write, and says what was copied.
+// write, and says it was sent: whether the terminal took it cannot be
+// known. Inside tmux, the first copy also asks tmux whether it passes the
+// clipboard on (askTmuxClipboard).
 func (m *Model) copyText(what, text string) tea.Cmd {
 	out := m.opts.Terminal
 	if out == nil {
@@ -46,16 +53,64 @@ func (m *Model) copyText(what, text string) tea.Cmd {
 		m.flashMsg(what+" is too long to copy", true)
 		return nil
 	}
-	seq := osc52(text, m.opts.InTmux)
-	m.flashMsg("copied "+what+" to the clipboard", false)
-	return func() tea.Msg {
+	seq := clipboardSeq(text, m.opts.InTmux)
+	m.flashMsg("sent "+what+" to the terminal's clipboard (OSC 52)", false)
+	write := func() tea.Msg {
 		_, _ = io.WriteString(out, seq)
 		return nil
 	}
+	if !m.opts.InTmux || m.tmuxAsked {
+		return write
+	}
+	m.tmuxAsked = true
+	return tea.Batch(write, askTmuxClipboard(m.ctx))
 }
 
 // InTmux says whether the program runs inside tmux (for OSC 52).
 func InTmux() bool { return os.Getenv("TMUX") != "" }
+
+// tmuxAskFor bounds the question to tmux: a server that does not answer
+// costs nothing but the hint.
+const tmuxAskFor = 2 * time.Second
+
+// tmuxClipboardMsg is what tmux said of its set-clipboard option (and,
+// when that is not on, of allow-passthrough), or why it is not known.
+type tmuxClipboardMsg struct {
+	setting     string
+	passthrough string
+	err         error
+}
+
+// askTmuxClipboard asks the tmux the program runs in whether it passes
+// copies on, off the UI's path.
+func askTmuxClipboard(ctx context.Context) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, tmuxAskFor)
+		defer cancel()
+		show := func(args ...string) (string, error) {
+			out, err := exec.CommandContext(ctx, "tmux", append([]string{"show"}, args...)...).Output()
+			return strings.TrimSpace(string(out)), err
+		}
+		setting, err := show("-gv", "set-clipboard")
+		if err != nil || setting == "on" {
+			return tmuxClipboardMsg{setting: setting, err: err}
+		}
+		pass, _ := show("-gpv", "allow-passthrough") // before 3.3 there is no such option: passed
+		return tmuxClipboardMsg{setting: setting, passthrough: pass}
+	}
+}
+
+// onTmuxClipboard tells, once, how to make tmux pass copies on when it
+// takes neither sequence. Without an answer nothing is said: the copy may
+// have worked.
+func (m *Model) onTmuxClipboard(msg tmuxClipboardMsg) {
+	switch {
+	case msg.err != nil || msg.setting == "" || msg.setting == "on":
+	case msg.passthrough == "on" || msg.passthrough == "all":
+	default:
+		m.flashMsg("tmux dropped it (set-clipboard "+termtext.Sanitize(msg.setting)+"): set -g set-clipboard on in ~/.tmux.conf", true)
+	}
+}
 
 // incidentCard is the selected connector in plain text, for a ticket.
 func (m *Model) incidentCard(c api.Connector) string {

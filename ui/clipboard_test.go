@@ -2,9 +2,11 @@ package ui
 
 import (
 	"encoding/base64"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pixee/pixee-tui/api/sandbox"
 )
@@ -36,7 +38,9 @@ func TestCopyIDAndCard(t *testing.T) {
 	if rest := osc52Seq.ReplaceAllString(term.String(), ""); rest != "" {
 		t.Fatalf("more than the clipboard was written: %q", rest)
 	}
-	f.has("copied the id of " + firstConnectorName)
+	// Whether the terminal took it cannot be known: it is sent, not copied.
+	f.has("sent the id of " + firstConnectorName + " to the terminal's clipboard (OSC 52)")
+	f.lacks("copied")
 	f.Key("Y")
 	got := copied(t, term.String())
 	if len(got) != 2 {
@@ -53,11 +57,42 @@ func TestCopyIDAndCard(t *testing.T) {
 	}
 }
 
-func TestOSC52InTmuxIsWrapped(t *testing.T) {
-	got := osc52("id", true)
-	if got != "\x1bPtmux;\x1b\x1b]52;c;aWQ=\a\x1b\\" {
-		t.Errorf("tmux sequence %q", got)
+// Outside tmux the plain sequence; inside, the plain one (which tmux takes
+// with set-clipboard on) and then the same wrapped for passthrough (which
+// tmux hands to the terminal with allow-passthrough on).
+func TestClipboardSequenceForEachTmuxSetting(t *testing.T) {
+	const plain = "\x1b]52;c;aWQ=\a"
+	if got := clipboardSeq("id", false); got != plain {
+		t.Errorf("outside tmux: %q, want %q", got, plain)
 	}
+	want := plain + "\x1bPtmux;\x1b\x1b]52;c;aWQ=\a\x1b\\"
+	if got := clipboardSeq("id", true); got != want {
+		t.Errorf("inside tmux: %q, want %q", got, want)
+	}
+}
+
+// y inside tmux writes both sequences in one write; tmux's set-clipboard
+// other than on is answered once with the option to set, and a tmux that
+// cannot be asked adds nothing to the message.
+func TestCopyInTmuxSendsBothAndTellsTheOptionOnce(t *testing.T) {
+	t.Setenv("TMUX", filepath.Join(t.TempDir(), "no-server")+",1,0") // the tmux asked is none
+	term := &syncBuffer{}
+	f := startOn(t, sandbox.Options{}, func(o *Options) { o.Terminal = term; o.InTmux = true })
+	f.Key("y")
+	if got, want := term.String(), clipboardSeq(f.ids[0], true); got != want {
+		t.Fatalf("wrote %q, want %q", got, want)
+	}
+	f.has("sent the id of " + firstConnectorName)
+	f.lacks("set-clipboard")
+
+	f.Send(tmuxClipboardMsg{setting: "external", passthrough: "on"})
+	f.lacks("set-clipboard") // the wrapped one went through
+	f.Send(tmuxClipboardMsg{setting: "external"})
+	f.has("set -g set-clipboard on")
+	f.Advance(flashFor + time.Second)
+	f.Key("y")
+	f.lacks("set-clipboard") // said once: tmux is not asked again
+	f.has("sent the id of " + firstConnectorName)
 }
 
 // t tests the connection: one POST, no confirmation, the answer shown;

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -49,8 +50,10 @@ func (d *dialog) Update(msg tea.KeyMsg, k *keymap.KeyMap) (*dialog, answer) {
 }
 
 // View is the question in a box of width w, its keys derived from the
-// bindings.
-func (d *dialog) View(st *Styles, k *keymap.KeyMap, w int) []string {
+// bindings. Over a body of fewer than room lines it is compacted (no blank
+// lines, no keys: the help line below says them), so that the rows it is
+// asked about stay in view around it.
+func (d *dialog) View(st *Styles, k *keymap.KeyMap, w, room int) []string {
 	name := d.connector.Name
 	var q, sub string
 	if d.kind == askSyncCatalog {
@@ -83,6 +86,9 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w int) []string {
 		text = append(text, wrapWords("The connector is "+status+".", w)...)
 	}
 	text = append(text, "", keymap.Keys(k.Yes)+" yes · "+keymap.Keys(k.No)+" no (default)")
+	if len(text)+2 > room-3 {
+		text = slices.DeleteFunc(text[:len(text)-1], func(l string) bool { return l == "" })
+	}
 	for i, l := range text {
 		text[i] = termtext.PadRight(l, w)
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
@@ -148,6 +149,31 @@ func besides(a, b []string) []string {
 			r = b[i]
 		}
 		out[i] = l + r
+	}
+	return out
+}
+
+// overlay draws a block of lines (all the same width), centred across and
+// from line top down, over body (h lines of w cells): the rest of the body
+// stays in view around it.
+func overlay(body, block []string, w, h, top int) []string {
+	bw := 0
+	if len(block) > 0 {
+		bw = min(visibleWidth(block[0]), w)
+	}
+	left := max((w-bw)/2, 0)
+	out := lines(strings.Join(body, "\n"), w, h)
+	for i, l := range block {
+		if top+i >= h {
+			break
+		}
+		under := out[top+i]
+		before := fitLine(ansi.Truncate(under, left, ""), left)
+		if strings.IndexByte(before, 0x1b) >= 0 {
+			before += "\x1b[0m" // a style cut open must not colour the box
+		}
+		after := fitLine(ansi.TruncateLeft(under, left+bw, ""), w-left-bw)
+		out[top+i] = fitLine(before+l, left+bw) + after
 	}
 	return out
 }

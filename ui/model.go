@@ -101,6 +101,7 @@ type Model struct {
 	quitting     bool
 	revalidating bool // a revalidateMsg is on its way
 	count        int  // a count prefix typed while browsing (5j), 0 for none
+	tmuxAsked    bool // tmux was asked whether it passes copies on (once)
 }
 
 // New builds the dashboard. The first page is requested by Init.
@@ -231,6 +232,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case exportedMsg:
 		m.onExported(msg)
+	case tmuxClipboardMsg:
+		m.onTmuxClipboard(msg)
 	case accountOpenedMsg:
 		cmd = m.onAccountOpened(msg)
 	case eventsLoadedMsg:

@@ -56,8 +56,17 @@ func (d *dialog) bindings(m *Model) []binding {
 
 func (d *dialog) key(m *Model, msg tea.KeyMsg) tea.Cmd { return m.dialogKey(msg) }
 
+// view draws the question over the screen it is asked on (the list and
+// detail, or the form), which stays in view around it: in the middle, or
+// at the bottom when the middle would leave no row above it.
 func (d *dialog) view(m *Model, w, h int) string {
-	return strings.Join(center(m.dialogView(), w, h), "\n")
+	body := strings.Split(m.screens.under().view(m, w, h), "\n")
+	block := m.dialogView(h)
+	top := (h - len(block)) / 2
+	if top < 3 {
+		top = h - len(block)
+	}
+	return strings.Join(overlay(body, block, w, h, max(top, 0)), "\n")
 }
 
 // ---- the sync form -----------------------------------------------------------

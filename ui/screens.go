@@ -96,6 +96,15 @@ func (s *screens) push(l screen) {
 	s.depth++
 }
 
+// under is the screen below the top one: what an overlay drawn over the
+// screen it was opened on shows around itself.
+func (s *screens) under() screen {
+	if s.depth < 2 {
+		return s.at[0]
+	}
+	return s.at[s.depth-2]
+}
+
 // pop closes the top overlay; the browsing panes stay.
 func (s *screens) pop() {
 	if s.depth > 1 {

@@ -456,8 +456,8 @@ func (c *helpLineCache) put(k helpKey, text string) {
 	c.next = (c.next + 1) % len(c.entries)
 }
 
-func (m *Model) dialogView() []string {
-	return m.question().View(m.styles, &m.keys, dialogWidth(m.width))
+func (m *Model) dialogView(room int) []string {
+	return m.question().View(m.styles, &m.keys, dialogWidth(m.width), room)
 }
 
 // center places a block of lines (all the same width) in the middle of a
