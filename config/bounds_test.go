@@ -73,9 +73,11 @@ func TestKeyCommandTimeoutKillsItsChildren(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	var err error
 	within(t, "the key command", func() {
-		_, err = runKeyCommand(context.Background(), "sleep 300 & echo $! > "+pidFile+"; wait", 300*time.Millisecond)
+		// Long enough for a loaded machine's shell to start its child and
+		// write its pid; the child sleeps far longer.
+		_, err = runKeyCommand(context.Background(), "sleep 300 & echo $! > "+pidFile+"; wait", 2*time.Second)
 	})
-	if err == nil || !strings.Contains(err.Error(), "timed out after 300ms") {
+	if err == nil || !strings.Contains(err.Error(), "timed out after 2s") {
 		t.Fatalf("err = %v, want a timeout", err)
 	}
 	b, _ := os.ReadFile(pidFile)
