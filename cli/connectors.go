@@ -87,9 +87,11 @@ formula in a spreadsheet). -o table fits the terminal.`,
 			}
 			rows := make([][]string, len(cs))
 			for i, c := range cs {
-				rows[i] = []string{c.ID, c.Status, c.Platform, when(c.LastSyncAt), c.Name}
+				rows[i] = []string{c.ID, c.Status, c.Platform, when(c.LastSyncAt, o.Location), c.Name}
 			}
-			return table(o.Out, o.Width, []string{"ID", "STATUS", "PLATFORM", "LAST SYNC", "NAME"}, rows)
+			// The id and the time are never cut; the name gives way first.
+			return table(o.Out, o.Width, []string{"ID", "STATUS", "PLATFORM", "LAST SYNC", "NAME"}, rows,
+				func(_, col int) bool { return col == 0 || col == 3 })
 		},
 	}
 	f := cmd.Flags()
@@ -210,12 +212,13 @@ func getCmd(o *IO, open Opener) *cobra.Command {
 			}
 			rows := [][]string{
 				{"id", d.ID}, {"name", d.Name}, {"platform", d.Platform}, {"status", d.Status},
-				{"last sync", when(d.LastSyncAt)},
+				{"last sync", when(d.LastSyncAt, o.Location)},
 				{"synced", strconv.Itoa(d.SyncStats.ProductsSynced)},
 				{"pending", strconv.Itoa(d.SyncStats.ProductsPending)},
 				{"last error", lastErr},
 			}
-			return table(o.Out, o.Width, []string{"FIELD", "VALUE"}, rows)
+			return table(o.Out, o.Width, []string{"FIELD", "VALUE"}, rows,
+				func(row, col int) bool { return col == 1 && (row == 0 || row == 4) }) // the id and the time whole
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
