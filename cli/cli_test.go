@@ -317,20 +317,25 @@ func TestReadOnlySendsNothing(t *testing.T) {
 
 func TestConnectionTest(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
-	out, errs, code := e.run("connectors", "test", e.sb.IDs()[0])
+	id := e.sb.IDs()[0]
+	out, errs, code := e.run("connectors", "test", id)
 	if code != 0 || !strings.Contains(out, `"ok"`) {
 		t.Fatalf("exit %d: %s %s", code, out, errs)
 	}
-	// A server without the endpoint.
+	// A server without the endpoint (its connectors are there to read).
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			e.sb.ServeHTTP(w, r)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(404)
 		w.Write([]byte(`{"detail":"Not Found"}`))
 	}))
 	defer srv.Close()
-	c, _ := api.New(srv.URL+"/api/v1", api.WithAPIKey("pm_test_x"), api.WithHTTPClient(srv.Client()), api.WithAuthHeader(api.AuthXAPIKey))
+	c, _ := api.New(srv.URL+sandbox.BasePath, api.WithAPIKey(sandbox.DefaultAPIKey), api.WithHTTPClient(srv.Client()))
 	e.session.Client = c
-	if _, errs, code := e.run("connectors", "test", "c1"); code != ExitAPI || !strings.Contains(errs, "does not support connection tests") {
+	if _, errs, code := e.run("connectors", "test", id); code != ExitAPI || !strings.Contains(errs, "does not support connection tests") {
 		t.Errorf("404: exit %d, %s", code, errs)
 	}
 }

@@ -27,6 +27,16 @@ func connectorsCmd(o *IO, open Opener) *cobra.Command {
 		Use:     "connectors",
 		Aliases: []string{"connector", "c"},
 		Short:   "List, inspect, sync and test connectors (for scripts)",
+		Long: `List, inspect, sync and test connectors.
+
+get, sync and test name a connector by its id, a unique start of its id (4
+characters or more), its name or a unique part of its name, case ignored. An
+exact id is taken at once; anything else is looked up in the account's list
+(every page, within the rate budget), and stderr says which connector it is
+("→ Name (id)") before anything is sent. Several matches: exit 2, the first
+five listed on stderr; none: exit 1. Nothing is sent in either case.
+
+Tables never cut an id or a time; times are local, with their UTC offset.`,
 	}
 	cmd.AddCommand(listCmd(o, open), getCmd(o, open), syncCmd(o, open), testCmd(o, open))
 	return cmd
@@ -183,7 +193,7 @@ func pace(ctx context.Context, o *IO, r api.RateLimit) error {
 func getCmd(o *IO, open Opener) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
-		Use:   "get ID",
+		Use:   "get ID|NAME",
 		Short: "Show one connector and its sync stats",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -194,7 +204,7 @@ func getCmd(o *IO, open Opener) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, raw, _, err := s.Client.GetConnectorRaw(cmd.Context(), args[0])
+			d, raw, err := lookup(cmd.Context(), o, s.Client, args[0])
 			if err != nil {
 				return err
 			}
@@ -230,7 +240,7 @@ func syncCmd(o *IO, open Opener) *cobra.Command {
 	var catalog, yes, wait, skipInvalid bool
 	var waitFor time.Duration
 	cmd := &cobra.Command{
-		Use:   "sync ID (--eans 1,2,… | --eans-file FILE|- | --catalog)",
+		Use:   "sync ID|NAME (--eans 1,2,… | --eans-file FILE|- | --catalog)",
 		Short: "Queue a sync of EANs, or of the whole catalog; never retried",
 		Long: `Queue a sync on a connector. EANs are checked exactly as the dashboard's form
 does: rejected tokens are listed on stderr and nothing is sent unless
@@ -369,11 +379,12 @@ type syncWait struct {
 	max time.Duration
 }
 
-func runSync(ctx context.Context, o *IO, s *Session, id string, eans []string, catalog, yes bool, w syncWait, output string) error {
-	before, _, err := s.Client.GetConnector(ctx, id)
+func runSync(ctx context.Context, o *IO, s *Session, ref string, eans []string, catalog, yes bool, w syncWait, output string) error {
+	before, _, err := lookup(ctx, o, s.Client, ref)
 	if err != nil {
 		return err
 	}
+	id := before.ID
 	if catalog && !yes {
 		if err := confirmCatalog(o, before); err != nil {
 			return err
@@ -548,7 +559,7 @@ func oneLine(s string) string {
 
 func testCmd(o *IO, open Opener) *cobra.Command {
 	return &cobra.Command{
-		Use:   "test ID",
+		Use:   "test ID|NAME",
 		Short: "Test a connector's platform connection (syncs nothing; never retried)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -559,7 +570,11 @@ func testCmd(o *IO, open Opener) *cobra.Command {
 			if s.ReadOnly {
 				return usageErr("read-only: this profile may not send connection tests; nothing sent")
 			}
-			out := s.writer().Test(cmd.Context(), args[0], "")
+			d, _, err := lookup(cmd.Context(), o, s.Client, args[0])
+			if err != nil {
+				return err
+			}
+			out := s.writer().Test(cmd.Context(), d.ID, d.Name)
 			if !out.Sent {
 				return &Error{Code: ExitUsage, Err: out.Err}
 			}
