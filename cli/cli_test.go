@@ -318,7 +318,7 @@ func TestReadOnlySendsNothing(t *testing.T) {
 func TestConnectionTest(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	id := e.sb.IDs()[0]
-	out, errs, code := e.run("connectors", "test", id)
+	out, errs, code := e.run("connectors", "test", id, "-o", "json")
 	if code != 0 || !strings.Contains(out, `"ok"`) {
 		t.Fatalf("exit %d: %s %s", code, out, errs)
 	}
