@@ -115,3 +115,19 @@ func TestAmbiguousOrUnknownNamesSendNothing(t *testing.T) {
 		t.Errorf("unknown, catalog: exit %d, %d POSTs, stderr %q", code, e.posts(), errs)
 	}
 }
+
+// Looking a name up in a large account walks its pages within the rate
+// budget, as list --all does: it waits for the window rather than meet a
+// 429, and says so.
+func TestNameLookupStaysWithinTheRateBudget(t *testing.T) {
+	e := newEnv(t, sandbox.Options{Connectors: 700, ReadLimit: 8})
+	ids := e.sb.IDs()
+	e.sb.SetName(ids[len(ids)-1], "Quayside Quills")
+	out, errs, code := e.run("connectors", "get", "quayside quills")
+	if code != 0 || !strings.Contains(out, ids[len(ids)-1]) {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if !strings.Contains(errs, "waiting") || strings.Contains(errs, "rate limited") {
+		t.Errorf("the walk did not pace itself within the budget: %q", errs)
+	}
+}

@@ -66,3 +66,13 @@ func TestTableTimesFollowTheInjectedZoneNotTZ(t *testing.T) {
 		t.Errorf("list does not follow the injected zone:\n%s", out)
 	}
 }
+
+// Without a zone given, the commands show the process's local time, the
+// zone main runs in (TZ, or the system's).
+func TestTableTimesDefaultToLocalTime(t *testing.T) {
+	o := &IO{Out: &strings.Builder{}, Err: &strings.Builder{}}
+	o.defaults()
+	if o.Location != time.Local {
+		t.Errorf("Location = %v, want time.Local", o.Location)
+	}
+}
