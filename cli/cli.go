@@ -98,12 +98,20 @@ type IO struct {
 	MaxEANInput    int64         // --eans-file: a larger input is refused (default 8 MiB)
 	MaxRateWait    time.Duration // a 429 asking to wait longer is not waited out (default 5m)
 
+	// Location is the zone of the times in tables (default time.Local,
+	// read when the commands are built); each such time says its offset.
+	// JSON and CSV keep RFC 3339 as the server sent it.
+	Location *time.Location
+
 	rawErr io.Writer // Err without the neutraliser, for the progress bar's \r only
 }
 
 func (o *IO) defaults() {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Location == nil {
+		o.Location = time.Local
 	}
 	if o.Sleep == nil {
 		o.Sleep = func(ctx context.Context, d time.Duration) error {

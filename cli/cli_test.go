@@ -20,6 +20,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -47,6 +48,8 @@ type env struct {
 	inTTY   bool
 	// beforeSleep runs before each wait of the commands (a --wait's poll).
 	beforeSleep func()
+	width       int            // of the terminal (0: 100)
+	loc         *time.Location // of the times in tables (nil: UTC)
 }
 
 func newEnv(t *testing.T, opts sandbox.Options) *env {
@@ -78,7 +81,14 @@ func newEnv(t *testing.T, opts sandbox.Options) *env {
 func (e *env) run(args ...string) (string, string, int) {
 	e.t.Helper()
 	var out, errb bytes.Buffer
-	o := &IO{In: strings.NewReader(e.stdin), Out: &out, Err: &errb, InTTY: e.inTTY, Width: 100,
+	width, loc := e.width, e.loc
+	if width == 0 {
+		width = 100
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	o := &IO{In: strings.NewReader(e.stdin), Out: &out, Err: &errb, InTTY: e.inTTY, Width: width, Location: loc,
 		Now: e.clock.Now, Sleep: func(ctx context.Context, d time.Duration) error {
 			if e.beforeSleep != nil {
 				e.beforeSleep()
@@ -200,7 +210,7 @@ func TestListTableFitsAndIsPlain(t *testing.T) {
 		if strings.ContainsRune(l, '\x1b') {
 			t.Fatalf("an escape sequence reached the table: %q", l)
 		}
-		if w := len([]rune(l)); w > 100 {
+		if w := termtext.Width(l); w > 100 {
 			t.Errorf("line of %d columns in a 100-column terminal: %q", w, l)
 		}
 	}
@@ -307,20 +317,25 @@ func TestReadOnlySendsNothing(t *testing.T) {
 
 func TestConnectionTest(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
-	out, errs, code := e.run("connectors", "test", e.sb.IDs()[0])
+	id := e.sb.IDs()[0]
+	out, errs, code := e.run("connectors", "test", id, "-o", "json")
 	if code != 0 || !strings.Contains(out, `"ok"`) {
 		t.Fatalf("exit %d: %s %s", code, out, errs)
 	}
-	// A server without the endpoint.
+	// A server without the endpoint (its connectors are there to read).
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			e.sb.ServeHTTP(w, r)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(404)
 		w.Write([]byte(`{"detail":"Not Found"}`))
 	}))
 	defer srv.Close()
-	c, _ := api.New(srv.URL+"/api/v1", api.WithAPIKey("pm_test_x"), api.WithHTTPClient(srv.Client()), api.WithAuthHeader(api.AuthXAPIKey))
+	c, _ := api.New(srv.URL+sandbox.BasePath, api.WithAPIKey(sandbox.DefaultAPIKey), api.WithHTTPClient(srv.Client()))
 	e.session.Client = c
-	if _, errs, code := e.run("connectors", "test", "c1"); code != ExitAPI || !strings.Contains(errs, "does not support connection tests") {
+	if _, errs, code := e.run("connectors", "test", id); code != ExitAPI || !strings.Contains(errs, "does not support connection tests") {
 		t.Errorf("404: exit %d, %s", code, errs)
 	}
 }

@@ -26,6 +26,16 @@ func connectorsCmd(o *IO, open Opener) *cobra.Command {
 		Use:     "connectors",
 		Aliases: []string{"connector", "c"},
 		Short:   "List, inspect, sync and test connectors (for scripts)",
+		Long: `List, inspect, sync and test connectors.
+
+get, sync and test name a connector by its id, a unique start of its id (4
+characters or more), its name or a unique part of its name, case ignored. An
+exact id is taken at once; anything else is looked up in the account's list
+(every page, within the rate budget), and stderr says which connector it is
+("→ Name (id)") before anything is sent. Several matches: exit 2, the first
+five listed on stderr; none: exit 1. Nothing is sent in either case.
+
+Tables never cut an id or a time; times are local, with their UTC offset.`,
 	}
 	cmd.AddCommand(listCmd(o, open), getCmd(o, open), syncCmd(o, open), testCmd(o, open))
 	return cmd
@@ -86,9 +96,11 @@ formula in a spreadsheet). -o table fits the terminal.`,
 			}
 			rows := make([][]string, len(cs))
 			for i, c := range cs {
-				rows[i] = []string{c.ID, c.Status, c.Platform, when(c.LastSyncAt), c.Name}
+				rows[i] = []string{c.ID, c.Status, c.Platform, when(c.LastSyncAt, o.Location), c.Name}
 			}
-			return table(o.Out, o.Width, []string{"ID", "STATUS", "PLATFORM", "LAST SYNC", "NAME"}, rows)
+			// The id and the time are never cut; the name gives way first.
+			return table(o.Out, o.Width, []string{"ID", "STATUS", "PLATFORM", "LAST SYNC", "NAME"}, rows,
+				func(_, col int) bool { return col == 0 || col == 3 })
 		},
 	}
 	f := cmd.Flags()
@@ -180,7 +192,7 @@ func pace(ctx context.Context, o *IO, r api.RateLimit) error {
 func getCmd(o *IO, open Opener) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
-		Use:   "get ID",
+		Use:   "get ID|NAME",
 		Short: "Show one connector and its sync stats",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -191,7 +203,7 @@ func getCmd(o *IO, open Opener) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, raw, _, err := s.Client.GetConnectorRaw(cmd.Context(), args[0])
+			d, raw, err := lookup(cmd.Context(), o, s.Client, args[0])
 			if err != nil {
 				return err
 			}
@@ -209,12 +221,13 @@ func getCmd(o *IO, open Opener) *cobra.Command {
 			}
 			rows := [][]string{
 				{"id", d.ID}, {"name", d.Name}, {"platform", d.Platform}, {"status", d.Status},
-				{"last sync", when(d.LastSyncAt)},
+				{"last sync", when(d.LastSyncAt, o.Location)},
 				{"synced", strconv.Itoa(d.SyncStats.ProductsSynced)},
 				{"pending", strconv.Itoa(d.SyncStats.ProductsPending)},
 				{"last error", lastErr},
 			}
-			return table(o.Out, o.Width, []string{"FIELD", "VALUE"}, rows)
+			return table(o.Out, o.Width, []string{"FIELD", "VALUE"}, rows,
+				func(row, col int) bool { return col == 1 && (row == 0 || row == 4) }) // the id and the time whole
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
@@ -226,7 +239,7 @@ func syncCmd(o *IO, open Opener) *cobra.Command {
 	var catalog, yes, wait, skipInvalid bool
 	var waitFor time.Duration
 	cmd := &cobra.Command{
-		Use:   "sync ID (--eans 1,2,… | --eans-file FILE|- | --catalog)",
+		Use:   "sync ID|NAME (--eans 1,2,… | --eans-file FILE|- | --catalog)",
 		Short: "Queue a sync of EANs, or of the whole catalog; never retried",
 		Long: `Queue a sync on a connector. EANs are checked exactly as the dashboard's form
 does: rejected tokens are listed on stderr and nothing is sent unless
@@ -365,11 +378,12 @@ type syncWait struct {
 	max time.Duration
 }
 
-func runSync(ctx context.Context, o *IO, s *Session, id string, eans []string, catalog, yes bool, w syncWait, output string) error {
-	before, _, err := s.Client.GetConnector(ctx, id)
+func runSync(ctx context.Context, o *IO, s *Session, ref string, eans []string, catalog, yes bool, w syncWait, output string) error {
+	before, _, err := lookup(ctx, o, s.Client, ref)
 	if err != nil {
 		return err
 	}
+	id := before.ID
 	if catalog && !yes {
 		if err := confirmCatalog(o, before); err != nil {
 			return err
@@ -534,11 +548,19 @@ func progress(o *IO, pending, first int) {
 }
 
 func testCmd(o *IO, open Opener) *cobra.Command {
-	return &cobra.Command{
-		Use:   "test ID",
+	var output string
+	cmd := &cobra.Command{
+		Use:   "test ID|NAME",
 		Short: "Test a connector's platform connection (syncs nothing; never retried)",
-		Args:  cobra.ExactArgs(1),
+		Long: `Test a connector's platform connection: nothing is synced, and the test is
+never retried. Prints one line, "✓ connected · <message> · 243 ms" or
+"✗ failed · <message>" (exit 1); -o json prints the server's answer as JSON
+(valid and neutralised, as the other JSON outputs), a failed test too.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := outputFlag(output, "text", "json"); err != nil {
+				return err
+			}
 			s, err := open(cmd.Context())
 			if err != nil {
 				return err
@@ -546,7 +568,11 @@ func testCmd(o *IO, open Opener) *cobra.Command {
 			if s.ReadOnly {
 				return usageErr("read-only: this profile may not send connection tests; nothing sent")
 			}
-			out := s.writer().Test(cmd.Context(), args[0], "")
+			d, _, err := lookup(cmd.Context(), o, s.Client, args[0])
+			if err != nil {
+				return err
+			}
+			out := s.writer().Test(cmd.Context(), d.ID, d.Name)
 			if !out.Sent {
 				return &Error{Code: ExitUsage, Err: out.Err}
 			}
@@ -559,15 +585,55 @@ func testCmd(o *IO, open Opener) *cobra.Command {
 				return &Error{Code: ExitAPI, Err: errors.New("this server does not support connection tests")}
 			case err != nil:
 				return err
-			case res.OK != nil && !*res.OK:
-				return &Error{Code: ExitAPI, Err: fmt.Errorf("connection test failed: %s", termtext.OneLine(res.Message, answerCap))}
 			}
-			b, err := safeJSON(res.Fields)
-			if err != nil {
-				return err
+			ok := testVerdict(res)
+			if output == "json" {
+				b, err := safeJSON(res.Fields)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(o.Out, "%s\n", b)
+			} else {
+				fmt.Fprintln(o.Out, testLine(res, ok))
 			}
-			fmt.Fprintf(o.Out, "%s\n", b)
+			if ok != nil && !*ok {
+				return &Error{Code: ExitAPI, Err: errors.New("the connection test failed")}
+			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	return cmd
+}
+
+// testVerdict is whether the test passed: "ok", or "success" as the newer
+// docs write it; nil when the answer says neither.
+func testVerdict(res *api.TestResult) *bool {
+	if res.OK != nil {
+		return res.OK
+	}
+	if v, isBool := res.Fields["success"].(bool); isBool {
+		return &v
+	}
+	return nil
+}
+
+// testLine is a test's answer for a person: "✓ connected · message ·
+// 243 ms", "✗ failed · message", or "? no verdict · message" when the
+// server said neither.
+func testLine(res *api.TestResult, ok *bool) string {
+	parts := []string{"? no verdict"}
+	switch {
+	case ok != nil && *ok:
+		parts[0] = "✓ connected"
+	case ok != nil:
+		parts[0] = "✗ failed"
+	}
+	if m := termtext.OneLine(termtext.Sanitize(res.Message), answerCap); m != "" {
+		parts = append(parts, m)
+	}
+	if ms, isNum := res.Fields["latency_ms"].(float64); isNum && ms >= 0 && ms < 1e9 {
+		parts = append(parts, strconv.FormatFloat(ms, 'f', -1, 64)+" ms")
+	}
+	return strings.Join(parts, " · ")
 }

@@ -64,10 +64,11 @@ one object per action.`,
 				case history.TestConn:
 					what = "connection test"
 				}
-				rows[i] = []string{a.Time.Local().Format("2006-01-02 15:04:05"), a.User, a.ConnectorID, what, a.Outcome, a.SyncID,
+				rows[i] = []string{a.Time.In(o.Location).Format(secondLayout), a.User, a.ConnectorID, what, a.Outcome, a.SyncID,
 					strings.TrimSpace(a.ConnectorName)}
 			}
-			return table(o.Out, o.Width, []string{"TIME", "USER", "CONNECTOR", "WHAT", "OUTCOME", "SYNC ID", "NAME"}, rows)
+			return table(o.Out, o.Width, []string{"TIME", "USER", "CONNECTOR", "WHAT", "OUTCOME", "SYNC ID", "NAME"}, rows,
+				func(_, col int) bool { return col == 0 || col == 2 || col == 5 }) // times and ids whole
 		},
 	}
 	cmd.Flags().StringVar(&connector, "connector", "", "only actions on this connector id")

@@ -150,7 +150,8 @@ func TestHostileServerTextIsNeutralisedEverywhere(t *testing.T) {
 		{args: []string{"connectors", "sync", "c1", "--eans", "4006381333931", "--wait"}},
 		{args: []string{"connectors", "sync", "c1", "--catalog"}, stdin: "n\n", tty: true},
 		{args: []string{"connectors", "sync", "missing", "--catalog", "--yes"}},
-		{args: []string{"connectors", "test", "c1"}, format: "json"},
+		{args: []string{"connectors", "test", "c1"}},
+		{args: []string{"connectors", "test", "c1", "-o", "json"}, format: "json"},
 		{args: []string{"connectors", "test", "missing"}},
 		{args: []string{"history"}},
 		{args: []string{"history", "-o", "json"}, format: "json"},
@@ -181,10 +182,17 @@ func TestHostileServerTextIsNeutralisedEverywhere(t *testing.T) {
 	_, errs, _ := e.run("connectors", "sync", "c1", "--eans", "4006381333931")
 	assertNeutral(t, "rejected sync (stderr)", errs)
 	h.reject, h.testOK = false, false
-	_, errs, _ = e.run("connectors", "test", "c1")
+	out, errs, _ := e.run("connectors", "test", "c1")
+	assertNeutral(t, "failed test (stdout)", out)
 	assertNeutral(t, "failed test (stderr)", errs)
-	if !strings.Contains(errs, "^[]52;c;") {
-		t.Errorf("the failed test's message is not shown in visible form: %q", errs)
+	if !strings.Contains(out, "^[]52;c;") {
+		t.Errorf("the failed test's message is not shown in visible form: %q", out)
+	}
+	out, errs, _ = e.run("connectors", "test", "c1", "-o", "json")
+	assertNeutral(t, "failed test -o json (stdout)", out)
+	assertNeutral(t, "failed test -o json (stderr)", errs)
+	if !json.Valid([]byte(out)) {
+		t.Errorf("failed test -o json: not valid JSON: %q", out)
 	}
 }
 

@@ -260,54 +260,82 @@ func writeCSV(w io.Writer, cs []api.Connector) error {
 	return cw.Error()
 }
 
-// table writes rows as aligned columns, the last column taking what is left
-// of width (0: no limit). Server text is neutralised: a table is for a
-// terminal.
-func table(w io.Writer, width int, header []string, rows [][]string) error {
+// minCell is the narrowest a column that may be cut gets before the table
+// gives up on columns (see table).
+const minCell = 10
+
+// table writes rows as aligned columns that fit width (0: no limit). A cell
+// keep says is never cut (ids, times: what people and scripts copy); the
+// other columns shrink, the widest first, none below minCell, each cut cell
+// ending in "…". When even that does not fit, each row becomes a record
+// (see records); a table of two columns is already one field per line and
+// keeps its shape, its kept cells moved under their label when they do not
+// fit beside it. Server text is neutralised: a table is for a terminal.
+func table(w io.Writer, width int, header []string, rows [][]string, keep func(row, col int) bool) error {
 	cols := len(header)
 	widths := make([]int, cols)
+	floor := make([]int, cols) // the narrowest each column may get
 	clean := make([][]string, 0, len(rows)+1)
-	for _, r := range append([][]string{header}, rows...) {
+	for r, row := range append([][]string{header}, rows...) {
 		cr := make([]string, cols)
 		for i := range cols {
-			if i < len(r) {
-				cr[i] = termtext.Sanitize(r[i])
+			if i < len(row) {
+				cr[i] = termtext.Sanitize(row[i])
 			}
-			widths[i] = max(widths[i], termtext.Width(cr[i]))
+			cw := termtext.Width(cr[i])
+			widths[i] = max(widths[i], cw)
+			floor[i] = max(floor[i], min(cw, minCell))
+			if r == 0 || keep(r-1, i) {
+				floor[i] = max(floor[i], cw) // headers and kept cells whole
+			}
 		}
 		clean = append(clean, cr)
 	}
-	if width > 0 {
-		// Shrink the widest columns until the line fits, none below 8.
-		total := func() int {
-			t := 2 * (cols - 1)
-			for _, x := range widths {
-				t += x
-			}
-			return t
+	total := func() int {
+		t := 2 * (cols - 1)
+		for _, x := range widths {
+			t += x
 		}
+		return t
+	}
+	if width > 0 {
 		for total() > width {
-			i := 0
+			i := -1
 			for j := range widths {
-				if widths[j] > widths[i] {
+				if widths[j] > floor[j] && (i < 0 || widths[j] > widths[i]) {
 					i = j
 				}
 			}
-			if widths[i] <= 8 {
+			if i < 0 {
 				break
 			}
 			widths[i]--
 		}
 	}
+	if width > 0 && total() > width {
+		if cols > 2 {
+			return records(w, width, header, clean[1:], keep)
+		}
+		widths[cols-1] = max(width-total()+widths[cols-1], 1)
+	}
 	var b strings.Builder
-	for _, r := range clean {
+	for r, row := range clean {
 		b.Reset()
-		for i, cell := range r {
-			cell = termtext.Truncate(cell, widths[i])
-			if i == cols-1 {
+		for i, cell := range row {
+			kept := r == 0 || keep(r-1, i)
+			if !kept {
+				cell = termtext.Truncate(cell, widths[i])
+			}
+			switch {
+			case i == cols-1 && i > 0 && kept && termtext.Width(cell) > widths[i]:
+				// A kept cell too wide for what is left: under its label.
+				line := strings.TrimRight(b.String(), " ")
+				b.Reset()
+				b.WriteString(line + "\n  " + cell)
+			case i == cols-1:
 				b.WriteString(cell)
-			} else {
-				b.WriteString(termtext.PadRight(cell, widths[i]))
+			default:
+				b.WriteString(termtext.PadRight(cell, max(widths[i], termtext.Width(cell))))
 				b.WriteString("  ")
 			}
 		}
@@ -318,9 +346,59 @@ func table(w io.Writer, width int, header []string, rows [][]string) error {
 	return nil
 }
 
-func when(t *time.Time) string {
+// records writes each row as a record, for a terminal too narrow for the
+// table: the first cell alone on a line, then one "label  value" line per
+// other field, indented, and a blank line between records. Kept cells are
+// never cut: one too wide for its line goes on the next line, alone.
+func records(w io.Writer, width int, header []string, rows [][]string, keep func(row, col int) bool) error {
+	const indent = "  "
+	labelW := 0
+	for _, h := range header[1:] {
+		labelW = max(labelW, termtext.Width(h))
+	}
+	room := max(width-len(indent)-labelW-2, minCell)
+	var b strings.Builder
+	for r, row := range rows {
+		b.Reset()
+		if r > 0 {
+			b.WriteString("\n")
+		}
+		first := row[0]
+		if !keep(r, 0) {
+			first = termtext.Truncate(first, width)
+		}
+		b.WriteString(first + "\n")
+		for i := 1; i < len(row); i++ {
+			label := indent + strings.ToLower(header[i])
+			v := row[i]
+			switch {
+			case !keep(r, i):
+				v = termtext.Truncate(v, room)
+			case termtext.Width(v) > room:
+				b.WriteString(label + "\n" + indent + indent + v + "\n")
+				continue
+			}
+			line := termtext.PadRight(label, len(indent)+labelW) + "  " + v
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+		}
+		if _, err := io.WriteString(w, b.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Time layouts of the tables: local time (IO.Location) with its offset,
+// never a bare clock time.
+const (
+	minuteLayout = "2006-01-02 15:04 -07:00"
+	secondLayout = "2006-01-02 15:04:05 -07:00"
+)
+
+// when is t for a table, in loc with its offset; "never" for no time.
+func when(t *time.Time, loc *time.Location) string {
 	if t == nil {
 		return "never"
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return t.In(loc).Format(minuteLayout)
 }
