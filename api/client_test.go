@@ -574,6 +574,31 @@ func TestTestConnector(t *testing.T) {
 	}
 }
 
+// The newer docs answer {"success": false, …}: that is the verdict too,
+// so a failed test is never recorded as passed.
+func TestTestConnectorReadsSuccessAsTheVerdict(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want bool
+	}{
+		{`{"success":false,"message":"Invalid credentials","latency_ms":243}`, false},
+		{`{"success":true,"message":"Connected to Shopify 2024-01"}`, true},
+		{`{"ok":true,"success":false}`, true}, // "ok" is read first
+	} {
+		c, mux := setup(t)
+		mux.HandleFunc("/connectors/{id}/test", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, tc.body)
+		})
+		res, _, err := c.TestConnector(context.Background(), "c1")
+		if err != nil {
+			t.Fatalf("TestConnector: %v", err)
+		}
+		if res.OK == nil || *res.OK != tc.want {
+			t.Errorf("%s: OK = %v, want %v", tc.body, res.OK, tc.want)
+		}
+	}
+}
+
 func TestTestConnectorUndocumentedAnswer(t *testing.T) {
 	c, mux := setup(t)
 	mux.HandleFunc("/connectors/{id}/test", func(w http.ResponseWriter, r *http.Request) {

@@ -391,8 +391,12 @@ func (c *Client) TestConnector(ctx context.Context, id string) (*TestResult, *Re
 		return nil, resp, err
 	}
 	out := &TestResult{Fields: fields}
-	if ok, isBool := fields["ok"].(bool); isBool {
-		out.OK = &ok
+	// The verdict: "ok", or "success" as the newer docs write it.
+	for _, name := range []string{"ok", "success"} {
+		if ok, isBool := fields[name].(bool); isBool {
+			out.OK = &ok
+			break
+		}
 	}
 	if msg, isStr := fields["message"].(string); isStr {
 		out.Message = msg

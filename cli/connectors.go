@@ -586,7 +586,7 @@ never retried. Prints one line, "✓ connected · <message> · 243 ms" or
 			case err != nil:
 				return err
 			}
-			ok := testVerdict(res)
+			ok := res.OK
 			if output == "json" {
 				b, err := safeJSON(res.Fields)
 				if err != nil {
@@ -604,18 +604,6 @@ never retried. Prints one line, "✓ connected · <message> · 243 ms" or
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "text or json")
 	return cmd
-}
-
-// testVerdict is whether the test passed: "ok", or "success" as the newer
-// docs write it; nil when the answer says neither.
-func testVerdict(res *api.TestResult) *bool {
-	if res.OK != nil {
-		return res.OK
-	}
-	if v, isBool := res.Fields["success"].(bool); isBool {
-		return &v
-	}
-	return nil
 }
 
 // testLine is a test's answer for a person: "✓ connected · message ·
