@@ -317,7 +317,8 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 		return m.do(out.Plan) // the list shows the index
 	}
 	m.list.SetPage(p.Number, p.Items, p.Meta, p.Same)
-	return tea.Batch(events, m.selectionChanged(!p.Same), m.do(out.Plan))
+	landed := m.land(p.Number)
+	return tea.Batch(events, m.selectionChanged(!p.Same && !landed), m.do(out.Plan))
 }
 
 func (m *Model) onDetail(r monitor.Result) tea.Cmd {
@@ -340,11 +341,15 @@ func (m *Model) onDetail(r monitor.Result) tea.Cmd {
 	}
 	switch {
 	case out.Gone != "":
+		if m.landing.fetch == out.Gone {
+			m.landing = landing{}
+		}
 		m.detail.SetGone(true)
 		m.flashMsg("connector "+termtext.Sanitize(out.Gone)+" no longer exists", true)
 	case out.Detail != nil:
+		landed := m.fetched(out.Detail.ID) // selected first: the detail is the selection's
 		m.detail.SetDetail(out.Detail, m.now())
-		return tea.Batch(events, m.journal.observe(out.Detail), m.do(out.Plan))
+		return tea.Batch(events, m.journal.observe(out.Detail), m.do(out.Plan), landed)
 	}
 	return tea.Batch(events, m.do(out.Plan))
 }
