@@ -11,7 +11,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -76,7 +75,6 @@ type Model struct {
 	now     Clock
 	keys    keymap.KeyMap
 	styles  *Styles
-	help    help.Model
 	spinner spinner.Model
 	start   monitor.Plan // the first requests, sent by Init
 
@@ -97,6 +95,8 @@ type Model struct {
 	quitting     bool
 	revalidating bool // a revalidateMsg is on its way
 	count        int  // a count prefix typed while browsing (5j), 0 for none
+	typing       typing
+	textKeys     map[string]bool // the keys bound on screens that take text: a rune that is none is typed at once
 }
 
 // New builds the dashboard. The first page is requested by Init.
@@ -125,27 +125,18 @@ func New(o Options) Model {
 		st = *o.Styles
 	}
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	h := help.New()
-	h.ShortSeparator = " · "
-	if r := o.Renderer; r != nil {
-		hs := &h.Styles
-		for _, st := range []*lipgloss.Style{&hs.Ellipsis, &hs.ShortKey, &hs.ShortDesc, &hs.ShortSeparator,
-			&hs.FullKey, &hs.FullDesc, &hs.FullSeparator} {
-			*st = st.Renderer(r)
-		}
-	}
 	m := Model{
 		opts:      o,
 		ctx:       o.Context,
 		now:       o.Now,
 		keys:      keys,
 		styles:    &st,
-		help:      h,
 		spinner:   sp,
 		account:   newAccount(o, &st, o.Current, AccountSession{API: o.API, History: o.History, Events: o.Events, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
 		accounts:  map[int]*account{},
 		helpCache: &helpLineCache{},
 		screens:   newScreens(),
+		textKeys:  textKeysOf(&keys),
 		width:     80,
 		height:    24,
 	}
@@ -248,7 +239,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, fc)
 	}
 	m.prepare()
-	return m, tea.Batch(cmd, m.ensureSpinner())
+	return m, tea.Batch(cmd, m.ensureSpinner(), m.holdFrame(msg))
 }
 
 // prepare fills the render caches for the screen this Update leaves, so
