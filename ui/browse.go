@@ -69,8 +69,8 @@ func (m *Model) actionBindings() []binding {
 		pause.desc = "resume live"
 	}
 	return []binding{
-		m.bind("next_page", &k.NextPage).when(m.atLastPage).do(func(tea.KeyMsg) tea.Cmd { return m.do(m.mon.ShowPage(m.mon.PageWanted() + 1)) }).in(3, 5),
-		m.bind("prev_page", &k.PrevPage).when(m.atFirstPage).do(func(tea.KeyMsg) tea.Cmd { return m.do(m.mon.ShowPage(m.mon.PageWanted() - 1)) }).in(3, 6),
+		m.bind("next_page", &k.NextPage).when(m.atLastPage).do(func(tea.KeyMsg) tea.Cmd { m.landing = landing{}; return m.do(m.mon.ShowPage(m.mon.PageWanted() + 1)) }).in(3, 5),
+		m.bind("prev_page", &k.PrevPage).when(m.atFirstPage).do(func(tea.KeyMsg) tea.Cmd { m.landing = landing{}; return m.do(m.mon.ShowPage(m.mon.PageWanted() - 1)) }).in(3, 6),
 		m.bind("next_pane", &k.FocusNext).do(m.toggleFocus).in(3, 0),
 		m.bind("prev_pane", &k.FocusPrev).do(m.toggleFocus).in(3, 0),
 		m.bind("open", &k.Open).when(m.noneToOpen).do(func(tea.KeyMsg) tea.Cmd { m.setFocus(layerDetail); return nil }).in(4, 0),
