@@ -46,7 +46,7 @@ func binary(t *testing.T) string {
 			return
 		}
 		builtBin = filepath.Join(dir, "pixee-tui")
-		cmd := exec.Command("go", "build", "-o", builtBin, "-ldflags", "-X main.version="+e2eVersion, ".")
+		cmd := exec.Command("go", "build", "-o", builtBin, "-ldflags", "-X github.com/pixee/pixee-tui/app.version="+e2eVersion, ".")
 		buildOut, buildErr = cmd.CombinedOutput()
 	})
 	if buildErr != nil {
@@ -106,9 +106,11 @@ type demoRun struct {
 }
 
 // startDemo starts the demo in a pseudo-terminal and waits for the list.
+// The demo reads the config file's settings: an empty config folder keeps
+// the person's own out of the test.
 func startDemo(t *testing.T) *demoRun {
 	t.Helper()
-	return startRun(t, []string{"--demo"}, "TERM=xterm-256color")
+	return startRun(t, []string{"--demo"}, "TERM=xterm-256color", "XDG_CONFIG_HOME="+t.TempDir())
 }
 
 // startRun starts pixee-tui with args in a pseudo-terminal and waits for
@@ -458,4 +460,31 @@ func TestE2ECopyIDThroughTheTerminal(t *testing.T) {
 	if n := strings.Count(d.out.String(), "\x1b]52;"); n != 1 {
 		t.Errorf("%d clipboard sequences, want 1", n)
 	}
+}
+
+// The demo takes the config file's own settings, as any start does: its
+// keys (quit moved to ctrl+q), its mouse (off: no mouse reporting asked of
+// the terminal) and its theme (none: no colour drawn).
+func TestE2EDemoTakesTheConfigFilesSettings(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(p, []byte("theme: none\nmouse: false\nkeys:\n  quit: [ctrl+q]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := startRun(t, []string{"--demo", "--config", p}, "TERM=xterm-256color", "XDG_CONFIG_HOME="+dir)
+	d.waitFor("the remapped key in the help line", func(s string) bool { return strings.Contains(s, "ctrl+q") })
+	if _, err := d.tty.Write([]byte{0x11}); err != nil { // ctrl+q
+		t.Fatal(err)
+	}
+	if werr := d.wait("ctrl+q"); werr != nil {
+		t.Fatalf("exit: %v (want status 0); output tail:\n%q", werr, tail(d.out.String(), 600))
+	}
+	s := d.out.String()
+	if strings.Contains(s, "\x1b[?1002h") || strings.Contains(s, "\x1b[?1003h") {
+		t.Errorf("mouse reporting was turned on despite mouse: false")
+	}
+	if colour := regexp.MustCompile("\x1b\\[[0-9;]*[34]8;[25];"); colour.MatchString(s) {
+		t.Errorf("colour was drawn despite theme: none: %q", colour.FindString(s))
+	}
+	d.assertRestored()
 }

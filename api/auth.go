@@ -38,14 +38,6 @@ func (h AuthHeader) String() string {
 	return "auto"
 }
 
-// headerName is what the request carries, for messages.
-func (h AuthHeader) headerName() string {
-	if h == AuthBearer {
-		return "Authorization: Bearer"
-	}
-	return "X-API-Key"
-}
-
 // ParseAuthHeader reads the flag spelling of an AuthHeader (case-insensitive).
 func ParseAuthHeader(s string) (AuthHeader, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -258,14 +257,6 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
-// A long last_error is cut on a character boundary: the line stays UTF-8.
-func TestOneLineCutsLongTextOnACharacter(t *testing.T) {
-	s := oneLine("a" + strings.Repeat("é", 400))
-	if !utf8.ValidString(s) || !strings.HasSuffix(s, "é…") {
-		t.Errorf("cut to %q", s)
-	}
-}
 
 // countingReader is a stdin of 'n' that sends its newline only after
 // 64 MiB, counting what was read.

@@ -20,6 +20,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/write"
 )
 
 // Exit codes, documented in the README and in --help.
@@ -67,11 +68,18 @@ func ExitCode(err error) int {
 
 // Session is one account as the commands use it.
 type Session struct {
-	Client   *api.Client
-	History  *history.Store // nil: no history (it could not be opened)
-	Account  string         // for the history
-	User     string         // who acts, for the history
-	ReadOnly bool
+	Client  *api.Client
+	History *history.Store // nil: no history (it could not be opened): nothing is sent
+	// NoHistory is why History is nil, said when a write is refused for it.
+	NoHistory error
+	Account   string // for the history
+	User      string // who acts, for the history
+	ReadOnly  bool
+}
+
+// writer is the account's one write path.
+func (s *Session) writer() write.Writer {
+	return write.Writer{API: s.Client, History: s.History, NoHistory: s.NoHistory, User: s.User}
 }
 
 // IO is where the commands read and write, and what those are. Commands

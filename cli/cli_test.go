@@ -45,6 +45,8 @@ type env struct {
 	session *Session
 	stdin   string
 	inTTY   bool
+	// beforeSleep runs before each wait of the commands (a --wait's poll).
+	beforeSleep func()
 }
 
 func newEnv(t *testing.T, opts sandbox.Options) *env {
@@ -77,7 +79,12 @@ func (e *env) run(args ...string) (string, string, int) {
 	e.t.Helper()
 	var out, errb bytes.Buffer
 	o := &IO{In: strings.NewReader(e.stdin), Out: &out, Err: &errb, InTTY: e.inTTY, Width: 100,
-		Now: e.clock.Now, Sleep: e.clock.Sleep}
+		Now: e.clock.Now, Sleep: func(ctx context.Context, d time.Duration) error {
+			if e.beforeSleep != nil {
+				e.beforeSleep()
+			}
+			return e.clock.Sleep(ctx, d)
+		}}
 	root := &cobra.Command{Use: "pixee-tui", SilenceErrors: true, SilenceUsage: true}
 	root.AddCommand(Commands(o, func(context.Context) (*Session, error) { return e.session, nil })...)
 	root.SetArgs(args)

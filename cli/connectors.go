@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/ui/ean"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/write"
 )
 
 func connectorsCmd(o *IO, open Opener) *cobra.Command {
@@ -123,6 +123,14 @@ func walk(ctx context.Context, o *IO, c *api.Client, perPage int, all bool) ([]a
 				seen[it.ID] = true
 				items, raw = append(items, it), append(raw, rs[i])
 			}
+		}
+		if !all && p.Meta.HasNext {
+			// One page of several: said where scripts do not read it.
+			of := ""
+			if p.Meta.Total > 0 {
+				of = fmt.Sprintf(" of %d", p.Meta.Total)
+			}
+			fmt.Fprintf(o.Err, "showing %d%s (page %d); --all for every page\n", len(items), of, p.Meta.Page)
 		}
 		if !all || !p.Meta.HasNext {
 			return items, raw, nil
@@ -367,63 +375,38 @@ func runSync(ctx context.Context, o *IO, s *Session, id string, eans []string, c
 			return err
 		}
 	}
-	kind := history.SyncEANs
-	if catalog {
-		kind = history.SyncCatalog
+	o2 := s.writer().Sync(ctx, write.Sync{ConnectorID: id, ConnectorName: before.Name, EANs: eans, Catalog: catalog})
+	if !o2.Sent {
+		return &Error{Code: ExitUsage, Err: o2.Err}
 	}
-	var act history.Action
-	if s.History != nil {
-		act, err = s.History.Begin(history.Action{User: s.User, ConnectorID: id, ConnectorName: before.Name, Kind: kind, EANs: eans})
-		if err != nil {
-			return &Error{Code: ExitUsage, Err: fmt.Errorf("cannot record the sync in the history, so nothing was sent: %w", err)}
-		}
+	if o2.Unrecorded != nil {
+		fmt.Fprintln(o.Err, "warning:", o2.Unrecorded)
 	}
-	finish := func(r history.Result) {
-		if s.History != nil {
-			if err := s.History.Finish(act.ID, r); err != nil {
-				fmt.Fprintln(o.Err, "warning:", err)
-			}
-		}
-	}
-	var res *api.SyncResult
-	if catalog {
-		res, _, err = s.Client.SyncCatalog(ctx, id)
-	} else {
-		res, _, err = s.Client.SyncEANs(ctx, id, eans)
-	}
-	if err != nil {
+	if err := o2.Err; err != nil {
 		if api.OutcomeUnknown(err) {
-			finish(history.Result{Outcome: history.OutcomeUnknown, Answer: err.Error()})
 			return &Error{Code: ExitOutcomeUnknown, Err: fmt.Errorf("outcome unknown: %v; check products_pending (connectors get %s) before sending it again", err, id)}
 		}
-		finish(history.Result{Outcome: history.OutcomeFailed, Answer: err.Error()})
 		return err
 	}
-	queued := res.ProductsQueued
-	accepted := res.Status == "" || strings.EqualFold(res.Status, "queued")
-	outcome := history.OutcomeQueued
-	if !accepted {
-		outcome = history.OutcomeRejected
-	}
-	finish(history.Result{Outcome: outcome, SyncID: res.SyncID, Answer: res.Status, Queued: &queued})
+	res := o2.Synced
 	if output == "json" {
 		b, _ := safeJSON(res)
 		fmt.Fprintf(o.Out, "%s\n", b)
 	} else {
-		fmt.Fprintf(o.Out, "%s\t%s\t%d\n", termtext.Sanitize(res.SyncID), termtext.Sanitize(res.Status), res.ProductsQueued)
-	}
-	if !accepted {
-		return &Error{Code: ExitSyncFailed, Err: fmt.Errorf("the server answered %q, not queued", res.Status)}
+		queued := "?" // the server did not say: not 0
+		if !res.ProductsQueuedUnknown {
+			queued = strconv.Itoa(res.ProductsQueued)
+		}
+		fmt.Fprintf(o.Out, "%s\t%s\t%s\n", termtext.Sanitize(res.SyncID), termtext.Sanitize(res.Status), queued)
 	}
 	if !w.on {
 		return nil
 	}
-	err = waitDrained(ctx, o, s.Client, id, before, w.max)
-	switch {
-	case err == nil:
-		finish(history.Result{Outcome: history.OutcomeDrained})
-	case ExitCode(err) == ExitSyncFailed:
-		finish(history.Result{Outcome: history.OutcomeFailed, Answer: err.Error()})
+	r, err := waitDrained(ctx, o, s.Client, id, write.AwaitedFrom(before, history.Result{Queued: o2.Action.Queued}), w.max)
+	if r.Outcome != "" && s.History != nil {
+		if ferr := s.History.Finish(o2.Action.ID, r); ferr != nil {
+			fmt.Fprintln(o.Err, "warning:", ferr)
+		}
 	}
 	return err
 }
@@ -442,10 +425,14 @@ func confirmCatalog(o *IO, d *api.ConnectorDetail) error {
 }
 
 // waitDrained follows products_pending to 0, with a progress line on
-// stderr (redrawn in place on a terminal). limit bounds the whole wait:
-// every poll, every request and every rate-limit wait ends by it, and a
-// rate-limit wait is said on stderr.
-func waitDrained(ctx context.Context, o *IO, c *api.Client, id string, before *api.ConnectorDetail, limit time.Duration) error {
+// stderr (redrawn in place on a terminal), until write.Judge says the sync
+// ended; it returns what the history is to record of it. limit bounds the
+// whole wait: every poll, every request and every rate-limit wait ends by
+// answerCap is how much of a server's answer an error message quotes.
+const answerCap = 300
+
+// it, and a rate-limit wait is said on stderr.
+func waitDrained(ctx context.Context, o *IO, c *api.Client, id string, before write.Awaited, limit time.Duration) (history.Result, error) {
 	deadline := o.Now().Add(limit)
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, limit)
@@ -482,7 +469,7 @@ func waitDrained(ctx context.Context, o *IO, c *api.Client, id string, before *a
 	}
 	for {
 		if err := sleep(o.PollEvery); err != nil {
-			return err
+			return history.Result{}, err
 		}
 		d, _, err := c.GetConnector(ctx, id)
 		var rl *api.RateLimitError
@@ -500,32 +487,36 @@ func waitDrained(ctx context.Context, o *IO, c *api.Client, id string, before *a
 				fmt.Fprintf(o.Err, "rate limited: the window resets in %s, after --wait-timeout; waiting %s\n", wait.Round(time.Second), max(left, 0).Round(time.Second))
 			}
 			if err := sleep(wait); err != nil {
-				return err
+				return history.Result{}, err
 			}
 			continue
 		case err != nil && ctx.Err() != nil && parent.Err() == nil:
-			return timedOut()
+			return history.Result{}, timedOut()
 		case err != nil:
-			return fmt.Errorf("following the sync: %w", err)
+			return history.Result{}, fmt.Errorf("following the sync: %w", err)
 		}
 		rateLimited = false
 		pending = d.SyncStats.ProductsPending
 		if first < 0 {
 			first = max(pending, 1)
 		}
-		progress(o, pending, first)
-		if pending <= 0 {
-			if o.ErrTTY {
-				fmt.Fprintln(o.Err)
-			}
-			le := d.SyncStats.LastError
-			if le != nil && (before.SyncStats.LastError == nil || *le != *before.SyncStats.LastError) {
-				return &Error{Code: ExitSyncFailed, Err: fmt.Errorf("the sync ended with an error: %s", oneLine(*le))}
-			}
-			return nil
+		if !d.SyncStats.ProductsPendingUnknown {
+			progress(o, pending, first)
+		}
+		v, r := write.Judge(before, d)
+		if v != write.Waiting && o.ErrTTY {
+			fmt.Fprintln(o.Err)
+		}
+		switch v {
+		case write.Drained:
+			return r, nil
+		case write.Failed:
+			return r, &Error{Code: ExitSyncFailed, Err: fmt.Errorf("the sync ended with an error: %s", termtext.OneLine(r.Answer, answerCap))}
+		case write.Lost:
+			return r, &Error{Code: ExitOutcomeUnknown, Err: fmt.Errorf("outcome unknown: %s; check the connector (connectors get %s) before sending it again", r.Answer, id)}
 		}
 		if !o.Now().Before(deadline) {
-			return timedOut()
+			return history.Result{}, timedOut()
 		}
 	}
 }
@@ -542,18 +533,6 @@ func progress(o *IO, pending, first int) {
 	fmt.Fprintf(o.Err, "[%s%s] %3d%%  %d pending ", strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/first, pending)
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 300 {
-		cut := 300
-		for cut > 0 && !utf8.RuneStart(s[cut]) { // keep UTF-8 whole
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
-
 func testCmd(o *IO, open Opener) *cobra.Command {
 	return &cobra.Command{
 		Use:   "test ID",
@@ -567,35 +546,21 @@ func testCmd(o *IO, open Opener) *cobra.Command {
 			if s.ReadOnly {
 				return usageErr("read-only: this profile may not send connection tests; nothing sent")
 			}
-			ctx, id := cmd.Context(), args[0]
-			var act history.Action
-			if s.History != nil {
-				if act, err = s.History.Begin(history.Action{User: s.User, ConnectorID: id, Kind: history.TestConn}); err != nil {
-					return &Error{Code: ExitUsage, Err: fmt.Errorf("cannot record the test in the history, so nothing was sent: %w", err)}
-				}
+			out := s.writer().Test(cmd.Context(), args[0], "")
+			if !out.Sent {
+				return &Error{Code: ExitUsage, Err: out.Err}
 			}
-			res, _, err := s.Client.TestConnector(ctx, id)
-			r := history.Result{Outcome: history.OutcomeOK}
+			if out.Unrecorded != nil {
+				fmt.Fprintln(o.Err, "warning:", out.Unrecorded)
+			}
+			res, err := out.Tested, out.Err
 			switch {
 			case errors.Is(err, api.ErrNotSupported):
-				r, err = history.Result{Outcome: history.OutcomeFailed, Answer: "not supported"}, &Error{Code: ExitAPI, Err: errors.New("this server does not support connection tests")}
-			case api.OutcomeUnknown(err):
-				r = history.Result{Outcome: history.OutcomeUnknown, Answer: err.Error()}
+				return &Error{Code: ExitAPI, Err: errors.New("this server does not support connection tests")}
 			case err != nil:
-				r = history.Result{Outcome: history.OutcomeFailed, Answer: err.Error()}
-			case res.OK != nil && !*res.OK:
-				r = history.Result{Outcome: history.OutcomeFailed, Answer: res.Message}
-				err = &Error{Code: ExitAPI, Err: fmt.Errorf("connection test failed: %s", oneLine(res.Message))}
-			default:
-				r.Answer = res.Message
-			}
-			if s.History != nil {
-				if ferr := s.History.Finish(act.ID, r); ferr != nil {
-					fmt.Fprintln(o.Err, "warning:", ferr)
-				}
-			}
-			if err != nil {
 				return err
+			case res.OK != nil && !*res.OK:
+				return &Error{Code: ExitAPI, Err: fmt.Errorf("connection test failed: %s", termtext.OneLine(res.Message, answerCap))}
 			}
 			b, err := safeJSON(res.Fields)
 			if err != nil {

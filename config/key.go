@@ -146,6 +146,28 @@ func (s KeySource) Read(ctx context.Context, getenv func(string) string) (key st
 	return "", nil, errors.New("no API key source")
 }
 
+// CommandName is the program an api_key_command runs, its base name only
+// ("pass" for "PASSWORD_STORE_DIR=~/s pass show pixee/acme"), so a start
+// can say what it waits for; "" for another source, or for a command that
+// is (or begins with) a key. The arguments are never named: they may say
+// where the key is kept.
+func (s KeySource) CommandName() string {
+	if s.Kind != KeyCommand || looksLikeKey(s.Value) {
+		return ""
+	}
+	for _, w := range strings.Fields(s.Value) {
+		w = strings.Trim(w, `"'`)
+		if name, _, ok := strings.Cut(w, "="); ok && envName.MatchString(name) {
+			continue // a variable set for the command
+		}
+		if w == "" || looksLikeKey(w) || keyPrefix.MatchString(w) {
+			return ""
+		}
+		return filepath.Base(w)
+	}
+	return ""
+}
+
 // ReadKeyFile reads a key file through a small limit and warns, as ssh
 // does, when group or others may read it.
 func ReadKeyFile(path string) (key string, warnings []string, err error) {

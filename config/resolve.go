@@ -30,8 +30,13 @@ type Flags struct {
 
 // Settings are what one account's dashboard runs with.
 type Settings struct {
-	ProfileID  string // "" when started without a profile
+	// ProfileID is the account's profile: "" when started without one, or
+	// when a flag or the environment gave another base URL or key than
+	// the profile's (the requests then go to another account, named by
+	// its host, with a history of its own).
+	ProfileID  string
 	Name       string // for the header; "" without a profile
+	Overrides  string // the profile whose other settings apply when ProfileID is ""
 	BaseURL    string
 	Key        KeySource
 	AuthHeader api.AuthHeader
@@ -51,6 +56,7 @@ func Resolve(f *File, profileID string, flags Flags, getenv func(string) string)
 		return Settings{}, err
 	}
 	s := ProfileSettings(p)
+	fromProfile := s
 	pick := func(flag *string, env string, cur string) string {
 		if flag != nil && *flag != "" {
 			return *flag
@@ -83,6 +89,9 @@ func Resolve(f *File, profileID string, flags Flags, getenv func(string) string)
 		s.Timeout = *flags.Timeout
 	}
 	s.ReadOnly = s.ReadOnly || flags.ReadOnly
+	if p.ID != "" && (s.BaseURL != fromProfile.BaseURL || s.Key != fromProfile.Key) {
+		s.ProfileID, s.Name, s.Overrides = "", "", p.ID
+	}
 	if s.Key.Kind == KeyNone {
 		if p.ID != "" {
 			return Settings{}, fmt.Errorf("profile %s has no API key: set api_key_file, api_key_env or api_key_command in %s", p.ID, f.Path)

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
 // Kinds of action.
@@ -182,17 +184,13 @@ func (s *Store) Finish(id string, r Result) error {
 		SyncID  string `json:"sync_id,omitempty"`
 		Answer  string `json:"answer,omitempty"`
 		Queued  *int   `json:"products_queued,omitempty"`
-	}{r.Outcome, r.SyncID, oneLine(r.Answer), r.Queued}
+	}{r.Outcome, r.SyncID, termtext.OneLine(r.Answer, answerCap), r.Queued}
 	return s.log.append(rec)
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 500 {
-		s = s[:500] + "…"
-	}
-	return s
-}
+// answerCap is how much of a server's answer a record keeps: enough to
+// read what went wrong, bounded however much the server said.
+const answerCap = 500
 
 // Actions reads the history as it is on disk (other processes' actions
 // included), newest first.

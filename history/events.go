@@ -1,8 +1,6 @@
 package history
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -136,11 +134,7 @@ func (e *EventLog) Append(evs []monitor.Event) ([]monitor.Event, error) {
 	var buf []byte
 	for i, ev := range evs {
 		if ev.ID == "" {
-			var b [8]byte
-			if _, err := rand.Read(b[:]); err != nil {
-				return nil, err
-			}
-			ev.ID = hex.EncodeToString(b[:])
+			ev.ID = monitor.NewEventID()
 		}
 		line, err := encode(eventRecord{Op: "event", Event: &ev, At: ev.Time})
 		if err != nil {

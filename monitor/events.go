@@ -1,11 +1,14 @@
 package monitor
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
 // EventKind is what happened.
@@ -22,6 +25,7 @@ const (
 	ErrorChanged EventKind = "error_changed"
 	Stuck        EventKind = "stuck"
 	SyncDrained  EventKind = "sync_drained"
+	SyncLost     EventKind = "sync_lost" // the server lost track of a sync triggered here
 	SyncFailed   EventKind = "sync_failed"
 	// SyncSent is a sync someone queued (team mode: Before is who, After
 	// what), for the others watching the account.
@@ -32,10 +36,18 @@ const (
 	APIUp       EventKind = "api_up"
 )
 
+// EventKinds are every kind of event, in the order the events view's
+// filter steps through them: the one list, so a kind added above is
+// offered there too.
+func EventKinds() []EventKind {
+	return []EventKind{TurnedError, Recovered, ErrorChanged, Stuck, Paused, Resumed, Appeared, Disappeared,
+		SyncSent, SyncDrained, SyncFailed, SyncLost, KeyRefused, KeyAccepted, APIDown, APIUp}
+}
+
 // Bad says whether the event is a transition into a bad state (it rings).
 func (k EventKind) Bad() bool {
 	switch k {
-	case TurnedError, Stuck, KeyRefused, APIDown, SyncFailed:
+	case TurnedError, Stuck, KeyRefused, APIDown, SyncFailed, SyncLost:
 		return true
 	}
 	return false
@@ -65,6 +77,15 @@ type Event struct {
 	After       string    `json:"after,omitempty"`
 }
 
+// NewEventID is a new event's id, unique within the account: the one way
+// ids are made, wherever an event is first recorded (a dashboard, a team
+// server's watch, the events log for an event that came without one).
+func NewEventID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
 // Text is the event in words, for a person.
 func (e Event) Text() string {
 	who := e.Name
@@ -85,34 +106,32 @@ func (e Event) Text() string {
 	case Disappeared:
 		return who + " no longer exists"
 	case ErrorChanged:
-		return who + ": " + oneLine(e.After)
+		return who + ": " + termtext.OneLine(e.After, eventTextCap)
 	case Stuck:
 		return who + ": sync stuck, " + e.After
 	case SyncDrained:
 		return who + ": the sync triggered here drained"
 	case SyncFailed:
-		return who + ": the sync triggered here ended with an error: " + oneLine(e.After)
+		return who + ": the sync triggered here ended with an error: " + termtext.OneLine(e.After, eventTextCap)
+	case SyncLost:
+		return who + ": the sync triggered here: outcome unknown, " + termtext.OneLine(e.After, eventTextCap)
 	case SyncSent:
 		return who + ": " + e.Before + " queued a sync of " + e.After
 	case KeyRefused:
-		return "the API key was refused: " + oneLine(e.After)
+		return "the API key was refused: " + termtext.OneLine(e.After, eventTextCap)
 	case KeyAccepted:
 		return "the API key is accepted again"
 	case APIDown:
-		return "the API cannot be reached: " + oneLine(e.After)
+		return "the API cannot be reached: " + termtext.OneLine(e.After, eventTextCap)
 	case APIUp:
 		return "the API answers again"
 	}
 	return who + ": " + string(e.Kind)
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
-}
+// eventTextCap is how much of an error an event's line says: one line of
+// the events view.
+const eventTextCap = 200
 
 // statusClass sorts statuses into what events speak of.
 func statusClass(s string) string {

@@ -207,18 +207,7 @@ func (m *Monitor) selectDelay(cd cachedDetail) time.Duration {
 			return max(m.opts.IdleRefresh-age, SelectDebounce)
 		}
 	}
-	d := SelectDebounce
-	if r, ok := m.Budget(); ok && r.Limit > 0 && r.Remaining >= 0 {
-		switch {
-		case r.Remaining*10 < r.Limit:
-			d *= 8
-		case r.Remaining*4 < r.Limit:
-			d *= 4
-		case r.Remaining*2 < r.Limit:
-			d *= 2
-		}
-	}
-	return d
+	return SelectDebounce * m.lowBudget()
 }
 
 // Refresh asks for every target now, clearing backoff, a key rejection
@@ -350,15 +339,22 @@ func (m *Monitor) interval(t *target) time.Duration {
 	if t.failures > 0 {
 		return m.backoff(base, t.failures)
 	}
+	return base * m.lowBudget()
+}
+
+// lowBudget is the one slow-down of a low read budget, for polls and
+// selections alike (README, "budget running low"): 2× under a quarter of
+// the budget left, 4× under a tenth.
+func (m *Monitor) lowBudget() time.Duration {
 	if r, ok := m.Budget(); ok && r.Limit > 0 && r.Remaining >= 0 {
 		switch {
 		case r.Remaining*10 < r.Limit:
-			base *= 4
+			return 4
 		case r.Remaining*4 < r.Limit:
-			base *= 2
+			return 2
 		}
 	}
-	return base
+	return 1
 }
 
 // backoff doubles from base (at least 2 s) per failure up to MaxBackoff, ±20 %.

@@ -229,7 +229,6 @@ type window struct {
 	bytes    int64
 	reqs     int
 	byRoute  map[string]int
-	extra    string
 }
 
 type rssSample struct {

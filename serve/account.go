@@ -10,7 +10,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/monitor"
-	"github.com/pixee/pixee-tui/ui"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // Account is an account the server offers: a profile of the config file.
@@ -18,7 +18,7 @@ import (
 // server calls it once, the first time a session needs the account.
 type Account struct {
 	Name, Host string
-	Open       func() (ui.AccountSession, error)
+	Open       func() (shared.Account, error)
 }
 
 // account is an opened account, shared by every session: one client (the
@@ -26,7 +26,7 @@ type Account struct {
 type account struct {
 	spec    Account
 	index   int
-	base    ui.AccountSession // the client and the account's state as opened
+	base    shared.Account // the client and the account's state as opened
 	reads   *reads
 	hub     *hub
 	limiter *limiter
@@ -47,7 +47,7 @@ type opener struct {
 
 // sessionFor is the account as one user's session sees it: shared reads,
 // and writes that only an operator may send, within the user's limit.
-func (a *account) sessionFor(u config.ServeUser, s *sink) ui.AccountSession {
+func (a *account) sessionFor(u config.ServeUser, s *sink) shared.Account {
 	if s != nil {
 		a.hub.subscribe(s)
 	}
@@ -55,13 +55,16 @@ func (a *account) sessionFor(u config.ServeUser, s *sink) ui.AccountSession {
 	if a.watched {
 		fleet = a // one index for every session, not one each
 	}
-	return ui.AccountSession{
-		Fleet:    fleet,
-		API:      &userAPI{account: a, user: u},
-		History:  a.base.History,
-		Events:   a.base.Events,
-		Hub:      userHub{hub: a.hub, user: u.Name, mayWrite: u.Role.MayWrite()},
-		ReadOnly: a.base.ReadOnly || !u.Role.MayWrite(),
+	return shared.Account{
+		Fleet:      fleet,
+		API:        &userAPI{account: a, user: u},
+		History:    a.base.History,
+		Events:     a.base.Events,
+		Hub:        userHub{hub: a.hub, user: u.Name, mayWrite: u.Role.MayWrite()},
+		ReadOnly:   a.base.ReadOnly || !u.Role.MayWrite(),
+		HistoryErr: a.base.HistoryErr,
+		PerPage:    a.base.PerPage,
+		Refresh:    a.base.Refresh,
 		// base.Warnings (a key file others can read) name the server's
 		// files: they went to the server's log when it opened.
 	}

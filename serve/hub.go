@@ -2,8 +2,6 @@ package serve
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"sync"
 	"time"
 
@@ -11,7 +9,7 @@ import (
 
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/monitor"
-	"github.com/pixee/pixee-tui/ui"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // sameEventWindow is how long an event equal to the last of its kind on a
@@ -19,7 +17,7 @@ import (
 // sees it turn to error, from the same answer or within a poll interval.
 const sameEventWindow = 10 * time.Minute
 
-// hub is an account's one events stream (ui.EventHub): every session
+// hub is an account's one events stream (shared.Hub): every session
 // publishes what its monitor saw, the hub keeps each event once, writes it
 // to the account's events log and hands it to every session.
 type hub struct {
@@ -87,7 +85,7 @@ func identity(e monitor.Event) string {
 func family(e monitor.Event) (string, bool) {
 	var f string
 	switch e.Kind {
-	case monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed:
+	case monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed, monitor.SyncLost:
 		return "", false
 	case monitor.TurnedError, monitor.Recovered:
 		f = "error"
@@ -141,7 +139,7 @@ func (h *hub) Publish(evs []monitor.Event) {
 		}
 	}
 	for _, s := range subs {
-		s.offer(ui.SharedEvents{Account: h.account, Events: fresh})
+		s.offer(shared.Events{Account: h.account, Events: fresh})
 	}
 }
 
@@ -189,7 +187,7 @@ func (h *hub) acknowledge(user string, ids []string, until time.Time) {
 	default:
 	}
 	for _, s := range subs {
-		s.offer(ui.SharedAcks{Account: h.account, IDs: newIDs, Until: until})
+		s.offer(shared.Acks{Account: h.account, IDs: newIDs, Until: until})
 	}
 }
 
@@ -228,7 +226,7 @@ func (h *hub) writeAcks() {
 	}
 }
 
-// userHub is the hub as one user's sessions see it (ui.EventHub). An
+// userHub is the hub as one user's sessions see it (shared.Hub). An
 // operator's acknowledgement is everyone's, and recorded with their name;
 // a watcher's is their own: it marks the events in their dashboard only,
 // and the server writes nothing for it.
@@ -319,10 +317,3 @@ func (s *sink) run(p *tea.Program) {
 }
 
 func (s *sink) close() { s.once.Do(func() { close(s.done) }) }
-
-// eventID is a new event's id, unique within the account.
-func eventID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}

@@ -108,12 +108,7 @@ func loggedIn(ctx ssh.Context) bool { return ctx.Value(ssh.ContextKeyConn) != ni
 func (g *gate) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	o := g.s.opts.Serve
 	g.mu.Lock()
-	waiting := 0
-	for cc := range g.conns {
-		if !loggedIn(cc) {
-			waiting++
-		}
-	}
+	waiting := g.loggingInLocked()
 	var why string
 	switch {
 	case len(g.conns) >= o.MaxConnections:
@@ -148,6 +143,23 @@ func (g *gate) admit(ctx ssh.Context, c net.Conn) net.Conn {
 		g.mu.Unlock()
 	}()
 	return c
+}
+
+// loggingIn is how many open connections have not logged in yet.
+func (g *gate) loggingIn() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.loggingInLocked()
+}
+
+func (g *gate) loggingInLocked() int {
+	n := 0
+	for cc := range g.conns {
+		if !loggedIn(cc) {
+			n++
+		}
+	}
+	return n
 }
 
 // open is how many connections are open now.

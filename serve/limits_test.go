@@ -21,7 +21,7 @@ import (
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/internal/fakeclock"
 	"github.com/pixee/pixee-tui/monitor"
-	"github.com/pixee/pixee-tui/ui"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // until waits, boundedly, for cond.
@@ -195,6 +195,9 @@ func TestConnectionsAreBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	// The client hears "logged in" a moment before the server has put the
+	// connection in its context: until then it still counts as a startup.
+	until(t, "alice's connection counts as logged in", func() bool { return tm.srv.gate.loggingIn() == 0 })
 	b, err := dial(tm.addr, gossh.PublicKeys(tm.keys["bob"]))
 	if err != nil {
 		t.Fatal(err)
@@ -308,7 +311,7 @@ func TestAcknowledgementsAreCoalescedAndAttributed(t *testing.T) {
 	}
 	clk := fakeclock.New(t0)
 	h := newHub(0, events, clk.Now, t.Logf)
-	a := &account{hub: h, base: ui.AccountSession{Events: events}, reads: newReads(&countingAPI{}, clk.Now, 0)}
+	a := &account{hub: h, base: shared.Account{Events: events}, reads: newReads(&countingAPI{}, clk.Now, 0)}
 	op := a.sessionFor(config.ServeUser{Name: "alice", Role: config.RoleOperate}, nil).Hub
 	w := a.sessionFor(config.ServeUser{Name: "bob", Role: config.RoleWatch}, nil).Hub
 	for range 50 {
@@ -386,7 +389,7 @@ func TestSHA1AndReadableHostKeyAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := Options{HostKeyPath: path, Serve: config.Serve{Users: []config.ServeUser{{Name: "bob", Role: config.RoleWatch}}},
-		Accounts: []Account{{Name: "x", Open: func() (ui.AccountSession, error) { return ui.AccountSession{}, nil }}}}
+		Accounts: []Account{{Name: "x", Open: func() (shared.Account, error) { return shared.Account{}, nil }}}}
 	_, err = New(o)
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "chmod 600") {
 		t.Fatalf("a host key of mode 0644: %v, want a refusal naming the file and chmod 600", err)

@@ -220,13 +220,6 @@ func (r *reads) response(e *entry) *api.Response {
 	return &resp
 }
 
-// budget is the account's latest budget reading.
-func (r *reads) budget() (api.RateLimit, time.Time) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.rate, r.rateAt
-}
-
 // ReadLimitError is a read beyond a user's share of the account's reads:
 // not sent. It holds that user's dashboard back as a 429 would (Unwrap),
 // and says why.

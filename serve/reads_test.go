@@ -12,7 +12,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/internal/fakeclock"
 	"github.com/pixee/pixee-tui/monitor"
-	"github.com/pixee/pixee-tui/ui"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // countingAPI answers every read after release is closed (or at once when
@@ -178,7 +178,8 @@ func TestReadsReportTheAccountsBudget(t *testing.T) {
 func TestLimiterPerUser(t *testing.T) {
 	clk := fakeclock.New(t0)
 	l := newLimiter(2, clk.Now)
-	if l.take("alice") != 0 || l.take("alice") != 0 {
+	first, second := l.take("alice"), l.take("alice")
+	if first != 0 || second != 0 {
 		t.Fatal("alice's first two writes were refused")
 	}
 	if w := l.take("alice"); w <= 0 || w > time.Minute {
@@ -211,7 +212,7 @@ func TestHubKeepsEachEventOnce(t *testing.T) {
 		if len(s.ch) != 1 {
 			t.Fatalf("session %s got %d messages, want 1", name, len(s.ch))
 		}
-		m, ok := (<-s.ch).(ui.SharedEvents)
+		m, ok := (<-s.ch).(shared.Events)
 		if !ok || m.Account != 2 || len(m.Events) != 1 || m.Events[0].ID != "x1" {
 			t.Fatalf("session %s got %+v, want the first publisher's event for account 2", name, m)
 		}
@@ -226,7 +227,7 @@ func TestHubKeepsEachEventOnce(t *testing.T) {
 	h.Publish([]monitor.Event{{ID: "x5", Time: at.Add(2 * time.Minute), Kind: monitor.TurnedError, ConnectorID: "c1"}})
 	var kept []string
 	for len(a.ch) > 0 {
-		for _, e := range (<-a.ch).(ui.SharedEvents).Events {
+		for _, e := range (<-a.ch).(shared.Events).Events {
 			kept = append(kept, e.ID)
 		}
 	}
@@ -248,7 +249,7 @@ func TestHubKeepsEachEventOnce(t *testing.T) {
 	// An acknowledgement reaches every session.
 	h.acknowledge("alice", []string{"x1"}, time.Time{})
 	for name, s := range map[string]*sink{"a": a, "b": b} {
-		if m, ok := (<-s.ch).(ui.SharedAcks); !ok || m.Account != 2 || len(m.IDs) != 1 || m.IDs[0] != "x1" {
+		if m, ok := (<-s.ch).(shared.Acks); !ok || m.Account != 2 || len(m.IDs) != 1 || m.IDs[0] != "x1" {
 			t.Fatalf("session %s got %+v, want the acknowledgement of x1", name, m)
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui"
 )
 
@@ -87,8 +88,8 @@ func startTeam(t *testing.T, tune func(*Options)) *team {
 	o := Options{
 		HostKeyPath: filepath.Join(dir, "host", "ssh_host_ed25519_key"),
 		Serve:       users,
-		Accounts: []Account{{Name: "sandbox", Host: "sandbox", Open: func() (ui.AccountSession, error) {
-			return ui.AccountSession{API: c, History: h, Events: ev}, nil
+		Accounts: []Account{{Name: "sandbox", Host: "sandbox", Open: func() (shared.Account, error) {
+			return shared.Account{API: c, History: h, Events: ev}, nil
 		}}},
 		Alerts: ui.AlertOptions{Bell: true},
 	}
@@ -491,7 +492,7 @@ func TestEventsReachEverySessionOnce(t *testing.T) {
 	tm := startTeam(t, func(o *Options) {
 		o.ListRefresh, o.IdleRefresh = time.Second, time.Second
 		open := o.Accounts[0].Open
-		o.Accounts[0].Open = func() (ui.AccountSession, error) {
+		o.Accounts[0].Open = func() (shared.Account, error) {
 			s, err := open()
 			events = s.Events
 			return s, err
@@ -531,7 +532,7 @@ func TestAccountWatchedWithNobodyConnected(t *testing.T) {
 	tm := startTeam(t, func(o *Options) {
 		o.ListRefresh = time.Second
 		open := o.Accounts[0].Open
-		o.Accounts[0].Open = func() (ui.AccountSession, error) {
+		o.Accounts[0].Open = func() (shared.Account, error) {
 			s, err := open()
 			events = s.Events
 			return s, err
@@ -588,9 +589,9 @@ func TestAccountOpeningIsRetried(t *testing.T) {
 	fails := true
 	tm := startTeam(t, func(o *Options) {
 		open := o.Accounts[0].Open
-		o.Accounts = append(o.Accounts, Account{Name: "flaky", Host: "flaky", Open: func() (ui.AccountSession, error) {
+		o.Accounts = append(o.Accounts, Account{Name: "flaky", Host: "flaky", Open: func() (shared.Account, error) {
 			if fails {
-				return ui.AccountSession{}, errors.New("key command timed out")
+				return shared.Account{}, errors.New("key command timed out")
 			}
 			return open()
 		}})

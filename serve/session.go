@@ -17,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui"
 )
 
@@ -73,7 +74,7 @@ func (x *session) end(reason string) {
 // endGrace is how long a dashboard told to quit has to do so.
 const endGrace = 3 * time.Second
 
-func (x *session) join(a *account) ui.AccountSession {
+func (x *session) join(a *account) shared.Account {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.closed { // an account opened after the session ended: no subscription
@@ -363,31 +364,26 @@ func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (t
 		return nil, err
 	}
 	start := x.join(a)
-	var specs []ui.AccountSpec
+	var specs []shared.AccountSpec
 	if len(o.Accounts) > 1 {
 		for i, acc := range o.Accounts {
-			specs = append(specs, ui.AccountSpec{Name: acc.Name, Host: acc.Host, Open: func() (ui.AccountSession, error) {
+			specs = append(specs, shared.AccountSpec{Name: acc.Name, Host: acc.Host, Open: func() (shared.Account, error) {
 				a, err := s.account(i)
 				if err != nil {
-					return ui.AccountSession{}, errors.New("cannot be opened now; the server's log says why")
+					return shared.Account{}, errors.New("cannot be opened now; the server's log says why")
 				}
 				return x.join(a), nil
 			}})
 		}
 	}
-	host := a.spec.Host
-	if a.spec.Name != "" {
-		host = a.spec.Name + " · " + host
-	}
-	return ui.New(ui.Options{
-		API: start.API, Context: ctx, Host: host, Demo: o.Demo, ReadOnly: start.ReadOnly,
-		History: start.History, Events: start.Events, Hub: start.Hub, Fleet: start.Fleet,
+	return ui.New(ui.Start{
+		Context: ctx, Account: start, Name: a.spec.Name, Host: a.spec.Host, Demo: o.Demo,
 		Alerts: o.Alerts, Terminal: x.ss, User: x.user.Name, Who: x.user.Name + " · " + string(x.user.Role),
 		NoExport: true, // it would write on the server, with its rights
 		Accounts: specs, Current: o.Current,
 		PerPage: o.PerPage, Refresh: o.Refresh, IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh,
-		Keys: o.Keys, Renderer: r, Plain: r.ColorProfile() == termenv.Ascii,
-	}), nil
+		Keys: o.Keys, Renderer: r,
+	}.Options()), nil
 }
 
 // register counts x among the server's sessions, or says why it may not

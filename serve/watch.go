@@ -2,12 +2,11 @@ package serve
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/monitor"
-	"github.com/pixee/pixee-tui/ui"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // watch is the account's own monitor, with no screen: it keeps the account
@@ -18,7 +17,7 @@ import (
 // answers (its requests accept answers as old as a crawl's rest).
 type watch struct {
 	mon    monitor.Monitor
-	api    monitor.API
+	drive  shared.Driver // the dashboard's driver: reads as the dashboard reads (shared.Read)
 	hub    *hub
 	now    func() time.Time
 	health monitor.HealthWatch
@@ -39,7 +38,7 @@ func newWatch(a monitor.API, h *hub, now func() time.Time, perPage int, listRefr
 		// one answer.
 		mon: monitor.New(monitor.Options{API: a, Now: now, Crawl: true, ReadOnly: true,
 			PerPage: perPage, ListRefresh: listRefresh}),
-		api:     a,
+		drive:   shared.NewDriver(a),
 		hub:     h,
 		now:     now,
 		results: make(chan monitor.Result, 8),
@@ -67,9 +66,9 @@ func keep(ctx context.Context, start func() *watch, logf func(string, ...any)) {
 	}
 }
 
-// run drives the monitor until ctx ends: every request is a goroutine,
-// every timer a time.AfterFunc, and every result and timer comes back
-// here, so the monitor is only ever touched by this goroutine.
+// run drives the monitor until ctx ends: every read is a goroutine, every
+// timer a time.AfterFunc, and every result and timer comes back here, so
+// the monitor (and its driver) is only ever touched by this goroutine.
 func (w *watch) run(ctx context.Context) {
 	w.do(ctx, w.mon.Start())
 	for {
@@ -86,6 +85,7 @@ func (w *watch) run(ctx context.Context) {
 }
 
 func (w *watch) apply(ctx context.Context, r monitor.Result) {
+	w.drive.Answered(r.Request)
 	out := w.mon.Apply(r)
 	if out.Dropped {
 		return
@@ -98,7 +98,7 @@ func (w *watch) apply(ctx context.Context, r monitor.Result) {
 	evs := append(monitor.EventsOfChanges(w.mon.Received(r), out.Changes, fresh), w.health.Observe(w.now(), &w.mon)...)
 	if len(evs) > 0 {
 		for i := range evs {
-			evs[i].ID = eventID()
+			evs[i].ID = monitor.NewEventID()
 		}
 		w.hub.Publish(evs)
 	}
@@ -107,35 +107,22 @@ func (w *watch) apply(ctx context.Context, r monitor.Result) {
 
 func (w *watch) do(ctx context.Context, p monitor.Plan) {
 	for _, s := range p {
+		j := w.drive.Job(ctx, s)
 		switch {
-		case s.Timer != nil:
-			t := *s.Timer
+		case j.Timer != nil:
+			t := *j.Timer
 			time.AfterFunc(t.After, func() {
 				select {
 				case w.timers <- t:
 				case <-ctx.Done():
 				}
 			})
-		case s.Cancel != nil:
-			// Only selections cancel, and this monitor selects nothing.
-		default:
-			go w.call(ctx, s.Request)
+		case j.Read != nil:
+			go func() { w.deliver(ctx, j.Read()) }() // a read that panics fails (the driver)
 		}
+		// A watch never writes (its monitor is read-only), and only
+		// selections cancel, which it makes none of.
 	}
-}
-
-// call makes one read, as the dashboard does (ui.Read: what the server
-// said neutralised), and hands its result back.
-func (w *watch) call(ctx context.Context, r monitor.Request) {
-	defer func() {
-		if p := recover(); p != nil { // a read that panics fails
-			w.deliver(ctx, monitor.Result{Request: r, Err: fmt.Errorf("internal error while reading: %v", p)})
-		}
-	}()
-	if r.Write() {
-		return // a watch never writes
-	}
-	w.deliver(ctx, ui.Read(ctx, w.api, r))
 }
 
 func (w *watch) deliver(ctx context.Context, res monitor.Result) {

@@ -1,14 +1,15 @@
 package ui
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
@@ -17,60 +18,39 @@ import (
 // applied to another), its own history and events, and keeps its page,
 // selection, filter and drafts while another is shown.
 
-// AccountSpec is an account the switcher offers (a profile of the config
-// file). Open is called once, in a command, the first time it is chosen:
-// it reads the key (a key command runs then) and builds the client.
-type AccountSpec struct {
-	Name, Host string
-	Open       func() (AccountSession, error)
-}
-
-// AccountSession is what an opened account runs on.
-type AccountSession struct {
-	API     API
-	History *history.Store
-	Events  *history.EventLog
-	Hub     EventHub // team mode: the account's events hub
-	// Fleet is team mode's one index of the account, read instead of a
-	// crawl of this dashboard's own.
-	Fleet    monitor.FleetSource
-	ReadOnly bool
-	Warnings []string // said once on opening (a key file others can read)
-}
-
 // account is one account's part of the model.
 type account struct {
 	index   int // in Options.Accounts; the start account's is Options.Current
 	mon     monitor.Monitor
 	list    connectorList
 	detail  detailPane
-	journal *journal // the history as this session knows it; shared by copies, written in Update
-	feed    *feed    // the events; shared by copies, written in Update
-	hub     EventHub // team mode: where events go instead of feed (events.go)
+	journal *journal   // the history as this session knows it; shared by copies, written in Update
+	feed    *feed      // the events; shared by copies, written in Update
+	hub     shared.Hub // team mode: where events go instead of feed (events.go)
 
 	fleet       fleet              // filter and sort over the index (filter.go)
-	sharedIndex bool               // the index is a team server's (AccountSession.Fleet): rows built only when used
+	sharedIndex bool               // the index is a team server's (shared.Account.Fleet): rows built only when used
 	fleetSeen   uint64             // the index's version last followed
 	summary     [2]string          // the header's counts by status: long, short
 	lastPage    *monitor.PageShown // the server page, put back when the fleet is left
 	landing     landing            // where the cursor goes when the page asked for arrives (open.go)
-	reads       *readCancels       // shared by copies: written in Update only
+	drive       shared.Driver      // turns the monitor's plans into commands; copies share its reads
 }
 
 // epochSpace keeps accounts' epochs apart: account i counts from (i+1)<<32.
 func epochSpace(i int) uint64 { return uint64(i+1) << 32 }
 
-func newAccount(o Options, st *Styles, index int, s AccountSession) account {
+func newAccount(o Options, st *Styles, index int, s shared.Account) account {
 	a := account{
 		index: index,
-		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: o.PerPage, Refresh: o.Refresh,
+		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: cmp.Or(s.PerPage, o.PerPage), Refresh: cmp.Or(s.Refresh, o.Refresh),
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: s.ReadOnly,
 			Crawl: !o.NoIndex, Epoch: epochSpace(index), Fleet: s.Fleet}),
-		journal:     &journal{store: s.History, user: o.User, awaiting: map[string]awaited{}},
+		journal:     &journal{store: s.History, noStore: s.HistoryErr, user: o.User, awaiting: map[string]awaited{}},
 		feed:        newFeed(s.Events, o.Terminal, o.Alerts),
 		hub:         s.Hub,
 		sharedIndex: s.Fleet != nil,
-		reads:       &readCancels{},
+		drive:       shared.NewDriver(s.API),
 		list:        newConnectorList(st),
 		detail:      newDetailPane(st, o.Location),
 	}
@@ -92,7 +72,7 @@ func (m *Model) host() string {
 
 type accountOpenedMsg struct {
 	index   int
-	session AccountSession
+	session shared.Account
 	err     error
 }
 
@@ -146,7 +126,7 @@ func (m *Model) switchTo(i int) tea.Cmd {
 // leave parks the account on screen: nothing it asked is applied later.
 func (m *Model) leave() {
 	m.mon.Stop()
-	m.reads.cancelAll()
+	m.drive.CancelAll()
 	a := m.account
 	m.accounts[m.index] = &a
 }
@@ -165,6 +145,7 @@ func (m *Model) onAccountOpened(msg accountOpenedMsg) tea.Cmd {
 	m.account = newAccount(m.opts, m.styles, msg.index, msg.session)
 	m.layout()
 	m.flashMsg("switched to "+termtext.Sanitize(spec.Name), false)
+	m.warnNoHistory()
 	if len(msg.session.Warnings) > 0 {
 		m.flashMsg(termtext.Sanitize(strings.Join(msg.session.Warnings, "; ")), true)
 	}

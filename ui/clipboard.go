@@ -8,14 +8,13 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/api"
-	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/write"
 )
 
 // Copying goes through the terminal (OSC 52), so it works over SSH and
@@ -119,40 +118,19 @@ func (m *Model) startTest() tea.Cmd {
 	return m.do(monitor.Plan{{Request: req}})
 }
 
-// triggerTest sends one connection test, recorded in the history first.
-func triggerTest(ctx context.Context, c API, r monitor.Request, in intent) tea.Cmd {
+// triggerTest sends one connection test through the write path.
+func triggerTest(ctx context.Context, w write.Writer, r monitor.Request, name string) tea.Cmd {
 	fail := func(err error) tea.Msg { return syncMsg{Result: monitor.Result{Request: r, Err: err}} }
 	return guarded("testing the connection", fail, func() tea.Msg {
-		var act history.Action
-		if in.store != nil {
-			a, err := in.store.Begin(history.Action{User: in.user, ConnectorID: r.ID, ConnectorName: in.name, Kind: history.TestConn})
-			if err != nil {
-				return syncMsg{Result: monitor.Result{Request: r, Err: cleanErr(&notRecordedError{err})}}
-			}
-			act = a
-		}
-		res, resp, err := c.TestConnector(ctx, r.ID)
-		msg := syncMsg{Result: monitor.Result{Request: r, Rate: rateOf(resp), Err: cleanErr(err)}}
-		if err == nil {
-			cr := *res
-			cr.Message = termtext.Sanitize(res.Message)
+		o := w.Test(ctx, r.ID, name)
+		msg := syncMsg{Result: monitor.Result{Request: r, Rate: rateOf(o.Resp), Err: cleanErr(o.Err)}}
+		if o.Err == nil {
+			cr := *o.Tested
+			cr.Message = termtext.Sanitize(o.Tested.Message)
 			msg.Tested = &cr
 		}
-		if in.store != nil {
-			rr := history.Result{Outcome: history.OutcomeOK}
-			switch {
-			case err != nil && api.OutcomeUnknown(err):
-				rr = history.Result{Outcome: history.OutcomeUnknown, Answer: err.Error()}
-			case err != nil:
-				rr = history.Result{Outcome: history.OutcomeFailed, Answer: err.Error()}
-			case res.OK != nil && !*res.OK:
-				rr = history.Result{Outcome: history.OutcomeFailed, Answer: res.Message}
-			default:
-				rr.Answer = res.Message
-			}
-			if in.store.Finish(act.ID, rr) == nil {
-				act.Outcome, act.Answer, act.Updated = rr.Outcome, rr.Answer, time.Now()
-			}
+		if o.Sent {
+			act := o.Action
 			msg.Action = &act
 		}
 		return msg

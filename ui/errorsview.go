@@ -29,6 +29,7 @@ type errorsView struct {
 	nErr    int
 	nGroups int
 	waiting int
+	soFar   string // the index is incomplete: "so far · index 800/10 000"
 }
 
 // errorsLine is one line of the view: a group's heading, its detail, or
@@ -52,6 +53,7 @@ func (v *errorsView) Rebuild(mon *monitor.Monitor) {
 	groups := monitor.GroupByCause(known)
 	v.lines, v.picks = v.lines[:0], v.picks[:0]
 	v.nErr, v.nGroups, v.waiting = len(known)+len(waiting), len(groups), len(waiting)
+	v.soFar = soFar(mon.Index())
 	for _, g := range groups {
 		v.lines = append(v.lines,
 			errorsLine{head: true, text: "✗ " + itoa(len(g.Connectors)) + " × " + g.Cause},
@@ -188,8 +190,11 @@ func (v *errorsView) Update(msg tea.KeyMsg, k *keymap.KeyMap) {
 func (v *errorsView) View(k *keymap.KeyMap) string {
 	st := v.styles
 	out := make([]string, 0, v.height)
-	title := " Connectors in error · " + itoa(v.nErr) + " · " + plural(v.nGroups, "cause", "causes") +
-		" · " + k.Select.Help().Key + " selects · " + keymap.Keys(k.Back) + " closes"
+	title := " Connectors in error · " + itoa(v.nErr) + " · " + plural(v.nGroups, "cause", "causes")
+	if v.soFar != "" {
+		title += " " + v.soFar
+	}
+	title += " · " + k.Select.Help().Key + " selects · " + keymap.Keys(k.Back) + " closes"
 	out = append(out, st.Name.Render(termtext.PadRight(title, v.width)))
 	if v.height > 1 {
 		out = append(out, pad(v.width))

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"slices"
@@ -16,6 +14,7 @@ import (
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
@@ -94,30 +93,8 @@ func (f *feed) unacked() int {
 	return n
 }
 
-// EventHub is where the sessions of one team server meet (package
-// serve): each session publishes the events it sees, and the hub hands
-// every event, once however many sessions saw it, to every session as a
-// SharedEvents message. With a hub, a session neither writes the events
-// log nor rings for what it saw itself: it does both for what the hub
-// hands it (the hub writes the log). Publish must not block.
-type EventHub interface {
-	Publish(evs []monitor.Event)
-	// Acknowledge is a session's acknowledgement: of the events ids, or
-	// of all up to until when it is not zero. The hub decides whom it
-	// reaches and records it (the session writes nothing).
-	Acknowledge(ids []string, until time.Time)
-}
-
-// SharedAcks is an acknowledgement made in another session of a team
-// server (EventHub.Acknowledge), for the account at Account.
-type SharedAcks struct {
-	Account int
-	IDs     []string
-	Until   time.Time
-}
-
 // onSharedAcks marks what another session acknowledged.
-func (m *Model) onSharedAcks(msg SharedAcks) {
+func (m *Model) onSharedAcks(msg shared.Acks) {
 	f := m.feed
 	if msg.Account != m.index {
 		a, ok := m.accounts[msg.Account]
@@ -134,13 +111,6 @@ func (m *Model) onSharedAcks(msg SharedAcks) {
 	}
 }
 
-// SharedEvents are events an EventHub hands to a session, for the account
-// at Account in Options.Accounts (0 without a switcher).
-type SharedEvents struct {
-	Account int
-	Events  []monitor.Event
-}
-
 // record keeps events, writes them, and rings for the bad ones. It returns
 // the commands that do the writing and the ringing, and when to flush
 // coalesced alerts. With a hub, they go to the hub instead.
@@ -149,9 +119,7 @@ func (m *Model) record(evs []monitor.Event) tea.Cmd {
 		return nil
 	}
 	for i := range evs {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		evs[i].ID = hex.EncodeToString(b[:])
+		evs[i].ID = monitor.NewEventID()
 		evs[i].Name = termtext.Sanitize(evs[i].Name)
 	}
 	if m.hub != nil {
@@ -179,7 +147,7 @@ func (m *Model) sent(a *history.Action) tea.Cmd {
 }
 
 // onSharedEvents keeps what the hub handed over, on the account it is of.
-func (m *Model) onSharedEvents(msg SharedEvents) tea.Cmd {
+func (m *Model) onSharedEvents(msg shared.Events) tea.Cmd {
 	evs := make([]monitor.Event, len(msg.Events))
 	for i, e := range msg.Events {
 		e.Name = termtext.Sanitize(e.Name)
@@ -291,9 +259,10 @@ type eventsView struct {
 // filtered says some events are hidden: esc shows them all again.
 func (ev *eventsView) filtered() bool { return ev.only != "" || ev.kind != "" }
 
-var eventKinds = []monitor.EventKind{"", monitor.TurnedError, monitor.Recovered, monitor.ErrorChanged, monitor.Stuck,
-	monitor.Paused, monitor.Resumed, monitor.Appeared, monitor.Disappeared, monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed,
-	monitor.KeyRefused, monitor.APIDown, monitor.APIUp}
+// eventKinds is the filter's cycle: every kind, then all ("").
+func eventKinds() []monitor.EventKind {
+	return append([]monitor.EventKind{""}, monitor.EventKinds()...)
+}
 
 func (m *Model) eventRows() []*history.Seen {
 	ev := m.screens.top().(*eventsView)
@@ -327,13 +296,14 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		ev.cursor = 0
 	case key.Matches(msg, k.EventKind), key.Matches(msg, k.EventKindBack):
+		kinds := eventKinds()
 		step := 1
 		if key.Matches(msg, k.EventKindBack) {
-			step = len(eventKinds) - 1
+			step = len(kinds) - 1
 		}
-		for i, kd := range eventKinds {
+		for i, kd := range kinds {
 			if kd == ev.kind {
-				ev.kind = eventKinds[(i+step)%len(eventKinds)]
+				ev.kind = kinds[(i+step)%len(kinds)]
 				break
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // syncBuffer is the terminal the bell is written to.
@@ -125,7 +126,7 @@ func TestFlappingFleetKeepsTheFeedBounded(t *testing.T) {
 			newest = fmt.Sprintf("e%d-%d", tick, i)
 			batch[i] = monitor.Event{ID: newest, Time: f.clock.Now(), ConnectorID: fmt.Sprintf("c%04d", (tick*30+i)%5000), Kind: monitor.TurnedError}
 		}
-		f.Send(SharedEvents{Events: batch})
+		f.Send(shared.Events{Events: batch})
 		f.clock.Advance(100 * time.Millisecond)
 	}
 	if n := len(f.m.feed.events); n != history.MaxEventsKept {

@@ -28,33 +28,58 @@ type exportView struct {
 	rows    []api.Connector
 	confirm bool // the file exists: asking before overwriting
 	err     string
+	// partial is the index's state when the rows are the index's and it
+	// is incomplete ("so far · index 1 100/10 000"): the export asks
+	// first, and the file's name says "partial".
+	partial    string
+	partialOK  bool // the user said yes to a partial export
+	askPartial bool // asking it now
 }
 
 type exportedMsg struct {
-	path string
-	n    int
-	err  error
+	path    string
+	n       int
+	partial string
+	err     error
 }
 
 func (m *Model) openExport() {
 	rows := append([]api.Connector(nil), m.list.items...)
+	partial := ""
+	if m.fleet.active() {
+		partial = soFar(m.mon.Index())
+	}
+	name := "connectors-" + m.now().In(m.opts.Location).Format("20060102-1504")
+	if partial != "" {
+		name += "-partial"
+	}
 	ti := textinput.New()
 	ti.Prompt = "file: "
-	ti.SetValue("connectors-" + m.now().In(m.opts.Location).Format("20060102-1504") + ".csv")
+	ti.SetValue(name + ".csv")
 	ti.CursorEnd()
 	ti.Focus()
 	ti.CharLimit = 1024
-	m.screens.push(&exportView{input: ti, rows: rows})
+	m.screens.push(&exportView{input: ti, rows: rows, partial: partial})
 }
 
 func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
 	ev := m.screens.top().(*exportView)
 	k := &m.keys
+	if ev.askPartial {
+		switch {
+		case key.Matches(msg, k.Yes):
+			ev.askPartial, ev.partialOK = false, true
+			return m.exportKey(tea.KeyMsg{Type: tea.KeyEnter})
+		case key.Matches(msg, k.No):
+			ev.askPartial = false
+		}
+		return nil
+	}
 	if ev.confirm {
 		switch {
 		case key.Matches(msg, k.Yes):
 			m.screens.pop()
-			return writeExport(strings.TrimSpace(ev.input.Value()), ev.rows, true)
+			return writeExport(partialName(strings.TrimSpace(ev.input.Value()), ev.partial), ev.rows, true, ev.partial)
 		case key.Matches(msg, k.No):
 			ev.confirm = false
 		}
@@ -70,12 +95,17 @@ func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
 			ev.err = "name a file"
 			return nil
 		}
+		if ev.partial != "" && !ev.partialOK {
+			ev.askPartial = true
+			return nil
+		}
+		path = partialName(path, ev.partial)
 		if _, err := os.Stat(path); err == nil {
 			ev.confirm = true
 			return nil
 		}
 		m.screens.pop()
-		return writeExport(path, ev.rows, false)
+		return writeExport(path, ev.rows, false, ev.partial)
 	}
 	var cmd tea.Cmd
 	ev.input, cmd = ev.input.Update(msg)
@@ -87,7 +117,7 @@ func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
 // as CSV otherwise. The file is written aside and moved into place, so a
 // kill halfway leaves no half file; without overwrite it never replaces
 // one (a link fails when the name is taken).
-func writeExport(path string, rows []api.Connector, overwrite bool) tea.Cmd {
+func writeExport(path string, rows []api.Connector, overwrite bool, partial string) tea.Cmd {
 	return func() tea.Msg {
 		f, err := os.CreateTemp(filepath.Dir(path), ".pixee-export-*")
 		if err != nil {
@@ -111,8 +141,19 @@ func writeExport(path string, rows []api.Connector, overwrite bool) tea.Cmd {
 				err = fmt.Errorf("%s exists: not overwritten", path)
 			}
 		}
-		return exportedMsg{path: path, n: len(rows), err: err}
+		return exportedMsg{path: path, n: len(rows), partial: partial, err: err}
 	}
+}
+
+// partialName is path with "partial" in its name when the export is
+// partial and the name does not say so already: the fact stays with the
+// file.
+func partialName(path, partial string) string {
+	if partial == "" || strings.Contains(strings.ToLower(filepath.Base(path)), "partial") {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "-partial" + ext
 }
 
 func exportTime(t *time.Time) *string {
@@ -167,13 +208,23 @@ func (m *Model) onExported(msg exportedMsg) {
 		m.flashMsg("export: "+termtext.Sanitize(msg.err.Error()), true)
 		return
 	}
-	m.flashMsg(fmt.Sprintf("exported %s to %s", plural(msg.n, "connector", "connectors"), termtext.Sanitize(msg.path)), false)
+	what := plural(msg.n, "connector", "connectors")
+	if msg.partial != "" {
+		what += " (" + msg.partial + ": a partial export)"
+	}
+	m.flashMsg(fmt.Sprintf("exported %s to %s", what, termtext.Sanitize(msg.path)), false)
 }
 
 func (m *Model) exportBody(w, h int, bordered bool) []string {
 	ev := m.screens.top().(*exportView)
 	what := plural(len(ev.rows), "connector", "connectors") + " as shown"
 	lines := []string{" Export " + what + " · .json for JSON, anything else CSV · enter writes · esc cancels", "", " " + ev.input.View()}
+	if ev.partial != "" {
+		lines = append(lines, "", " The index is incomplete ("+ev.partial+"): the file holds the connectors known so far, and its name says partial.")
+	}
+	if ev.askPartial {
+		lines = append(lines, "", " Write a partial export? "+keymap.Keys(m.keys.Yes)+" yes · "+keymap.Keys(m.keys.No)+" no")
+	}
 	if ev.confirm {
 		lines = append(lines, "", " "+termtext.Sanitize(strings.TrimSpace(ev.input.Value()))+" exists. Overwrite it? "+
 			keymap.Keys(m.keys.Yes)+" yes · "+keymap.Keys(m.keys.No)+" no")

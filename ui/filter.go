@@ -238,8 +238,8 @@ func (m *Model) syncFleet() tea.Cmd {
 		return nil
 	}
 	m.fleetSeen = v
-	if m.mon.Index().On {
-		m.summary = fleetSummary(m.styles, m.mon.Counts())
+	if ix := m.mon.Index(); ix.On {
+		m.summary = fleetSummary(m.styles, m.mon.Counts(), ix)
 	}
 	m.list.SetLastErrors(m.lastErrors())
 	if v, ok := m.screens.top().(*errorsView); ok {
@@ -417,7 +417,7 @@ func (m *Model) clearKept() tea.Cmd {
 
 // fleetSummary is the header's count by status: "✗ 10 error · ‖ 12 paused ·
 // ● 114 active · ? 1 other", and a shorter form for narrow terminals.
-func fleetSummary(st *Styles, n monitor.StatusCounts) [2]string {
+func fleetSummary(st *Styles, n monitor.StatusCounts, ix monitor.IndexState) [2]string {
 	type part struct {
 		glyph, word string
 		n           int
@@ -436,7 +436,24 @@ func fleetSummary(st *Styles, n monitor.StatusCounts) [2]string {
 		long[i] = p.style(p.glyph + " " + itoa(p.n) + " " + p.word)
 		short[i] = p.style(p.glyph + itoa(p.n))
 	}
-	return [2]string{strings.Join(long, " · "), strings.Join(short, " ")}
+	l, sh := strings.Join(long, " · "), strings.Join(short, " ")
+	if f := soFar(ix); f != "" {
+		// Counts of part of the account are never shown as its totals.
+		l, sh = l+" · "+f, sh+" so far"
+	}
+	return [2]string{l, sh}
+}
+
+// soFar says that figures drawn from the index cover part of the account
+// ("so far · index 800/10 000"), or "" once the index is complete.
+func soFar(ix monitor.IndexState) string {
+	switch {
+	case !ix.On || ix.Complete:
+		return ""
+	case ix.Total < 0:
+		return "so far · indexing…"
+	}
+	return "so far · index " + thousands(ix.Known) + "/" + thousands(ix.Total)
 }
 
 // indexStatus is the status bar's "index 137/137 · 40s old".

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // Goldens of the read-only header, the account switcher, the history and
@@ -35,7 +36,7 @@ func TestGoldenAccountViews(t *testing.T) {
 		}},
 		{"switcher", func(t *testing.T, w, h int) *uiFixture {
 			f := startSized(t, w, h, func(o *Options) {
-				o.Accounts = []AccountSpec{{Name: "ACME Retail", Host: "api.pixeepim.com"}, {Name: "Globex Corp", Host: "eu.pixeepim.com"},
+				o.Accounts = []shared.AccountSpec{{Name: "ACME Retail", Host: "api.pixeepim.com"}, {Name: "Globex Corp", Host: "eu.pixeepim.com"},
 					{Name: "東京ストア", Host: "jp.pixeepim.com"}}
 			})
 			f.Key("P", "j")

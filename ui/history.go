@@ -14,6 +14,7 @@ import (
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/write"
 )
 
 // The dashboard's part of the history of actions (package history): every
@@ -30,6 +31,7 @@ const recentWindow = 30 * time.Minute
 // caches, and only written in Update.
 type journal struct {
 	store    *history.Store
+	noStore  error // why store is nil, when it is: writes are refused for it
 	user     string
 	actions  []history.Action
 	awaiting map[string]awaited // connector id → the sync that is draining
@@ -37,8 +39,8 @@ type journal struct {
 }
 
 type awaited struct {
-	actionID  string
-	lastError *string // the connector's last_error when the sync was queued
+	actionID string
+	before   write.Awaited // the connector when the sync was queued
 }
 
 type historyLoadedMsg struct {
@@ -86,44 +88,6 @@ func finishAction(s *history.Store, id string, r history.Result) tea.Cmd {
 	return func() tea.Msg { return historyWrittenMsg{err: s.Finish(id, r)} }
 }
 
-// notRecordedError is a sync refused because its intent could not be
-// written: a sync must never leave unrecorded.
-type notRecordedError struct{ err error }
-
-func (e *notRecordedError) Error() string {
-	return "not sent: the sync could not be recorded in the history (" + e.err.Error() + ")"
-}
-func (e *notRecordedError) Unwrap() error { return e.err }
-
-// recordIntent writes the intent of r durably; it runs in the sync's own
-// command, just before the POST.
-func recordIntent(s *history.Store, user, name string, r monitor.Request) (history.Action, error) {
-	a := history.Action{User: user, ConnectorID: r.ID, ConnectorName: name, Kind: history.SyncEANs, EANs: r.EANs}
-	if r.Kind == monitor.KindSyncCatalog {
-		a.Kind = history.SyncCatalog
-	}
-	if s == nil {
-		return a, nil
-	}
-	return s.Begin(a)
-}
-
-// resultOf is what a sync's answer says for the history.
-func resultOf(res *api.SyncResult, err error) history.Result {
-	switch {
-	case err != nil && api.OutcomeUnknown(err):
-		return history.Result{Outcome: history.OutcomeUnknown, Answer: err.Error()}
-	case err != nil:
-		return history.Result{Outcome: history.OutcomeFailed, Answer: err.Error()}
-	}
-	q := res.ProductsQueued
-	r := history.Result{Outcome: history.OutcomeQueued, SyncID: res.SyncID, Answer: res.Status, Queued: &q}
-	if res.ProductsQueuedUnknown {
-		r.Queued = nil
-	}
-	return r
-}
-
 // noteSync keeps a finished sync's record in the journal.
 func (j *journal) noteSync(a *history.Action, detail *api.ConnectorDetail) {
 	if a == nil || a.ID == "" {
@@ -131,40 +95,47 @@ func (j *journal) noteSync(a *history.Action, detail *api.ConnectorDetail) {
 	}
 	j.actions = append([]history.Action{*a}, j.actions...)
 	if a.Outcome == history.OutcomeQueued {
-		var le *string
-		if detail != nil {
-			le = detail.SyncStats.LastError
+		if detail != nil && detail.ID != a.ConnectorID {
+			detail = nil
 		}
-		j.awaiting[a.ConnectorID] = awaited{actionID: a.ID, lastError: le}
+		j.awaiting[a.ConnectorID] = awaited{actionID: a.ID,
+			before: write.AwaitedFrom(detail, history.Result{Queued: a.Queued})}
 	}
 }
 
 // drained is the event an awaited sync's end makes, seen on d (observe
-// then records it in the history).
+// then records it in the history); the rule is write.Judge's.
 func (j *journal) drained(now time.Time, d *api.ConnectorDetail) (monitor.Event, bool) {
 	w, ok := j.awaiting[d.ID]
-	if !ok || d.SyncStats.ProductsPending > 0 || d.SyncStats.ProductsPendingUnknown {
+	if !ok {
 		return monitor.Event{}, false
 	}
-	e := monitor.Event{Time: now, ConnectorID: d.ID, Name: d.Name, Kind: monitor.SyncDrained}
-	if le := d.SyncStats.LastError; le != nil && (w.lastError == nil || *w.lastError != *le) {
-		e.Kind, e.After = monitor.SyncFailed, *le
+	e := monitor.Event{Time: now, ConnectorID: d.ID, Name: d.Name}
+	switch v, r := write.Judge(w.before, d); v {
+	case write.Drained:
+		e.Kind = monitor.SyncDrained
+	case write.Failed:
+		e.Kind, e.After = monitor.SyncFailed, r.Answer
+	case write.Lost:
+		e.Kind, e.After = monitor.SyncLost, r.Answer
+	default:
+		return monitor.Event{}, false
 	}
 	return e, true
 }
 
-// observe completes an awaited sync once its connector's pending count is
-// back at zero: drained, or failed when a new last_error came with it.
+// observe completes an awaited sync once write.Judge says it ended:
+// drained, failed, or unknown because the server lost track.
 func (j *journal) observe(d *api.ConnectorDetail) tea.Cmd {
 	w, ok := j.awaiting[d.ID]
-	if !ok || d.SyncStats.ProductsPending > 0 || d.SyncStats.ProductsPendingUnknown {
+	if !ok {
+		return nil
+	}
+	v, r := write.Judge(w.before, d)
+	if v == write.Waiting {
 		return nil
 	}
 	delete(j.awaiting, d.ID)
-	r := history.Result{Outcome: history.OutcomeDrained}
-	if le := d.SyncStats.LastError; le != nil && (w.lastError == nil || *w.lastError != *le) {
-		r = history.Result{Outcome: history.OutcomeFailed, Answer: *le}
-	}
 	for i := range j.actions {
 		if j.actions[i].ID == w.actionID {
 			j.actions[i].Outcome = r.Outcome
@@ -282,7 +253,7 @@ func (m *Model) historyBody(w, h int, bordered bool) []string {
 	lines := []string{title, ""}
 	switch {
 	case m.journal.store == nil:
-		lines = append(lines, " No history for this account (it could not be opened).")
+		lines = append(lines, " No history for this account (it could not be opened): syncs and tests are not sent.")
 	case len(rows) == 0:
 		lines = append(lines, " Nothing triggered from pixee-tui yet.")
 	}

@@ -96,7 +96,7 @@ func TestUnrecordableSyncIsNotSent(t *testing.T) {
 	if n := f.count(sbSync); n != 0 {
 		t.Fatalf("%d POSTs although the intent could not be written", n)
 	}
-	f.has("could not be recorded in the history")
+	f.has("not sent: the sync cannot be recorded")
 }
 
 // The confirmation warns with the facts: the same EANs queued here a few

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/internal/fakeclock"
 )
 
@@ -78,6 +79,28 @@ func testOptions(c API, clock *fakeClock) Options {
 
 // newDriver starts the model: Init's commands run, the window is sized.
 func newDriver(t testing.TB, o Options, clock *fakeClock, w, h int) *driver {
+	t.Helper()
+	if o.History == nil {
+		// A write needs its intent recorded: every dashboard under test
+		// has a history unless the test is about having none
+		// (newDriverNoHistory).
+		o.History = testHistory(t)
+	}
+	return newDriverNoHistory(t, o, clock, w, h)
+}
+
+// testHistory is a history in a temporary folder.
+func testHistory(t testing.TB) *history.Store {
+	t.Helper()
+	h, _, err := history.Open(t.TempDir(), "test", history.Limits{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// newDriverNoHistory starts the model on the history of o, nil or not.
+func newDriverNoHistory(t testing.TB, o Options, clock *fakeClock, w, h int) *driver {
 	t.Helper()
 	d := &driver{t: t, m: New(o), clock: clock, observed: map[string]int{}}
 	d.run(d.m.Init())

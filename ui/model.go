@@ -19,29 +19,33 @@ import (
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/write"
 )
 
 // Options configure the dashboard. Zero values take the defaults.
 type Options struct {
 	API      API
-	Context  context.Context     // cancelled when the program ends; nil = Background
-	Host     string              // shown in the header
-	Demo     bool                // shows the DEMO badge
-	ReadOnly bool                // no sync can be triggered; shows the READ-ONLY badge
-	History  *history.Store      // the account's history of actions; nil = none
-	User     string              // who acts, for the history
-	Who      string              // team mode: the SSH user and role, shown in the header
-	NoExport bool                // no x: the files would be written where the program runs (a team server), not the user's
-	Events   *history.EventLog   // the account's events, for the shift handover; nil = kept in memory only
-	Hub      EventHub            // team mode: events go through the account's hub (events.go); nil = none
-	Fleet    monitor.FleetSource // team mode: the account's one index, read instead of a crawl of our own
-	Alerts   AlertOptions        // bell and desktop notifications
-	Terminal io.Writer           // where the bell, notifications and copies (OSC 52) are written; nil = none
-	InTmux   bool                // wrap OSC 52 for tmux
+	Context  context.Context // cancelled when the program ends; nil = Background
+	Host     string          // shown in the header
+	Demo     bool            // shows the DEMO badge
+	ReadOnly bool            // no sync can be triggered; shows the READ-ONLY badge
+	History  *history.Store  // the account's history of actions; nil = none: no write is sent
+	// HistoryErr is why History is nil, said when a write is refused.
+	HistoryErr error
+	User       string              // who acts, for the history
+	Who        string              // team mode: the SSH user and role, shown in the header
+	NoExport   bool                // no x: the files would be written where the program runs (a team server), not the user's
+	Events     *history.EventLog   // the account's events, for the shift handover; nil = kept in memory only
+	Hub        shared.Hub          // team mode: events go through the account's hub (events.go); nil = none
+	Fleet      monitor.FleetSource // team mode: the account's one index, read instead of a crawl of our own
+	Alerts     AlertOptions        // bell and desktop notifications
+	Terminal   io.Writer           // where the bell, notifications and copies (OSC 52) are written; nil = none
+	InTmux     bool                // wrap OSC 52 for tmux
 	// Accounts are the accounts the switcher offers; the one these options
 	// describe is Accounts[Current]. Empty: one account, no switcher.
-	Accounts    []AccountSpec
+	Accounts    []shared.AccountSpec
 	Current     int
 	PerPage     int            // connectors per page (default 50)
 	Refresh     time.Duration  // detail refresh while a sync runs (default 2s)
@@ -132,7 +136,7 @@ func New(o Options) Model {
 		keys:      keys,
 		styles:    &st,
 		spinner:   sp,
-		account:   newAccount(o, &st, o.Current, AccountSession{API: o.API, History: o.History, Events: o.Events, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
+		account:   newAccount(o, &st, o.Current, shared.Account{API: o.API, History: o.History, HistoryErr: o.HistoryErr, Events: o.Events, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
 		accounts:  map[int]*account{},
 		helpCache: &helpLineCache{},
 		screens:   newScreens(),
@@ -147,7 +151,21 @@ func New(o Options) Model {
 	m.spinning = true
 	m.layout()
 	m.prepare()
+	m.warnNoHistory()
 	return m
+}
+
+// warnNoHistory says, on an account without a history, that its writes
+// will not be sent, and why.
+func (m *Model) warnNoHistory() {
+	if m.journal.store != nil {
+		return
+	}
+	why := ""
+	if m.journal.noStore != nil {
+		why = ": " + termtext.Sanitize(m.journal.noStore.Error())
+	}
+	m.flashMsg("no history for this account"+why+"; syncs and tests will not be sent", true)
 }
 
 // afterOrDone is like tea.Tick, but a timer ends when the context does:
@@ -208,9 +226,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onAccountOpened(msg)
 	case eventsLoadedMsg:
 		m.feed.loaded(msg)
-	case SharedEvents:
+	case shared.Events:
 		cmd = m.onSharedEvents(msg)
-	case SharedAcks:
+	case shared.Acks:
 		m.onSharedAcks(msg)
 	case alertFlushMsg:
 		cmd = m.feed.ring(m.feed.alerts.Flush(m.now()))
@@ -292,7 +310,7 @@ func (m *Model) flashMsg(s string, isErr bool) {
 // ---- the monitor's results --------------------------------------------------
 
 func (m *Model) onPage(r monitor.Result) tea.Cmd {
-	m.reads.cancel(r.Request) // answered: release its context
+	m.drive.Answered(r.Request) // release its context
 	out := m.mon.Apply(r)
 	if out.Note != "" {
 		m.flashMsg(out.Note, false)
@@ -313,7 +331,7 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 }
 
 func (m *Model) onDetail(r monitor.Result) tea.Cmd {
-	m.reads.cancel(r.Request) // answered: release its context
+	m.drive.Answered(r.Request) // release its context
 	prev := m.detail.data
 	out := m.mon.Apply(r)
 	evs := append(monitor.EventsOfChanges(m.mon.Received(r), out.Changes, true), m.healthEvents()...)
@@ -363,6 +381,8 @@ func (m *Model) onSync(r monitor.Result) tea.Cmd {
 		form.Failed(submitError(s.Err))
 	case s.Err != nil && errors.Is(s.Err, api.ErrSyncRejected):
 		m.flashMsg("✗ "+submitError(s.Err).Error(), true)
+	case s.Err != nil && errors.As(s.Err, new(*write.NotRecordedError)):
+		m.flashMsg("✗ "+s.Err.Error(), true)
 	case s.Err != nil:
 		m.flashMsg("sync failed: "+submitError(s.Err).Error(), true)
 	case formHere:
@@ -450,57 +470,26 @@ func (m *Model) do(p monitor.Plan) tea.Cmd {
 }
 
 func (m *Model) step(s monitor.Step) tea.Cmd {
+	j := m.drive.Job(m.ctx, s)
 	switch {
-	case s.Timer != nil:
-		return m.opts.After(s.Timer.After, wakeMsg{*s.Timer})
-	case s.Cancel != nil:
-		m.reads.cancel(*s.Cancel)
-		return nil
-	}
-	if s.Request.Write() {
+	case j.Timer != nil:
+		return m.opts.After(j.Timer.After, wakeMsg{*j.Timer})
+	case j.Write != nil:
 		// A write is never abandoned: one that may have been sent must run
 		// to its answer. It is recorded in the history before it leaves.
-		c, _ := m.mon.Store().Get(s.Request.ID)
-		in := intent{m.journal.store, m.journal.user, c.Name}
-		if s.Request.Kind == monitor.KindTest {
-			return triggerTest(m.ctx, m.mon.API(), s.Request, in)
+		r := *j.Write
+		c, _ := m.mon.Store().Get(r.ID)
+		w := write.Writer{API: m.drive.API(), History: m.journal.store, NoHistory: m.journal.noStore, User: m.journal.user}
+		if r.Kind == monitor.KindTest {
+			return triggerTest(m.ctx, w, r, c.Name)
 		}
-		return triggerSync(m.ctx, m.mon.API(), s.Request, in)
+		return triggerSync(m.ctx, w, r, c.Name)
+	case j.Read != nil:
+		// A read can be abandoned (the selection moved on): the driver
+		// cancels it.
+		return request(s.Request.Kind, j.Read)
 	}
-	// A read can be abandoned (the selection moved on).
-	return request(m.reads.start(m.ctx, s.Request), m.mon.API(), s.Request)
-}
-
-// readCancels holds the cancel function of every read out, by request, so
-// the monitor can abandon one that no longer matters. Shared by copies of
-// the model and written in Update only, like the help cache.
-type readCancels struct {
-	byReq map[readKey]context.CancelFunc
-}
-
-type readKey struct {
-	epoch  uint64
-	target monitor.TargetID
-	seq    int
-}
-
-func keyOf(r monitor.Request) readKey { return readKey{r.Epoch, r.Target, r.Seq} }
-
-func (c *readCancels) start(parent context.Context, r monitor.Request) context.Context {
-	ctx, cancel := context.WithCancel(parent)
-	if c.byReq == nil {
-		c.byReq = map[readKey]context.CancelFunc{}
-	}
-	c.byReq[keyOf(r)] = cancel
-	return ctx
-}
-
-// cancel ends a read that no longer matters (and done one that answered).
-func (c *readCancels) cancel(r monitor.Request) {
-	if f, ok := c.byReq[keyOf(r)]; ok {
-		f()
-		delete(c.byReq, keyOf(r))
-	}
+	return nil
 }
 
 // newDialog is the question before a sync, with what the history and the
@@ -508,12 +497,4 @@ func (c *readCancels) cancel(r monitor.Request) {
 func (m *Model) newDialog(kind dialogKind, c api.Connector, eans []string) *dialog {
 	return &dialog{kind: kind, connector: c, eans: eans,
 		warnings: m.journal.recent(m.now(), c, m.detail.data, eans, kind == askSyncCatalog)}
-}
-
-// cancelAll ends every read out (the account is left).
-func (c *readCancels) cancelAll() {
-	for k, f := range c.byReq {
-		f()
-		delete(c.byReq, k)
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // j on a page's last row goes on to the next page's first row, and k on
@@ -146,8 +147,8 @@ func TestEventKindFilterBackwardsAndEmpty(t *testing.T) {
 	f.m.feed.keep([]monitor.Event{{ID: "e1", Time: testEpoch, ConnectorID: f.ids[0], Name: "Shop", Kind: monitor.TurnedError}})
 	f.Key("E", "F")
 	ev := f.m.screens.top().(*eventsView)
-	if ev.kind != eventKinds[len(eventKinds)-1] {
-		t.Fatalf("F from all kinds: %q, want the last kind %q", ev.kind, eventKinds[len(eventKinds)-1])
+	if kinds := eventKinds(); ev.kind != kinds[len(kinds)-1] {
+		t.Fatalf("F from all kinds: %q, want the last kind %q", ev.kind, kinds[len(kinds)-1])
 	}
 	view := f.View()
 	if strings.Contains(view, "Nothing has changed yet") || !strings.Contains(view, "No "+string(ev.kind)+" events") ||
@@ -168,7 +169,7 @@ func TestEventKindFilterBackwardsAndEmpty(t *testing.T) {
 // The export prompt's and the switcher's enter say what enter does there.
 func TestEnterHintsSayWhatEnterDoes(t *testing.T) {
 	f := startOn(t, sandbox.Options{}, func(o *Options) {
-		o.Accounts = []AccountSpec{{Name: "ACME", Host: "a"}, {Name: "Initech", Host: "i"}}
+		o.Accounts = []shared.AccountSpec{{Name: "ACME", Host: "a"}, {Name: "Initech", Host: "i"}}
 	})
 	f.Key("x")
 	if h := f.helpLine(); strings.Contains(h, "open detail") || !strings.Contains(h, "enter write file") {

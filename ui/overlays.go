@@ -19,6 +19,7 @@ var (
 	_ = registerKeys("switcher", &switcher{})
 	_ = registerKeys("export", &exportView{})
 	_ = registerKeys("export_overwrite", &exportView{confirm: true})
+	_ = registerKeys("export_partial", &exportView{askPartial: true})
 )
 
 // overlayRow is the keys every overlay lists after its own.
@@ -217,7 +218,7 @@ func (sw *switcher) view(m *Model, w, h int) string {
 
 func (ev *exportView) bindings(m *Model) []binding {
 	k := &m.keys
-	if ev.confirm { // the file exists: overwrite it?
+	if ev.confirm || ev.askPartial { // the file exists: overwrite it? the index is incomplete: write it?
 		yes := m.bind("confirm_yes", &k.Yes)
 		yes.writes = false // a local file, not the server
 		return []binding{yes.in(0, 1), m.bind("confirm_no", &k.No).in(0, 2), m.bind("force_quit", &k.ForceQuit).in(0, 3)}

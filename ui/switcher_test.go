@@ -10,6 +10,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // keyedServer is a sandbox with a key of its own that records every key
@@ -66,11 +67,11 @@ func TestSwitchAccounts(t *testing.T) {
 	b := newKeyedServer(t, clock, "pm_test_globex", sandbox.Options{Connectors: 20, Seed: 7})
 	opened := 0
 	o := testOptions(a.client(t, clock), clock)
-	o.Accounts = []AccountSpec{
+	o.Accounts = []shared.AccountSpec{
 		{Name: "ACME Retail", Host: "acme.example"},
-		{Name: "Globex", Host: "globex.example", Open: func() (AccountSession, error) {
+		{Name: "Globex", Host: "globex.example", Open: func() (shared.Account, error) {
 			opened++
-			return AccountSession{API: b.client(t, clock)}, nil
+			return shared.Account{API: b.client(t, clock)}, nil
 		}},
 	}
 	d := newDriver(t, o, clock, 160, 48)
@@ -143,8 +144,8 @@ func TestSwitcherOnlyWithAccountsAndFailingOpen(t *testing.T) {
 		t.Fatal("the switcher is offered with a single account")
 	}
 	g := startOn(t, sandbox.Options{}, func(o *Options) {
-		o.Accounts = []AccountSpec{{Name: "ACME", Host: "a"}, {Name: "Initech", Host: "i", Open: func() (AccountSession, error) {
-			return AccountSession{}, errString("the key command failed (exit status 1): gpg: no secret key")
+		o.Accounts = []shared.AccountSpec{{Name: "ACME", Host: "a"}, {Name: "Initech", Host: "i", Open: func() (shared.Account, error) {
+			return shared.Account{}, errString("the key command failed (exit status 1): gpg: no secret key")
 		}}}
 	})
 	g.Key("P", "j", "enter")
@@ -154,3 +155,26 @@ func TestSwitcherOnlyWithAccountsAndFailingOpen(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// A profile reached with P pages as it does when started with --profile:
+// its own per_page, not the start account's.
+func TestTheSwitcherKeepsTheProfilesPerPage(t *testing.T) {
+	clock := newFakeClock()
+	a := newKeyedServer(t, clock, "pm_test_acme", sandbox.Options{})
+	b := newKeyedServer(t, clock, "pm_test_globex", sandbox.Options{Connectors: 150, Seed: 7})
+	o := testOptions(a.client(t, clock), clock)
+	o.PerPage = 50
+	o.Accounts = []shared.AccountSpec{
+		{Name: "ACME Retail", Host: "acme.example"},
+		{Name: "Globex", Host: "globex.example", Open: func() (shared.Account, error) {
+			return shared.Account{API: b.client(t, clock), PerPage: 100}, nil
+		}},
+	}
+	d := newDriver(t, o, clock, 160, 48)
+	d.Advance(time.Second)
+	f := &uiFixture{driver: d, sb: a.sb, ids: a.sb.IDs()}
+	f.has("page 1/3")
+	f.Key("P", "j", "enter")
+	f.Advance(time.Second)
+	f.has("Globex · globex.example", "page 1/2")
+}

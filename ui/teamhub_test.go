@@ -7,9 +7,10 @@ import (
 
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/shared"
 )
 
-// fakeHub is an EventHub that keeps what it is given.
+// fakeHub is an shared.Hub that keeps what it is given.
 type fakeHub struct {
 	mu        sync.Mutex
 	published []monitor.Event
@@ -45,7 +46,7 @@ func TestTeamSessionGoesThroughTheHub(t *testing.T) {
 		t.Fatalf("published %+v, want the turn to error", seen)
 	}
 	f.lacks("⚑") // not kept until the hub hands it back
-	f.Send(SharedEvents{Events: seen[:1]})
+	f.Send(shared.Events{Events: seen[:1]})
 	f.has("⚑ 1 new · E")
 	f.Key("E")
 	f.Key("a")
@@ -58,9 +59,9 @@ func TestTeamSessionGoesThroughTheHub(t *testing.T) {
 	f.Key("esc")
 
 	g := startOn(t, sandbox.Options{}, func(o *Options) { o.Hub = &fakeHub{} })
-	g.Send(SharedEvents{Events: seen[:1]})
+	g.Send(shared.Events{Events: seen[:1]})
 	g.has("⚑ 1 new · E")
-	g.Send(SharedAcks{IDs: []string{seen[0].ID}})
+	g.Send(shared.Acks{IDs: []string{seen[0].ID}})
 	g.lacks("⚑")
 }
 

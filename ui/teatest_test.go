@@ -41,7 +41,7 @@ func journeySyncTwoEANs(t *testing.T, gen sandbox.Generation, header api.AuthHea
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m := New(Options{API: c, Context: ctx, Host: "api.test", Refresh: 500 * time.Millisecond,
-		Plain: true, Seed: 1, Location: time.UTC})
+		Plain: true, Seed: 1, Location: time.UTC, History: testHistory(t)})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 48))
 	// The program is stopped however the test ends, so that a failed wait
 	// does not leave it running.

@@ -297,6 +297,14 @@ func (s *Server) SetLastError(id string, msg *string) bool {
 	})
 }
 
+// LoseTrack makes a connector's counts what a server that restarted and
+// lost its queue serves: its queued syncs are forgotten (products_pending
+// 0) and products_synced is set to synced, lower than before. It reports
+// whether the connector exists.
+func (s *Server) LoseTrack(id string, synced int) bool {
+	return s.update(id, func(c *connector) { c.jobs, c.synced = nil, synced })
+}
+
 // SetName renames a connector. The name is served as given, JSON-escaped,
 // so tests can inject control characters, terminal escapes and bidi
 // overrides (invalid UTF-8 arrives as U+FFFD, as encoding/json sends it).

@@ -1,15 +1,13 @@
-package main
+package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -17,8 +15,8 @@ import (
 
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/config"
-	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/serve"
+	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui"
 )
 
@@ -178,37 +176,16 @@ func portOf(a net.Addr) string {
 }
 
 // serveAccounts are the accounts served: every profile of the file, or the
-// one the flags and environment describe. Flags and environment apply to
-// the start profile only, as in the dashboard.
+// one the flags and environment describe, each opened (the first time a
+// session needs it) as the dashboard opens it. Flags and environment apply
+// to the start account only, as in the dashboard.
 func serveAccounts(file *config.File, start config.Settings) ([]serve.Account, int) {
-	host := func(s config.Settings) string {
-		return strings.TrimPrefix(strings.TrimPrefix(s.BaseURL, "https://"), "http://")
+	choices, current := opener(false).Choices(file, start, nil)
+	out := make([]serve.Account, len(choices))
+	for i, c := range choices {
+		out[i] = serve.Account{Name: c.Name, Host: c.Host, Open: c.Open}
 	}
-	open := func(s config.Settings) func() (ui.AccountSession, error) {
-		return func() (ui.AccountSession, error) { return openAccount(s) }
-	}
-	if file == nil || len(file.Order) == 0 {
-		return []serve.Account{{Name: start.Name, Host: host(start), Open: open(start)}}, 0
-	}
-	var out []serve.Account
-	current := -1
-	if start.ProfileID == "" {
-		out = append(out, serve.Account{Name: "(from the environment)", Host: host(start), Open: open(start)})
-		current = 0
-	}
-	for _, id := range file.Order {
-		p := file.Profiles[id]
-		ps := config.ProfileSettings(p)
-		if id == start.ProfileID {
-			current, ps = len(out), start
-		}
-		name := p.Name
-		if name == "" {
-			name = id
-		}
-		out = append(out, serve.Account{Name: name, Host: host(ps), Open: open(ps)})
-	}
-	return out, max(current, 0)
+	return out, current
 }
 
 // demoAccount is the embedded sandbox as the one account served.
@@ -218,30 +195,15 @@ func demoAccount(conns int) ([]serve.Account, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the demo sandbox: %w", err)
 	}
-	s := config.ProfileSettings(config.Profile{})
-	s.BaseURL = u
-	c, err := buildClient(s, sb.APIKey())
-	if err != nil {
-		stop()
-		return nil, nil, err
-	}
-	tmp, err := os.MkdirTemp("", "pixee-tui-team-demo-")
-	if err != nil {
-		stop()
-		return nil, nil, err
-	}
 	// The demo's history and events live as long as the server: enough to
 	// see who did what, and never mixed with a real account's.
-	h, _, herr := history.Open(tmp, "demo", history.Limits{}, nil)
-	ev, _, eerr := history.OpenEvents(tmp, history.Limits{}, nil)
-	if herr != nil || eerr != nil {
+	a, err := opener(false).Demo(config.ProfileSettings(config.Profile{}), u, sb.APIKey())
+	if err != nil {
 		stop()
-		os.RemoveAll(tmp)
-		return nil, nil, fmt.Errorf("demo history: %v", errors.Join(herr, eerr))
+		return nil, nil, err
 	}
-	done := func() { stop(); os.RemoveAll(tmp) }
-	host := "sandbox " + strings.TrimPrefix(u, "http://")
-	return []serve.Account{{Name: "demo", Host: host, Open: func() (ui.AccountSession, error) {
-		return ui.AccountSession{API: c, History: h, Events: ev}, nil
+	done := func() { stop(); a.Close() }
+	return []serve.Account{{Name: "demo", Host: a.Host, Open: func() (shared.Account, error) {
+		return a.Session, nil
 	}}}, done, nil
 }

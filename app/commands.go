@@ -1,10 +1,9 @@
-package main
+package app
 
 import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
 	"os/user"
@@ -16,15 +15,25 @@ import (
 	"github.com/adrg/xdg"
 	"github.com/spf13/cobra"
 
+	"github.com/pixee/pixee-tui/account"
+	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/cli"
 	"github.com/pixee/pixee-tui/config"
-	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/ui"
 )
 
 // stateHome is where per-account state (the history) lives.
 func stateHome() string { return filepath.Join(xdg.StateHome, "pixee-tui") }
+
+// opener opens accounts for this run; --log wraps the dashboard's calls.
+func opener(logging bool) account.Opener {
+	o := account.Opener{StateHome: stateHome(), UserAgent: "pixee-tui/" + versionString()}
+	if logging {
+		o.Decorate = func(c *api.Client) ui.API { return loggingAPI{next: c} }
+	}
+	return o
+}
 
 // openSession is the account the script commands act on.
 func openSession(ctx context.Context, root *cobra.Command, f *flags, stderr io.Writer) (*cli.Session, error) {
@@ -32,60 +41,16 @@ func openSession(ctx context.Context, root *cobra.Command, f *flags, stderr io.W
 	if err != nil {
 		return nil, err
 	}
-	c, err := newClient(ctx, s, stderr)
+	a, err := opener(false).Open(ctx, s)
 	if err != nil {
-		return nil, err
+		return nil, &cli.Error{Code: cli.ExitUsage, Err: err}
 	}
-	sess := &cli.Session{Client: c, ReadOnly: s.ReadOnly, Account: s.ProfileID, User: userName()}
-	if sess.Account == "" {
-		sess.Account = s.BaseURL
-	}
-	h, warns, err := history.Open(history.AccountDir(stateHome(), s.ProfileID, s.BaseURL), sess.Account, history.Limits{}, nil)
-	for _, w := range warns {
+	for _, w := range a.Warnings {
 		fmt.Fprintln(stderr, "pixee-tui:", w)
 	}
-	if err != nil {
-		// Reads work without it; a sync refuses to go unrecorded (cli).
-		fmt.Fprintln(stderr, "pixee-tui: warning: no history:", err)
-	} else {
-		sess.History = h
-	}
-	return sess, nil
-}
-
-// openHistory opens the account's history for the dashboard; the demo's
-// lives in a temporary folder removed at exit. Without one the dashboard
-// still runs; its syncs then go unrecorded, with a warning.
-func openHistory(demo bool, s config.Settings, stderr io.Writer) (*history.Store, *history.EventLog, func()) {
-	dir, done := history.AccountDir(stateHome(), s.ProfileID, s.BaseURL), func() {}
-	if demo {
-		tmp, err := os.MkdirTemp("", "pixee-tui-demo-")
-		if err != nil {
-			return nil, nil, done
-		}
-		dir, done = tmp, func() { os.RemoveAll(tmp) }
-	}
-	account := s.ProfileID
-	if account == "" {
-		account = s.BaseURL
-	}
-	h, warns, err := history.Open(dir, account, history.Limits{}, nil)
-	for _, w := range warns {
-		fmt.Fprintln(stderr, "pixee-tui:", w)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "pixee-tui: warning: no history (syncs will not be recorded):", err)
-		h = nil
-	}
-	ev, warns, err := history.OpenEvents(dir, history.Limits{}, nil)
-	for _, w := range warns {
-		fmt.Fprintln(stderr, "pixee-tui:", w)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "pixee-tui: warning: events are not kept for the next start:", err)
-		ev = nil
-	}
-	return h, ev, done
+	// Without a history, reads work and every write is refused (write).
+	return &cli.Session{Client: a.Client, ReadOnly: s.ReadOnly, Account: a.ID, User: userName(),
+		History: a.Session.History, NoHistory: a.Session.HistoryErr}, nil
 }
 
 func userName() string {
@@ -216,9 +181,18 @@ func checkConfig(ctx context.Context, path string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usage("%v", err)
 	}
+	// Exactly what a start refuses: the file is refused for it here.
+	if _, err := keysOf(file); err != nil {
+		return err
+	}
 	bad := 0
 	for _, id := range file.Order {
 		p := file.Profiles[id]
+		if err := checkRanges(config.ProfileSettings(p)); err != nil {
+			fmt.Fprintf(stderr, "%s: profile %s: %v\n", path, id, err)
+			bad++
+			continue
+		}
 		if p.Key.Kind == config.KeyNone {
 			fmt.Fprintf(stderr, "%s: profile %s has no API key source\n", path, id)
 			bad++
@@ -238,58 +212,4 @@ func checkConfig(ctx context.Context, path string, stdout, stderr io.Writer) err
 	}
 	_, err = fmt.Fprintf(stdout, "%s: ok, %d profiles\n", path, len(file.Order))
 	return err
-}
-
-// accountsOf is the switcher's list: every profile of the file, and the
-// account started from the environment when it is none of them. A profile
-// is opened (its key read, its client built) the first time it is chosen,
-// with its own settings: the flags and environment of this start apply to
-// the start account only.
-func accountsOf(file *config.File, start config.Settings, startHost string) ([]ui.AccountSpec, int) {
-	if file == nil || len(file.Order) == 0 {
-		return nil, 0
-	}
-	var specs []ui.AccountSpec
-	current := -1
-	if start.ProfileID == "" {
-		specs = append(specs, ui.AccountSpec{Name: "(from the environment)", Host: startHost})
-		current = 0
-	}
-	for _, id := range file.Order {
-		p := file.Profiles[id]
-		ps := config.ProfileSettings(p)
-		host := ps.BaseURL
-		if u, err := url.Parse(ps.BaseURL); err == nil && u.Host != "" {
-			host = u.Host
-		}
-		if id == start.ProfileID {
-			current = len(specs)
-			host = startHost
-		}
-		specs = append(specs, ui.AccountSpec{Name: p.Name, Host: host, Open: func() (ui.AccountSession, error) {
-			return openAccount(ps)
-		}})
-	}
-	if len(specs) < 2 {
-		return nil, 0
-	}
-	return specs, current
-}
-
-// openAccount reads a profile's key and opens its client and state.
-func openAccount(s config.Settings) (ui.AccountSession, error) {
-	key, warns, err := s.Key.Read(context.Background(), os.Getenv)
-	if err != nil {
-		return ui.AccountSession{}, err
-	}
-	c, err := buildClient(s, key)
-	if err != nil {
-		return ui.AccountSession{}, err
-	}
-	var buf strings.Builder
-	h, ev, _ := openHistory(false, s, &buf)
-	if msg := strings.TrimSpace(buf.String()); msg != "" {
-		warns = append(warns, strings.Split(msg, "\n")...)
-	}
-	return ui.AccountSession{API: c, History: h, Events: ev, ReadOnly: s.ReadOnly, Warnings: warns}, nil
 }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func TestExampleConfigNamesTheCommandThatListsActions(t *testing.T) {
 		t.Fatal("the example config does not say where the action names are listed")
 	}
 	var out, errb bytes.Buffer
-	if code := run(strings.Fields(m[1]), nil, &out, &errb); code != 0 {
+	if code := Run(strings.Fields(m[1]), nil, &out, &errb); code != 0 {
 		t.Fatalf("pixee-tui %s: exit %d, %s", m[1], code, errb.String())
 	}
 	k := keymap.Default()
@@ -35,7 +35,7 @@ func TestExampleConfigNamesTheCommandThatListsActions(t *testing.T) {
 func TestConfigKeysShowsRemaps(t *testing.T) {
 	p := writeConfig(t, "profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  sync_eans: [u]\n")
 	var out, errb bytes.Buffer
-	if code := run([]string{"--config", p, "config", "keys"}, nil, &out, &errb); code != 0 {
+	if code := Run([]string{"--config", p, "config", "keys"}, nil, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	if !regexp.MustCompile(`(?m)^sync_eans\s+u\s`).MatchString(out.String()) {

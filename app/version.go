@@ -1,11 +1,11 @@
-package main
+package app
 
 import (
 	"regexp"
 	"runtime/debug"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
+// version is set at build time with -ldflags "-X github.com/pixee/pixee-tui/app.version=v1.2.3".
 var version = ""
 
 func versionString() string {

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ func TestBadConfigStopsTheStart(t *testing.T) {
 	for _, tt := range tests {
 		p := writeConfig(t, tt.body)
 		var out, errb bytes.Buffer
-		code := run([]string{"--config", p}, strings.NewReader(""), &out, &errb)
+		code := Run([]string{"--config", p}, strings.NewReader(""), &out, &errb)
 		if code != 2 || !strings.Contains(errb.String(), tt.want) || strings.Count(errb.String(), "\n") != 1 {
 			t.Errorf("exit %d, stderr %q; want 2 and one line with %q", code, errb.String(), tt.want)
 		}
@@ -42,26 +42,50 @@ func TestConfigCommands(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "c", "config.yaml")
 	var out, errb bytes.Buffer
-	if code := run([]string{"--config", p, "config", "init"}, nil, &out, &errb); code != 0 {
+	if code := Run([]string{"--config", p, "config", "init"}, nil, &out, &errb); code != 0 {
 		t.Fatalf("init: %d %s", code, errb.String())
 	}
-	if code := run([]string{"--config", p, "config", "init"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "not overwritten") {
+	if code := Run([]string{"--config", p, "config", "init"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "not overwritten") {
 		t.Fatalf("second init: %d %s", code, errb.String())
 	}
 	out.Reset()
 	errb.Reset()
 	// The example's key file does not exist: check says so, by profile.
-	if code := run([]string{"--config", p, "config", "check"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "profile acme") {
+	if code := Run([]string{"--config", p, "config", "check"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "profile acme") {
 		t.Errorf("check: %d %q", code, errb.String())
 	}
 	out.Reset()
-	run([]string{"--config", p, "config", "path"}, nil, &out, &errb)
+	Run([]string{"--config", p, "config", "path"}, nil, &out, &errb)
 	if strings.TrimSpace(out.String()) != p {
 		t.Errorf("path printed %q", out.String())
 	}
 	good := writeConfig(t, "profiles:\n  acme: {api_key_file: DIR/acme.key}\n")
 	errb.Reset()
-	if code := run([]string{"--config", good, "--profile", "initech", "connectors", "list"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), `no profile "initech" (have acme)`) {
+	if code := Run([]string{"--config", good, "--profile", "initech", "connectors", "list"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), `no profile "initech" (have acme)`) {
 		t.Errorf("unknown profile: %d %q", code, errb.String())
+	}
+}
+
+// config check refuses every file the dashboard refuses, with the same
+// message.
+func TestConfigCheckFailsWhereTheDashboardFails(t *testing.T) {
+	tempState(t)
+	for _, body := range []string{
+		"profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  sync_eans: [r]\n",
+		"profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  synk: [x]\n",
+		"profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  quit: [ctrl+c]\n",
+	} {
+		p := writeConfig(t, body)
+		var out, dash, check bytes.Buffer
+		dcode := Run([]string{"--config", p}, strings.NewReader(""), &out, &dash)
+		ccode := Run([]string{"--config", p, "config", "check"}, strings.NewReader(""), &out, &check)
+		if dcode != 2 || ccode != 2 || dash.String() != check.String() {
+			t.Errorf("%q: the dashboard exits %d (%q), config check %d (%q)", body, dcode, dash.String(), ccode, check.String())
+		}
+	}
+	good := writeConfig(t, "profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  sync_eans: [s, ctrl+e]\n")
+	var out, errb bytes.Buffer
+	if code := Run([]string{"--config", good, "config", "check"}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Errorf("a good file: exit %d, %s", code, errb.String())
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ func TestMisplacedKeyIsNeverEchoed(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	p := writeConfig(t, "profiles:\n  acme:\n    api_key_file: "+key+"\n")
 	var out, errb bytes.Buffer
-	if code := run([]string{"--config", p, "config", "check"}, nil, &out, &errb); code != 2 ||
+	if code := Run([]string{"--config", p, "config", "check"}, nil, &out, &errb); code != 2 ||
 		!strings.Contains(errb.String(), "config.yaml:3:19: profiles.acme.api_key_file: this looks like an API key itself") {
 		t.Errorf("config check: exit %d, stderr %q", code, errb.String())
 	}
@@ -22,7 +22,7 @@ func TestMisplacedKeyIsNeverEchoed(t *testing.T) {
 		t.Errorf("config check echoed the key: %q", errb.String())
 	}
 	errb.Reset()
-	if code := run([]string{"--api-key-file", key, "connectors", "list"}, nil, &out, &errb); code != 2 ||
+	if code := Run([]string{"--api-key-file", key, "connectors", "list"}, nil, &out, &errb); code != 2 ||
 		!strings.Contains(errb.String(), "--api-key-file: this looks like an API key itself") {
 		t.Errorf("--api-key-file: exit %d, stderr %q", code, errb.String())
 	}
