@@ -6,7 +6,7 @@
 //	pixee-tui --demo              the dashboard on the embedded sandbox, no account needed
 //	pixee-tui connectors …        list, get, sync and test connectors from scripts
 //	pixee-tui history             what was triggered from pixee-tui
-//	pixee-tui config path|check|init
+//	pixee-tui config path|check|init|keys
 //	pixee-tui serve               the dashboard over SSH to a team, each account read once
 //	pixee-tui sandbox             serve the sandbox API for curl and tests
 //

@@ -8,7 +8,9 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"text/tabwriter"
 
 	"github.com/adrg/xdg"
 	"github.com/spf13/cobra"
@@ -137,8 +139,39 @@ func configCmd(f *flags, stdout, stderr io.Writer) *cobra.Command {
 			Use: "check", Short: "Check the config file and that each profile's key can be read", Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error { return checkConfig(cmd.Context(), path(), stdout, stderr) },
 		},
+		&cobra.Command{
+			Use: "keys", Short: "List the action names keys: remaps, with their keys and what they do", Args: cobra.NoArgs,
+			RunE: func(*cobra.Command, []string) error { return listKeys(path(), stdout) },
+		},
 	)
 	return cmd
+}
+
+// listKeys prints every action a config file's keys: can remap, by name,
+// with its keys (the file's remaps applied, when there is a file) and what
+// it does: the list the example config points to.
+func listKeys(path string, stdout io.Writer) error {
+	var file *config.File
+	if _, err := os.Stat(path); err == nil {
+		if file, err = config.Load(path, true); err != nil {
+			return usage("%v", err)
+		}
+	}
+	k, err := keysOf(file)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ACTION\tKEYS\tWHAT IT DOES")
+	for _, a := range k.Actions() {
+		what := a.Binding.Help().Desc
+		if a.Writes {
+			what += " (writes: off in read-only mode)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, strings.Join(a.Binding.Keys(), " "), what)
+	}
+	fmt.Fprintln(tw, "\nctrl+c always quits, whatever is remapped.")
+	return tw.Flush()
 }
 
 // checkConfig parses the file and reads every profile's key (never

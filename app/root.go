@@ -309,7 +309,11 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 	if file == nil || file.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())
 	}
-	p := tea.NewProgram(m, popts...)
+	var p *tea.Program
+	if in, ok := readAheadTerminal(os.Stdin, func() { go p.Quit() }); ok {
+		popts = append(popts, tea.WithInput(in))
+	}
+	p = tea.NewProgram(m, popts...)
 	stopSignals := quitOnSignals(p, 3*time.Second, os.Exit)
 	_, err = p.Run()
 	stopSignals()

@@ -9,12 +9,25 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
+
+	"github.com/pixee/pixee-tui/internal/readahead"
 )
 
 // isTerminal says whether w is a terminal the dashboard can be drawn on.
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
+}
+
+// readAheadTerminal is the terminal's input read ahead of the dashboard,
+// so that ctrl+c quits at once, even behind thousands of typed keys not yet
+// drawn (quit is called from the reading goroutine). Not a terminal: false,
+// and Bubble Tea opens one itself.
+func readAheadTerminal(stdin *os.File, quit func()) (*readahead.File, bool) {
+	if !isTerminal(stdin) {
+		return nil, false
+	}
+	return readahead.NewFile(stdin, quit), true
 }
 
 // quitOnSignals ends the program on INT, TERM, HUP and QUIT: a closed

@@ -144,7 +144,7 @@ profiles:
     refresh: 2s                           # detail refresh while a sync runs (500ms–1m)
     timeout: 10s                          # deadline of each request (1s–2m)
 
-# Remap actions by their names (pixee-tui --help lists them); ctrl+c always quits.
+# Remap actions by their names (pixee-tui config keys lists them); ctrl+c always quits.
 # keys:
 #   sync_eans: [s]
 #   next_page: ["]", l, right]

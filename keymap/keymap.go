@@ -31,6 +31,7 @@ type KeyMap struct {
 	Back                  key.Binding // closes an overlay (the help)
 	History, HistoryMine  key.Binding // the history of actions; only the selected connector's
 	Events, EventKind     key.Binding // the events feed; cycle its kind filter
+	EventKindBack         key.Binding // cycle the kind filter the other way
 	Ack, AckAll           key.Binding // acknowledge an event, all of them
 	Mute, MuteAll         key.Binding // mute a connector's alerts, the account's
 	Test                  key.Binding // test the connection (a POST that syncs nothing)
@@ -40,6 +41,7 @@ type KeyMap struct {
 
 	// The fleet: filter, sort, the errors view.
 	Filter, Sort, Errors    key.Binding
+	ServerOrder             key.Binding // leave the sort: the server's pages again
 	FilterKeep, FilterClear key.Binding // while typing a filter
 	Select                  key.Binding // the errors view: select the connector
 
@@ -108,6 +110,7 @@ func table() []entry {
 		{"back", func(k *KeyMap) *key.Binding { return &k.Back }, []string{"esc"}, "", "close", false},
 		{"filter", func(k *KeyMap) *key.Binding { return &k.Filter }, []string{"/"}, "", "filter", false},
 		{"sort", func(k *KeyMap) *key.Binding { return &k.Sort }, []string{"o"}, "", "sort", false},
+		{"server_order", func(k *KeyMap) *key.Binding { return &k.ServerOrder }, []string{"O"}, "", "server order", false},
 		{"errors", func(k *KeyMap) *key.Binding { return &k.Errors }, []string{"e"}, "", "errors by cause", false},
 		{"filter_keep", func(k *KeyMap) *key.Binding { return &k.FilterKeep }, []string{"enter"}, "", "keep filter", false},
 		{"filter_clear", func(k *KeyMap) *key.Binding { return &k.FilterClear }, []string{"esc"}, "", "clear filter", false},
@@ -128,6 +131,7 @@ func table() []entry {
 		{"switch_account", func(k *KeyMap) *key.Binding { return &k.SwitchAccount }, []string{"P"}, "", "switch account", false},
 		{"events", func(k *KeyMap) *key.Binding { return &k.Events }, []string{"E"}, "", "events", false},
 		{"event_kind", func(k *KeyMap) *key.Binding { return &k.EventKind }, []string{"f"}, "", "filter by kind", false},
+		{"event_kind_back", func(k *KeyMap) *key.Binding { return &k.EventKindBack }, []string{"F"}, "", "previous kind", false},
 		{"ack", func(k *KeyMap) *key.Binding { return &k.Ack }, []string{"a"}, "", "acknowledge", false},
 		{"ack_all", func(k *KeyMap) *key.Binding { return &k.AckAll }, []string{"A"}, "", "acknowledge all", false},
 		{"mute", func(k *KeyMap) *key.Binding { return &k.Mute }, []string{"m"}, "", "mute this connector", false},

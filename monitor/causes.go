@@ -54,34 +54,37 @@ type Failing struct {
 	LastSeen           time.Time // when it last saw it still there
 }
 
-// CauseGroup is the connectors failing for one cause on one platform.
+// CauseGroup is the connectors failing for one cause, on whichever
+// platforms: "missing price" on five platforms is one cause, not five.
 type CauseGroup struct {
 	Cause      string
-	Platform   string
-	Example    string // one full last_error of the group, as the server wrote it
+	Platforms  []string // the platforms of its connectors, sorted, each once ("" for none)
+	Example    string   // one full last_error of the group, as the server wrote it
 	Connectors []Failing
 	FirstSeen  time.Time
 	LastSeen   time.Time
 }
 
-// GroupByCause groups failing connectors by Cause × platform, the largest
-// group first (then by cause and platform, so the order is stable), and
-// the connectors of a group by name.
+// GroupByCause groups failing connectors by Cause, the largest group first
+// (then by cause, so the order is stable), the connectors of a group by
+// name, its platforms listed.
 func GroupByCause(fs []Failing) []CauseGroup {
-	type key struct{ cause, platform string }
-	idx := map[key]int{}
+	idx := map[string]int{}
 	var out []CauseGroup
 	for _, f := range fs {
-		k := key{Cause(f.LastError), f.Platform}
-		i, ok := idx[k]
+		cause := Cause(f.LastError)
+		i, ok := idx[cause]
 		if !ok {
 			i = len(out)
-			idx[k] = i
-			out = append(out, CauseGroup{Cause: k.cause, Platform: k.platform, Example: f.LastError,
+			idx[cause] = i
+			out = append(out, CauseGroup{Cause: cause, Example: f.LastError,
 				FirstSeen: f.FirstSeen, LastSeen: f.LastSeen})
 		}
 		g := &out[i]
 		g.Connectors = append(g.Connectors, f)
+		if !slices.Contains(g.Platforms, f.Platform) {
+			g.Platforms = append(g.Platforms, f.Platform)
+		}
 		if f.FirstSeen.Before(g.FirstSeen) {
 			g.FirstSeen = f.FirstSeen
 		}
@@ -90,12 +93,13 @@ func GroupByCause(fs []Failing) []CauseGroup {
 		}
 	}
 	for i := range out {
+		slices.Sort(out[i].Platforms)
 		slices.SortFunc(out[i].Connectors, func(a, b Failing) int {
 			return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 		})
 	}
 	slices.SortFunc(out, func(a, b CauseGroup) int {
-		return cmp.Or(cmp.Compare(len(b.Connectors), len(a.Connectors)), cmp.Compare(a.Cause, b.Cause), cmp.Compare(a.Platform, b.Platform))
+		return cmp.Or(cmp.Compare(len(b.Connectors), len(a.Connectors)), cmp.Compare(a.Cause, b.Cause))
 	})
 	return out
 }

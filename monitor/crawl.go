@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"cmp"
 	"errors"
 	"time"
 
@@ -56,6 +57,11 @@ type index struct {
 
 	errs       map[string]*errorInfo
 	errVersion uint64
+
+	// pos is where each connector stood in the server's order when the
+	// crawl last read it (0-based), so the UI can open its page. A removed
+	// connector's stays: opening it finds it gone.
+	pos map[string]int
 }
 
 // errorInfo is what a detail answer said about a connector in error.
@@ -68,7 +74,7 @@ type errorInfo struct {
 }
 
 func newIndex(on bool) *index {
-	return &index{on: on, total: -1, errs: map[string]*errorInfo{}}
+	return &index{on: on, total: -1, errs: map[string]*errorInfo{}, pos: map[string]int{}}
 }
 
 // crawlSpacing is the least time between two crawl requests: a CrawlShare of
@@ -205,9 +211,11 @@ func (m *Monitor) crawlPage(r Result, changes []Change) []Change {
 	if ix.passFrom.IsZero() || at.Before(ix.passFrom) {
 		ix.passFrom = at
 	}
-	for _, c := range r.Items {
+	per := cmp.Or(r.Meta.PerPage, r.PerPageCap, r.PerPage)
+	for i, c := range r.Items {
 		changes = m.store.put(c, at, changes)
 		ix.seen[c.ID] = struct{}{}
+		ix.pos[c.ID] = (r.Page-1)*per + i
 		// The store's, which a newer answer may have given.
 		if c, _ := m.store.Get(c.ID); c.Status != StatusError && ix.errs[c.ID] != nil {
 			m.forgetError(c.ID)
@@ -235,6 +243,19 @@ func (m *Monitor) crawlPage(r Result, changes []Change) []Change {
 	ix.complete, ix.doneAt = true, ix.passFrom
 	ix.nextPass = now.Add(m.crawlRest())
 	return changes
+}
+
+// PageOf is the server page (1-based, of the page on screen's size) that
+// held the connector when the crawl last read it; false when no pass has
+// read it.
+func (m *Monitor) PageOf(id string) (int, bool) {
+	_, ix := m.fleet()
+	at, ok := ix.pos[id]
+	if !ok {
+		return 0, false
+	}
+	per := cmp.Or(m.pageMeta.PerPage, m.opts.PerPage, 1)
+	return at/per + 1, true
 }
 
 // noteDetail learns a connector's last_error from any detail answer.

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -133,18 +134,36 @@ func TestGroupByCause(t *testing.T) {
 		Failing{ID: "m2", Name: "Mag 2", Platform: "magento", LastError: "Connection refused", FirstSeen: t0.Add(-time.Hour), LastSeen: t0.Add(2 * time.Hour)},
 	)
 	gs := GroupByCause(fs)
-	if len(gs) != 3 {
-		t.Fatalf("%d groups, want 3 (same cause on two platforms is two groups)", len(gs))
+	if len(gs) != 2 {
+		t.Fatalf("%d groups, want 2 (one cause on two platforms is one group): %+v", len(gs), gs)
 	}
 	g := gs[0]
-	if len(g.Connectors) != 5 || g.Platform != "shopify" || g.Connectors[0].Name != "Shop 0" || !g.FirstSeen.Equal(t0) || !g.LastSeen.Equal(t0.Add(time.Hour)) {
+	if len(g.Connectors) != 6 || !slices.Equal(g.Platforms, []string{"shopify", "woocommerce"}) || g.Connectors[0].Name != "Shop 0" ||
+		!g.FirstSeen.Equal(t0) || !g.LastSeen.Equal(t0.Add(time.Hour)) {
 		t.Errorf("largest group: %+v", g)
 	}
-	if gs[1].Platform != "magento" || len(gs[1].Connectors) != 2 || !gs[1].FirstSeen.Equal(t0.Add(-time.Hour)) || !gs[1].LastSeen.Equal(t0.Add(2*time.Hour)) {
+	if !slices.Equal(gs[1].Platforms, []string{"magento"}) || len(gs[1].Connectors) != 2 || !gs[1].FirstSeen.Equal(t0.Add(-time.Hour)) || !gs[1].LastSeen.Equal(t0.Add(2*time.Hour)) {
 		t.Errorf("second group: %+v", gs[1])
 	}
-	if gs[2].Platform != "woocommerce" || gs[2].Cause != g.Cause {
-		t.Errorf("third group: %+v", gs[2])
+}
+
+// Five connectors rejected for the same reason on five platforms are one
+// group of five, listing the five platforms: not five groups of one.
+func TestOneCauseOnFivePlatformsIsOneGroup(t *testing.T) {
+	var fs []Failing
+	platforms := []string{"shopify", "magento", "woocommerce", "etsy", "shopware"}
+	for i, p := range platforms {
+		fs = append(fs, Failing{ID: fmt.Sprint("c", i), Name: fmt.Sprint("Shop ", i), Platform: p,
+			LastError: fmt.Sprintf("Product %d rejected: missing price", 4000+i)})
+	}
+	gs := GroupByCause(fs)
+	if len(gs) != 1 || len(gs[0].Connectors) != 5 {
+		t.Fatalf("%d groups, want one of 5: %+v", len(gs), gs)
+	}
+	want := slices.Clone(platforms)
+	slices.Sort(want)
+	if !slices.Equal(gs[0].Platforms, want) {
+		t.Errorf("platforms %v, want %v", gs[0].Platforms, want)
 	}
 }
 

@@ -33,6 +33,7 @@ type account struct {
 	fleetSeen   uint64             // the index's version last followed
 	summary     [2]string          // the header's counts by status: long, short
 	lastPage    *monitor.PageShown // the server page, put back when the fleet is left
+	landing     landing            // where the cursor goes when the page asked for arrives (open.go)
 	drive       shared.Driver      // turns the monitor's plans into commands; copies share its reads
 }
 

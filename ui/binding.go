@@ -45,6 +45,10 @@ func (b binding) unless(off func() string) binding { b.off = off; return b }
 // do sets what the binding does.
 func (b binding) do(run func(tea.KeyMsg) tea.Cmd) binding { b.run = run; return b }
 
+// says sets the help's text where the keymap's does not fit this screen
+// (enter writes the file on the export prompt, not "open detail").
+func (b binding) says(desc string) binding { b.desc = desc; return b }
+
 // in places the binding in the help: its column and its place on the line.
 func (b binding) in(group, short int) binding { b.group, b.short = group, short; return b }
 

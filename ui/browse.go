@@ -33,8 +33,8 @@ func (browseScreen) bindings(m *Model) []binding {
 func (m *Model) moveBindings() []binding {
 	k := &m.keys
 	return []binding{
-		m.bind("up", &k.Up).when(m.atTop).do(m.move).in(0, 3),
-		m.bind("down", &k.Down).when(m.atBottom).do(m.move).in(0, 4),
+		m.bind("up", &k.Up).when(m.atTop).do(m.moveOrTurn(false)).in(0, 3),
+		m.bind("down", &k.Down).when(m.atBottom).do(m.moveOrTurn(true)).in(0, 4),
 		m.bind("top", &k.Top).when(m.listAtTop).do(m.move).in(0, 0),
 		m.bind("bottom", &k.Bottom).when(m.listAtBottom).do(m.move).in(0, 0),
 		m.bind("rows_page_down", &k.PageDown).when(m.listAtBottom).do(m.move).in(1, 0),
@@ -69,13 +69,15 @@ func (m *Model) actionBindings() []binding {
 		pause.desc = "resume live"
 	}
 	return []binding{
-		m.bind("next_page", &k.NextPage).when(m.atLastPage).do(func(tea.KeyMsg) tea.Cmd { return m.do(m.mon.ShowPage(m.mon.PageWanted() + 1)) }).in(3, 5),
-		m.bind("prev_page", &k.PrevPage).when(m.atFirstPage).do(func(tea.KeyMsg) tea.Cmd { return m.do(m.mon.ShowPage(m.mon.PageWanted() - 1)) }).in(3, 6),
+		m.bind("next_page", &k.NextPage).when(m.atLastPage).do(func(tea.KeyMsg) tea.Cmd { m.landing = landing{}; return m.do(m.mon.ShowPage(m.mon.PageWanted() + 1)) }).in(3, 5),
+		m.bind("prev_page", &k.PrevPage).when(m.atFirstPage).do(func(tea.KeyMsg) tea.Cmd { m.landing = landing{}; return m.do(m.mon.ShowPage(m.mon.PageWanted() - 1)) }).in(3, 6),
 		m.bind("next_pane", &k.FocusNext).do(m.toggleFocus).in(3, 0),
 		m.bind("prev_pane", &k.FocusPrev).do(m.toggleFocus).in(3, 0),
 		m.bind("open", &k.Open).when(m.noneToOpen).do(func(tea.KeyMsg) tea.Cmd { m.setFocus(layerDetail); return nil }).in(4, 0),
 		m.bind("filter", &k.Filter).when(m.noIndex).do(func(tea.KeyMsg) tea.Cmd { return m.openFilter() }).in(4, 8),
 		m.bind("sort", &k.Sort).when(m.noIndex).do(func(tea.KeyMsg) tea.Cmd { return m.cycleSort() }).in(4, 9),
+		m.bind("server_order", &k.ServerOrder).when(m.serverOrder).do(func(tea.KeyMsg) tea.Cmd { return m.leaveSort() }).in(6, 0),
+		m.bind("back", &k.Back).says("clear all").when(m.nothingKept).do(func(tea.KeyMsg) tea.Cmd { return m.clearKept() }).in(7, 0),
 		m.bind("errors", &k.Errors).when(m.noIndex).do(func(tea.KeyMsg) tea.Cmd { m.openErrors(); return nil }).in(4, 10),
 		m.bind("sync_eans", &k.Sync).when(m.noLiveConnector).do(func(tea.KeyMsg) tea.Cmd { m.ask(false); return nil }).in(5, 7),
 		m.bind("sync_catalog", &k.SyncAll).when(m.syncOut).do(func(tea.KeyMsg) tea.Cmd { m.ask(true); return nil }).in(5, 0),
@@ -103,14 +105,14 @@ func (m *Model) open(s screen) func(tea.KeyMsg) tea.Cmd {
 func (m *Model) detailFocused() bool { return m.screens.focused() == layerDetail }
 
 func (m *Model) atTop() string {
-	if !m.detailFocused() && m.list.Cursor() <= 0 {
+	if !m.detailFocused() && m.list.Cursor() <= 0 && !m.pageTurns(false) {
 		return "already on the first row"
 	}
 	return ""
 }
 
 func (m *Model) atBottom() string {
-	if !m.detailFocused() && m.list.Cursor() >= m.list.Len()-1 {
+	if !m.detailFocused() && m.list.Cursor() >= m.list.Len()-1 && !m.pageTurns(true) {
 		return "already on the last row"
 	}
 	return ""
@@ -184,6 +186,20 @@ func (m *Model) atFirstPage() string {
 	})
 }
 
+func (m *Model) serverOrder() string {
+	if m.fleet.sort == sortServer {
+		return "already in the server's order"
+	}
+	return ""
+}
+
+func (m *Model) nothingKept() string {
+	if !m.fleet.active() {
+		return "no filter or sort to clear"
+	}
+	return ""
+}
+
 func (m *Model) notPolling() string {
 	if m.mon.AuthErr() != nil {
 		return "nothing polls after a rejected key"
@@ -245,6 +261,18 @@ func (m *Model) move(msg tea.KeyMsg) tea.Cmd {
 		return m.selectionChanged(true)
 	}
 	return nil
+}
+
+// moveOrTurn is j or k: a row down or up, or onto the next or previous
+// page at a page's edge.
+func (m *Model) moveOrTurn(down bool) func(tea.KeyMsg) tea.Cmd {
+	return func(msg tea.KeyMsg) tea.Cmd {
+		if m.pageTurns(down) {
+			m.count = 0
+			return m.turnPage(down)
+		}
+		return m.move(msg)
+	}
 }
 
 func (m *Model) toggleFocus(tea.KeyMsg) tea.Cmd {

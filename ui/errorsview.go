@@ -14,8 +14,9 @@ import (
 )
 
 // errorsView is e: the connectors in error across the account, grouped by
-// cause × platform (monitor.GroupByCause), each group with its count, when
-// it was first and last seen, and its connectors; enter selects one.
+// cause (monitor.GroupByCause), each group with its count, when
+// it was first and last seen, its platforms and its connectors; enter
+// selects one.
 type errorsView struct {
 	styles  *Styles
 	loc     *time.Location
@@ -54,16 +55,16 @@ func (v *errorsView) Rebuild(mon *monitor.Monitor) {
 	v.nErr, v.nGroups, v.waiting = len(known)+len(waiting), len(groups), len(waiting)
 	v.soFar = soFar(mon.Index())
 	for _, g := range groups {
-		platform := g.Platform
-		if platform == "" {
-			platform = "(no platform)"
-		}
 		v.lines = append(v.lines,
-			errorsLine{head: true, text: "✗ " + itoa(len(g.Connectors)) + " × " + platform + " · " + g.Cause},
-			errorsLine{text: "    first seen " + v.clock(g.FirstSeen) + " · last seen " + v.clock(g.LastSeen) +
+			errorsLine{head: true, text: "✗ " + itoa(len(g.Connectors)) + " × " + g.Cause},
+			errorsLine{text: "    on " + platformsOf(g) + " · first seen " + v.clock(g.FirstSeen) + " · last seen " + v.clock(g.LastSeen) +
 				" · e.g. " + firstLine(g.Example)})
 		for _, f := range g.Connectors {
-			v.addConnector(f.ID, f.Name)
+			name := f.Name
+			if len(g.Platforms) > 1 {
+				name += " · " + platformName(f.Platform)
+			}
+			v.addConnector(f.ID, name)
 		}
 		v.lines = append(v.lines, errorsLine{})
 	}
@@ -81,6 +82,30 @@ func (v *errorsView) Rebuild(mon *monitor.Monitor) {
 		}
 	}
 	v.clamp()
+}
+
+// platformsOf lists a group's platforms, with how many of its connectors
+// each has when there are several: "magento 2, shopify 3".
+func platformsOf(g monitor.CauseGroup) string {
+	if len(g.Platforms) == 1 {
+		return platformName(g.Platforms[0])
+	}
+	n := map[string]int{}
+	for _, f := range g.Connectors {
+		n[f.Platform]++
+	}
+	parts := make([]string, len(g.Platforms))
+	for i, p := range g.Platforms {
+		parts[i] = platformName(p) + " " + itoa(n[p])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func platformName(p string) string {
+	if p == "" {
+		return "(no platform)"
+	}
+	return p
 }
 
 func (v *errorsView) addConnector(id, name string) {

@@ -256,6 +256,9 @@ type eventsView struct {
 	kind   monitor.EventKind
 }
 
+// filtered says some events are hidden: esc shows them all again.
+func (ev *eventsView) filtered() bool { return ev.only != "" || ev.kind != "" }
+
 // eventKinds is the filter's cycle: every kind, then all ("").
 func eventKinds() []monitor.EventKind {
 	return append([]monitor.EventKind{""}, monitor.EventKinds()...)
@@ -277,6 +280,8 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 	ev, k, f := m.screens.top().(*eventsView), &m.keys, m.feed
 	rows := m.eventRows()
 	switch {
+	case key.Matches(msg, k.Back) && ev.filtered():
+		ev.only, ev.kind, ev.cursor = "", "", 0
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Events):
 		m.screens.pop()
 	case key.Matches(msg, k.Down):
@@ -290,11 +295,15 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 			ev.only = c.ID
 		}
 		ev.cursor = 0
-	case key.Matches(msg, k.EventKind):
+	case key.Matches(msg, k.EventKind), key.Matches(msg, k.EventKindBack):
 		kinds := eventKinds()
+		step := 1
+		if key.Matches(msg, k.EventKindBack) {
+			step = len(kinds) - 1
+		}
 		for i, kd := range kinds {
 			if kd == ev.kind {
-				ev.kind = kinds[(i+1)%len(kinds)]
+				ev.kind = kinds[(i+step)%len(kinds)]
 				break
 			}
 		}
@@ -357,10 +366,25 @@ func (m *Model) eventsBody(w, h int, bordered bool) []string {
 	if len(filters) > 0 {
 		title += " · " + strings.Join(filters, " · ")
 	}
+	closes := " closes"
+	if ev.filtered() {
+		closes = " clears the filter"
+	}
 	lines := []string{title, " " + keymap.Keys(m.keys.Ack) + " acknowledge · " + keymap.Keys(m.keys.AckAll) + " all · " +
-		keymap.Keys(m.keys.EventKind) + " kind · " + keymap.Keys(m.keys.HistoryMine) + " this connector · " +
-		keymap.Keys(m.keys.Mute) + "/" + keymap.Keys(m.keys.MuteAll) + " mute · " + keymap.Keys(m.keys.Back) + " closes", ""}
-	if len(rows) == 0 {
+		keymap.Keys(m.keys.EventKind) + "/" + keymap.Keys(m.keys.EventKindBack) + " kind · " + keymap.Keys(m.keys.HistoryMine) + " this connector · " +
+		keymap.Keys(m.keys.Mute) + "/" + keymap.Keys(m.keys.MuteAll) + " mute · " + keymap.Keys(m.keys.Back) + closes, ""}
+	switch {
+	case len(rows) == 0 && ev.filtered():
+		what := "No events"
+		if ev.kind != "" {
+			what = "No " + string(ev.kind) + " events"
+		}
+		if ev.only != "" {
+			what += " of this connector"
+		}
+		lines = append(lines, " "+what+" (of "+itoa(len(f.events))+") · "+keymap.Keys(m.keys.Back)+" clears the filter · "+
+			keymap.Keys(m.keys.EventKind)+"/"+keymap.Keys(m.keys.EventKindBack)+" another kind")
+	case len(rows) == 0:
 		lines = append(lines, " Nothing has changed yet.")
 	}
 	for i, e := range rows[min(max(ev.cursor-(h-8), 0), len(rows)):] {

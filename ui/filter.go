@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
@@ -283,6 +284,17 @@ func (m *Model) showFleet() tea.Cmd {
 		if m.sharedIndex {
 			m.fleet.drop()
 		}
+		if before.ID != "" && m.list.IndexOf(before.ID) < 0 {
+			// The connector selected is on another server page: that
+			// page is asked for and the cursor lands on it there. The
+			// detail stays on it meanwhile.
+			if page, ok := m.mon.PageOf(before.ID); ok {
+				if plan := m.mon.ShowPage(page); plan != nil {
+					m.landing = landing{page: page, id: before.ID}
+					return m.do(plan)
+				}
+			}
+		}
 	} else {
 		m.fleet.rebuild(&m.mon)
 		rows := m.fleet.rows()
@@ -380,9 +392,26 @@ func (m *Model) openFilter() tea.Cmd {
 	return m.showFleet()
 }
 
-// cycleSort is o: name · status · last sync · platform · the server's pages.
+// cycleSort is o: name · status · last sync · platform · name again; O
+// (or esc) goes back to the server's pages, in one key whatever the sort.
 func (m *Model) cycleSort() tea.Cmd {
-	m.fleet.setSort((m.fleet.sort + 1) % nSorts)
+	m.fleet.setSort(m.fleet.sort%(nSorts-1) + 1)
+	m.flashMsg(keymap.Keys(m.keys.Sort)+" next field · "+keymap.Keys(m.keys.ServerOrder)+"/"+
+		keymap.Keys(m.keys.Back)+" pages", false)
+	return m.showFleet()
+}
+
+// leaveSort is O: the server's order again (a kept filter stays).
+func (m *Model) leaveSort() tea.Cmd {
+	m.fleet.setSort(sortServer)
+	return m.showFleet()
+}
+
+// clearKept is esc while browsing: the kept filter and the sort go, the
+// server's pages are back, and the selected connector stays selected.
+func (m *Model) clearKept() tea.Cmd {
+	m.fleet.setQuery("")
+	m.fleet.setSort(sortServer)
 	return m.showFleet()
 }
 

@@ -257,8 +257,12 @@ func (m *Model) historyBody(w, h int, bordered bool) []string {
 	case len(rows) == 0:
 		lines = append(lines, " Nothing triggered from pixee-tui yet.")
 	}
-	for _, a := range rows[min(hv.offset, len(rows)):] {
-		lines = append(lines, " "+historyLine(a, m.opts.Location))
+	for i, a := range rows[min(hv.offset, len(rows)):] {
+		mark := "  " // the first row shown is the one enter opens
+		if i == 0 {
+			mark = "▶ "
+		}
+		lines = append(lines, mark+historyLine(a, m.opts.Location))
 	}
 	if m.journal.err != "" {
 		lines = append(lines, "", " "+m.journal.err)

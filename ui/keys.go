@@ -23,6 +23,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.quitting = true
 		return tea.Quit
 	}
+	if m.typedRune(top, msg) {
+		return top.key(m, msg)
+	}
 	count := m.count
 	cmd := m.route(top, msg)
 	if m.count == count {

@@ -25,6 +25,7 @@ type (
 type (
 	clockMsg      struct{}
 	revalidateMsg struct{} // the form's typed text is due for validation
+	frameMsg      struct{} // the frame held while keys are typed fast is due (typing.go)
 	wakeMsg       struct{ monitor.Timer }
 )
 

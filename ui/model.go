@@ -11,7 +11,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -80,7 +79,6 @@ type Model struct {
 	now     Clock
 	keys    keymap.KeyMap
 	styles  *Styles
-	help    help.Model
 	spinner spinner.Model
 	start   monitor.Plan // the first requests, sent by Init
 
@@ -102,6 +100,8 @@ type Model struct {
 	revalidating bool // a revalidateMsg is on its way
 	count        int  // a count prefix typed while browsing (5j), 0 for none
 	tmuxAsked    bool // tmux was asked whether it passes copies on (once)
+	typing       typing
+	textKeys     map[string]bool // the keys bound on screens that take text: a rune that is none is typed at once
 }
 
 // New builds the dashboard. The first page is requested by Init.
@@ -130,27 +130,18 @@ func New(o Options) Model {
 		st = *o.Styles
 	}
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	h := help.New()
-	h.ShortSeparator = " · "
-	if r := o.Renderer; r != nil {
-		hs := &h.Styles
-		for _, st := range []*lipgloss.Style{&hs.Ellipsis, &hs.ShortKey, &hs.ShortDesc, &hs.ShortSeparator,
-			&hs.FullKey, &hs.FullDesc, &hs.FullSeparator} {
-			*st = st.Renderer(r)
-		}
-	}
 	m := Model{
 		opts:      o,
 		ctx:       o.Context,
 		now:       o.Now,
 		keys:      keys,
 		styles:    &st,
-		help:      h,
 		spinner:   sp,
 		account:   newAccount(o, &st, o.Current, shared.Account{API: o.API, History: o.History, HistoryErr: o.HistoryErr, Events: o.Events, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
 		accounts:  map[int]*account{},
 		helpCache: &helpLineCache{},
 		screens:   newScreens(),
+		textKeys:  textKeysOf(&keys),
 		width:     80,
 		height:    24,
 	}
@@ -269,7 +260,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, fc)
 	}
 	m.prepare()
-	return m, tea.Batch(cmd, m.ensureSpinner())
+	return m, tea.Batch(cmd, m.ensureSpinner(), m.holdFrame(msg))
 }
 
 // prepare fills the render caches for the screen this Update leaves, so
@@ -340,7 +331,8 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 		return m.do(out.Plan) // the list shows the index
 	}
 	m.list.SetPage(p.Number, p.Items, p.Meta, p.Same)
-	return tea.Batch(events, m.selectionChanged(!p.Same), m.do(out.Plan))
+	landed := m.land(p.Number)
+	return tea.Batch(events, m.selectionChanged(!p.Same && !landed), m.do(out.Plan))
 }
 
 func (m *Model) onDetail(r monitor.Result) tea.Cmd {
@@ -363,11 +355,15 @@ func (m *Model) onDetail(r monitor.Result) tea.Cmd {
 	}
 	switch {
 	case out.Gone != "":
+		if m.landing.fetch == out.Gone {
+			m.landing = landing{}
+		}
 		m.detail.SetGone(true)
 		m.flashMsg("connector "+termtext.Sanitize(out.Gone)+" no longer exists", true)
 	case out.Detail != nil:
+		landed := m.fetched(out.Detail.ID) // selected first: the detail is the selection's
 		m.detail.SetDetail(out.Detail, m.now())
-		return tea.Batch(events, m.journal.observe(out.Detail), m.do(out.Plan))
+		return tea.Batch(events, m.journal.observe(out.Detail), m.do(out.Plan), landed)
 	}
 	return tea.Batch(events, m.do(out.Plan))
 }

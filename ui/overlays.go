@@ -137,6 +137,10 @@ func (v *errorsView) bindings(m *Model) []binding {
 				return "no connector here to select"
 			}
 			return ""
+		}).do(func(tea.KeyMsg) tea.Cmd {
+			id := v.Selected()
+			c, _ := m.mon.Store().Get(id)
+			return m.openConnector(id, c.Name)
 		}),
 		m.bind("back", &k.Back),
 		m.bind("top", &k.Top).unlisted(),
@@ -153,7 +157,17 @@ func (v *errorsView) view(m *Model, w, h int) string {
 
 func (hv *historyView) bindings(m *Model) []binding {
 	k := &m.keys
-	return m.overlayRow(m.bind("back", &k.Back), m.bind("history_connector", &k.HistoryMine).when(m.selectedConnector))
+	return m.overlayRow(
+		m.bind("open", &k.Open).says("open connector").when(func() string {
+			if rows := m.historyRows(); hv.offset >= len(rows) || rows[hv.offset].ConnectorID == "" {
+				return "no connector on this row"
+			}
+			return ""
+		}).do(func(tea.KeyMsg) tea.Cmd {
+			a := m.historyRows()[hv.offset]
+			return m.openConnector(a.ConnectorID, a.ConnectorName)
+		}),
+		m.bind("back", &k.Back), m.bind("history_connector", &k.HistoryMine).when(m.selectedConnector))
 }
 
 func (hv *historyView) key(m *Model, msg tea.KeyMsg) tea.Cmd { return m.historyKey(msg) }
@@ -166,11 +180,25 @@ func (hv *historyView) view(m *Model, w, h int) string {
 
 func (ev *eventsView) bindings(m *Model) []binding {
 	k := &m.keys
+	back := m.bind("back", &k.Back)
+	if ev.filtered() {
+		back = back.says("clear filter")
+	}
 	return m.overlayRow(
-		m.bind("back", &k.Back),
+		m.bind("open", &k.Open).says("open connector").when(func() string {
+			if rows := m.eventRows(); ev.cursor >= len(rows) || rows[ev.cursor].ConnectorID == "" {
+				return "no connector on this row"
+			}
+			return ""
+		}).do(func(tea.KeyMsg) tea.Cmd {
+			e := m.eventRows()[ev.cursor]
+			return m.openConnector(e.ConnectorID, e.Name)
+		}),
+		back,
 		m.bind("ack", &k.Ack),
 		m.bind("ack_all", &k.AckAll),
 		m.bind("event_kind", &k.EventKind),
+		m.bind("event_kind_back", &k.EventKindBack),
 		m.bind("history_connector", &k.HistoryMine).when(m.selectedConnector),
 		m.bind("mute", &k.Mute),
 		m.bind("mute_all", &k.MuteAll))
@@ -186,7 +214,7 @@ func (ev *eventsView) view(m *Model, w, h int) string {
 
 func (sw *switcher) bindings(m *Model) []binding {
 	k := &m.keys
-	return m.overlayRow(m.bind("open", &k.Open), m.bind("back", &k.Back))
+	return m.overlayRow(m.bind("open", &k.Open).says("open account"), m.bind("back", &k.Back))
 }
 
 func (sw *switcher) key(m *Model, msg tea.KeyMsg) tea.Cmd { return m.switcherKey(msg) }
@@ -204,7 +232,7 @@ func (ev *exportView) bindings(m *Model) []binding {
 		yes.writes = false // a local file, not the server
 		return []binding{yes.in(0, 1), m.bind("confirm_no", &k.No).in(0, 2), m.bind("force_quit", &k.ForceQuit).in(0, 3)}
 	}
-	return []binding{m.bind("open", &k.Open).in(0, 1), m.bind("back", &k.Back).in(0, 2), m.bind("force_quit", &k.ForceQuit).in(0, 3)}
+	return []binding{m.bind("open", &k.Open).says("write file").in(0, 1), m.bind("back", &k.Back).in(0, 2), m.bind("force_quit", &k.ForceQuit).in(0, 3)}
 }
 
 func (ev *exportView) key(m *Model, msg tea.KeyMsg) tea.Cmd { return m.exportKey(msg) }

@@ -275,9 +275,7 @@ func TestCursorKeysMoveAndClampAtTheEnds(t *testing.T) {
 	at(1)
 	f.Key("G") // the last row is below the 40 shown: the list scrolls to it
 	at(49)
-	f.helpLacks("down")
-	f.Key("j", "down")
-	at(49)
+	f.helpHas("↓/j down") // on to the next page's first row (TestJAndKCrossPageEdges)
 	f.Key("g")
 	at(0)
 	f.Key("end")

@@ -29,7 +29,6 @@ const stackAt = 16
 // height here, so a resize re-lays everything out.
 func (m *Model) layout() {
 	body := m.bodyHeight()
-	m.help.Width = m.width
 	lw, lh, dw, dh := m.paneSizes(body)
 	m.list.SetSize(inner(lw, m.bordered(body)), inner(lh, m.bordered(body)))
 	m.detail.SetSize(inner(dw, m.bordered(body)), inner(dh, m.bordered(body)))
@@ -87,8 +86,16 @@ func (m *Model) paneSizes(body int) (lw, lh, dw, dh int) {
 	return m.width, body, 0, 0
 }
 
-// View renders the whole screen: header, body, status bar, help line.
+// View renders the whole screen: header, body, status bar, help line; or,
+// while keys are typed faster than frames, the frame held (typing.go).
 func (m Model) View() string {
+	if m.typing.held {
+		return m.typing.frame
+	}
+	return m.render()
+}
+
+func (m *Model) render() string {
 	if m.quitting || m.width <= 0 || m.height <= 0 {
 		return ""
 	}

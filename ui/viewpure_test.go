@@ -13,7 +13,6 @@ type renderState struct {
 	rows      []cachedRow
 	wrap      wrapCache
 	help      helpLineCache
-	helpAll   bool
 	edges     map[edgeKey][2]string
 	editor    *editor
 	detailOff int
@@ -24,7 +23,6 @@ func snapshot(m *Model) renderState {
 		rows:      slices.Clone(m.list.rows),
 		wrap:      m.detail.wrap,
 		help:      *m.helpCache,
-		helpAll:   m.help.ShowAll,
 		edges:     maps.Clone(m.styles.edgeCache),
 		detailOff: m.detail.offset,
 	}

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+)
+
+// typedKeys is text as a person types it: one message per key, enter for a
+// new line.
+func typedKeys(s string) []tea.KeyMsg {
+	out := make([]tea.KeyMsg, 0, len(s))
+	for _, r := range s {
+		if r == '\n' {
+			out = append(out, tea.KeyMsg{Type: tea.KeyEnter})
+			continue
+		}
+		out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return out
+}
+
+// BenchmarkFormTyped10000 is typing 10 000 EANs key by key into the open
+// form, as Bubble Tea runs it: every key's Update and the View drawn after
+// it, on the wall clock, with the timers (the batched validation, the
+// frame) delivered when due. Compare with BenchmarkFormPaste: a typed key
+// must cost what a pasted byte does.
+func BenchmarkFormTyped10000(b *testing.B) {
+	benchColorProfile(b, termenv.ANSI256)
+	d := benchDriver(b, benchPerPage, 160, 48)
+	base := applyMsg(d.m, keyMsg("s"))
+	base.now = time.Now
+	keys := typedKeys(benchEANPaste(10_000, false))
+	b.ReportAllocs()
+	for b.Loop() {
+		m := base
+		var timers []wallTimer
+		for _, k := range keys {
+			next, cmd := m.Update(k)
+			m = next.(Model)
+			viewSink = m.View()
+			timers = collectTimers(cmd, d.clock.Now(), timers)
+			now := time.Now()
+			for i := 0; i < len(timers); i++ {
+				if now.Before(timers[i].due) {
+					continue
+				}
+				msg := timers[i].msg
+				timers = append(timers[:i], timers[i+1:]...)
+				next, cmd := m.Update(msg)
+				m = next.(Model)
+				viewSink = m.View()
+				timers = collectTimers(cmd, d.clock.Now(), timers)
+				i = -1
+			}
+		}
+		for _, t := range timers {
+			m = applyMsg(m, t.msg)
+		}
+		m = applyMsg(m, revalidateMsg{})
+		if got := len(m.openForm().parsed.Valid); got != 10_000 {
+			b.Fatalf("valid after typing = %d, want 10000", got)
+		}
+	}
+}
+
+// wallTimer is a timer of the model due on the wall clock.
+type wallTimer struct {
+	due time.Time
+	msg tea.Msg
+}
+
+// collectTimers keeps the typing timers among cmd's messages (the
+// validation batch, the frame), due on the wall clock after the wait they
+// were scheduled with on the fake one (fakeNow).
+func collectTimers(cmd tea.Cmd, fakeNow time.Time, into []wallTimer) []wallTimer {
+	if cmd == nil {
+		return into
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			into = collectTimers(c, fakeNow, into)
+		}
+	case scheduled:
+		switch msg.msg.(type) {
+		case revalidateMsg, frameMsg:
+			into = append(into, wallTimer{due: time.Now().Add(msg.at.Sub(fakeNow)), msg: msg.msg})
+		}
+	}
+	return into
+}

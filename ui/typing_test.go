@@ -1,0 +1,46 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// Keys typed into a long text faster than frames are drawn once a frame:
+// the frames between show what the first key showed, and the frame at the
+// end of the interval shows every key. Each key costs its edit, not a
+// screen.
+func TestTypedKeysAreDrawnOnceAFrame(t *testing.T) {
+	f := startSettled(t, 160, 48)
+	f.Key("s")
+	f.Send(benchPasteMsg(benchEANPaste(500, false))) // a long text: 7 000 runes
+	f.Advance(time.Second)
+	var frames []string
+	for _, k := range typedKeys("4006381333931") {
+		f.Send(k) // the fake clock stands still: all within one frame
+		frames = append(frames, f.View())
+	}
+	held := 0
+	for _, fr := range frames[1:] {
+		if fr == frames[1] {
+			held++
+		}
+	}
+	if held != len(frames)-1 {
+		t.Errorf("%d of %d frames after the first key drawn anew within one frame interval", len(frames)-1-held, len(frames)-1)
+	}
+	if strings.Contains(frames[len(frames)-1], "4006381333931") {
+		t.Errorf("the last key was drawn at once; want it held until the frame")
+	}
+	f.Advance(frameEvery)
+	if !strings.Contains(f.View(), "4006381333931") {
+		t.Errorf("the frame after the interval does not show every key typed:\n%s", f.View())
+	}
+	// Any other key is drawn at once.
+	f.Send(tea.KeyMsg{Type: tea.KeyEsc})
+	if f.m.openForm() != nil || strings.Contains(f.View(), "Sync EANs to") {
+		t.Errorf("esc was not drawn at once:\n%s", f.View())
+	}
+}
