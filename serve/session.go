@@ -17,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/internal/readahead"
 	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui"
 )
@@ -219,7 +220,18 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			_ = ss.Exit(1)
 			return
 		}
-		opts := []tea.ProgramOption{tea.WithInput(activity{in: in, x: x, limit: newInputLimit(time.Now)}), tea.WithOutput(screen{ss: ss, x: x}), tea.WithAltScreen(),
+		// Read ahead of the dashboard, so a ctrl+c typed behind a long
+		// burst of keys quits at once instead of after every key before it.
+		input := readahead.New(activity{in: in, x: x, limit: newInputLimit(time.Now)}, func() {
+			x.mu.Lock()
+			p := x.p
+			x.mu.Unlock()
+			if p != nil {
+				go p.Quit()
+			}
+		})
+		defer input.Close()
+		opts := []tea.ProgramOption{tea.WithInput(input), tea.WithOutput(screen{ss: ss, x: x}), tea.WithAltScreen(),
 			tea.WithContext(ctx), tea.WithoutSignalHandler()}
 		if s.opts.Mouse {
 			opts = append(opts, tea.WithMouseCellMotion())
