@@ -94,13 +94,23 @@ formula in a spreadsheet). -o table fits the terminal.`,
 			case "csv":
 				return writeCSV(o.Out, cs)
 			}
+			// The id and the time are never cut; the name gives way first.
+			// Where the full times leave the name no room (80 columns), the
+			// times lose their year and the header carries their offset.
+			keepCol := func(_, col int) bool { return col == 0 || col == 3 }
+			header := []string{"ID", "STATUS", "PLATFORM", "LAST SYNC", "NAME"}
 			rows := make([][]string, len(cs))
 			for i, c := range cs {
 				rows[i] = []string{c.ID, c.Status, c.Platform, when(c.LastSyncAt, o.Location), c.Name}
 			}
-			// The id and the time are never cut; the name gives way first.
-			return table(o.Out, o.Width, []string{"ID", "STATUS", "PLATFORM", "LAST SYNC", "NAME"}, rows,
-				func(_, col int) bool { return col == 0 || col == 3 })
+			if _, _, _, fits := layout(o.Width, header, rows, keepCol); !fits {
+				now := o.Now()
+				header[3] = timeHeader(now, o.Location)
+				for i, c := range cs {
+					rows[i][3] = whenShort(c.LastSyncAt, now, o.Location)
+				}
+			}
+			return table(o.Out, o.Width, header, rows, keepCol)
 		},
 	}
 	f := cmd.Flags()

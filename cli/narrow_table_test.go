@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/ui/termtext"
@@ -84,6 +85,61 @@ func TestWideTableKeepsOneLinePerConnector(t *testing.T) {
 	for i, id := range e.sb.IDs() {
 		if !strings.HasPrefix(lines[i+1], id+"  ") || strings.Contains(lines[i+1], "…") {
 			t.Errorf("row %d: %q", i+1, lines[i+1])
+		}
+	}
+}
+
+// At 80 columns — the usual terminal — the list is still a table, one line
+// per connector, every id whole: the times drop their year and the column's
+// header carries their offset instead.
+func TestListAtEightyColumnsIsATable(t *testing.T) {
+	e := newEnv(t, sandbox.Options{Connectors: 12})
+	e.width = 80
+	ids := e.sb.IDs()
+	out, errs, code := e.run("connectors", "list")
+	if code != 0 {
+		t.Fatalf("list: exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != len(ids)+1 {
+		t.Fatalf("list at 80 columns: %d lines for %d connectors, want a header and one line each:\n%s", len(lines), len(ids), out)
+	}
+	if !strings.Contains(lines[0], "+00:00") {
+		t.Errorf("the header does not say the times' offset: %q", lines[0])
+	}
+	for i, id := range ids {
+		if !strings.Contains(out, id) {
+			t.Errorf("id %s (row %d) is not whole:\n%s", id, i, out)
+		}
+	}
+	linesFit(t, "list", out, 80)
+}
+
+// A short time is only written in the header's offset: one from the other
+// side of a change of summer time, or of another year, is written whole.
+func TestShortTimesNeverTakeAnotherOffset(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, paris)
+	winter := time.Date(2026, 11, 30, 8, 5, 0, 0, paris)
+	summer := time.Date(2026, 7, 1, 8, 5, 0, 0, paris)
+	lastYear := time.Date(2025, 12, 1, 8, 5, 0, 0, paris)
+	if h := timeHeader(now, paris); h != "SYNC +01:00" {
+		t.Errorf("header = %q", h)
+	}
+	for _, tc := range []struct {
+		at   *time.Time
+		want string
+	}{
+		{&winter, "11-30 08:05"},
+		{&summer, "2026-07-01 08:05 +02:00"},
+		{&lastYear, "2025-12-01 08:05 +01:00"},
+		{nil, "never"},
+	} {
+		if got := whenShort(tc.at, now, paris); got != tc.want {
+			t.Errorf("whenShort(%v) = %q, want %q", tc.at, got, tc.want)
 		}
 	}
 }

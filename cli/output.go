@@ -273,51 +273,14 @@ const minCell = 10
 // fit beside it. Server text is neutralised: a table is for a terminal.
 func table(w io.Writer, width int, header []string, rows [][]string, keep func(row, col int) bool) error {
 	cols := len(header)
-	widths := make([]int, cols)
-	floor := make([]int, cols) // the narrowest each column may get
-	clean := make([][]string, 0, len(rows)+1)
-	for r, row := range append([][]string{header}, rows...) {
-		cr := make([]string, cols)
-		for i := range cols {
-			if i < len(row) {
-				cr[i] = termtext.Sanitize(row[i])
-			}
-			cw := termtext.Width(cr[i])
-			widths[i] = max(widths[i], cw)
-			floor[i] = max(floor[i], min(cw, minCell))
-			if r == 0 || keep(r-1, i) {
-				floor[i] = max(floor[i], cw) // headers and kept cells whole
-			}
-		}
-		clean = append(clean, cr)
-	}
-	total := func() int {
-		t := 2 * (cols - 1)
-		for _, x := range widths {
-			t += x
-		}
-		return t
-	}
-	if width > 0 {
-		for total() > width {
-			i := -1
-			for j := range widths {
-				if widths[j] > floor[j] && (i < 0 || widths[j] > widths[i]) {
-					i = j
-				}
-			}
-			if i < 0 {
-				break
-			}
-			widths[i]--
-		}
-	}
-	if width > 0 && total() > width {
+	clean, widths, gap, fits := layout(width, header, rows, keep)
+	if !fits {
 		if cols > 2 {
 			return records(w, width, header, clean[1:], keep)
 		}
-		widths[cols-1] = max(width-total()+widths[cols-1], 1)
+		widths[cols-1] = max(width-tableWidth(widths, gap)+widths[cols-1], 1)
 	}
+	pad := strings.Repeat(" ", gap)
 	var b strings.Builder
 	for r, row := range clean {
 		b.Reset()
@@ -336,7 +299,7 @@ func table(w io.Writer, width int, header []string, rows [][]string, keep func(r
 				b.WriteString(cell)
 			default:
 				b.WriteString(termtext.PadRight(cell, max(widths[i], termtext.Width(cell))))
-				b.WriteString("  ")
+				b.WriteString(pad)
 			}
 		}
 		if _, err := io.WriteString(w, strings.TrimRight(b.String(), " ")+"\n"); err != nil {
@@ -344,6 +307,63 @@ func table(w io.Writer, width int, header []string, rows [][]string, keep func(r
 		}
 	}
 	return nil
+}
+
+// layout is how table draws rows in width (0: no limit): the rows
+// neutralised (header first), each column's width and the gap between
+// columns, and whether that fits. Columns that may be cut shrink, the
+// widest first, none below minCell; when two spaces between columns are
+// still too many, one is tried.
+func layout(width int, header []string, rows [][]string, keep func(row, col int) bool) (clean [][]string, widths []int, gap int, fits bool) {
+	cols := len(header)
+	widths = make([]int, cols)
+	floor := make([]int, cols) // the narrowest each column may get
+	clean = make([][]string, 0, len(rows)+1)
+	for r, row := range append([][]string{header}, rows...) {
+		cr := make([]string, cols)
+		for i := range cols {
+			if i < len(row) {
+				cr[i] = termtext.Sanitize(row[i])
+			}
+			cw := termtext.Width(cr[i])
+			widths[i] = max(widths[i], cw)
+			floor[i] = max(floor[i], min(cw, minCell))
+			if r == 0 || keep(r-1, i) {
+				floor[i] = max(floor[i], cw) // headers and kept cells whole
+			}
+		}
+		clean = append(clean, cr)
+	}
+	if width <= 0 {
+		return clean, widths, 2, true
+	}
+	for _, gap = range []int{2, 1} {
+		for tableWidth(widths, gap) > width {
+			i := -1
+			for j := range widths {
+				if widths[j] > floor[j] && (i < 0 || widths[j] > widths[i]) {
+					i = j
+				}
+			}
+			if i < 0 {
+				break
+			}
+			widths[i]--
+		}
+		if tableWidth(widths, gap) <= width {
+			return clean, widths, gap, true
+		}
+	}
+	return clean, widths, 2, false
+}
+
+// tableWidth is the width of a table's line: its columns and the gaps.
+func tableWidth(widths []int, gap int) int {
+	t := gap * (len(widths) - 1)
+	for _, x := range widths {
+		t += x
+	}
+	return t
 }
 
 // records writes each row as a record, for a terminal too narrow for the
@@ -395,10 +415,35 @@ const (
 	secondLayout = "2006-01-02 15:04:05 -07:00"
 )
 
+// shortLayout is a table's time where the full one leaves no room: the
+// offset goes to the column's header (see timeHeader).
+const shortLayout = "01-02 15:04"
+
 // when is t for a table, in loc with its offset; "never" for no time.
 func when(t *time.Time, loc *time.Location) string {
 	if t == nil {
 		return "never"
 	}
 	return t.In(loc).Format(minuteLayout)
+}
+
+// whenShort is t in loc without year or offset, for a narrow table whose
+// header says the offset (timeHeader, of now). A time of another offset
+// (the other side of a change of summer time) or another year is written
+// whole: it is never shown in a zone it is not in.
+func whenShort(t *time.Time, now time.Time, loc *time.Location) string {
+	if t == nil {
+		return "never"
+	}
+	at, ref := t.In(loc), now.In(loc)
+	if at.Format("-07:00") != ref.Format("-07:00") || at.Year() != ref.Year() {
+		return at.Format(minuteLayout)
+	}
+	return at.Format(shortLayout)
+}
+
+// timeHeader is a narrow table's time column header: the offset its short
+// times are in (now's, in loc), so a time is never shown without its zone.
+func timeHeader(now time.Time, loc *time.Location) string {
+	return "SYNC " + now.In(loc).Format("-07:00")
 }
