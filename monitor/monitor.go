@@ -53,6 +53,9 @@ type Options struct {
 	// server's watch): the index, counts, failures and the store this one
 	// reports are its, and this one does not crawl.
 	Fleet FleetSource
+	// Cadence tunes how each connector's usual interval is learnt and when
+	// it is late (cadence.go; Store.Cadence, LateWatch).
+	Cadence CadenceOptions
 }
 
 // Policy: timings the monitor keeps, not configuration.
@@ -153,7 +156,7 @@ func (m *Monitor) reset(e uint64) {
 	m.shown, m.loaded, m.pageMeta = 0, false, api.PageMeta{}
 	m.holds, m.write = holds{}, writer{}
 	m.paused, m.fastUntil = false, time.Time{}
-	m.store = newStore()
+	m.store = newStore(m.opts.Cadence)
 	m.index = newIndex(m.opts.Crawl)
 	if m.opts.Crawl {
 		m.index.target = m.addTarget(target{kind: KindPage, priority: Background, crawl: true})
