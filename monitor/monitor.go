@@ -56,6 +56,12 @@ type Options struct {
 	// Cadence tunes how each connector's usual interval is learnt and when
 	// it is late (cadence.go; Store.Cadence, LateWatch).
 	Cadence CadenceOptions
+	// Jobs asks for the selected connector's jobs when its detail answers
+	// (jobs.go): one request, none while fresh. Off, nothing is asked.
+	Jobs bool
+	// JobsFresh is how long jobs serve before a selection asks again
+	// (default DefaultJobsFresh); a sync seen to end asks sooner.
+	JobsFresh time.Duration
 }
 
 // Policy: timings the monitor keeps, not configuration.
@@ -101,6 +107,7 @@ type Monitor struct {
 	cache  map[string]cachedDetail
 	drafts map[string]string
 	tests  map[string]TestRecord // the last connection test of each connector
+	jobs   jobsFetch             // the selected connector's jobs (jobs.go)
 }
 
 type cachedDetail struct {
@@ -130,6 +137,9 @@ func New(o Options) Monitor {
 	}
 	if o.Epoch == 0 {
 		o.Epoch = 1
+	}
+	if o.JobsFresh <= 0 {
+		o.JobsFresh = DefaultJobsFresh
 	}
 	if o.Fleet != nil {
 		o.Crawl = false // the fleet's monitor crawls
@@ -164,6 +174,7 @@ func (m *Monitor) reset(e uint64) {
 	m.cache = map[string]cachedDetail{}
 	m.drafts = map[string]string{}
 	m.tests = map[string]TestRecord{}
+	m.jobs = jobsFetch{byID: map[string]JobsRecord{}}
 }
 
 // Options are the settings in force, defaults applied.
