@@ -52,6 +52,7 @@ type Client struct {
 	authFirst  atomic.Int32  // with AuthAuto: the header to try first
 	probe      chan struct{} // held while an AuthAuto probe is out
 	readOnly   bool          // no POST is ever sent
+	jobs       atomic.Int32  // GET /connectors/{id}/jobs: jobsUnknown, jobsOffered, jobsNotOffered
 }
 
 // Option configures a Client. Options validate their input and make New fail.

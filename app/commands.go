@@ -65,7 +65,7 @@ func sandboxCmd(stdout, stderr io.Writer) *cobra.Command {
 		addr, apiGen      string
 		conns             int
 		seed              int64
-		noAuto            bool
+		noAuto, noJobs    bool
 		readLim, writeLim int
 	)
 	cmd := &cobra.Command{
@@ -84,7 +84,7 @@ func sandboxCmd(stdout, stderr io.Writer) *cobra.Command {
 				return usage("--read-limit and --write-limit must not be 0 (negative means unlimited)")
 			}
 			sb := sandbox.New(sandbox.Options{Seed: seed, Connectors: conns, AutoSync: !noAuto,
-				ReadLimit: readLim, WriteLimit: writeLim, API: gen})
+				ReadLimit: readLim, WriteLimit: writeLim, API: gen, NoJobs: noJobs})
 			u, stop, err := sb.Start(addr)
 			if err != nil {
 				return fmt.Errorf("sandbox: %w", err)
@@ -103,6 +103,7 @@ func sandboxCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.IntVar(&conns, "connectors", 137, "number of connectors (1–100000)")
 	fl.Int64Var(&seed, "seed", 1, "seed for the data and its behaviour")
 	fl.BoolVar(&noAuto, "no-autosync", false, "connectors sync only when asked")
+	fl.BoolVar(&noJobs, "no-jobs", false, "be a server without connector jobs: GET /connectors/{id}/jobs answers 404")
 	fl.IntVar(&readLim, "read-limit", 100, "GET requests per minute (negative: unlimited)")
 	fl.IntVar(&writeLim, "write-limit", 50, "POST requests per minute (negative: unlimited)")
 	fl.StringVar(&apiGen, "api", "current", "the API generation to speak: current (X-API-Key, /connectors/, at most 100 per page) or seed (Bearer, /connectors, at most 500)")

@@ -46,6 +46,7 @@ type flags struct {
 	demo     bool
 	apiGen   string
 	conns    int
+	noJobs   bool
 	refresh  time.Duration
 	perPage  int
 	showVers bool
@@ -114,6 +115,7 @@ unknown (a POST was sent, no answer came), 4 rate limited, 5 the sync failed.`,
 	lf.BoolVar(&f.demo, "demo", false, "run on the embedded sandbox API, no account needed")
 	lf.StringVar(&f.apiGen, "api", "current", "with --demo: the API generation the sandbox speaks, current or seed")
 	lf.IntVar(&f.conns, "demo-connectors", 137, "connectors in the demo sandbox (1–100000)")
+	lf.BoolVar(&f.noJobs, "demo-no-jobs", false, "with --demo: the sandbox does not offer connector jobs (GET /connectors/{id}/jobs answers 404)")
 	lf.DurationVar(&f.refresh, "refresh", config.DefaultRefresh, "detail refresh while a sync runs (500ms–1m)")
 	lf.IntVar(&f.perPage, "per-page", config.DefaultPerPage, "connectors per page (1–500)")
 	lf.StringVar(&f.logFile, "log", "", "write a debug log to this file (never holds the API key)")
@@ -199,7 +201,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		return usage("--demo-connectors must be between 1 and 100000, got %d", f.conns)
 	}
 	if !f.demo {
-		for _, name := range []string{"demo-connectors", "api"} {
+		for _, name := range []string{"demo-connectors", "api", "demo-no-jobs"} {
 			if cmd.Flags().Changed(name) {
 				return usage("--%s only applies with --demo", name)
 			}
@@ -237,7 +239,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		if err := checkRanges(s); err != nil {
 			return usage("%v", err)
 		}
-		sb := sandbox.New(sandbox.Options{Seed: time.Now().UnixNano(), Connectors: f.conns, AutoSync: true, API: gen})
+		sb := sandbox.New(sandbox.Options{Seed: time.Now().UnixNano(), Connectors: f.conns, AutoSync: true, API: gen, NoJobs: f.noJobs})
 		u, stop, err := sb.Start("127.0.0.1:0")
 		if err != nil {
 			return fmt.Errorf("starting the demo sandbox: %w", err)

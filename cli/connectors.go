@@ -28,7 +28,7 @@ func connectorsCmd(o *IO, open Opener) *cobra.Command {
 		Short:   "List, inspect, sync and test connectors (for scripts)",
 		Long: `List, inspect, sync and test connectors.
 
-get, sync and test name a connector by its id, a unique start of its id (4
+get, sync, test and jobs name a connector by its id, a unique start of its id (4
 characters or more), its name or a unique part of its name, case ignored. An
 exact id is taken at once; anything else is looked up in the account's list
 (every page, within the rate budget), and stderr says which connector it is
@@ -37,7 +37,7 @@ five listed on stderr; none: exit 1. Nothing is sent in either case.
 
 Tables never cut an id or a time; times are local, with their UTC offset.`,
 	}
-	cmd.AddCommand(listCmd(o, open), getCmd(o, open), syncCmd(o, open), testCmd(o, open))
+	cmd.AddCommand(listCmd(o, open), getCmd(o, open), syncCmd(o, open), testCmd(o, open), jobsCmd(o, open))
 	return cmd
 }
 

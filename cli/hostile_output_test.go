@@ -85,6 +85,9 @@ func (h *hostileServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			status = `"rejected"`
 		}
 		fmt.Fprintf(w, `{"sync_id":%s,"status":%s,"products_queued":1,"detail":%s}`, q, status, q)
+	case r.Method == http.MethodGet && path == "/connectors/c1/jobs":
+		fmt.Fprintf(w, `[{"id":%s,"job_type":%s,"status":%s,"pushed":1,"errors":0,"duration_ms":5,"completed_at":null},`+
+			`{"id":"=cmd|' /C calc'!A0","job_type":"+x","status":"@x","pushed":null,"errors":"-1","duration_ms":null,"completed_at":%s}]`, q, q, q, q)
 	case r.Method == http.MethodPost && path == "/connectors/c1/test":
 		fmt.Fprintf(w, `{"ok":%t,"message":%s,%s:%s}`, h.testOK, q, q, q)
 	default:
@@ -153,6 +156,9 @@ func TestHostileServerTextIsNeutralisedEverywhere(t *testing.T) {
 		{args: []string{"connectors", "test", "c1"}},
 		{args: []string{"connectors", "test", "c1", "-o", "json"}, format: "json"},
 		{args: []string{"connectors", "test", "missing"}},
+		{args: []string{"connectors", "jobs", "c1"}},
+		{args: []string{"connectors", "jobs", "c1", "-o", "json"}, format: "json"},
+		{args: []string{"connectors", "jobs", "c1", "-o", "csv"}, format: "csv"},
 		{args: []string{"history"}},
 		{args: []string{"history", "-o", "json"}, format: "json"},
 	}

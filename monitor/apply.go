@@ -29,6 +29,8 @@ type Outcome struct {
 	// Note is something the user should be told once, e.g. that the
 	// server serves smaller pages than asked for.
 	Note string
+	// Jobs is the id of a connector whose jobs answered (Monitor.Jobs).
+	Jobs string
 }
 
 // PageShown is a page answer for the page on screen.
@@ -61,6 +63,9 @@ func (m *Monitor) Apply(r Result) Outcome {
 	}
 	if r.Write() {
 		return m.applySync(r)
+	}
+	if r.Kind == KindJobs {
+		return m.applyJobs(r)
 	}
 	if r.Target < 0 || int(r.Target) >= m.nTarget || r.Seq != m.targets[r.Target].seq {
 		return Outcome{Dropped: true, Target: r.Target} // a newer request was sent since
@@ -197,6 +202,9 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
 	m.answered()
 	out.Plan = m.next(r.Target).Then(m.retryFailing(r.Target))
+	if r.Target == SelectedTarget {
+		out.Plan = out.Plan.Then(m.jobsFor(r.Detail))
+	}
 	return out
 }
 

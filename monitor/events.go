@@ -34,20 +34,24 @@ const (
 	KeyAccepted EventKind = "key_accepted"
 	APIDown     EventKind = "api_down"
 	APIUp       EventKind = "api_up"
+	// TurnedLate is a connector past its usual interval (LateWatch; After
+	// says how late), LateRecovered its next sync.
+	TurnedLate    EventKind = "turned_late"
+	LateRecovered EventKind = "late_recovered"
 )
 
 // EventKinds are every kind of event, in the order the events view's
 // filter steps through them: the one list, so a kind added above is
 // offered there too.
 func EventKinds() []EventKind {
-	return []EventKind{TurnedError, Recovered, ErrorChanged, Stuck, Paused, Resumed, Appeared, Disappeared,
+	return []EventKind{TurnedError, Recovered, ErrorChanged, Stuck, TurnedLate, LateRecovered, Paused, Resumed, Appeared, Disappeared,
 		SyncSent, SyncDrained, SyncFailed, SyncLost, KeyRefused, KeyAccepted, APIDown, APIUp}
 }
 
 // Bad says whether the event is a transition into a bad state (it rings).
 func (k EventKind) Bad() bool {
 	switch k {
-	case TurnedError, Stuck, KeyRefused, APIDown, SyncFailed, SyncLost:
+	case TurnedError, Stuck, KeyRefused, APIDown, SyncFailed, SyncLost, TurnedLate:
 		return true
 	}
 	return false
@@ -62,6 +66,8 @@ func (k EventKind) Recovery() EventKind {
 		return KeyAccepted
 	case APIDown:
 		return APIUp
+	case TurnedLate:
+		return LateRecovered
 	}
 	return ""
 }
@@ -125,6 +131,10 @@ func (e Event) Text() string {
 		return "the API cannot be reached: " + termtext.OneLine(e.After, eventTextCap)
 	case APIUp:
 		return "the API answers again"
+	case TurnedLate:
+		return who + " is " + termtext.OneLine(e.After, eventTextCap)
+	case LateRecovered:
+		return who + " synced again, no longer " + e.Before
 	}
 	return who + ": " + string(e.Kind)
 }
@@ -298,6 +308,8 @@ func (a *Alerts) Flush(now time.Time) string {
 			parts = append(parts, fmt.Sprintf("%d syncs stuck", n))
 		case SyncFailed:
 			parts = append(parts, fmt.Sprintf("%d syncs ended with an error", n))
+		case TurnedLate:
+			parts = append(parts, fmt.Sprintf("%d connectors turned late", n))
 		default:
 			parts = append(parts, evs[0].Text())
 		}

@@ -114,7 +114,7 @@ func TestNextPollCountsFromTheAnswersTime(t *testing.T) {
 // An answer older than the one the store holds changes nothing: a session
 // handed an old shared page never goes back in time, nor alerts on it.
 func TestStoreNeverGoesBackInTime(t *testing.T) {
-	s := newStore()
+	s := newStore(CadenceOptions{})
 	now := epoch0
 	active, failed := conn("a"), conn("a")
 	failed.Status = StatusError

@@ -53,6 +53,15 @@ type Options struct {
 	// server's watch): the index, counts, failures and the store this one
 	// reports are its, and this one does not crawl.
 	Fleet FleetSource
+	// Cadence tunes how each connector's usual interval is learnt and when
+	// it is late (cadence.go; Store.Cadence, LateWatch).
+	Cadence CadenceOptions
+	// Jobs asks for the selected connector's jobs when its detail answers
+	// (jobs.go): one request, none while fresh. Off, nothing is asked.
+	Jobs bool
+	// JobsFresh is how long jobs serve before a selection asks again
+	// (default DefaultJobsFresh); a sync seen to end asks sooner.
+	JobsFresh time.Duration
 }
 
 // Policy: timings the monitor keeps, not configuration.
@@ -98,6 +107,7 @@ type Monitor struct {
 	cache  map[string]cachedDetail
 	drafts map[string]string
 	tests  map[string]TestRecord // the last connection test of each connector
+	jobs   jobsFetch             // the selected connector's jobs (jobs.go)
 }
 
 type cachedDetail struct {
@@ -128,6 +138,9 @@ func New(o Options) Monitor {
 	if o.Epoch == 0 {
 		o.Epoch = 1
 	}
+	if o.JobsFresh <= 0 {
+		o.JobsFresh = DefaultJobsFresh
+	}
 	if o.Fleet != nil {
 		o.Crawl = false // the fleet's monitor crawls
 	}
@@ -153,7 +166,7 @@ func (m *Monitor) reset(e uint64) {
 	m.shown, m.loaded, m.pageMeta = 0, false, api.PageMeta{}
 	m.holds, m.write = holds{}, writer{}
 	m.paused, m.fastUntil = false, time.Time{}
-	m.store = newStore()
+	m.store = newStore(m.opts.Cadence)
 	m.index = newIndex(m.opts.Crawl)
 	if m.opts.Crawl {
 		m.index.target = m.addTarget(target{kind: KindPage, priority: Background, crawl: true})
@@ -161,6 +174,7 @@ func (m *Monitor) reset(e uint64) {
 	m.cache = map[string]cachedDetail{}
 	m.drafts = map[string]string{}
 	m.tests = map[string]TestRecord{}
+	m.jobs = jobsFetch{byID: map[string]JobsRecord{}}
 }
 
 // Options are the settings in force, defaults applied.

@@ -49,6 +49,7 @@ type Result struct {
 	Detail *api.ConnectorDetail // KindConnector
 	Synced *api.SyncResult      // KindSync*
 	Tested *api.TestResult      // KindTest
+	Jobs   []api.Job            // KindJobs
 	Rate   api.RateLimit
 	// PerPageCap is set when the server served a page at a smaller size
 	// than asked for (api.Response.PerPageCap).

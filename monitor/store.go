@@ -19,10 +19,15 @@ type Store struct {
 	version uint64
 	mark    map[string]uint32
 	pass    uint32
+
+	// Each connector's rhythm (cadence.go).
+	cadence map[string]*cadenceState
+	copts   CadenceOptions
 }
 
-func newStore() *Store {
-	return &Store{byID: map[string]api.Connector{}, at: map[string]time.Time{}, mark: map[string]uint32{}}
+func newStore(o CadenceOptions) *Store {
+	return &Store{byID: map[string]api.Connector{}, at: map[string]time.Time{}, mark: map[string]uint32{},
+		cadence: map[string]*cadenceState{}, copts: o.withDefaults()}
 }
 
 // ChangeKind says what happened to a connector.
@@ -63,6 +68,7 @@ func (s *Store) put(c api.Connector, at time.Time, changes []Change) []Change {
 		return changes
 	}
 	s.at[c.ID] = at
+	s.learnSync(c.ID, c)
 	if ok && c.CreatedAt == nil && !c.CreatedAtUnknown {
 		c.CreatedAt, c.CreatedAtUnknown = before.CreatedAt, before.CreatedAtUnknown
 	}
@@ -87,6 +93,7 @@ func (s *Store) remove(id string, changes []Change) []Change {
 	delete(s.byID, id)
 	delete(s.at, id)
 	delete(s.mark, id)
+	delete(s.cadence, id)
 	s.version++
 	return append(changes, Change{ID: id, Kind: Removed, Before: before})
 }

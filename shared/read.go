@@ -10,7 +10,7 @@ import (
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
-// Read makes a read a monitor asked for (a page or a connector) and returns
+// Read makes a read a monitor asked for (a page, a connector or its jobs) and returns
 // its result, what the server said neutralised for display: every string
 // that comes from the server is neutralised here, where it enters the
 // program. The dashboard and a team server's watch both read through it
@@ -46,6 +46,20 @@ func Read(ctx context.Context, c monitor.API, r monitor.Request) monitor.Result 
 				cd.SyncStats.LastError = &s
 			}
 			res.Detail = &cd
+		}
+	case monitor.KindJobs:
+		jc, ok := c.(monitor.JobsAPI)
+		if !ok {
+			err = &api.NotSupportedError{Err: errors.New("this client does not read jobs")}
+			break
+		}
+		var jobs []api.Job
+		if jobs, resp, err = jc.ListJobs(ctx, r.ID); err == nil {
+			res.Jobs = make([]api.Job, len(jobs))
+			for i, j := range jobs {
+				j.ID, j.JobType, j.Status = termtext.Sanitize(j.ID), termtext.Sanitize(j.JobType), termtext.Sanitize(j.Status)
+				res.Jobs[i] = j
+			}
 		}
 	default:
 		err = errors.New("not a read")

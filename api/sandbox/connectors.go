@@ -39,6 +39,9 @@ type connector struct {
 	rate       float64 // products per second this connector syncs at
 
 	jobs      []job     // queued or running, in order
+	done      []job     // finished, oldest first, at most maxJobs (GET /jobs)
+	pastUntil time.Time // last_sync_at at New: the scheduled runs before it (jobs.go)
+	pastError bool      // last_error at New: the run at pastUntil failed
 	busyUntil time.Time // end of the last job ever queued
 	syncs     uint64    // syncs queued so far, manual and auto
 	tests     uint64    // connection tests so far
@@ -48,6 +51,7 @@ type connector struct {
 
 // job is one queued sync. Its products drain linearly from start to end.
 type job struct {
+	id         string // the sync_id
 	n          int
 	start, end time.Time
 	lastError  string // "" means the sync succeeds
@@ -85,6 +89,7 @@ func (c *connector) settle(t time.Time) {
 		c.jobs = c.jobs[1:]
 		c.synced += j.n
 		c.lastSyncAt = j.end
+		c.recordDone(j)
 		if j.lastError != "" {
 			msg := j.lastError
 			c.lastError = &msg
@@ -159,14 +164,14 @@ func (s *Server) enqueue(c *connector, n int, at time.Time) string {
 	}
 	end := start.Add(time.Duration(float64(n) / c.rate * float64(time.Second)))
 	c.busyUntil = end
-	j := job{n: n, start: start, end: end}
+	j := job{id: formatUUID(s.hash(saltSyncID, c.serial, c.syncs), h), n: n, start: start, end: end}
 	// Which syncs fail is a pure function of seed, connector and sync
 	// number: ~failureRate of them.
 	if float64(h>>11)/(1<<53) < s.failureRate {
 		j.lastError = syncErrorMessage(c.platform, s.hash(saltSyncError, c.serial, c.syncs))
 	}
 	c.jobs = append(c.jobs, j)
-	return formatUUID(s.hash(saltSyncID, c.serial, c.syncs), h)
+	return j.id
 }
 
 // Wire shapes.

@@ -41,6 +41,7 @@ const (
 	routeGet
 	routeSync
 	routeTest
+	routeJobs
 )
 
 // method is the one method a route answers.
@@ -63,6 +64,8 @@ func (k routeKind) pattern() string {
 		return "/connectors/{id}/sync"
 	case routeTest:
 		return "/connectors/{id}/test"
+	case routeJobs:
+		return "/connectors/{id}/jobs"
 	}
 	return "(no route)"
 }
@@ -96,6 +99,8 @@ func matchRoute(path string, gen Generation) (routeKind, string) {
 		return routeSync, id
 	case "test":
 		return routeTest, id
+	case "jobs":
+		return routeJobs, id
 	}
 	return routeNone, ""
 }
@@ -130,6 +135,9 @@ func errorResponse(status int, code, detail string, now time.Time) response {
 // answers after auth carry X-RateLimit-* headers.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, id := matchRoute(r.URL.Path, s.gen)
+	if route == routeJobs && s.noJobs {
+		route = routeNone // a server of the seed's docs: no such route
+	}
 	s.count(r.Method, route)
 
 	if s.latency > 0 && !sleepCtx(r.Context(), s.latency) {
@@ -212,6 +220,8 @@ func (s *Server) dispatch(route routeKind, id string, r *http.Request, body []by
 		return s.sync(id, body, now)
 	case routeTest:
 		return s.test(id, now)
+	case routeJobs:
+		return s.listJobs(id, now)
 	}
 	return errorResponse(http.StatusNotFound, codeNotFound, "Not found", now)
 }

@@ -2,10 +2,11 @@
 //
 // It serves the wire format of API.md over real HTTP, in either generation
 // of the API (see Generation): the connector list with its pagination, one
-// connector with its sync stats, queuing a sync, testing a connection, the
-// key's header, per-minute rate limits with their headers, and the JSON
-// error bodies. `pixee-tui --demo` and
-// `pixee-tui sandbox` run against it, and so do the client and UI tests.
+// connector with its sync stats, queuing a sync, testing a connection, a
+// connector's sync jobs (unless Options.NoJobs), the key's header,
+// per-minute rate limits with their headers, and the JSON error bodies.
+// `pixee-tui --demo` and `pixee-tui sandbox` run against it, and so do the
+// client and UI tests.
 //
 // It deliberately does not import the api client package: it is a second,
 // independent reading of the wire format, so a client test that passes
@@ -78,6 +79,9 @@ type Options struct {
 	// 0 means 0.1, a negative number means never, 1 or more means always.
 	// Which syncs fail is decided by the seed, not by chance.
 	SyncFailureRate float64
+	// NoJobs makes the sandbox a server without GET /connectors/{id}/jobs:
+	// the route answers 404 like any unknown path.
+	NoJobs bool
 }
 
 // Stats counts the requests a sandbox received.
@@ -86,9 +90,10 @@ type Stats struct {
 	Total int
 	// ByRoute counts requests by "METHOD route", e.g. "GET /connectors",
 	// "GET /connectors/{id}", "POST /connectors/{id}/sync",
-	// "POST /connectors/{id}/test". A request on a known route with the
-	// wrong method counts under its own method ("DELETE /connectors/{id}");
-	// one matching no route counts under "METHOD (no route)".
+	// "POST /connectors/{id}/test", "GET /connectors/{id}/jobs". A request
+	// on a known route with the wrong method counts under its own method
+	// ("DELETE /connectors/{id}"); one matching no route counts under
+	// "METHOD (no route)".
 	ByRoute map[string]int
 }
 
@@ -105,6 +110,7 @@ type Server struct {
 	failureRate float64
 	gen         Generation
 	readOnlyKey bool
+	noJobs      bool
 	errorLog    *log.Logger
 
 	mu         sync.Mutex
@@ -157,6 +163,7 @@ func New(opts Options) *Server {
 		failureRate: failureRate,
 		gen:         opts.API,
 		readOnlyKey: opts.NoManageSettings,
+		noJobs:      opts.NoJobs,
 		// The sandbox often runs under a full-screen terminal UI: the
 		// http.Server's own complaints must not scribble over it.
 		errorLog: log.New(io.Discard, "", 0),
@@ -167,6 +174,7 @@ func New(opts Options) *Server {
 	s.connectors = generate(s.seed, n, s.now)
 	for _, c := range s.connectors {
 		s.byID[c.id] = c
+		c.pastUntil, c.pastError = c.lastSyncAt, c.lastError != nil
 	}
 	if opts.AutoSync {
 		s.auto = pickAutoSyncers(s.seed, s.connectors, s.now)

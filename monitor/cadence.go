@@ -1,0 +1,275 @@
+package monitor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+)
+
+// Cadence learning and "late".
+//
+// Every connector syncs on a schedule (the docs: stock hourly, prices daily
+// at 03:00). The store learns each connector's usual interval from the
+// successive last_sync_at values it sees (pages, details, the crawl) and,
+// when they are fetched, from its jobs (Store.LearnJobs). A connector whose
+// last sync is more than LateAfter usual intervals past the expected next
+// one is Late, more than OverdueAfter Overdue. A connector with fewer than
+// MinSamples intervals learnt is never late: too little history to say.
+//
+// The UI reads Store.Cadence for one connector (the list column, the
+// detail) and feeds a LateWatch with the store after every result and on a
+// timer (LateWatch.Observe says when next), for the turned_late and
+// late_recovered events.
+
+// CadenceOptions tune cadence learning and the late thresholds. Zero
+// values take the defaults.
+type CadenceOptions struct {
+	// MinSamples is how many intervals a connector needs before it can be
+	// late (default 3).
+	MinSamples int
+	// MaxSamples is how many of the latest intervals are kept (default 24).
+	MaxSamples int
+	// MinInterval ignores intervals shorter than this (default 1 minute):
+	// a sync asked for by hand right after a scheduled one says nothing
+	// about the schedule.
+	MinInterval time.Duration
+	// LateAfter and OverdueAfter are in usual intervals past the expected
+	// next sync (defaults 1 and 2): hourly, late 2 h after the last sync,
+	// overdue 3 h after.
+	LateAfter, OverdueAfter float64
+}
+
+func (o CadenceOptions) withDefaults() CadenceOptions {
+	if o.MinSamples <= 0 {
+		o.MinSamples = 3
+	}
+	if o.MaxSamples <= 0 {
+		o.MaxSamples = 24
+	}
+	o.MaxSamples = max(o.MaxSamples, o.MinSamples)
+	if o.MinInterval <= 0 {
+		o.MinInterval = time.Minute
+	}
+	if o.LateAfter <= 0 {
+		o.LateAfter = 1
+	}
+	if o.OverdueAfter <= 0 {
+		o.OverdueAfter = 2
+	}
+	o.OverdueAfter = max(o.OverdueAfter, o.LateAfter)
+	return o
+}
+
+// Lateness is a connector's standing against its usual interval.
+type Lateness int
+
+const (
+	// OnTime: synced within its usual interval, or too little history,
+	// or paused.
+	OnTime Lateness = iota
+	// Late: more than LateAfter usual intervals past the expected sync.
+	Late
+	// Overdue: more than OverdueAfter usual intervals past it.
+	Overdue
+)
+
+// String is the state's word: "on time", "late", "overdue".
+func (l Lateness) String() string {
+	switch l {
+	case Late:
+		return "late"
+	case Overdue:
+		return "overdue"
+	}
+	return "on time"
+}
+
+// Cadence is what the store knows of a connector's rhythm at a time.
+type Cadence struct {
+	// Usual is the median of the intervals learnt; 0 while fewer than
+	// MinSamples (then State is OnTime whatever the time).
+	Usual   time.Duration
+	Samples int       // intervals learnt
+	Last    time.Time // the latest sync seen; zero: none
+	// FromJobs says the intervals came from the server's jobs rather than
+	// from successive last_sync_at values.
+	FromJobs bool
+	State    Lateness
+	// Behind is how long past the expected next sync (Last + Usual) it is
+	// now; 0 when not past it, or not learnt.
+	Behind time.Duration
+}
+
+// cadenceState is one connector's learning.
+type cadenceState struct {
+	last     time.Time
+	samples  []time.Duration // oldest first, at most MaxSamples
+	fromJobs bool
+}
+
+// learnSync records a last_sync_at seen for id.
+func (s *Store) learnSync(id string, c api.Connector) {
+	if c.LastSyncAt == nil {
+		return
+	}
+	t := *c.LastSyncAt
+	st := s.cadence[id]
+	if st == nil {
+		s.cadence[id] = &cadenceState{last: t}
+		return
+	}
+	switch {
+	case st.last.IsZero() || t.Before(st.last):
+		st.last = t // a server restored from a backup: start again from here
+	case t.After(st.last):
+		if d := t.Sub(st.last); d >= s.copts.MinInterval {
+			st.samples = append(st.samples, d)
+			if over := len(st.samples) - s.copts.MaxSamples; over > 0 {
+				st.samples = slices.Delete(st.samples, 0, over)
+			}
+		}
+		st.last = t
+	}
+}
+
+// LearnJobs learns a connector's usual interval from its jobs (any order):
+// the intervals between the completion times of its completed runs replace
+// what successive last_sync_at values taught, as the server's own record is
+// the longer and surer one. Jobs without a completion time (queued,
+// running) are skipped; failed runs count, as a schedule runs whatever the
+// outcome.
+func (s *Store) LearnJobs(id string, jobs []api.Job) {
+	var ends []time.Time
+	for _, j := range jobs {
+		if j.CompletedAt != nil {
+			ends = append(ends, *j.CompletedAt)
+		}
+	}
+	if len(ends) == 0 {
+		return
+	}
+	slices.SortFunc(ends, func(a, b time.Time) int { return a.Compare(b) })
+	var samples []time.Duration
+	for i := 1; i < len(ends); i++ {
+		if d := ends[i].Sub(ends[i-1]); d >= s.copts.MinInterval {
+			samples = append(samples, d)
+		}
+	}
+	if over := len(samples) - s.copts.MaxSamples; over > 0 {
+		samples = samples[over:]
+	}
+	st := s.cadence[id]
+	if st == nil {
+		st = &cadenceState{}
+		s.cadence[id] = st
+	}
+	st.samples, st.fromJobs = samples, true
+	if last := ends[len(ends)-1]; last.After(st.last) {
+		st.last = last
+	}
+}
+
+// Cadence is id's rhythm and lateness at now.
+func (s *Store) Cadence(id string, now time.Time) Cadence {
+	st := s.cadence[id]
+	if st == nil {
+		return Cadence{}
+	}
+	cd := Cadence{Samples: len(st.samples), Last: st.last, FromJobs: st.fromJobs}
+	if len(st.samples) < s.copts.MinSamples || st.last.IsZero() {
+		return cd
+	}
+	cd.Usual = median(st.samples)
+	if c, ok := s.byID[id]; ok && statusClass(c.Status) == "paused" {
+		return cd // paused: not expected to sync
+	}
+	if behind := now.Sub(st.last.Add(cd.Usual)); behind > 0 {
+		cd.Behind = behind
+		switch {
+		case float64(behind) > s.copts.OverdueAfter*float64(cd.Usual):
+			cd.State = Overdue
+		case float64(behind) > s.copts.LateAfter*float64(cd.Usual):
+			cd.State = Late
+		}
+	}
+	return cd
+}
+
+// nextChange is when id's state would next move with time alone (zero:
+// never, as things stand).
+func (s *Store) nextChange(id string, now time.Time) time.Time {
+	cd := s.Cadence(id, now)
+	if cd.Usual == 0 || cd.State == Overdue {
+		return time.Time{}
+	}
+	if c, ok := s.byID[id]; ok && statusClass(c.Status) == "paused" {
+		return time.Time{}
+	}
+	after := s.copts.LateAfter
+	if cd.State == Late {
+		after = s.copts.OverdueAfter
+	}
+	// The first instant strictly past the threshold.
+	return cd.Last.Add(cd.Usual + time.Duration(after*float64(cd.Usual)) + time.Nanosecond)
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// LateWatch turns lateness into events: TurnedLate when a connector goes
+// from on time to late or overdue, LateRecovered when it is on time again
+// (a sync came, or it was paused). A connector's first observation is
+// recorded without an event: it did not turn late now, it was already.
+// Feed it the store after every result and when the time it returns comes.
+type LateWatch struct {
+	seen map[string]Lateness
+}
+
+// Observe compares every connector with learnt cadence against the last
+// call; it returns the events and when to call again (zero: no change due
+// with time alone).
+func (w *LateWatch) Observe(now time.Time, s *Store) ([]Event, time.Time) {
+	if w.seen == nil {
+		w.seen = map[string]Lateness{}
+	}
+	var evs []Event
+	var next time.Time
+	for id := range s.cadence {
+		cd := s.Cadence(id, now)
+		prev, ok := w.seen[id]
+		w.seen[id] = cd.State
+		if t := s.nextChange(id, now); !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+		if !ok || (prev == OnTime) == (cd.State == OnTime) {
+			continue
+		}
+		c, _ := s.Get(id)
+		ev := Event{Time: now, ConnectorID: id, Name: c.Name}
+		if cd.State == OnTime {
+			ev.Kind, ev.Before, ev.After = LateRecovered, prev.String(), "synced "+cd.Last.UTC().Format(time.RFC3339)
+		} else {
+			ev.Kind, ev.Before = TurnedLate, OnTime.String()
+			ev.After = fmt.Sprintf("%s: last sync %s ago, usually every %s", cd.State,
+				now.Sub(cd.Last).Round(time.Minute), cd.Usual.Round(time.Second))
+		}
+		evs = append(evs, ev)
+	}
+	for id := range w.seen {
+		if _, ok := s.cadence[id]; !ok {
+			delete(w.seen, id) // removed from the store
+		}
+	}
+	slices.SortFunc(evs, func(a, b Event) int { return strings.Compare(a.ConnectorID, b.ConnectorID) })
+	return evs, next
+}
