@@ -217,10 +217,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.journal.noteSync(msg.Action, m.detail.data)
 		cmd = tea.Batch(m.sent(msg.Action), m.onSync(msg.Result))
 	case historyLoadedMsg:
-		m.journal.merge(msg.actions)
-		if msg.err != nil {
-			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
-		}
+		m.onHistoryLoaded(msg)
 	case exportedMsg:
 		m.onExported(msg)
 	case tmuxClipboardMsg:
@@ -236,31 +233,57 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case alertFlushMsg:
 		cmd = m.feed.ring(m.feed.alerts.Flush(m.now()))
 	case historyWrittenMsg:
-		if msg.err != nil {
-			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
-			m.flashMsg(m.journal.err, true)
-		}
+		m.onHistoryWritten(msg)
 	case wakeMsg:
 		cmd = m.do(m.mon.Wake(msg.Timer))
 	case clockMsg:
-		// One loop, started by Init: "ago" texts move, flashes expire.
-		if !m.flashUntil.IsZero() && !m.now().Before(m.flashUntil) {
-			m.flash, m.flashUntil = "", time.Time{}
-		}
-		cmd = m.opts.After(time.Second, clockMsg{})
+		cmd = m.onClock()
 	case spinner.TickMsg:
 		cmd = m.onSpinner(msg)
 	case revalidateMsg:
-		m.revalidating = false
-		if f := m.openForm(); f != nil {
-			f.Revalidate()
-		}
+		m.onRevalidate()
 	}
 	if fc := m.syncFleet(); fc != nil {
 		cmd = tea.Batch(cmd, fc)
 	}
 	m.prepare()
 	return m, tea.Batch(cmd, m.ensureSpinner(), m.holdFrame(msg))
+}
+
+// onHistoryLoaded merges the journal read from disk into the one kept
+// since the start; a read that failed is said in the history view.
+func (m *Model) onHistoryLoaded(msg historyLoadedMsg) {
+	m.journal.merge(msg.actions)
+	if msg.err != nil {
+		m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
+	}
+}
+
+// onHistoryWritten says a journal write that failed, in the history view
+// and in a flash, since a sync's record may be missing.
+func (m *Model) onHistoryWritten(msg historyWrittenMsg) {
+	if msg.err != nil {
+		m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
+		m.flashMsg(m.journal.err, true)
+	}
+}
+
+// onClock is the one loop, started by Init: "ago" texts move, flashes
+// expire.
+func (m *Model) onClock() tea.Cmd {
+	if !m.flashUntil.IsZero() && !m.now().Before(m.flashUntil) {
+		m.flash, m.flashUntil = "", time.Time{}
+	}
+	return m.opts.After(time.Second, clockMsg{})
+}
+
+// onRevalidate validates the open form's typed EANs, batched after typing
+// rather than on every key.
+func (m *Model) onRevalidate() {
+	m.revalidating = false
+	if f := m.openForm(); f != nil {
+		f.Revalidate()
+	}
 }
 
 // prepare fills the render caches for the screen this Update leaves, so
