@@ -11,6 +11,7 @@ import (
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // Several customer accounts, one on screen: each has its own client, its
@@ -169,5 +170,5 @@ func (m *Model) switcherBody(w, h int, bordered bool) []string {
 		}
 		lines = append(lines, termtext.Sanitize(mark+a.Name+" · "+a.Host+state))
 	}
-	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+	return widget.Pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
 }

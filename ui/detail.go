@@ -11,6 +11,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // sample is one observation of a connector's counters, for throughput.
@@ -204,7 +205,7 @@ func (d *detailPane) View(now time.Time, footer string) string {
 		if j := offset + i; j < len(lines) {
 			b.WriteString(lines[j])
 		} else {
-			b.WriteString(pad(d.width))
+			b.WriteString(widget.Pad(d.width))
 		}
 	}
 	if body > 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 type dialogKind int
@@ -92,7 +93,7 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w, room int) []string {
 	for i, l := range text {
 		text[i] = termtext.PadRight(l, w)
 	}
-	return box(st, text, w, true)
+	return widget.Box(st, text, w, true)
 }
 
 // Sync is what a yes sends: EANs to a connector, or its whole catalog.

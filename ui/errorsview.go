@@ -11,6 +11,7 @@ import (
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // errorsView is e: the connectors in error across the account, grouped by
@@ -197,7 +198,7 @@ func (v *errorsView) View(k *keymap.KeyMap) string {
 	title += " · " + k.Select.Help().Key + " selects · " + keymap.Keys(k.Back) + " closes"
 	out = append(out, st.Name.Render(termtext.PadRight(title, v.width)))
 	if v.height > 1 {
-		out = append(out, pad(v.width))
+		out = append(out, widget.Pad(v.width))
 	}
 	sel := -1
 	if len(v.picks) > 0 {
@@ -220,7 +221,7 @@ func (v *errorsView) View(k *keymap.KeyMap) string {
 		}
 	}
 	for len(out) < v.height {
-		out = append(out, pad(v.width))
+		out = append(out, widget.Pad(v.width))
 	}
 	return strings.Join(out[:v.height], "\n")
 }

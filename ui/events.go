@@ -16,6 +16,7 @@ import (
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // The events feed: what the monitor saw change, persisted per account for
@@ -398,5 +399,5 @@ func (m *Model) eventsBody(w, h int, bordered bool) []string {
 		}
 		lines = append(lines, termtext.Sanitize(fmt.Sprintf("%s%s %s  %-14s %s", mark, e.Time.In(m.opts.Location).Format("01-02 15:04:05"), state, e.Kind, e.Event.Text())))
 	}
-	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+	return widget.Pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
 }

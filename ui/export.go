@@ -17,6 +17,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // Export writes the list as shown (filtered and sorted, or the page on
@@ -232,5 +233,5 @@ func (m *Model) exportBody(w, h int, bordered bool) []string {
 	if ev.err != "" {
 		lines = append(lines, "", " "+ev.err)
 	}
-	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+	return widget.Pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
 }

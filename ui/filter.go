@@ -13,6 +13,7 @@ import (
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // The fleet: the whole account from the monitor's index, filtered (/) and
@@ -557,6 +558,7 @@ func (l *connectorList) nameCell(it api.Connector, w int) string {
 	}
 	var b strings.Builder
 	left := w
+	markOpen, markClose := l.styles.MatchMarks()
 	put := func(s string, mark bool) {
 		if left <= 0 || s == "" {
 			return
@@ -564,9 +566,9 @@ func (l *connectorList) nameCell(it api.Connector, w int) string {
 		t := termtext.Truncate(s, left)
 		left -= termtext.Width(t)
 		if mark && !l.mode.plain {
-			b.WriteString(l.styles.matchOpen)
+			b.WriteString(markOpen)
 			b.WriteString(t)
-			b.WriteString(l.styles.matchClose)
+			b.WriteString(markClose)
 			return
 		}
 		b.WriteString(t)
@@ -585,6 +587,6 @@ func (l *connectorList) nameCell(it api.Connector, w int) string {
 	if preview != "" && left > 8 {
 		put("  ✗ "+preview, false)
 	}
-	b.WriteString(pad(left))
+	b.WriteString(widget.Pad(left))
 	return b.String()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/ean"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 type formState int
@@ -138,7 +139,7 @@ func (f *syncForm) View(plain bool, spinner string) string {
 		cursor = st.Text // styles are stripped: the editor draws a visible glyph
 	}
 	field := f.editor.View(cursor, st.Text, plain && f.state == formEditing)
-	out = append(out, strings.Join(box(st, lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), false), "\n"))
+	out = append(out, strings.Join(widget.Box(st, widget.Lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), false), "\n"))
 	out = f.summaryLines(out)
 
 	var status string
@@ -308,7 +309,7 @@ func (f *syncForm) finish(lines []string) string {
 		all = all[:f.height]
 	}
 	for len(all) < f.height {
-		all = append(all, pad(f.width))
+		all = append(all, widget.Pad(f.width))
 	}
 	return strings.Join(all, "\n")
 }

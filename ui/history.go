@@ -14,6 +14,7 @@ import (
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 	"github.com/pixee/pixee-tui/write"
 )
 
@@ -267,7 +268,7 @@ func (m *Model) historyBody(w, h int, bordered bool) []string {
 	if m.journal.err != "" {
 		lines = append(lines, "", " "+m.journal.err)
 	}
-	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+	return widget.Pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
 }
 
 func historyLine(a history.Action, loc *time.Location) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // connectorList is the list pane: one server page of connectors. Paging is
@@ -346,7 +347,7 @@ func (l *connectorList) renderRow(c columns, i int, selected bool, lastSync stri
 	if c.last > 0 {
 		last = " " + termtext.PadRight(lastSync, c.last)
 	}
-	rest := pad(l.width - 2 - c.name - sumCols(c))
+	rest := widget.Pad(l.width - 2 - c.name - sumCols(c))
 	if selected {
 		if c.status > 0 {
 			b.WriteString(" ")
@@ -374,13 +375,6 @@ func sumCols(c columns) int {
 		}
 	}
 	return n
-}
-
-func pad(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return strings.Repeat(" ", n)
 }
 
 func (l *connectorList) footer(status string) string {

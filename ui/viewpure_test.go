@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"maps"
 	"reflect"
 	"slices"
 	"testing"
@@ -13,7 +12,7 @@ type renderState struct {
 	rows      []cachedRow
 	wrap      wrapCache
 	help      helpLineCache
-	edges     map[edgeKey][2]string
+	edges     int // box edges rendered and kept
 	editor    *editor
 	detailOff int
 }
@@ -23,7 +22,7 @@ func snapshot(m *Model) renderState {
 		rows:      slices.Clone(m.list.rows),
 		wrap:      m.detail.wrap,
 		help:      *m.helpCache,
-		edges:     maps.Clone(m.styles.edgeCache),
+		edges:     m.styles.PreparedEdges(),
 		detailOff: m.detail.offset,
 	}
 	if m.openForm() != nil {
