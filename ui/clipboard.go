@@ -16,6 +16,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 	"github.com/pixee/pixee-tui/write"
 )
 
@@ -163,7 +164,7 @@ func (m *Model) startTest() tea.Cmd {
 	var held *monitor.HoldError
 	switch {
 	case errors.As(err, &held):
-		m.flashMsg("rate limited: nothing sent; try again in "+duration(held.Wait), true)
+		m.flashMsg("rate limited: nothing sent; try again in "+widget.Duration(held.Wait), true)
 		return nil
 	case err != nil:
 		m.flashMsg(err.Error(), true)

@@ -232,7 +232,7 @@ func (d *detailPane) lines(now time.Time) []string {
 	for _, l := range wrapWords(c.Name, w) {
 		b.add(st.Name.Render(termtext.PadRight(l, w)))
 	}
-	status, style := statusText(st, c.Status)
+	status, style := widget.StatusText(st, c.Status)
 	if pw := termtext.Width(c.Platform); pw > max(w-13, 0) {
 		for _, l := range wrapWords(c.Platform, w) {
 			b.plain(l)
@@ -341,7 +341,7 @@ func syncRows(compact bool) int {
 func (d *detailPane) progress(ss api.SyncStats) (float64, string) {
 	if r := d.run; r.queued > 0 && r.base >= 0 {
 		drained := min(max(ss.ProductsSynced-r.base, 0), r.queued)
-		return float64(drained) / float64(r.queued), " " + thousands(drained) + "/" + thousands(r.queued) + " of this sync"
+		return float64(drained) / float64(r.queued), " " + widget.Thousands(drained) + "/" + widget.Thousands(r.queued) + " of this sync"
 	}
 	total := float64(ss.ProductsSynced) + float64(ss.ProductsPending)
 	pct := 0.0
@@ -356,7 +356,7 @@ func countText(n int, unknown bool) string {
 	if unknown || n < 0 {
 		return "?"
 	}
-	return thousands(n)
+	return widget.Thousands(n)
 }
 
 func productsWord(n int, unknown bool) string {
@@ -373,9 +373,9 @@ func etaText(secs float64) string {
 	case secs != secs || secs < 0: // NaN or nonsense
 		return "?"
 	case secs > maxETA.Seconds():
-		return "> " + duration(maxETA)
+		return "> " + widget.Duration(maxETA)
 	}
-	return duration(time.Duration(secs * float64(time.Second)))
+	return widget.Duration(time.Duration(secs * float64(time.Second)))
 }
 
 // syncRun is the sync triggered from this pane, for the progress of that
@@ -433,10 +433,10 @@ func (d *detailPane) when(now time.Time, t *time.Time, unknown bool, none string
 		return "?" // sent, but no time that can be read
 	case t == nil:
 		return none
-	case badTime(*t):
+	case widget.BadTime(*t):
 		return "?"
 	}
-	return t.In(d.loc).Format("2006-01-02 15:04") + " · " + ago(now, *t)
+	return t.In(d.loc).Format("2006-01-02 15:04") + " · " + widget.Ago(now, *t)
 }
 
 // Prepare wraps the error shown into the cache, in Update.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // An id is used as the server sent it: neutralising it for display must not
@@ -91,7 +92,7 @@ func TestUnreadableTimesShowAQuestionMark(t *testing.T) {
 	}
 	// #29: a year-1 time is "?", not "292y ago".
 	zero := time.Time{}
-	if got := ago(d.clock.Now(), zero); got != "?" {
+	if got := widget.Ago(d.clock.Now(), zero); got != "?" {
 		t.Fatalf("ago(year 1) = %q", got)
 	}
 }

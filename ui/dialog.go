@@ -61,13 +61,13 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w, room int) []string {
 		q = "Sync the ENTIRE catalog to " + name + "?"
 		sub = "Every product of the catalog is queued for this connector."
 	} else {
-		q = "Sync " + plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
+		q = "Sync " + widget.Plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
 		var what []string
 		if d.rejected > 0 {
-			what = append(what, thousands(d.rejected)+" rejected (not sent)")
+			what = append(what, widget.Thousands(d.rejected)+" rejected (not sent)")
 		}
 		if d.warned > 0 {
-			what = append(what, plural(d.warned, "check-digit warning", "check-digit warnings")+" (sent anyway)")
+			what = append(what, widget.Plural(d.warned, "check-digit warning", "check-digit warnings")+" (sent anyway)")
 		}
 		sub = strings.Join(what, " · ")
 	}
@@ -82,7 +82,7 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w, room int) []string {
 	}
 	if d.connector.Status != "active" {
 		// What is sent to a connector that is not active may wait: say so.
-		status, _ := statusText(st, d.connector.Status)
+		status, _ := widget.StatusText(st, d.connector.Status)
 		text = append(text, "")
 		text = append(text, wrapWords("The connector is "+status+".", w)...)
 	}

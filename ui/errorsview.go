@@ -70,7 +70,7 @@ func (v *errorsView) Rebuild(mon *monitor.Monitor) {
 		v.lines = append(v.lines, errorsLine{})
 	}
 	if len(waiting) > 0 {
-		v.lines = append(v.lines, errorsLine{head: true, text: "… " + plural(len(waiting), "connector", "connectors") +
+		v.lines = append(v.lines, errorsLine{head: true, text: "… " + widget.Plural(len(waiting), "connector", "connectors") +
 			" in error, last_error not fetched yet"})
 		for _, c := range sortedByName(waiting) {
 			v.addConnector(c.ID, c.Name)
@@ -191,7 +191,7 @@ func (v *errorsView) Update(msg tea.KeyMsg, k *keymap.KeyMap) {
 func (v *errorsView) View(k *keymap.KeyMap) string {
 	st := v.styles
 	out := make([]string, 0, v.height)
-	title := " Connectors in error · " + itoa(v.nErr) + " · " + plural(v.nGroups, "cause", "causes")
+	title := " Connectors in error · " + itoa(v.nErr) + " · " + widget.Plural(v.nGroups, "cause", "causes")
 	if v.soFar != "" {
 		title += " " + v.soFar
 	}

@@ -138,7 +138,7 @@ func (m *Model) sent(a *history.Action) tea.Cmd {
 	}
 	what := "the whole catalog"
 	if a.Kind == history.SyncEANs {
-		what = plural(len(a.EANs), "EAN", "EANs")
+		what = widget.Plural(len(a.EANs), "EAN", "EANs")
 	}
 	if a.Outcome == history.OutcomeUnknown {
 		what += " (no answer came: it may not be queued)"
@@ -362,7 +362,7 @@ func (m *Model) eventsBody(w, h int, bordered bool) []string {
 	if f.mutedAll {
 		filters = append(filters, "alerts muted")
 	} else if n := len(f.muted); n > 0 {
-		filters = append(filters, plural(n, "connector muted", "connectors muted"))
+		filters = append(filters, widget.Plural(n, "connector muted", "connectors muted"))
 	}
 	if len(filters) > 0 {
 		title += " · " + strings.Join(filters, " · ")

@@ -209,7 +209,7 @@ func (m *Model) onExported(msg exportedMsg) {
 		m.flashMsg("export: "+termtext.Sanitize(msg.err.Error()), true)
 		return
 	}
-	what := plural(msg.n, "connector", "connectors")
+	what := widget.Plural(msg.n, "connector", "connectors")
 	if msg.partial != "" {
 		what += " (" + msg.partial + ": a partial export)"
 	}
@@ -218,7 +218,7 @@ func (m *Model) onExported(msg exportedMsg) {
 
 func (m *Model) exportBody(w, h int, bordered bool) []string {
 	ev := m.screens.top().(*exportView)
-	what := plural(len(ev.rows), "connector", "connectors") + " as shown"
+	what := widget.Plural(len(ev.rows), "connector", "connectors") + " as shown"
 	lines := []string{" Export " + what + " · .json for JSON, anything else CSV · enter writes · esc cancels", "", " " + ev.input.View()}
 	if ev.partial != "" {
 		lines = append(lines, "", " The index is incomplete ("+ev.partial+"): the file holds the connectors known so far, and its name says partial.")

@@ -454,7 +454,7 @@ func soFar(ix monitor.IndexState) string {
 	case ix.Total < 0:
 		return "so far · indexing…"
 	}
-	return "so far · index " + thousands(ix.Known) + "/" + thousands(ix.Total)
+	return "so far · index " + widget.Thousands(ix.Known) + "/" + widget.Thousands(ix.Total)
 }
 
 // indexStatus is the status bar's "index 137/137 · 40s old".
@@ -468,7 +468,7 @@ func (m *Model) indexStatus() string {
 	case !ix.Complete:
 		return "index " + itoa(ix.Known) + "/" + itoa(ix.Total) + "…"
 	}
-	old := strings.TrimSuffix(ago(m.now(), ix.DoneAt), " ago")
+	old := strings.TrimSuffix(widget.Ago(m.now(), ix.DoneAt), " ago")
 	if old == "just now" {
 		old = "0s"
 	}

@@ -206,7 +206,7 @@ func queuedText(r *api.SyncResult) string {
 	if r.ProductsQueuedUnknown {
 		return "not reported"
 	}
-	return plural(r.ProductsQueued, "product", "products")
+	return widget.Plural(r.ProductsQueued, "product", "products")
 }
 
 func orNot(s, none string) string {
@@ -220,15 +220,15 @@ func orNot(s, none string) string {
 // warned.
 func (f *syncForm) summaryLines(out []string) []string {
 	st, w, p := f.styles, f.width, f.parsed
-	summary := plural(len(p.Valid), "valid EAN", "valid EANs")
+	summary := widget.Plural(len(p.Valid), "valid EAN", "valid EANs")
 	if p.Duplicates > 0 {
-		summary += " · " + plural(p.Duplicates, "duplicate", "duplicates") + " removed"
+		summary += " · " + widget.Plural(p.Duplicates, "duplicate", "duplicates") + " removed"
 	}
 	if len(p.Rejected) > 0 {
-		summary += " · " + thousands(len(p.Rejected)) + " rejected"
+		summary += " · " + widget.Thousands(len(p.Rejected)) + " rejected"
 	}
 	if len(p.Warnings) > 0 {
-		summary += " · " + plural(len(p.Warnings), "check-digit warning", "check-digit warnings")
+		summary += " · " + widget.Plural(len(p.Warnings), "check-digit warning", "check-digit warnings")
 	}
 	if f.dirty {
 		summary += " · checking…"
@@ -253,7 +253,7 @@ func (f *syncForm) problemLines(out []string, room int) []string {
 	total := len(p.Rejected) + len(p.Warnings)
 	from := f.firstProblem()
 	if from > 0 && room > 1 {
-		out = append(out, termtext.PadRight("  ↑ "+thousands(from)+" above", w))
+		out = append(out, termtext.PadRight("  ↑ "+widget.Thousands(from)+" above", w))
 		room--
 	}
 	for i := from; i < total && room > 0; i++ {
@@ -277,7 +277,7 @@ func (f *syncForm) problemLines(out []string, room int) []string {
 		shown++
 	}
 	if from+shown < total && room > 0 {
-		out = append(out, termtext.PadRight("  … "+thousands(total-from-shown)+" more ("+f.moreHint+")", w))
+		out = append(out, termtext.PadRight("  … "+widget.Thousands(total-from-shown)+" more ("+f.moreHint+")", w))
 	}
 	return out
 }

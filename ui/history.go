@@ -164,18 +164,18 @@ func (j *journal) recent(now time.Time, c api.Connector, detail *api.ConnectorDe
 		if !same {
 			continue
 		}
-		what := "the same " + plural(len(eans), "EAN was", "EANs were")
+		what := "the same " + widget.Plural(len(eans), "EAN was", "EANs were")
 		if catalog {
 			what = "a whole-catalog sync was"
 		}
 		w := fmt.Sprintf("%s queued here %s ago", what, minutes(now.Sub(a.Time)))
 		if pending > 0 {
-			w += " and " + thousands(pending) + " products are still pending"
+			w += " and " + widget.Thousands(pending) + " products are still pending"
 		}
 		return append(out, w)
 	}
 	if pending > 0 {
-		out = append(out, thousands(pending)+" products are pending on this connector already")
+		out = append(out, widget.Thousands(pending)+" products are pending on this connector already")
 	}
 	return out
 }
@@ -246,7 +246,7 @@ func (m *Model) historyRows() []history.Action {
 func (m *Model) historyBody(w, h int, bordered bool) []string {
 	hv := m.screens.top().(*historyView)
 	rows := m.historyRows()
-	title := fmt.Sprintf(" History · %s", plural(len(rows), "action", "actions"))
+	title := fmt.Sprintf(" History · %s", widget.Plural(len(rows), "action", "actions"))
 	if hv.only != "" {
 		title += " on this connector"
 	}
@@ -274,7 +274,7 @@ func (m *Model) historyBody(w, h int, bordered bool) []string {
 func historyLine(a history.Action, loc *time.Location) string {
 	what := "whole catalog"
 	if a.Kind == history.SyncEANs {
-		what = plural(len(a.EANs), "EAN", "EANs")
+		what = widget.Plural(len(a.EANs), "EAN", "EANs")
 	} else if a.Kind == history.TestConn {
 		what = "connection test"
 	}

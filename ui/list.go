@@ -49,7 +49,7 @@ type connectorList struct {
 type cachedRow struct {
 	selected, focused bool
 	width             int
-	last              span // where the "ago" text drawn holds
+	last              widget.Span // where the "ago" text drawn holds
 	out               string
 }
 
@@ -287,7 +287,7 @@ func (l *connectorList) row(now time.Time, c columns, i int) string {
 func (l *connectorList) cachedRow(now time.Time, i int) (string, bool) {
 	cr := &l.rows[i]
 	ok := cr.out != "" && cr.selected == (i == l.cursor) && cr.focused == l.focused && cr.width == l.width &&
-		cr.last.holds(now)
+		cr.last.Holds(now)
 	return cr.out, ok
 }
 
@@ -295,7 +295,7 @@ func (l *connectorList) lastSync(now time.Time, c columns, i int) string {
 	if c.last == 0 {
 		return ""
 	}
-	return agoPtr(now, l.items[i].LastSyncAt, l.items[i].LastSyncAtUnknown)
+	return widget.AgoPtr(now, l.items[i].LastSyncAt, l.items[i].LastSyncAtUnknown)
 }
 
 // Prepare draws the rows on screen into the cache, in Update, so that View
@@ -310,11 +310,11 @@ func (l *connectorList) Prepare(now time.Time) {
 			continue
 		}
 		selected := i == l.cursor
-		last := always()
+		last := widget.Always()
 		if c.last > 0 {
-			last = agoSpan(now, l.items[i].LastSyncAt)
+			last = widget.AgoSpan(now, l.items[i].LastSyncAt)
 			if l.items[i].LastSyncAtUnknown {
-				last = always()
+				last = widget.Always()
 			}
 		}
 		l.rows[i] = cachedRow{selected: selected, focused: l.focused, width: l.width, last: last,
@@ -340,7 +340,7 @@ func (l *connectorList) renderRow(c columns, i int, selected bool, lastSync stri
 	var status string
 	var statusStyle = st.Unknown
 	if c.status > 0 {
-		status, statusStyle = statusText(st, it.Status)
+		status, statusStyle = widget.StatusText(st, it.Status)
 		status = termtext.PadRight(status, c.status)
 	}
 	last := ""
@@ -386,7 +386,7 @@ func (l *connectorList) footer(status string) string {
 	}
 	m := l.meta
 	pages := l.Pages()
-	s := "page " + itoa(max(l.page, 1)) + "/" + itoa(pages) + " · " + plural(m.Total, "connector", "connectors")
+	s := "page " + itoa(max(l.page, 1)) + "/" + itoa(pages) + " · " + widget.Plural(m.Total, "connector", "connectors")
 	if pages > 1 && pages <= 12 && l.width >= len(s)+2*pages+3 {
 		s += "  " + l.pager.View()
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 	"github.com/pixee/pixee-tui/write"
 )
 
@@ -434,7 +435,7 @@ func syncFlash(catalog bool, r *api.SyncResult) string {
 	if r.Unreported {
 		return "✓ " + what + " accepted by the server; no sync id returned"
 	}
-	s := "✓ " + what + " queued: " + plural(r.ProductsQueued, "product", "products")
+	s := "✓ " + what + " queued: " + widget.Plural(r.ProductsQueued, "product", "products")
 	if r.ProductsQueuedUnknown {
 		s = "✓ " + what + " queued · products queued: not reported"
 	}
@@ -468,7 +469,7 @@ func (m *Model) send(d *dialog) tea.Cmd {
 	var held *monitor.HoldError
 	switch {
 	case errors.As(err, &held):
-		m.flashMsg("rate limited: nothing sent; try again in "+duration(held.Wait), true)
+		m.flashMsg("rate limited: nothing sent; try again in "+widget.Duration(held.Wait), true)
 		return nil
 	case errors.Is(err, monitor.ErrReadOnly):
 		m.flashMsg(m.mon.WritesOff()+": nothing sent", true)

@@ -246,13 +246,13 @@ func (m *Model) detailFooter(now time.Time) string {
 		s = "stale · last OK " + t.LastOK.In(m.opts.Location).Format("15:04:05") + " · " + m.errText(t.Err)
 	case m.detail.Cached():
 		// Shown from memory while a fresh answer is awaited: say how old.
-		s = "cached · " + ago(now, t.LastOK)
+		s = "cached · " + widget.Ago(now, t.LastOK)
 	case paused:
 		s = "updated " + t.LastOK.In(m.opts.Location).Format("15:04:05")
 	case held || stopped:
-		s = "updated " + ago(now, t.LastOK) // not live: the suffix says why
+		s = "updated " + widget.Ago(now, t.LastOK) // not live: the suffix says why
 	default:
-		s = "live · every " + duration(m.mon.Every())
+		s = "live · every " + widget.Duration(m.mon.Every())
 	}
 	switch {
 	case paused:
@@ -290,7 +290,7 @@ func (m *Model) statusBar(now time.Time) string {
 		parts = append(parts, r)
 	}
 	if wait := m.mon.HoldOff(); wait > 0 {
-		parts = append(parts, st.Stale.Render(m.mon.HoldReason()+" · next request in "+duration(wait)))
+		parts = append(parts, st.Stale.Render(m.mon.HoldReason()+" · next request in "+widget.Duration(wait)))
 	}
 	if err := m.mon.AuthErr(); err != nil {
 		why := "key rejected"
@@ -336,13 +336,13 @@ func (m *Model) freshness(now time.Time) string {
 	case last.IsZero():
 		return "connecting…"
 	case stale:
-		s := st.Stale.Render("stale") + " · last OK " + last.In(m.opts.Location).Format("15:04") + ", " + ago(now, last)
+		s := st.Stale.Render("stale") + " · last OK " + last.In(m.opts.Location).Format("15:04") + ", " + widget.Ago(now, last)
 		if why := failureReason(dt.Err, lt.Err); why != "" {
 			s += " · " + why
 		}
 		return s
 	}
-	return "updated " + ago(now, last)
+	return "updated " + widget.Ago(now, last)
 }
 
 // failureReason is why the data is stale, said in full in the status bar:
@@ -492,3 +492,5 @@ func center(block []string, w, h int) []string {
 	}
 	return out
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
