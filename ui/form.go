@@ -29,7 +29,7 @@ const (
 type syncForm struct {
 	styles      *Styles
 	connector   api.Connector
-	editor      editor
+	editor      widget.Editor
 	parsed      ean.Result
 	dirty       bool // typed since the last validation (a long text is validated in batches)
 	parses      int  // validations run, for the tests of typing cost
@@ -45,9 +45,9 @@ type syncForm struct {
 }
 
 func newSyncForm(st *Styles, keys *keymap.KeyMap, c api.Connector, draft string) *syncForm {
-	f := &syncForm{styles: st, connector: c, editor: newEditor(), dismissHint: keymap.Keys(keys.Dismiss) + " to dismiss",
+	f := &syncForm{styles: st, connector: c, editor: widget.NewEditor(), dismissHint: keymap.Keys(keys.Dismiss) + " to dismiss",
 		moreHint: keymap.Keys(keys.ProblemsDown) + " scrolls"}
-	f.editor.focused = true
+	f.editor.Focus()
 	if draft != "" {
 		f.editor.SetValue(draft)
 	}
@@ -139,7 +139,7 @@ func (f *syncForm) View(plain bool, spinner string) string {
 		cursor = st.Text // styles are stripped: the editor draws a visible glyph
 	}
 	field := f.editor.View(cursor, st.Text, plain && f.state == formEditing)
-	out = append(out, strings.Join(widget.Box(st, widget.Lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), false), "\n"))
+	out = append(out, strings.Join(widget.Box(st, widget.Lines(field, max(w-2, 0), f.editor.Height()), max(w-2, 0), false), "\n"))
 	out = f.summaryLines(out)
 
 	var status string

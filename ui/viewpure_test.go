@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // renderState is everything a frame could be tempted to remember.
@@ -13,7 +15,7 @@ type renderState struct {
 	wrap      wrapCache
 	help      helpLineCache
 	edges     int // box edges rendered and kept
-	editor    *editor
+	editor    *widget.Editor
 	detailOff int
 }
 
@@ -26,9 +28,7 @@ func snapshot(m *Model) renderState {
 		detailOff: m.detail.offset,
 	}
 	if m.openForm() != nil {
-		e := m.openForm().editor
-		e.rows = slices.Clone(e.rows)
-		e.buf = nil // the text itself is compared through Draft
+		e := m.openForm().editor.Clone()
 		s.editor = &e
 	}
 	return s
