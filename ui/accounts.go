@@ -24,7 +24,7 @@ type account struct {
 	index   int // in Options.Accounts; the start account's is Options.Current
 	mon     monitor.Monitor
 	list    connectorList
-	detail  detailPane
+	detail  widget.DetailPane
 	journal *journal   // the history as this session knows it; shared by copies, written in Update
 	feed    *feed      // the events; shared by copies, written in Update
 	hub     shared.Hub // team mode: where events go instead of feed (events.go)
@@ -53,7 +53,7 @@ func newAccount(o Options, st *Styles, index int, s shared.Account) account {
 		sharedIndex: s.Fleet != nil,
 		drive:       shared.NewDriver(s.API),
 		list:        newConnectorList(st),
-		detail:      newDetailPane(st, o.Location),
+		detail:      widget.NewDetailPane(st, o.Location),
 	}
 	a.list.Focus()
 	return a

@@ -24,7 +24,7 @@ func TestRawIDsAddressRequests(t *testing.T) {
 	if len(f.asked) == 0 || f.asked[0] != "abc\u200bdef" {
 		t.Fatalf("asked for %q, want the raw id", f.asked)
 	}
-	if d.m.detail.gone || !strings.Contains(d.View(), "abc<U+200B>def") {
+	if d.m.detail.Gone() || !strings.Contains(d.View(), "abc<U+200B>def") {
 		t.Fatalf("the odd id is not fetched and shown neutralised:\n%s", d.View())
 	}
 }
@@ -41,10 +41,10 @@ func TestDetailScrollStopsAtTheEnd(t *testing.T) {
 	for range 30 {
 		d.Key("j")
 	}
-	end := d.m.detail.offset
+	end := d.m.detail.Offset()
 	d.Key("k")
-	if end == 0 || end >= 30 || d.m.detail.offset != end-1 {
-		t.Fatalf("offset %d after 30 downs, %d after one up", end, d.m.detail.offset)
+	if end == 0 || end >= 30 || d.m.detail.Offset() != end-1 {
+		t.Fatalf("offset %d after 30 downs, %d after one up", end, d.m.detail.Offset())
 	}
 }
 
@@ -117,14 +117,14 @@ func TestUnknownCountsShowAQuestionMarkAndNoETA(t *testing.T) {
 	if strings.Contains(pane, "%") || strings.Contains(pane, "ETA") {
 		t.Fatalf("a share or ETA of unknown counts:\n%s", pane)
 	}
-	if d.m.detail.nSample != 1 {
-		t.Fatalf("%d samples: an unknown reading was taken as one", d.m.detail.nSample)
+	if d.m.detail.Samples() != 1 {
+		t.Fatalf("%d samples: an unknown reading was taken as one", d.m.detail.Samples())
 	}
 	for _, tc := range []struct {
 		secs float64
 		want string
 	}{{-5, "?"}, {1e30, "> 99h 00m"}, {90, "1m 30s"}} {
-		if got := etaText(tc.secs); got != tc.want {
+		if got := widget.ETAText(tc.secs); got != tc.want {
 			t.Fatalf("etaText(%g) = %q, want %q", tc.secs, got, tc.want)
 		}
 	}
@@ -164,7 +164,7 @@ func TestLeavingAHangingDetailCancelsIt(t *testing.T) {
 	}
 	d.Send(<-answered) // its answer is dropped
 	d.Advance(time.Second)
-	if d.m.detail.data == nil || d.m.detail.data.ID != "c2" {
+	if d.m.detail.Data() == nil || d.m.detail.Data().ID != "c2" {
 		t.Fatalf("c2 was not fetched after leaving the hanging c1:\n%s", d.View())
 	}
 }
@@ -195,8 +195,8 @@ func TestDetailAnswerForAnotherIDIsAnError(t *testing.T) {
 		if d.m.list.items[1].Name != "Shop 1" || d.m.list.items[2].Name != "Shop 2" {
 			t.Fatalf("a list row was patched: %+v", d.m.list.items)
 		}
-		if d.m.detail.ID() != "c1" || d.m.detail.data != nil {
-			t.Fatalf("the pane shows data under c1: %+v", d.m.detail.data)
+		if d.m.detail.ID() != "c1" || d.m.detail.Data() != nil {
+			t.Fatalf("the pane shows data under c1: %+v", d.m.detail.Data())
 		}
 	}
 }

@@ -71,20 +71,20 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w, room int) []string {
 		}
 		sub = strings.Join(what, " · ")
 	}
-	text := wrapWords(q, w)
+	text := widget.WrapWords(q, w)
 	if sub != "" {
 		text = append(text, "")
-		text = append(text, wrapWords(sub, w)...)
+		text = append(text, widget.WrapWords(sub, w)...)
 	}
 	for _, warn := range d.warnings {
 		text = append(text, "")
-		text = append(text, wrapWords("⚠ "+warn, w)...)
+		text = append(text, widget.WrapWords("⚠ "+warn, w)...)
 	}
 	if d.connector.Status != "active" {
 		// What is sent to a connector that is not active may wait: say so.
 		status, _ := widget.StatusText(st, d.connector.Status)
 		text = append(text, "")
-		text = append(text, wrapWords("The connector is "+status+".", w)...)
+		text = append(text, widget.WrapWords("The connector is "+status+".", w)...)
 	}
 	text = append(text, "", keymap.Keys(k.Yes)+" yes · "+keymap.Keys(k.No)+" no (default)")
 	if len(text)+2 > room-3 {

@@ -159,7 +159,7 @@ func (f *syncForm) View(plain bool, spinner string) string {
 		if f.state == formSending {
 			style = st.Dim
 		}
-		for _, l := range wrapWords(status, w) {
+		for _, l := range widget.WrapWords(status, w) {
 			out = append(out, style.Render(termtext.PadRight(l, w)))
 		}
 	}
@@ -237,7 +237,7 @@ func (f *syncForm) summaryLines(out []string) []string {
 	if len(p.Valid) > 0 {
 		summaryStyle, mark = st.OK, "✓ "
 	}
-	for _, l := range wrapWords(mark+summary, w) {
+	for _, l := range widget.WrapWords(mark+summary, w) {
 		out = append(out, summaryStyle.Render(termtext.PadRight(l, w)))
 	}
 	return out
@@ -266,7 +266,7 @@ func (f *syncForm) problemLines(out []string, room int) []string {
 			wn := p.Warnings[i-len(p.Rejected)]
 			text, style = "! "+wn.EAN+" — "+wn.Reason+" (sent anyway)", st.Warning
 		}
-		wrapped := wrapWords(text, w)
+		wrapped := widget.WrapWords(text, w)
 		if len(wrapped) > room || (len(wrapped) == room && i < total-1) {
 			break // keep a line for the "more" count
 		}

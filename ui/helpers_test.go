@@ -51,7 +51,7 @@ func startSettled(t *testing.T, w, h int) *uiFixture {
 	c, sb, rec := newRecordedSandbox(t, clock, sandbox.Options{})
 	d := newDriver(t, testOptions(c, clock), clock, w, h)
 	d.Advance(time.Second) // past the selection debounce: the detail arrives
-	if d.m.detail.data == nil {
+	if d.m.detail.Data() == nil {
 		t.Fatalf("no detail after start:\n%s", d.View())
 	}
 	return &uiFixture{driver: d, sb: sb, rec: rec, ids: sb.IDs()}

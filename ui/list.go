@@ -251,7 +251,7 @@ func (l *connectorList) View(now time.Time, status string) string {
 	rows := l.rowsShown()
 	shown := 0
 	if len(l.items) == 0 {
-		for _, line := range wrapWords(status, max(l.width-1, 1)) {
+		for _, line := range widget.WrapWords(status, max(l.width-1, 1)) {
 			if shown == rows {
 				break
 			}

@@ -215,7 +215,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case detailMsg:
 		cmd = m.onDetail(msg.Result)
 	case syncMsg:
-		m.journal.noteSync(msg.Action, m.detail.data)
+		m.journal.noteSync(msg.Action, m.detail.Data())
 		cmd = tea.Batch(m.sent(msg.Action), m.onSync(msg.Result))
 	case historyLoadedMsg:
 		m.onHistoryLoaded(msg)
@@ -361,7 +361,7 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 
 func (m *Model) onDetail(r monitor.Result) tea.Cmd {
 	m.drive.Answered(r.Request) // release its context
-	prev := m.detail.data
+	prev := m.detail.Data()
 	out := m.mon.Apply(r)
 	evs := append(monitor.EventsOfChanges(m.mon.Received(r), out.Changes, true), m.healthEvents()...)
 	if out.Detail != nil {
@@ -525,5 +525,5 @@ func (m *Model) step(s monitor.Step) tea.Cmd {
 // detail say it should weigh.
 func (m *Model) newDialog(kind dialogKind, c api.Connector, eans []string) *dialog {
 	return &dialog{kind: kind, connector: c, eans: eans,
-		warnings: m.journal.recent(m.now(), c, m.detail.data, eans, kind == askSyncCatalog)}
+		warnings: m.journal.recent(m.now(), c, m.detail.Data(), eans, kind == askSyncCatalog)}
 }

@@ -37,7 +37,7 @@ func TestPausedSelectionIsStillFetchedOnce(t *testing.T) {
 	if n := f.sb.Stats().Total; n != 1 {
 		t.Fatalf("%d requests after moving while paused, want 1 (the new detail)", n)
 	}
-	if got := f.m.detail.data.ID; got != f.ids[1] {
+	if got := f.m.detail.Data().ID; got != f.ids[1] {
 		t.Fatalf("detail shows %s, want %s", got, f.ids[1])
 	}
 }

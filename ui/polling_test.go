@@ -45,7 +45,7 @@ func TestAtMostOneRequestInFlightPerTarget(t *testing.T) {
 // to zero; once that is over it goes back to the idle rate.
 func TestDetailRefreshesFastAfterASyncUntilPendingDrains(t *testing.T) {
 	f := startSettled(t, 160, 48)
-	before := f.m.detail.data.SyncStats.ProductsSynced
+	before := f.m.detail.Data().SyncStats.ProductsSynced
 	f.Key("s")
 	f.Type(twoEANs)
 	f.Key("ctrl+s", "y", "enter")
@@ -56,7 +56,7 @@ func TestDetailRefreshesFastAfterASyncUntilPendingDrains(t *testing.T) {
 		t.Fatalf("%d detail requests in the 10 s after a sync, want 5 (every 2 s)", n)
 	}
 	f.has("pending    0 products")
-	if got := f.m.detail.data.SyncStats.ProductsSynced; got != before+2 {
+	if got := f.m.detail.Data().SyncStats.ProductsSynced; got != before+2 {
 		t.Fatalf("synced %d, want %d", got, before+2)
 	}
 	f.Advance(30 * time.Second) // the fast window is over, nothing pending

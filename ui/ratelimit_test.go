@@ -147,7 +147,7 @@ func TestLowRateBudgetSlowsPolling(t *testing.T) {
 		// the first detail arrives after it.
 		d := newDriver(t, testOptions(fs.client, fs.clock), fs.clock, 160, 48)
 		d.Advance(2 * time.Second)
-		if d.m.detail.data == nil {
+		if d.m.detail.Data() == nil {
 			t.Fatalf("dashboard did not load:\n%s", d.View())
 		}
 		start := fs.count()

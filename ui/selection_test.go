@@ -57,7 +57,7 @@ func TestHoldingDownFetchesOneDetailAfterTheDebounce(t *testing.T) {
 	if n := f.count(sbGet); n != 1 {
 		t.Fatalf("%d detail requests after the selection rested, want 1", n)
 	}
-	if f.m.detail.data == nil || f.m.detail.data.ID != f.ids[10] {
+	if f.m.detail.Data() == nil || f.m.detail.Data().ID != f.ids[10] {
 		t.Fatalf("detail is not the 11th connector's")
 	}
 	f.detailHas(f.m.list.items[10].Name, "synced")
@@ -109,13 +109,13 @@ func TestSelectionMovedWhileDetailInFlightShowsTheNewConnector(t *testing.T) {
 	if held := f.step(second); len(held) != 0 { // the abandoned answer arrives late
 		t.Fatalf("the abandoned answer caused requests: %v", held)
 	}
-	if d := f.m.detail.data; d != nil && d.ID != f.ids[2] {
+	if d := f.m.detail.Data(); d != nil && d.ID != f.ids[2] {
 		t.Fatalf("the pane for %s shows the late answer for %s", f.ids[2], d.ID)
 	}
 	f.detailHas(f.m.list.items[2].Name)
 	f.detailLacks(f.m.list.items[1].Name)
 	f.step(third)
-	if got := f.m.detail.data.ID; got != f.ids[2] {
+	if got := f.m.detail.Data().ID; got != f.ids[2] {
 		t.Fatalf("detail shows %s, want the selected %s", got, f.ids[2])
 	}
 	f.detailHas(f.m.list.items[2].Name, "synced")

@@ -11,21 +11,19 @@ import (
 
 // renderState is everything a frame could be tempted to remember.
 type renderState struct {
-	rows      []cachedRow
-	wrap      wrapCache
-	help      helpLineCache
-	edges     int // box edges rendered and kept
-	editor    *widget.Editor
-	detailOff int
+	rows   []cachedRow
+	help   helpLineCache
+	edges  int // box edges rendered and kept
+	editor *widget.Editor
+	detail widget.DetailPane // its wrap cache and scroll offset among the rest
 }
 
 func snapshot(m *Model) renderState {
 	s := renderState{
-		rows:      slices.Clone(m.list.rows),
-		wrap:      m.detail.wrap,
-		help:      *m.helpCache,
-		edges:     m.styles.PreparedEdges(),
-		detailOff: m.detail.offset,
+		rows:   slices.Clone(m.list.rows),
+		help:   *m.helpCache,
+		edges:  m.styles.PreparedEdges(),
+		detail: m.detail,
 	}
 	if m.openForm() != nil {
 		e := m.openForm().editor.Clone()
