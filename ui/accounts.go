@@ -11,6 +11,7 @@ import (
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // Several customer accounts, one on screen: each has its own client, its
@@ -23,7 +24,7 @@ type account struct {
 	index   int // in Options.Accounts; the start account's is Options.Current
 	mon     monitor.Monitor
 	list    connectorList
-	detail  detailPane
+	detail  widget.DetailPane
 	journal *journal   // the history as this session knows it; shared by copies, written in Update
 	feed    *feed      // the events; shared by copies, written in Update
 	hub     shared.Hub // team mode: where events go instead of feed (events.go)
@@ -52,7 +53,7 @@ func newAccount(o Options, st *Styles, index int, s shared.Account) account {
 		sharedIndex: s.Fleet != nil,
 		drive:       shared.NewDriver(s.API),
 		list:        newConnectorList(st),
-		detail:      newDetailPane(st, o.Location),
+		detail:      widget.NewDetailPane(st, o.Location),
 	}
 	a.list.Focus()
 	return a
@@ -169,5 +170,5 @@ func (m *Model) switcherBody(w, h int, bordered bool) []string {
 		}
 		lines = append(lines, termtext.Sanitize(mark+a.Name+" · "+a.Host+state))
 	}
-	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+	return widget.Pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
 }

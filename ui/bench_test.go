@@ -59,7 +59,7 @@ func benchDriver(tb testing.TB, perPage, w, h int) *driver {
 	if got := len(d.m.list.items); got != perPage {
 		tb.Fatalf("rows loaded = %d, want %d", got, perPage)
 	}
-	if d.m.detail.data == nil {
+	if d.m.detail.Data() == nil {
 		tb.Fatal("detail not loaded")
 	}
 	return d
@@ -89,7 +89,7 @@ func benchSyncingDriver(tb testing.TB, w, h int) *driver {
 	if d.m.detail.Pending() == 0 {
 		tb.Fatal("no sync pending")
 	}
-	if _, ok := d.m.detail.throughput(); !ok {
+	if _, ok := d.m.detail.Throughput(); !ok {
 		tb.Fatal("no throughput yet")
 	}
 	return d

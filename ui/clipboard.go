@@ -16,6 +16,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 	"github.com/pixee/pixee-tui/write"
 )
 
@@ -127,10 +128,10 @@ func (m *Model) incidentCard(c api.Connector) string {
 		last = "?"
 	}
 	fmt.Fprintf(&b, "last sync: %s\n", last)
-	if d := m.detail.data; d != nil && d.ID == c.ID {
+	if d := m.detail.Data(); d != nil && d.ID == c.ID {
 		s := d.SyncStats
-		fmt.Fprintf(&b, "synced:    %s\n", countText(s.ProductsSynced, s.ProductsSyncedUnknown))
-		fmt.Fprintf(&b, "pending:   %s\n", countText(s.ProductsPending, s.ProductsPendingUnknown))
+		fmt.Fprintf(&b, "synced:    %s\n", widget.CountText(s.ProductsSynced, s.ProductsSyncedUnknown))
+		fmt.Fprintf(&b, "pending:   %s\n", widget.CountText(s.ProductsPending, s.ProductsPendingUnknown))
 		if s.LastError != nil {
 			fmt.Fprintf(&b, "last error: %s\n", strings.Join(strings.Fields(*s.LastError), " "))
 		}
@@ -163,7 +164,7 @@ func (m *Model) startTest() tea.Cmd {
 	var held *monitor.HoldError
 	switch {
 	case errors.As(err, &held):
-		m.flashMsg("rate limited: nothing sent; try again in "+duration(held.Wait), true)
+		m.flashMsg("rate limited: nothing sent; try again in "+widget.Duration(held.Wait), true)
 		return nil
 	case err != nil:
 		m.flashMsg(err.Error(), true)

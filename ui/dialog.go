@@ -10,6 +10,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 type dialogKind int
@@ -60,30 +61,30 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w, room int) []string {
 		q = "Sync the ENTIRE catalog to " + name + "?"
 		sub = "Every product of the catalog is queued for this connector."
 	} else {
-		q = "Sync " + plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
+		q = "Sync " + widget.Plural(len(d.eans), "EAN", "EANs") + " to " + name + "?"
 		var what []string
 		if d.rejected > 0 {
-			what = append(what, thousands(d.rejected)+" rejected (not sent)")
+			what = append(what, widget.Thousands(d.rejected)+" rejected (not sent)")
 		}
 		if d.warned > 0 {
-			what = append(what, plural(d.warned, "check-digit warning", "check-digit warnings")+" (sent anyway)")
+			what = append(what, widget.Plural(d.warned, "check-digit warning", "check-digit warnings")+" (sent anyway)")
 		}
 		sub = strings.Join(what, " · ")
 	}
-	text := wrapWords(q, w)
+	text := widget.WrapWords(q, w)
 	if sub != "" {
 		text = append(text, "")
-		text = append(text, wrapWords(sub, w)...)
+		text = append(text, widget.WrapWords(sub, w)...)
 	}
 	for _, warn := range d.warnings {
 		text = append(text, "")
-		text = append(text, wrapWords("⚠ "+warn, w)...)
+		text = append(text, widget.WrapWords("⚠ "+warn, w)...)
 	}
 	if d.connector.Status != "active" {
 		// What is sent to a connector that is not active may wait: say so.
-		status, _ := statusText(st, d.connector.Status)
+		status, _ := widget.StatusText(st, d.connector.Status)
 		text = append(text, "")
-		text = append(text, wrapWords("The connector is "+status+".", w)...)
+		text = append(text, widget.WrapWords("The connector is "+status+".", w)...)
 	}
 	text = append(text, "", keymap.Keys(k.Yes)+" yes · "+keymap.Keys(k.No)+" no (default)")
 	if len(text)+2 > room-3 {
@@ -92,7 +93,7 @@ func (d *dialog) View(st *Styles, k *keymap.KeyMap, w, room int) []string {
 	for i, l := range text {
 		text[i] = termtext.PadRight(l, w)
 	}
-	return box(st, text, w, true)
+	return widget.Box(st, text, w, true)
 }
 
 // Sync is what a yes sends: EANs to a connector, or its whole catalog.

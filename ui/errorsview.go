@@ -11,6 +11,7 @@ import (
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // errorsView is e: the connectors in error across the account, grouped by
@@ -69,7 +70,7 @@ func (v *errorsView) Rebuild(mon *monitor.Monitor) {
 		v.lines = append(v.lines, errorsLine{})
 	}
 	if len(waiting) > 0 {
-		v.lines = append(v.lines, errorsLine{head: true, text: "… " + plural(len(waiting), "connector", "connectors") +
+		v.lines = append(v.lines, errorsLine{head: true, text: "… " + widget.Plural(len(waiting), "connector", "connectors") +
 			" in error, last_error not fetched yet"})
 		for _, c := range sortedByName(waiting) {
 			v.addConnector(c.ID, c.Name)
@@ -190,14 +191,14 @@ func (v *errorsView) Update(msg tea.KeyMsg, k *keymap.KeyMap) {
 func (v *errorsView) View(k *keymap.KeyMap) string {
 	st := v.styles
 	out := make([]string, 0, v.height)
-	title := " Connectors in error · " + itoa(v.nErr) + " · " + plural(v.nGroups, "cause", "causes")
+	title := " Connectors in error · " + itoa(v.nErr) + " · " + widget.Plural(v.nGroups, "cause", "causes")
 	if v.soFar != "" {
 		title += " " + v.soFar
 	}
 	title += " · " + k.Select.Help().Key + " selects · " + keymap.Keys(k.Back) + " closes"
 	out = append(out, st.Name.Render(termtext.PadRight(title, v.width)))
 	if v.height > 1 {
-		out = append(out, pad(v.width))
+		out = append(out, widget.Pad(v.width))
 	}
 	sel := -1
 	if len(v.picks) > 0 {
@@ -220,7 +221,7 @@ func (v *errorsView) View(k *keymap.KeyMap) string {
 		}
 	}
 	for len(out) < v.height {
-		out = append(out, pad(v.width))
+		out = append(out, widget.Pad(v.width))
 	}
 	return strings.Join(out[:v.height], "\n")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // The events feed: what the monitor saw change, persisted per account for
@@ -137,7 +138,7 @@ func (m *Model) sent(a *history.Action) tea.Cmd {
 	}
 	what := "the whole catalog"
 	if a.Kind == history.SyncEANs {
-		what = plural(len(a.EANs), "EAN", "EANs")
+		what = widget.Plural(len(a.EANs), "EAN", "EANs")
 	}
 	if a.Outcome == history.OutcomeUnknown {
 		what += " (no answer came: it may not be queued)"
@@ -361,7 +362,7 @@ func (m *Model) eventsBody(w, h int, bordered bool) []string {
 	if f.mutedAll {
 		filters = append(filters, "alerts muted")
 	} else if n := len(f.muted); n > 0 {
-		filters = append(filters, plural(n, "connector muted", "connectors muted"))
+		filters = append(filters, widget.Plural(n, "connector muted", "connectors muted"))
 	}
 	if len(filters) > 0 {
 		title += " · " + strings.Join(filters, " · ")
@@ -398,5 +399,5 @@ func (m *Model) eventsBody(w, h int, bordered bool) []string {
 		}
 		lines = append(lines, termtext.Sanitize(fmt.Sprintf("%s%s %s  %-14s %s", mark, e.Time.In(m.opts.Location).Format("01-02 15:04:05"), state, e.Kind, e.Event.Text())))
 	}
-	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+	return widget.Pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
 }

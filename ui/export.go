@@ -17,6 +17,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // Export writes the list as shown (filtered and sorted, or the page on
@@ -208,7 +209,7 @@ func (m *Model) onExported(msg exportedMsg) {
 		m.flashMsg("export: "+termtext.Sanitize(msg.err.Error()), true)
 		return
 	}
-	what := plural(msg.n, "connector", "connectors")
+	what := widget.Plural(msg.n, "connector", "connectors")
 	if msg.partial != "" {
 		what += " (" + msg.partial + ": a partial export)"
 	}
@@ -217,7 +218,7 @@ func (m *Model) onExported(msg exportedMsg) {
 
 func (m *Model) exportBody(w, h int, bordered bool) []string {
 	ev := m.screens.top().(*exportView)
-	what := plural(len(ev.rows), "connector", "connectors") + " as shown"
+	what := widget.Plural(len(ev.rows), "connector", "connectors") + " as shown"
 	lines := []string{" Export " + what + " · .json for JSON, anything else CSV · enter writes · esc cancels", "", " " + ev.input.View()}
 	if ev.partial != "" {
 		lines = append(lines, "", " The index is incomplete ("+ev.partial+"): the file holds the connectors known so far, and its name says partial.")
@@ -232,5 +233,5 @@ func (m *Model) exportBody(w, h int, bordered bool) []string {
 	if ev.err != "" {
 		lines = append(lines, "", " "+ev.err)
 	}
-	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+	return widget.Pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
 }

@@ -38,7 +38,7 @@ func startLoadedOn(t *testing.T, fs *testServer, w, h int) *driver {
 	t.Helper()
 	d := newDriver(t, testOptions(fs.client, fs.clock), fs.clock, w, h)
 	d.Advance(time.Second)
-	if !d.m.list.loaded || d.m.detail.data == nil {
+	if !d.m.list.loaded || d.m.detail.Data() == nil {
 		t.Fatalf("dashboard did not load:\n%s", d.View())
 	}
 	return d
@@ -413,7 +413,7 @@ func TestSelectedConnector404IsGoneAndListRefetched(t *testing.T) {
 	if v := d.View(); strings.Contains(v, gone.Name) {
 		t.Fatalf("the deleted connector %q is still on screen:\n%s", gone.Name, v)
 	}
-	if d.m.detail.gone || d.m.detail.ID() == gone.ID {
+	if d.m.detail.Gone() || d.m.detail.ID() == gone.ID {
 		t.Fatalf("the detail pane still shows the deleted connector")
 	}
 }
@@ -606,7 +606,7 @@ func TestPanicInsideAPIIsShownAndSurvived(t *testing.T) {
 	}
 	p.arm("detail", false)
 	d.Advance(time.Minute)
-	if d.m.detail.data == nil || d.m.mon.Target(monitor.SelectedTarget).Err != nil {
+	if d.m.detail.Data() == nil || d.m.mon.Target(monitor.SelectedTarget).Err != nil {
 		t.Fatalf("the detail did not recover after the panic stopped:\n%s", d.View())
 	}
 

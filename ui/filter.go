@@ -13,6 +13,7 @@ import (
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // The fleet: the whole account from the monitor's index, filtered (/) and
@@ -453,7 +454,7 @@ func soFar(ix monitor.IndexState) string {
 	case ix.Total < 0:
 		return "so far · indexing…"
 	}
-	return "so far · index " + thousands(ix.Known) + "/" + thousands(ix.Total)
+	return "so far · index " + widget.Thousands(ix.Known) + "/" + widget.Thousands(ix.Total)
 }
 
 // indexStatus is the status bar's "index 137/137 · 40s old".
@@ -467,7 +468,7 @@ func (m *Model) indexStatus() string {
 	case !ix.Complete:
 		return "index " + itoa(ix.Known) + "/" + itoa(ix.Total) + "…"
 	}
-	old := strings.TrimSuffix(ago(m.now(), ix.DoneAt), " ago")
+	old := strings.TrimSuffix(widget.Ago(m.now(), ix.DoneAt), " ago")
 	if old == "just now" {
 		old = "0s"
 	}
@@ -557,6 +558,7 @@ func (l *connectorList) nameCell(it api.Connector, w int) string {
 	}
 	var b strings.Builder
 	left := w
+	markOpen, markClose := l.styles.MatchMarks()
 	put := func(s string, mark bool) {
 		if left <= 0 || s == "" {
 			return
@@ -564,9 +566,9 @@ func (l *connectorList) nameCell(it api.Connector, w int) string {
 		t := termtext.Truncate(s, left)
 		left -= termtext.Width(t)
 		if mark && !l.mode.plain {
-			b.WriteString(l.styles.matchOpen)
+			b.WriteString(markOpen)
 			b.WriteString(t)
-			b.WriteString(l.styles.matchClose)
+			b.WriteString(markClose)
 			return
 		}
 		b.WriteString(t)
@@ -585,6 +587,6 @@ func (l *connectorList) nameCell(it api.Connector, w int) string {
 	if preview != "" && left > 8 {
 		put("  ✗ "+preview, false)
 	}
-	b.WriteString(pad(left))
+	b.WriteString(widget.Pad(left))
 	return b.String()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/ean"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 type formState int
@@ -28,7 +29,7 @@ const (
 type syncForm struct {
 	styles      *Styles
 	connector   api.Connector
-	editor      editor
+	editor      widget.Editor
 	parsed      ean.Result
 	dirty       bool // typed since the last validation (a long text is validated in batches)
 	parses      int  // validations run, for the tests of typing cost
@@ -44,9 +45,9 @@ type syncForm struct {
 }
 
 func newSyncForm(st *Styles, keys *keymap.KeyMap, c api.Connector, draft string) *syncForm {
-	f := &syncForm{styles: st, connector: c, editor: newEditor(), dismissHint: keymap.Keys(keys.Dismiss) + " to dismiss",
+	f := &syncForm{styles: st, connector: c, editor: widget.NewEditor(), dismissHint: keymap.Keys(keys.Dismiss) + " to dismiss",
 		moreHint: keymap.Keys(keys.ProblemsDown) + " scrolls"}
-	f.editor.focused = true
+	f.editor.Focus()
 	if draft != "" {
 		f.editor.SetValue(draft)
 	}
@@ -138,7 +139,7 @@ func (f *syncForm) View(plain bool, spinner string) string {
 		cursor = st.Text // styles are stripped: the editor draws a visible glyph
 	}
 	field := f.editor.View(cursor, st.Text, plain && f.state == formEditing)
-	out = append(out, strings.Join(box(st, lines(field, max(w-2, 0), f.editor.height), max(w-2, 0), false), "\n"))
+	out = append(out, strings.Join(widget.Box(st, widget.Lines(field, max(w-2, 0), f.editor.Height()), max(w-2, 0), false), "\n"))
 	out = f.summaryLines(out)
 
 	var status string
@@ -158,7 +159,7 @@ func (f *syncForm) View(plain bool, spinner string) string {
 		if f.state == formSending {
 			style = st.Dim
 		}
-		for _, l := range wrapWords(status, w) {
+		for _, l := range widget.WrapWords(status, w) {
 			out = append(out, style.Render(termtext.PadRight(l, w)))
 		}
 	}
@@ -205,7 +206,7 @@ func queuedText(r *api.SyncResult) string {
 	if r.ProductsQueuedUnknown {
 		return "not reported"
 	}
-	return plural(r.ProductsQueued, "product", "products")
+	return widget.Plural(r.ProductsQueued, "product", "products")
 }
 
 func orNot(s, none string) string {
@@ -219,15 +220,15 @@ func orNot(s, none string) string {
 // warned.
 func (f *syncForm) summaryLines(out []string) []string {
 	st, w, p := f.styles, f.width, f.parsed
-	summary := plural(len(p.Valid), "valid EAN", "valid EANs")
+	summary := widget.Plural(len(p.Valid), "valid EAN", "valid EANs")
 	if p.Duplicates > 0 {
-		summary += " · " + plural(p.Duplicates, "duplicate", "duplicates") + " removed"
+		summary += " · " + widget.Plural(p.Duplicates, "duplicate", "duplicates") + " removed"
 	}
 	if len(p.Rejected) > 0 {
-		summary += " · " + thousands(len(p.Rejected)) + " rejected"
+		summary += " · " + widget.Thousands(len(p.Rejected)) + " rejected"
 	}
 	if len(p.Warnings) > 0 {
-		summary += " · " + plural(len(p.Warnings), "check-digit warning", "check-digit warnings")
+		summary += " · " + widget.Plural(len(p.Warnings), "check-digit warning", "check-digit warnings")
 	}
 	if f.dirty {
 		summary += " · checking…"
@@ -236,7 +237,7 @@ func (f *syncForm) summaryLines(out []string) []string {
 	if len(p.Valid) > 0 {
 		summaryStyle, mark = st.OK, "✓ "
 	}
-	for _, l := range wrapWords(mark+summary, w) {
+	for _, l := range widget.WrapWords(mark+summary, w) {
 		out = append(out, summaryStyle.Render(termtext.PadRight(l, w)))
 	}
 	return out
@@ -252,7 +253,7 @@ func (f *syncForm) problemLines(out []string, room int) []string {
 	total := len(p.Rejected) + len(p.Warnings)
 	from := f.firstProblem()
 	if from > 0 && room > 1 {
-		out = append(out, termtext.PadRight("  ↑ "+thousands(from)+" above", w))
+		out = append(out, termtext.PadRight("  ↑ "+widget.Thousands(from)+" above", w))
 		room--
 	}
 	for i := from; i < total && room > 0; i++ {
@@ -265,7 +266,7 @@ func (f *syncForm) problemLines(out []string, room int) []string {
 			wn := p.Warnings[i-len(p.Rejected)]
 			text, style = "! "+wn.EAN+" — "+wn.Reason+" (sent anyway)", st.Warning
 		}
-		wrapped := wrapWords(text, w)
+		wrapped := widget.WrapWords(text, w)
 		if len(wrapped) > room || (len(wrapped) == room && i < total-1) {
 			break // keep a line for the "more" count
 		}
@@ -276,7 +277,7 @@ func (f *syncForm) problemLines(out []string, room int) []string {
 		shown++
 	}
 	if from+shown < total && room > 0 {
-		out = append(out, termtext.PadRight("  … "+thousands(total-from-shown)+" more ("+f.moreHint+")", w))
+		out = append(out, termtext.PadRight("  … "+widget.Thousands(total-from-shown)+" more ("+f.moreHint+")", w))
 	}
 	return out
 }
@@ -308,7 +309,7 @@ func (f *syncForm) finish(lines []string) string {
 		all = all[:f.height]
 	}
 	for len(all) < f.height {
-		all = append(all, pad(f.width))
+		all = append(all, widget.Pad(f.width))
 	}
 	return strings.Join(all, "\n")
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // The help is drawn here rather than by bubbles' help, which leaves out
@@ -65,7 +66,7 @@ func (m *Model) shortHelp(h keymap.Help, width int) string {
 		first = false
 		b.WriteString(m.helpItem(k))
 	}
-	return fitLine(b.String(), width)
+	return widget.FitLine(b.String(), width)
 }
 
 // fullHelp is the help overlay's text: the columns of h side by side while
@@ -115,15 +116,15 @@ func (m *Model) fullHelp(h keymap.Help, width int) []string {
 			var b strings.Builder
 			for i, c := range cols[:n] {
 				if i > 0 {
-					b.WriteString(pad(helpGap))
+					b.WriteString(widget.Pad(helpGap))
 				}
 				if r < len(c.lines) {
 					b.WriteString(c.lines[r])
 				} else {
-					b.WriteString(pad(c.w))
+					b.WriteString(widget.Pad(c.w))
 				}
 			}
-			out = append(out, fitLine(b.String(), width))
+			out = append(out, widget.FitLine(b.String(), width))
 		}
 		cols = cols[n:]
 	}

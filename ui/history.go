@@ -14,6 +14,7 @@ import (
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 	"github.com/pixee/pixee-tui/write"
 )
 
@@ -163,18 +164,18 @@ func (j *journal) recent(now time.Time, c api.Connector, detail *api.ConnectorDe
 		if !same {
 			continue
 		}
-		what := "the same " + plural(len(eans), "EAN was", "EANs were")
+		what := "the same " + widget.Plural(len(eans), "EAN was", "EANs were")
 		if catalog {
 			what = "a whole-catalog sync was"
 		}
 		w := fmt.Sprintf("%s queued here %s ago", what, minutes(now.Sub(a.Time)))
 		if pending > 0 {
-			w += " and " + thousands(pending) + " products are still pending"
+			w += " and " + widget.Thousands(pending) + " products are still pending"
 		}
 		return append(out, w)
 	}
 	if pending > 0 {
-		out = append(out, thousands(pending)+" products are pending on this connector already")
+		out = append(out, widget.Thousands(pending)+" products are pending on this connector already")
 	}
 	return out
 }
@@ -245,7 +246,7 @@ func (m *Model) historyRows() []history.Action {
 func (m *Model) historyBody(w, h int, bordered bool) []string {
 	hv := m.screens.top().(*historyView)
 	rows := m.historyRows()
-	title := fmt.Sprintf(" History · %s", plural(len(rows), "action", "actions"))
+	title := fmt.Sprintf(" History · %s", widget.Plural(len(rows), "action", "actions"))
 	if hv.only != "" {
 		title += " on this connector"
 	}
@@ -267,13 +268,13 @@ func (m *Model) historyBody(w, h int, bordered bool) []string {
 	if m.journal.err != "" {
 		lines = append(lines, "", " "+m.journal.err)
 	}
-	return pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
+	return widget.Pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
 }
 
 func historyLine(a history.Action, loc *time.Location) string {
 	what := "whole catalog"
 	if a.Kind == history.SyncEANs {
-		what = plural(len(a.EANs), "EAN", "EANs")
+		what = widget.Plural(len(a.EANs), "EAN", "EANs")
 	} else if a.Kind == history.TestConn {
 		what = "connection test"
 	}

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // handleKey sends a key to the top of the screen stack: a question, the
@@ -147,7 +148,7 @@ func (m *Model) setFocus(f layerKind) {
 func (m *Model) refreshNow() tea.Cmd {
 	plan, wait := m.mon.Refresh()
 	if wait > 0 {
-		m.flashMsg(m.mon.HoldReason()+": nothing sent; next request in "+duration(wait), true)
+		m.flashMsg(m.mon.HoldReason()+": nothing sent; next request in "+widget.Duration(wait), true)
 		return nil
 	}
 	m.detail.SetGone(false)

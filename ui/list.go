@@ -11,6 +11,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // connectorList is the list pane: one server page of connectors. Paging is
@@ -48,7 +49,7 @@ type connectorList struct {
 type cachedRow struct {
 	selected, focused bool
 	width             int
-	last              span // where the "ago" text drawn holds
+	last              widget.Span // where the "ago" text drawn holds
 	out               string
 }
 
@@ -250,7 +251,7 @@ func (l *connectorList) View(now time.Time, status string) string {
 	rows := l.rowsShown()
 	shown := 0
 	if len(l.items) == 0 {
-		for _, line := range wrapWords(status, max(l.width-1, 1)) {
+		for _, line := range widget.WrapWords(status, max(l.width-1, 1)) {
 			if shown == rows {
 				break
 			}
@@ -286,7 +287,7 @@ func (l *connectorList) row(now time.Time, c columns, i int) string {
 func (l *connectorList) cachedRow(now time.Time, i int) (string, bool) {
 	cr := &l.rows[i]
 	ok := cr.out != "" && cr.selected == (i == l.cursor) && cr.focused == l.focused && cr.width == l.width &&
-		cr.last.holds(now)
+		cr.last.Holds(now)
 	return cr.out, ok
 }
 
@@ -294,7 +295,7 @@ func (l *connectorList) lastSync(now time.Time, c columns, i int) string {
 	if c.last == 0 {
 		return ""
 	}
-	return agoPtr(now, l.items[i].LastSyncAt, l.items[i].LastSyncAtUnknown)
+	return widget.AgoPtr(now, l.items[i].LastSyncAt, l.items[i].LastSyncAtUnknown)
 }
 
 // Prepare draws the rows on screen into the cache, in Update, so that View
@@ -309,11 +310,11 @@ func (l *connectorList) Prepare(now time.Time) {
 			continue
 		}
 		selected := i == l.cursor
-		last := always()
+		last := widget.Always()
 		if c.last > 0 {
-			last = agoSpan(now, l.items[i].LastSyncAt)
+			last = widget.AgoSpan(now, l.items[i].LastSyncAt)
 			if l.items[i].LastSyncAtUnknown {
-				last = always()
+				last = widget.Always()
 			}
 		}
 		l.rows[i] = cachedRow{selected: selected, focused: l.focused, width: l.width, last: last,
@@ -339,14 +340,14 @@ func (l *connectorList) renderRow(c columns, i int, selected bool, lastSync stri
 	var status string
 	var statusStyle = st.Unknown
 	if c.status > 0 {
-		status, statusStyle = statusText(st, it.Status)
+		status, statusStyle = widget.StatusText(st, it.Status)
 		status = termtext.PadRight(status, c.status)
 	}
 	last := ""
 	if c.last > 0 {
 		last = " " + termtext.PadRight(lastSync, c.last)
 	}
-	rest := pad(l.width - 2 - c.name - sumCols(c))
+	rest := widget.Pad(l.width - 2 - c.name - sumCols(c))
 	if selected {
 		if c.status > 0 {
 			b.WriteString(" ")
@@ -376,13 +377,6 @@ func sumCols(c columns) int {
 	return n
 }
 
-func pad(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return strings.Repeat(" ", n)
-}
-
 func (l *connectorList) footer(status string) string {
 	if l.mode.footer != "" {
 		return l.mode.footer
@@ -392,7 +386,7 @@ func (l *connectorList) footer(status string) string {
 	}
 	m := l.meta
 	pages := l.Pages()
-	s := "page " + itoa(max(l.page, 1)) + "/" + itoa(pages) + " · " + plural(m.Total, "connector", "connectors")
+	s := "page " + itoa(max(l.page, 1)) + "/" + itoa(pages) + " · " + widget.Plural(m.Total, "connector", "connectors")
 	if pages > 1 && pages <= 12 && l.width >= len(s)+2*pages+3 {
 		s += "  " + l.pager.View()
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 	"github.com/pixee/pixee-tui/write"
 )
 
@@ -214,13 +215,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case detailMsg:
 		cmd = m.onDetail(msg.Result)
 	case syncMsg:
-		m.journal.noteSync(msg.Action, m.detail.data)
+		m.journal.noteSync(msg.Action, m.detail.Data())
 		cmd = tea.Batch(m.sent(msg.Action), m.onSync(msg.Result))
 	case historyLoadedMsg:
-		m.journal.merge(msg.actions)
-		if msg.err != nil {
-			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
-		}
+		m.onHistoryLoaded(msg)
 	case exportedMsg:
 		m.onExported(msg)
 	case tmuxClipboardMsg:
@@ -236,31 +234,57 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case alertFlushMsg:
 		cmd = m.feed.ring(m.feed.alerts.Flush(m.now()))
 	case historyWrittenMsg:
-		if msg.err != nil {
-			m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
-			m.flashMsg(m.journal.err, true)
-		}
+		m.onHistoryWritten(msg)
 	case wakeMsg:
 		cmd = m.do(m.mon.Wake(msg.Timer))
 	case clockMsg:
-		// One loop, started by Init: "ago" texts move, flashes expire.
-		if !m.flashUntil.IsZero() && !m.now().Before(m.flashUntil) {
-			m.flash, m.flashUntil = "", time.Time{}
-		}
-		cmd = m.opts.After(time.Second, clockMsg{})
+		cmd = m.onClock()
 	case spinner.TickMsg:
 		cmd = m.onSpinner(msg)
 	case revalidateMsg:
-		m.revalidating = false
-		if f := m.openForm(); f != nil {
-			f.Revalidate()
-		}
+		m.onRevalidate()
 	}
 	if fc := m.syncFleet(); fc != nil {
 		cmd = tea.Batch(cmd, fc)
 	}
 	m.prepare()
 	return m, tea.Batch(cmd, m.ensureSpinner(), m.holdFrame(msg))
+}
+
+// onHistoryLoaded merges the journal read from disk into the one kept
+// since the start; a read that failed is said in the history view.
+func (m *Model) onHistoryLoaded(msg historyLoadedMsg) {
+	m.journal.merge(msg.actions)
+	if msg.err != nil {
+		m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
+	}
+}
+
+// onHistoryWritten says a journal write that failed, in the history view
+// and in a flash, since a sync's record may be missing.
+func (m *Model) onHistoryWritten(msg historyWrittenMsg) {
+	if msg.err != nil {
+		m.journal.err = "history: " + termtext.Sanitize(msg.err.Error())
+		m.flashMsg(m.journal.err, true)
+	}
+}
+
+// onClock is the one loop, started by Init: "ago" texts move, flashes
+// expire.
+func (m *Model) onClock() tea.Cmd {
+	if !m.flashUntil.IsZero() && !m.now().Before(m.flashUntil) {
+		m.flash, m.flashUntil = "", time.Time{}
+	}
+	return m.opts.After(time.Second, clockMsg{})
+}
+
+// onRevalidate validates the open form's typed EANs, batched after typing
+// rather than on every key.
+func (m *Model) onRevalidate() {
+	m.revalidating = false
+	if f := m.openForm(); f != nil {
+		f.Revalidate()
+	}
 }
 
 // prepare fills the render caches for the screen this Update leaves, so
@@ -337,7 +361,7 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 
 func (m *Model) onDetail(r monitor.Result) tea.Cmd {
 	m.drive.Answered(r.Request) // release its context
-	prev := m.detail.data
+	prev := m.detail.Data()
 	out := m.mon.Apply(r)
 	evs := append(monitor.EventsOfChanges(m.mon.Received(r), out.Changes, true), m.healthEvents()...)
 	if out.Detail != nil {
@@ -411,7 +435,7 @@ func syncFlash(catalog bool, r *api.SyncResult) string {
 	if r.Unreported {
 		return "✓ " + what + " accepted by the server; no sync id returned"
 	}
-	s := "✓ " + what + " queued: " + plural(r.ProductsQueued, "product", "products")
+	s := "✓ " + what + " queued: " + widget.Plural(r.ProductsQueued, "product", "products")
 	if r.ProductsQueuedUnknown {
 		s = "✓ " + what + " queued · products queued: not reported"
 	}
@@ -445,7 +469,7 @@ func (m *Model) send(d *dialog) tea.Cmd {
 	var held *monitor.HoldError
 	switch {
 	case errors.As(err, &held):
-		m.flashMsg("rate limited: nothing sent; try again in "+duration(held.Wait), true)
+		m.flashMsg("rate limited: nothing sent; try again in "+widget.Duration(held.Wait), true)
 		return nil
 	case errors.Is(err, monitor.ErrReadOnly):
 		m.flashMsg(m.mon.WritesOff()+": nothing sent", true)
@@ -501,5 +525,5 @@ func (m *Model) step(s monitor.Step) tea.Cmd {
 // detail say it should weigh.
 func (m *Model) newDialog(kind dialogKind, c api.Connector, eans []string) *dialog {
 	return &dialog{kind: kind, connector: c, eans: eans,
-		warnings: m.journal.recent(m.now(), c, m.detail.data, eans, kind == askSyncCatalog)}
+		warnings: m.journal.recent(m.now(), c, m.detail.Data(), eans, kind == askSyncCatalog)}
 }

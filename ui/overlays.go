@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // The overlays as screens: their keys, and what draws them. Each one's
@@ -66,7 +67,7 @@ func (d *dialog) view(m *Model, w, h int) string {
 	if top < 3 {
 		top = h - len(block)
 	}
-	return strings.Join(overlay(body, block, w, h, max(top, 0)), "\n")
+	return strings.Join(widget.Overlay(body, block, w, h, max(top, 0)), "\n")
 }
 
 // ---- the sync form -----------------------------------------------------------
@@ -150,7 +151,7 @@ func (v *errorsView) bindings(m *Model) []binding {
 func (v *errorsView) key(m *Model, msg tea.KeyMsg) tea.Cmd { return m.errorsKey(msg) }
 
 func (v *errorsView) view(m *Model, w, h int) string {
-	return strings.Join(pane(v.View(&m.keys), w, h, m.bordered(h), m.styles, true), "\n")
+	return strings.Join(widget.Pane(v.View(&m.keys), w, h, m.bordered(h), m.styles, true), "\n")
 }
 
 // ---- the history ---------------------------------------------------------------

@@ -13,6 +13,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // A budget reading whose reset is far in the future holds requests back at
@@ -83,7 +84,7 @@ func TestRateLimitHoldsEveryRequestThenResumes(t *testing.T) {
 			d.Key("r") // list (429) and detail (fine) go out now
 			sent := fs.count()
 			v := d.View()
-			want := "rate limited · next request in " + duration(tc.wait)
+			want := "rate limited · next request in " + widget.Duration(tc.wait)
 			if !strings.Contains(v, want) {
 				t.Fatalf("status bar does not say %q:\n%s", want, v)
 			}
@@ -94,7 +95,7 @@ func TestRateLimitHoldsEveryRequestThenResumes(t *testing.T) {
 					t.Fatalf("%d request(s) sent %ds into a %s rate-limit wait", got-sent, s, tc.wait)
 				}
 				if s == 10 {
-					left := "next request in " + duration(tc.wait-10*time.Second)
+					left := "next request in " + widget.Duration(tc.wait-10*time.Second)
 					if !strings.Contains(d.View(), left) {
 						t.Fatalf("countdown does not show %q 10s in:\n%s", left, d.View())
 					}
@@ -146,7 +147,7 @@ func TestLowRateBudgetSlowsPolling(t *testing.T) {
 		// the first detail arrives after it.
 		d := newDriver(t, testOptions(fs.client, fs.clock), fs.clock, 160, 48)
 		d.Advance(2 * time.Second)
-		if d.m.detail.data == nil {
+		if d.m.detail.Data() == nil {
 			t.Fatalf("dashboard did not load:\n%s", d.View())
 		}
 		start := fs.count()

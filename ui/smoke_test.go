@@ -21,7 +21,7 @@ func TestStartShowsFirstPageAndDetail(t *testing.T) {
 		t.Fatalf("no page position in view:\n%s", d.View())
 	}
 	d.Advance(time.Second)
-	if d.m.detail.data == nil {
+	if d.m.detail.Data() == nil {
 		t.Fatalf("detail not fetched after the debounce")
 	}
 	if !strings.Contains(d.View(), "synced") {

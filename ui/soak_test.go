@@ -16,6 +16,7 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 type soakSample struct {
@@ -93,8 +94,8 @@ func TestSoak72Hours(t *testing.T) {
 		if clocks > 1 || lists > 1 || details > 1 {
 			t.Fatalf("%s: a timer loop multiplied: %d clock, %d live list, %d live detail timers", when, clocks, lists, details)
 		}
-		if d.m.detail.nSample > maxSamples {
-			t.Fatalf("%s: detail history holds %d samples", when, d.m.detail.nSample)
+		if d.m.detail.Samples() > widget.MaxSamples {
+			t.Fatalf("%s: detail history holds %d samples", when, d.m.detail.Samples())
 		}
 		if d.m.mon.CacheLen() > monitor.MaxCache {
 			t.Fatalf("%s: detail cache holds %d entries", when, d.m.mon.CacheLen())

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // While the index is incomplete, every figure drawn from it says so: the
@@ -25,7 +26,7 @@ func TestFiguresOfAnIncompleteIndexSaySoFar(t *testing.T) {
 		t.Fatalf("index already complete: %+v", ix)
 	}
 	f := &uiFixture{driver: d}
-	soFarText := "so far · index " + thousands(ix.Known) + "/1 000"
+	soFarText := "so far · index " + widget.Thousands(ix.Known) + "/1 000"
 	if header := strings.SplitN(f.View(), "\n", 2)[0]; !strings.Contains(header, " · "+soFarText) {
 		t.Errorf("the header's counts do not say %q: %q", soFarText, header)
 	}

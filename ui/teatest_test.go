@@ -108,7 +108,7 @@ func journeySyncTwoEANs(t *testing.T, gen sandbox.Generation, header api.AuthHea
 	if fm.mon.PageWanted() != 2 || fm.detail.ID() != target {
 		t.Fatalf("final model on page %d, connector %s; want page 2, %s", fm.mon.PageWanted(), fm.detail.ID(), target)
 	}
-	stats := fm.detail.data.SyncStats
+	stats := fm.detail.Data().SyncStats
 	if stats.ProductsPending != 0 || stats.ProductsSynced != before.SyncStats.ProductsSynced+2 {
 		t.Fatalf("final stats %+v, want 0 pending and %d synced", stats, before.SyncStats.ProductsSynced+2)
 	}

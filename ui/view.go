@@ -16,6 +16,7 @@ import (
 	"github.com/pixee/pixee-tui/monitor"
 
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // wideAt is the width from which list and detail stand side by side.
@@ -52,7 +53,7 @@ func (m *Model) prepareEdges(lw, dw int) {
 	if f := m.openForm(); f != nil {
 		widths = append(widths, max(f.Width()-2, 0))
 	}
-	m.styles.prepareEdges(widths...)
+	m.styles.PrepareEdges(widths...)
 }
 
 // dialogWidth is the width of a question's text.
@@ -153,7 +154,7 @@ func (m *Model) header() string {
 		left = st.Title.Render(termtext.Truncate("pixee-tui", max(m.width-lipgloss.Width(right)-1, 0)))
 		gap = max(m.width-lipgloss.Width(left)-lipgloss.Width(right), 0)
 	}
-	return left + pad(gap) + right
+	return left + widget.Pad(gap) + right
 }
 
 func (m *Model) body(h int) string { return m.screens.top().view(m, m.width, h) }
@@ -166,7 +167,7 @@ func (m *Model) helpBody(w, h int) string {
 	if why := m.mon.WritesOff(); why != "" {
 		head = " sync: " + why + " ·" + head
 	}
-	return strings.Join(pane(head+"\n"+strings.Join(full, "\n"), w, h, false, m.styles, true), "\n")
+	return strings.Join(widget.Pane(head+"\n"+strings.Join(full, "\n"), w, h, false, m.styles, true), "\n")
 }
 
 // panes are the list and the detail, or the form in the detail's place.
@@ -176,15 +177,15 @@ func (m *Model) panes(w, h int) string {
 	form, focus := m.openForm(), m.screens.focused()
 	var left, right []string
 	if lw > 0 && lh > 0 {
-		left = pane(m.list.View(now, m.listStatus()), lw, lh, bordered, st, focus == layerList && form == nil)
+		left = widget.Pane(m.list.View(now, m.listStatus()), lw, lh, bordered, st, focus == layerList && form == nil)
 	}
 	switch {
 	case form != nil && m.width < wideAt:
-		return strings.Join(pane(form.View(m.opts.Plain, m.spinner.View()), m.width, h, bordered, st, true), "\n")
+		return strings.Join(widget.Pane(form.View(m.opts.Plain, m.spinner.View()), m.width, h, bordered, st, true), "\n")
 	case form != nil:
-		right = pane(form.View(m.opts.Plain, m.spinner.View()), dw, dh, bordered, st, true)
+		right = widget.Pane(form.View(m.opts.Plain, m.spinner.View()), dw, dh, bordered, st, true)
 	case dw > 0 && dh > 0:
-		right = pane(m.detail.View(now, m.detailFooter(now)), dw, dh, bordered, st, focus == layerDetail)
+		right = widget.Pane(m.detail.View(now, m.detailFooter(now)), dw, dh, bordered, st, focus == layerDetail)
 	}
 	var all []string
 	switch {
@@ -193,7 +194,7 @@ func (m *Model) panes(w, h int) string {
 	case right == nil:
 		all = left
 	case m.width >= wideAt:
-		all = besides(left, right)
+		all = widget.Besides(left, right)
 	default:
 		all = append(left, right...)
 	}
@@ -245,13 +246,13 @@ func (m *Model) detailFooter(now time.Time) string {
 		s = "stale · last OK " + t.LastOK.In(m.opts.Location).Format("15:04:05") + " · " + m.errText(t.Err)
 	case m.detail.Cached():
 		// Shown from memory while a fresh answer is awaited: say how old.
-		s = "cached · " + ago(now, t.LastOK)
+		s = "cached · " + widget.Ago(now, t.LastOK)
 	case paused:
 		s = "updated " + t.LastOK.In(m.opts.Location).Format("15:04:05")
 	case held || stopped:
-		s = "updated " + ago(now, t.LastOK) // not live: the suffix says why
+		s = "updated " + widget.Ago(now, t.LastOK) // not live: the suffix says why
 	default:
-		s = "live · every " + duration(m.mon.Every())
+		s = "live · every " + widget.Duration(m.mon.Every())
 	}
 	switch {
 	case paused:
@@ -289,7 +290,7 @@ func (m *Model) statusBar(now time.Time) string {
 		parts = append(parts, r)
 	}
 	if wait := m.mon.HoldOff(); wait > 0 {
-		parts = append(parts, st.Stale.Render(m.mon.HoldReason()+" · next request in "+duration(wait)))
+		parts = append(parts, st.Stale.Render(m.mon.HoldReason()+" · next request in "+widget.Duration(wait)))
 	}
 	if err := m.mon.AuthErr(); err != nil {
 		why := "key rejected"
@@ -309,8 +310,8 @@ func (m *Model) statusBar(now time.Time) string {
 		parts = append(parts, style.Render(m.flash))
 	}
 	line := strings.Join(parts, " · ")
-	if visibleWidth(line) > m.width {
-		return termtext.Truncate(stripANSI(line), m.width)
+	if widget.VisibleWidth(line) > m.width {
+		return termtext.Truncate(ansi.Strip(line), m.width)
 	}
 	return line
 }
@@ -335,13 +336,13 @@ func (m *Model) freshness(now time.Time) string {
 	case last.IsZero():
 		return "connecting…"
 	case stale:
-		s := st.Stale.Render("stale") + " · last OK " + last.In(m.opts.Location).Format("15:04") + ", " + ago(now, last)
+		s := st.Stale.Render("stale") + " · last OK " + last.In(m.opts.Location).Format("15:04") + ", " + widget.Ago(now, last)
 		if why := failureReason(dt.Err, lt.Err); why != "" {
 			s += " · " + why
 		}
 		return s
 	}
-	return "updated " + ago(now, last)
+	return "updated " + widget.Ago(now, last)
 }
 
 // failureReason is why the data is stale, said in full in the status bar:
@@ -472,25 +473,24 @@ func (m *Model) dialogView(room int) []string {
 func center(block []string, w, h int) []string {
 	bw := 0
 	if len(block) > 0 {
-		bw = visibleWidth(block[0])
+		bw = widget.VisibleWidth(block[0])
 	}
 	left := max((w-bw)/2, 0)
 	top := max((h-len(block))/2, 0)
 	out := make([]string, 0, h)
 	for i := 0; i < top; i++ {
-		out = append(out, pad(w))
+		out = append(out, widget.Pad(w))
 	}
 	for _, l := range block {
 		if len(out) == h {
 			break
 		}
-		out = append(out, fitLine(pad(left)+l, w))
+		out = append(out, widget.FitLine(widget.Pad(left)+l, w))
 	}
 	for len(out) < h {
-		out = append(out, pad(w))
+		out = append(out, widget.Pad(w))
 	}
 	return out
 }
 
-// stripANSI drops styling from a line that must be cut to fit.
-func stripANSI(s string) string { return ansi.Strip(s) }
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,35 +1,32 @@
 package ui
 
 import (
-	"maps"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // renderState is everything a frame could be tempted to remember.
 type renderState struct {
-	rows      []cachedRow
-	wrap      wrapCache
-	help      helpLineCache
-	edges     map[edgeKey][2]string
-	editor    *editor
-	detailOff int
+	rows   []cachedRow
+	help   helpLineCache
+	edges  int // box edges rendered and kept
+	editor *widget.Editor
+	detail widget.DetailPane // its wrap cache and scroll offset among the rest
 }
 
 func snapshot(m *Model) renderState {
 	s := renderState{
-		rows:      slices.Clone(m.list.rows),
-		wrap:      m.detail.wrap,
-		help:      *m.helpCache,
-		edges:     maps.Clone(m.styles.edgeCache),
-		detailOff: m.detail.offset,
+		rows:   slices.Clone(m.list.rows),
+		help:   *m.helpCache,
+		edges:  m.styles.PreparedEdges(),
+		detail: m.detail,
 	}
 	if m.openForm() != nil {
-		e := m.openForm().editor
-		e.rows = slices.Clone(e.rows)
-		e.buf = nil // the text itself is compared through Draft
+		e := m.openForm().editor.Clone()
 		s.editor = &e
 	}
 	return s

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // errText is a read's error as the panes show it. A rate limit's text names
@@ -16,7 +17,7 @@ func (m *Model) errText(err error) string {
 		return err.Error()
 	}
 	if wait := m.mon.HoldOff(); wait > 0 {
-		return "rate limited by the API: retry in " + duration(wait)
+		return "rate limited by the API: retry in " + widget.Duration(wait)
 	}
 	return "rate limited by the API: retrying…"
 }

@@ -66,91 +66,103 @@ const (
 )
 
 func sanitize(s string, multiline bool) string {
-	var (
-		b     strings.Builder
-		dirty bool // b holds s[:i] with replacements; until then nothing is copied
-		inTag bool // the previous rune was a black flag or a kept tag character
-	)
-	// replace switches to building a copy the first time something differs.
-	replace := func(i int) {
-		if !dirty {
-			dirty = true
-			b.Grow(len(s) + 32)
-			b.WriteString(s[:i])
-		}
-	}
-
+	c := cleaner{s: s}
+	inTag := false // the previous rune was a black flag or a kept tag character
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < 0x7F {
+		switch b := s[i]; {
+		case b >= 0x20 && b < 0x7F:
 			// Copy the whole run of printable ASCII at once.
 			j := i + 1
 			for j < len(s) && s[j] >= 0x20 && s[j] < 0x7F {
 				j++
 			}
-			if dirty {
-				b.WriteString(s[i:j])
+			if c.dirty {
+				c.b.WriteString(s[i:j])
 			}
 			i = j
 			inTag = false
-			continue
+		case b < utf8.RuneSelf: // C0 control or DEL
+			i = c.control(i, multiline)
+			inTag = false
+		default:
+			i, inTag = c.nonASCII(i, inTag)
 		}
-
-		if c < utf8.RuneSelf { // C0 control or DEL
-			inTag = false
-			switch {
-			case c == '\n' && multiline:
-				if dirty {
-					b.WriteByte('\n')
-				}
-				i++
-			case c == '\r' && multiline && i+1 < len(s) && s[i+1] == '\n':
-				replace(i)
-				b.WriteByte('\n')
-				i += 2
-			case c == '\t':
-				replace(i)
-				b.WriteByte(' ')
-				i++
-			default:
-				replace(i)
-				// Caret notation: ^@ for NUL, ^[ for ESC, ^? for DEL.
-				b.WriteByte('^')
-				b.WriteByte(c ^ 0x40)
-				i++
-			}
-			continue
-		}
-
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch keep(r, size, inTag) {
-		case keepRune:
-			inTag = r == blackFlag || (r >= tagFirst && r < cancelTag && inTag)
-			if dirty {
-				b.WriteString(s[i : i+size])
-			}
-		case invalidByte:
-			inTag = false
-			replace(i)
-			b.WriteRune(utf8.RuneError)
-		case c1Control:
-			inTag = false
-			replace(i)
-			b.WriteString(`\x`)
-			b.WriteByte(lowerHex[r>>4])
-			b.WriteByte(lowerHex[r&0xF])
-		case codePoint:
-			inTag = false
-			replace(i)
-			writeCodePoint(&b, r)
-		}
-		i += size
 	}
-
-	if !dirty {
+	if !c.dirty {
 		return s
 	}
-	return b.String()
+	return c.b.String()
+}
+
+// cleaner is sanitize's output: s itself until something differs, then a
+// copy being built.
+type cleaner struct {
+	s     string
+	b     strings.Builder
+	dirty bool // b holds s[:i] with replacements; until then nothing is copied
+}
+
+// replace switches to building a copy the first time something differs.
+func (c *cleaner) replace(i int) {
+	if !c.dirty {
+		c.dirty = true
+		c.b.Grow(len(c.s) + 32)
+		c.b.WriteString(c.s[:i])
+	}
+}
+
+// control writes the C0 control or DEL at i (kept newline, CRLF as a
+// newline, tab as a space, the rest in caret notation) and returns where
+// the next character starts.
+func (c *cleaner) control(i int, multiline bool) int {
+	s, ch := c.s, c.s[i]
+	switch {
+	case ch == '\n' && multiline:
+		if c.dirty {
+			c.b.WriteByte('\n')
+		}
+		return i + 1
+	case ch == '\r' && multiline && i+1 < len(s) && s[i+1] == '\n':
+		c.replace(i)
+		c.b.WriteByte('\n')
+		return i + 2
+	case ch == '\t':
+		c.replace(i)
+		c.b.WriteByte(' ')
+		return i + 1
+	default:
+		c.replace(i)
+		// Caret notation: ^@ for NUL, ^[ for ESC, ^? for DEL.
+		c.b.WriteByte('^')
+		c.b.WriteByte(ch ^ 0x40)
+		return i + 1
+	}
+}
+
+// nonASCII writes the rune at i, kept or replaced by what shows it, and
+// returns where the next one starts and whether it may be followed by tag
+// characters.
+func (c *cleaner) nonASCII(i int, inTag bool) (int, bool) {
+	r, size := utf8.DecodeRuneInString(c.s[i:])
+	switch keep(r, size, inTag) {
+	case keepRune:
+		if c.dirty {
+			c.b.WriteString(c.s[i : i+size])
+		}
+		return i + size, r == blackFlag || (r >= tagFirst && r < cancelTag && inTag)
+	case invalidByte:
+		c.replace(i)
+		c.b.WriteRune(utf8.RuneError)
+	case c1Control:
+		c.replace(i)
+		c.b.WriteString(`\x`)
+		c.b.WriteByte(lowerHex[r>>4])
+		c.b.WriteByte(lowerHex[r&0xF])
+	case codePoint:
+		c.replace(i)
+		writeCodePoint(&c.b, r)
+	}
+	return i + size, false
 }
 
 type verdict uint8

@@ -1,6 +1,7 @@
-package ui
+package widget
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -12,11 +13,11 @@ import (
 	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
-// editor is a small multi-line text field for EAN lists. bubbles' textarea
+// Editor is a small multi-line text field for EAN lists. bubbles' textarea
 // drops lines past 10 000 and renders every line on every frame; a paste of
 // thousands of EANs needs neither, so this one keeps the text as one buffer
 // and renders only the rows on screen.
-type editor struct {
+type Editor struct {
 	buf     []rune
 	cursor  int // index into buf
 	width   int
@@ -31,9 +32,25 @@ type editor struct {
 	rowsValid bool
 }
 
-func newEditor() editor { return editor{width: 40, height: 5} }
+// NewEditor is an empty field, 40×5 until sized.
+func NewEditor() Editor { return Editor{width: 40, height: 5} }
 
-func (e *editor) SetSize(w, h int) {
+// Focus shows the cursor: the field is the one typed into.
+func (e *Editor) Focus() { e.focused = true }
+
+// Height is the number of visual rows the editor shows.
+func (e *Editor) Height() int { return e.height }
+
+// Clone is an editor with its own copy of the text and the layout: an
+// Editor value shares them, so a kept copy would change with the original.
+func (e Editor) Clone() Editor {
+	e.buf = slices.Clone(e.buf)
+	e.rows = slices.Clone(e.rows)
+	return e
+}
+
+// SetSize sets the field's width and height in cells, the layout following.
+func (e *Editor) SetSize(w, h int) {
 	w, h = max(w, 1), max(h, 1)
 	if w != e.width {
 		e.rowsValid = false
@@ -42,18 +59,21 @@ func (e *editor) SetSize(w, h int) {
 	e.settle()
 }
 
-func (e *editor) SetValue(s string) {
+// SetValue replaces the text (cleaned of what cannot be in an EAN list),
+// the cursor at its end.
+func (e *Editor) SetValue(s string) {
 	e.buf = []rune(cleanInput(s))
 	e.cursor = len(e.buf)
 	e.rowsValid = false
 	e.settle()
 }
 
-func (e *editor) Value() string { return string(e.buf) }
+// Value is the text.
+func (e *Editor) Value() string { return string(e.buf) }
 
 // Update handles editing keys; it reports whether the text changed. Typed
 // and pasted text is inserted; every other key is looked up in k.
-func (e *editor) Update(msg tea.KeyMsg, k *keymap.EditKeys) (changed bool) {
+func (e *Editor) Update(msg tea.KeyMsg, k *keymap.EditKeys) (changed bool) {
 	defer e.settle()
 	switch msg.Type {
 	case tea.KeyRunes, tea.KeySpace:
@@ -79,7 +99,7 @@ func (e *editor) Update(msg tea.KeyMsg, k *keymap.EditKeys) (changed bool) {
 }
 
 // edit applies a key that changes the text; it reports whether it did.
-func (e *editor) edit(msg tea.KeyMsg, k *keymap.EditKeys) bool {
+func (e *Editor) edit(msg tea.KeyMsg, k *keymap.EditKeys) bool {
 	switch {
 	case key.Matches(msg, k.Newline):
 		e.insert("\n")
@@ -118,7 +138,7 @@ func (e *editor) edit(msg tea.KeyMsg, k *keymap.EditKeys) bool {
 }
 
 // cut deletes buf[from:to] when that is a non-empty range inside the text.
-func (e *editor) cut(from, to int) bool {
+func (e *Editor) cut(from, to int) bool {
 	if from < 0 || to > len(e.buf) || from >= to {
 		return false
 	}
@@ -127,7 +147,7 @@ func (e *editor) cut(from, to int) bool {
 }
 
 // move applies a cursor key.
-func (e *editor) move(msg tea.KeyMsg, k *keymap.EditKeys) {
+func (e *Editor) move(msg tea.KeyMsg, k *keymap.EditKeys) {
 	switch {
 	case key.Matches(msg, k.Left):
 		e.cursor = max(e.cursor-1, 0)
@@ -186,7 +206,7 @@ func cleanInput(s string) string {
 
 func isSep(r rune) bool { return r == ' ' || r == '\n' || r == ',' || r == ';' }
 
-func (e *editor) insert(s string) {
+func (e *Editor) insert(s string) {
 	if s == "" {
 		return
 	}
@@ -205,22 +225,23 @@ func (e *editor) insert(s string) {
 }
 
 // Len is the text's length in runes.
-func (e *editor) Len() int { return len(e.buf) }
+// Len is the length of the text in runes.
+func (e *Editor) Len() int { return len(e.buf) }
 
-func (e *editor) delete(from, to int) {
+func (e *Editor) delete(from, to int) {
 	e.buf = append(e.buf[:from], e.buf[to:]...)
 	e.cursor = from
 	e.rowsValid = false
 }
 
-func (e *editor) lineStart(i int) int {
+func (e *Editor) lineStart(i int) int {
 	for i > 0 && e.buf[i-1] != '\n' {
 		i--
 	}
 	return i
 }
 
-func (e *editor) lineEnd(i int) int {
+func (e *Editor) lineEnd(i int) int {
 	for i < len(e.buf) && e.buf[i] != '\n' {
 		i++
 	}
@@ -229,7 +250,7 @@ func (e *editor) lineEnd(i int) int {
 
 // layout computes where each visual row starts. Rows break after a newline
 // or when the next rune would not fit in width cells.
-func (e *editor) layout() {
+func (e *Editor) layout() {
 	if e.rowsValid {
 		return
 	}
@@ -239,7 +260,7 @@ func (e *editor) layout() {
 
 // layoutFrom lays out the text from the start of visual row row on, the
 // rows before it kept.
-func (e *editor) layoutFrom(row int) {
+func (e *Editor) layoutFrom(row int) {
 	e.rows = e.rows[:row+1]
 	col := 0
 	for i := e.rows[row]; i < len(e.buf); i++ {
@@ -263,7 +284,7 @@ func (e *editor) layoutFrom(row int) {
 }
 
 // rowOf returns the visual row holding index i.
-func (e *editor) rowOf(i int) int {
+func (e *Editor) rowOf(i int) int {
 	lo, hi := 0, len(e.rows)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -278,7 +299,7 @@ func (e *editor) rowOf(i int) int {
 	return lo
 }
 
-func (e *editor) rowEnd(row int) int {
+func (e *Editor) rowEnd(row int) int {
 	if row+1 < len(e.rows) {
 		end := e.rows[row+1]
 		if end > 0 && e.buf[end-1] == '\n' {
@@ -289,7 +310,7 @@ func (e *editor) rowEnd(row int) int {
 	return len(e.buf)
 }
 
-func (e *editor) moveRows(n int) {
+func (e *Editor) moveRows(n int) {
 	e.layout()
 	row := e.rowOf(e.cursor)
 	col := e.cursor - e.rows[row]
@@ -299,14 +320,14 @@ func (e *editor) moveRows(n int) {
 
 // settle lays the text out and scrolls the cursor into view, in Update, so
 // that View has nothing to compute or keep.
-func (e *editor) settle() {
+func (e *Editor) settle() {
 	e.layout()
 	e.offset = e.viewOffset()
 }
 
 // viewOffset is the first row shown: the remembered one, moved just enough
 // to show the cursor.
-func (e *editor) viewOffset() int {
+func (e *Editor) viewOffset() int {
 	row := e.rowOf(e.cursor)
 	off := e.offset
 	if row < off {
@@ -321,7 +342,7 @@ func (e *editor) viewOffset() int {
 // View renders the visible rows, with the cursor as a styled cell; when
 // styles are stripped (NO_COLOR), plainCursor draws it as a visible "|"
 // (the field is laid out one cell narrower for it).
-func (e *editor) View(cursorStyle, textStyle lipgloss.Style, plainCursor bool) string {
+func (e *Editor) View(cursorStyle, textStyle lipgloss.Style, plainCursor bool) string {
 	if !e.rowsValid { // not settled: lay out a copy, keep nothing
 		c := *e
 		c.rows = nil

@@ -1,4 +1,4 @@
-package ui
+package widget
 
 import (
 	"fmt"
@@ -19,12 +19,12 @@ type sample struct {
 	synced, pending int
 }
 
-// maxSamples bounds the throughput history: a monitor open for days must
+// MaxSamples bounds the throughput history: a monitor open for days must
 // not grow it.
-const maxSamples = 16
+const MaxSamples = 16
 
-// detailPane shows one connector and its live sync stats.
-type detailPane struct {
+// DetailPane shows one connector and its live sync stats.
+type DetailPane struct {
 	styles *Styles
 	loc    *time.Location
 
@@ -38,7 +38,7 @@ type detailPane struct {
 
 	run syncRun // the sync triggered here, if any
 
-	samples [maxSamples]sample
+	samples [MaxSamples]sample
 	nSample int // samples held (≤ maxSamples)
 	head    int // next write position
 
@@ -51,20 +51,30 @@ type detailPane struct {
 	wrap wrapCache
 }
 
-func newDetailPane(st *Styles, loc *time.Location) detailPane {
-	return detailPane{styles: st, loc: loc}
+// NewDetailPane is an empty pane drawn with st, times in loc.
+func NewDetailPane(st *Styles, loc *time.Location) DetailPane {
+	return DetailPane{styles: st, loc: loc}
 }
 
-func (d *detailPane) SetSize(w, h int) { d.width, d.height = max(w, 0), max(h, 0) }
-func (d *detailPane) Focus()           { d.focused = true }
-func (d *detailPane) Blur()            { d.focused = false }
+// Data is the last good detail of the connector shown, nil before one.
+func (d *DetailPane) Data() *api.ConnectorDetail { return d.data }
+
+// Offset is the first line shown of the scrolled pane.
+func (d *DetailPane) Offset() int { return d.offset }
+
+// Samples is how many readings of the counters the throughput is drawn from.
+func (d *DetailPane) Samples() int { return d.nSample }
+
+func (d *DetailPane) SetSize(w, h int) { d.width, d.height = max(w, 0), max(h, 0) }
+func (d *DetailPane) Focus()           { d.focused = true }
+func (d *DetailPane) Blur()            { d.focused = false }
 
 // ID is the connector shown, "" for none.
-func (d *detailPane) ID() string { return d.base.ID }
+func (d *DetailPane) ID() string { return d.base.ID }
 
 // Show switches the pane to connector c. cached is the last detail seen for
 // it, if any, shown (with its age) until a fresh one arrives.
-func (d *detailPane) Show(c api.Connector, cached *api.ConnectorDetail, cachedAt time.Time) {
+func (d *DetailPane) Show(c api.Connector, cached *api.ConnectorDetail, cachedAt time.Time) {
 	if c.ID != d.base.ID {
 		d.nSample, d.head, d.offset, d.gone = 0, 0, 0, false
 		d.run = syncRun{}
@@ -74,12 +84,12 @@ func (d *detailPane) Show(c api.Connector, cached *api.ConnectorDetail, cachedAt
 }
 
 // Clear shows nothing.
-func (d *detailPane) Clear() {
-	*d = detailPane{styles: d.styles, loc: d.loc, wrap: d.wrap, width: d.width, height: d.height, focused: d.focused}
+func (d *DetailPane) Clear() {
+	*d = DetailPane{styles: d.styles, loc: d.loc, wrap: d.wrap, width: d.width, height: d.height, focused: d.focused}
 }
 
 // SetDetail records a fresh answer for the connector shown.
-func (d *detailPane) SetDetail(c *api.ConnectorDetail, at time.Time) {
+func (d *DetailPane) SetDetail(c *api.ConnectorDetail, at time.Time) {
 	d.data, d.fetchedAt, d.gone, d.cached = c, at, false, false
 	d.base.Name, d.base.Platform, d.base.Status = c.Name, c.Platform, c.Status
 	d.base.LastSyncAt, d.base.LastSyncAtUnknown = c.LastSyncAt, c.LastSyncAtUnknown
@@ -100,54 +110,54 @@ func (d *detailPane) SetDetail(c *api.ConnectorDetail, at time.Time) {
 		d.run = syncRun{} // drained: the next bar is the catalog's again
 	}
 	if d.nSample > 0 {
-		last := d.samples[(d.head+maxSamples-1)%maxSamples]
+		last := d.samples[(d.head+MaxSamples-1)%MaxSamples]
 		if s.synced < last.synced { // counters reset: start over
 			d.nSample, d.head = 0, 0
 		}
 	}
 	d.samples[d.head] = s
-	d.head = (d.head + 1) % maxSamples
-	d.nSample = min(d.nSample+1, maxSamples)
+	d.head = (d.head + 1) % MaxSamples
+	d.nSample = min(d.nSample+1, MaxSamples)
 }
 
 // SetLastTest is what the last connection test of the connector shown
 // answered, "" for none.
-func (d *detailPane) SetLastTest(s string) { d.lastTest = s }
+func (d *DetailPane) SetLastTest(s string) { d.lastTest = s }
 
 // SetStale says whether reads have failed since the data shown arrived.
-func (d *detailPane) SetStale(stale bool) { d.stale = stale }
+func (d *DetailPane) SetStale(stale bool) { d.stale = stale }
 
 // SetGone marks the connector as deleted on the server, or not.
-func (d *detailPane) SetGone(gone bool) { d.gone = gone }
+func (d *DetailPane) SetGone(gone bool) { d.gone = gone }
 
 // Gone says the server said the connector no longer exists.
-func (d *detailPane) Gone() bool { return d.gone }
+func (d *DetailPane) Gone() bool { return d.gone }
 
 // Cached says the data shown is from the cache, not yet refreshed.
-func (d *detailPane) Cached() bool { return d.cached }
+func (d *DetailPane) Cached() bool { return d.cached }
 
 // Pending reports the last known pending count.
-func (d *detailPane) Pending() int {
+func (d *DetailPane) Pending() int {
 	if d.data == nil {
 		return 0
 	}
 	return d.data.SyncStats.ProductsPending
 }
 
-// throughput is products synced per second while the current sync drains,
+// Throughput is products synced per second while the current sync drains,
 // measured over the samples (60 s at most) since pending was last zero; ok
 // is false when there is not enough to say.
-func (d *detailPane) throughput() (float64, bool) {
+func (d *DetailPane) Throughput() (float64, bool) {
 	if d.nSample < 2 {
 		return 0, false
 	}
-	newest := d.samples[(d.head+maxSamples-1)%maxSamples]
+	newest := d.samples[(d.head+MaxSamples-1)%MaxSamples]
 	if newest.pending == 0 {
 		return 0, false
 	}
 	oldest := newest
 	for i := 2; i <= d.nSample; i++ {
-		s := d.samples[(d.head+maxSamples-i)%maxSamples]
+		s := d.samples[(d.head+MaxSamples-i)%MaxSamples]
 		if newest.at.Sub(s.at) > time.Minute {
 			break
 		}
@@ -164,7 +174,7 @@ func (d *detailPane) throughput() (float64, bool) {
 }
 
 // Update handles the pane's own keys: scrolling.
-func (d detailPane) Update(msg tea.KeyMsg, k *keymap.KeyMap, now time.Time) detailPane {
+func (d DetailPane) Update(msg tea.KeyMsg, k *keymap.KeyMap, now time.Time) DetailPane {
 	switch {
 	case key.Matches(msg, k.Up):
 		d.Scroll(-1, now)
@@ -175,7 +185,7 @@ func (d detailPane) Update(msg tea.KeyMsg, k *keymap.KeyMap, now time.Time) deta
 }
 
 // Scroll moves the view of a pane longer than the screen.
-func (d *detailPane) Scroll(n int, now time.Time) {
+func (d *DetailPane) Scroll(n int, now time.Time) {
 	last := max(len(d.lines(now))-max(d.height-1, 0), 0)
 	d.offset = min(max(d.offset+n, 0), last)
 }
@@ -188,7 +198,7 @@ type wrapCache struct {
 
 // View renders exactly height lines of width cells. footer is the freshness
 // line the root computes (age, stale, paused).
-func (d *detailPane) View(now time.Time, footer string) string {
+func (d *DetailPane) View(now time.Time, footer string) string {
 	if d.width <= 0 || d.height <= 0 {
 		return ""
 	}
@@ -204,7 +214,7 @@ func (d *detailPane) View(now time.Time, footer string) string {
 		if j := offset + i; j < len(lines) {
 			b.WriteString(lines[j])
 		} else {
-			b.WriteString(pad(d.width))
+			b.WriteString(Pad(d.width))
 		}
 	}
 	if body > 0 {
@@ -218,7 +228,7 @@ func (d *detailPane) View(now time.Time, footer string) string {
 	return b.String()
 }
 
-func (d *detailPane) lines(now time.Time) []string {
+func (d *DetailPane) lines(now time.Time) []string {
 	st := d.styles
 	w := d.width
 	if d.base.ID == "" {
@@ -228,12 +238,12 @@ func (d *detailPane) lines(now time.Time) []string {
 	c := d.base
 	// The name and platform in full, wrapped: the list cuts them to its
 	// columns, and this is where they can be read.
-	for _, l := range wrapWords(c.Name, w) {
+	for _, l := range WrapWords(c.Name, w) {
 		b.add(st.Name.Render(termtext.PadRight(l, w)))
 	}
-	status, style := statusText(st, c.Status)
+	status, style := StatusText(st, c.Status)
 	if pw := termtext.Width(c.Platform); pw > max(w-13, 0) {
-		for _, l := range wrapWords(c.Platform, w) {
+		for _, l := range WrapWords(c.Platform, w) {
 			b.plain(l)
 		}
 		b.add(style.Render(termtext.PadRight(status, w)))
@@ -274,7 +284,7 @@ func (d *detailPane) lines(now time.Time) []string {
 // syncLines are the counters, the progress bar and the throughput. They
 // always take the same rows (syncRows), loaded or not, syncing or not, so
 // nothing below them moves when a sync starts or ends.
-func (d *detailPane) syncLines(b *detailLines, compact bool) {
+func (d *DetailPane) syncLines(b *detailLines, compact bool) {
 	start := len(b.out)
 	defer func() {
 		for len(b.out) < start+syncRows(compact) {
@@ -287,7 +297,7 @@ func (d *detailPane) syncLines(b *detailLines, compact bool) {
 		return
 	}
 	ss := d.data.SyncStats
-	synced, pending := countText(ss.ProductsSynced, ss.ProductsSyncedUnknown), countText(ss.ProductsPending, ss.ProductsPendingUnknown)
+	synced, pending := CountText(ss.ProductsSynced, ss.ProductsSyncedUnknown), CountText(ss.ProductsPending, ss.ProductsPendingUnknown)
 	if compact {
 		b.plain("synced " + synced + " · pending " + pending)
 	} else {
@@ -308,8 +318,8 @@ func (d *detailPane) syncLines(b *detailLines, compact bool) {
 		b.plain("no ETA: no answer since " + d.fetchedAt.In(d.loc).Format("15:04:05"))
 		return
 	}
-	if rate, ok := d.throughput(); ok && rate > 0 {
-		b.plain(fmt.Sprintf("%.1f products/s · ETA %s", rate, etaText(float64(ss.ProductsPending)/rate)))
+	if rate, ok := d.Throughput(); ok && rate > 0 {
+		b.plain(fmt.Sprintf("%.1f products/s · ETA %s", rate, ETAText(float64(ss.ProductsPending)/rate)))
 	} else {
 		b.plain("measuring throughput…")
 	}
@@ -317,7 +327,7 @@ func (d *detailPane) syncLines(b *detailLines, compact bool) {
 
 // LiveLines are the sync rows of connector id at width w, for a view that
 // covers the pane (the sync result): nil when the pane shows another.
-func (d *detailPane) LiveLines(id string, w int) []string {
+func (d *DetailPane) LiveLines(id string, w int) []string {
 	if id != d.base.ID || w <= 0 {
 		return nil
 	}
@@ -337,10 +347,10 @@ func syncRows(compact bool) int {
 // progress is the bar's share and the label that says what it measures:
 // the sync triggered here (queued → drained) when its size is known,
 // otherwise the share of the connector's catalog synced.
-func (d *detailPane) progress(ss api.SyncStats) (float64, string) {
+func (d *DetailPane) progress(ss api.SyncStats) (float64, string) {
 	if r := d.run; r.queued > 0 && r.base >= 0 {
 		drained := min(max(ss.ProductsSynced-r.base, 0), r.queued)
-		return float64(drained) / float64(r.queued), " " + thousands(drained) + "/" + thousands(r.queued) + " of this sync"
+		return float64(drained) / float64(r.queued), " " + Thousands(drained) + "/" + Thousands(r.queued) + " of this sync"
 	}
 	total := float64(ss.ProductsSynced) + float64(ss.ProductsPending)
 	pct := 0.0
@@ -350,12 +360,12 @@ func (d *detailPane) progress(ss api.SyncStats) (float64, string) {
 	return pct, fmt.Sprintf(" %3.0f%% of catalog", pct*100)
 }
 
-// countText is a counter, "?" when the server sent none that makes sense.
-func countText(n int, unknown bool) string {
+// CountText is a counter, "?" when the server sent none that makes sense.
+func CountText(n int, unknown bool) string {
 	if unknown || n < 0 {
 		return "?"
 	}
-	return thousands(n)
+	return Thousands(n)
 }
 
 func productsWord(n int, unknown bool) string {
@@ -365,16 +375,16 @@ func productsWord(n int, unknown bool) string {
 	return "products"
 }
 
-// etaText is an ETA in seconds, clamped: never negative, never an overflow.
-func etaText(secs float64) string {
+// ETAText is an ETA in seconds, clamped: never negative, never an overflow.
+func ETAText(secs float64) string {
 	const maxETA = 99 * time.Hour
 	switch {
 	case secs != secs || secs < 0: // NaN or nonsense
 		return "?"
 	case secs > maxETA.Seconds():
-		return "> " + duration(maxETA)
+		return "> " + Duration(maxETA)
 	}
-	return duration(time.Duration(secs * float64(time.Second)))
+	return Duration(time.Duration(secs * float64(time.Second)))
 }
 
 // syncRun is the sync triggered from this pane, for the progress of that
@@ -387,7 +397,7 @@ type syncRun struct {
 
 // StartRun records a sync accepted for connector id: the bar follows it
 // from the next reading on.
-func (d *detailPane) StartRun(id string, r *api.SyncResult) {
+func (d *DetailPane) StartRun(id string, r *api.SyncResult) {
 	if id != d.base.ID || r == nil {
 		return
 	}
@@ -396,7 +406,7 @@ func (d *detailPane) StartRun(id string, r *api.SyncResult) {
 		d.run.queued = r.ProductsQueued
 	}
 	if d.nSample > 0 {
-		d.run.base = d.samples[(d.head+maxSamples-1)%maxSamples].synced
+		d.run.base = d.samples[(d.head+MaxSamples-1)%MaxSamples].synced
 	}
 }
 
@@ -426,20 +436,20 @@ func (b *detailLines) field(label, value string) {
 	b.add(st.Label.Render(termtext.PadRight(label, lw)) + st.Value.Render(termtext.PadRight(value, w-lw)))
 }
 
-func (d *detailPane) when(now time.Time, t *time.Time, unknown bool, none string) string {
+func (d *DetailPane) when(now time.Time, t *time.Time, unknown bool, none string) string {
 	switch {
 	case unknown:
 		return "?" // sent, but no time that can be read
 	case t == nil:
 		return none
-	case badTime(*t):
+	case BadTime(*t):
 		return "?"
 	}
-	return t.In(d.loc).Format("2006-01-02 15:04") + " · " + ago(now, *t)
+	return t.In(d.loc).Format("2006-01-02 15:04") + " · " + Ago(now, *t)
 }
 
 // Prepare wraps the error shown into the cache, in Update.
-func (d *detailPane) Prepare() {
+func (d *DetailPane) Prepare() {
 	if d.data == nil || d.data.SyncStats.LastError == nil || d.width <= 0 || d.height <= 0 {
 		return
 	}
@@ -451,7 +461,7 @@ func (d *detailPane) Prepare() {
 
 // wrappedError is the error text wrapped for w cells: from the cache when
 // it holds.
-func (d *detailPane) wrappedError(text string, w int) []string {
+func (d *DetailPane) wrappedError(text string, w int) []string {
 	if c := &d.wrap; text == c.key && w == c.width && c.lines != nil {
 		return c.lines
 	}
@@ -466,7 +476,7 @@ func wrapError(text string, w int) []string {
 	}
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
-		out = append(out, wrapWords(para, max(w-2, 1))...)
+		out = append(out, WrapWords(para, max(w-2, 1))...)
 	}
 	for i := range out {
 		out[i] = "  " + out[i]
@@ -474,9 +484,9 @@ func wrapError(text string, w int) []string {
 	return out
 }
 
-// wrapWords breaks s into lines of at most w cells, at spaces where it can
+// WrapWords breaks s into lines of at most w cells, at spaces where it can
 // and inside over-long words where it must.
-func wrapWords(s string, w int) []string {
+func WrapWords(s string, w int) []string {
 	if s == "" {
 		return []string{""}
 	}

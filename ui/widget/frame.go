@@ -1,4 +1,4 @@
-package ui
+package widget
 
 import (
 	"strings"
@@ -16,39 +16,39 @@ import (
 // breaking the whole screen. Panes produce lines of exactly their width by
 // termtext's measure, and these helpers only concatenate.
 
-// lines splits a pane's view into exactly h lines of w cells.
-func lines(s string, w, h int) []string {
+// Lines splits a pane's view into exactly h lines of w cells.
+func Lines(s string, w, h int) []string {
 	out := strings.SplitN(s, "\n", h+1)
 	if len(out) > h {
 		out = out[:h]
 	}
 	for i, l := range out {
-		out[i] = fitLine(l, w)
+		out[i] = FitLine(l, w)
 	}
 	for len(out) < h {
-		out = append(out, pad(w))
+		out = append(out, Pad(w))
 	}
 	return out
 }
 
-// fitLine pads or cuts a (possibly styled) line to w cells.
-func fitLine(l string, w int) string {
-	lw := visibleWidth(l)
+// FitLine pads or cuts a (possibly styled) line to w cells.
+func FitLine(l string, w int) string {
+	lw := VisibleWidth(l)
 	switch {
 	case lw == w:
 		return l
 	case lw < w:
-		return l + pad(w-lw)
+		return l + Pad(w-lw)
 	}
 	// Too wide: cut with the styling dropped (this is a safety net; panes
 	// size their own lines).
-	return fitLine(termtext.Truncate(stripANSI(l), w), w)
+	return FitLine(termtext.Truncate(stripANSI(l), w), w)
 }
 
-// visibleWidth is the width of a styled line by termtext's measure. The
+// VisibleWidth is the width of a styled line by termtext's measure. The
 // SGR sequences our styles emit (ESC [ … m) are skipped in place; anything
 // else falls back to stripping.
-func visibleWidth(l string) int {
+func VisibleWidth(l string) int {
 	w := 0
 	for {
 		i := strings.IndexByte(l, 0x1b)
@@ -71,9 +71,9 @@ func visibleWidth(l string) int {
 	}
 }
 
-// box draws a rounded border around the lines (each w cells wide); the
+// Box draws a rounded border around the lines (each w cells wide); the
 // focused pane's is heavy, so focus shows without colour (NO_COLOR).
-func box(st *Styles, in []string, w int, focused bool) []string {
+func Box(st *Styles, in []string, w int, focused bool) []string {
 	border, side := st.Border, st.side
 	if focused {
 		border, side = st.BorderFocus, st.sideFocus
@@ -89,7 +89,7 @@ func box(st *Styles, in []string, w int, focused bool) []string {
 
 // edges renders the top and bottom of a box. Widths change only on resize
 // and a screen has a few boxes, so layout (in Update) renders the edges of
-// the boxes it sized into the Styles (prepareEdges), and View only reads
+// the boxes it sized into the Styles (PrepareEdges), and View only reads
 // them; a width not prepared is drawn afresh and not kept. Entries are
 // keyed by what they show, so every copy of a model may share them; the
 // map is emptied when it passes 32 entries.
@@ -107,8 +107,8 @@ func renderEdges(border lipgloss.Style, w int, focused bool) (top, bottom string
 	return border.Render("╭" + strings.Repeat("─", w) + "╮"), border.Render("╰" + strings.Repeat("─", w) + "╯")
 }
 
-// prepareEdges renders the edges of boxes of these widths, focused or not.
-func (st *Styles) prepareEdges(widths ...int) {
+// PrepareEdges renders the edges of boxes of these widths, focused or not.
+func (st *Styles) PrepareEdges(widths ...int) {
 	if st.edgeCache == nil || len(st.edgeCache)+2*len(widths) > 32 {
 		st.edgeCache = map[edgeKey][2]string{}
 	}
@@ -123,22 +123,26 @@ func (st *Styles) prepareEdges(widths ...int) {
 	}
 }
 
+// PreparedEdges is how many box edges are rendered and kept: PrepareEdges
+// adds to them, drawing never does.
+func (st *Styles) PreparedEdges() int { return len(st.edgeCache) }
+
 type edgeKey struct {
 	w       int
 	focused bool
 	color   lipgloss.TerminalColor
 }
 
-// pane renders a pane view of outer size w×h, bordered or not.
-func pane(view string, w, h int, bordered bool, st *Styles, focused bool) []string {
+// Pane renders a pane view of outer size w×h, bordered or not.
+func Pane(view string, w, h int, bordered bool, st *Styles, focused bool) []string {
 	if !bordered {
-		return lines(view, w, h)
+		return Lines(view, w, h)
 	}
-	return box(st, lines(view, max(w-2, 0), max(h-2, 0)), max(w-2, 0), focused)
+	return Box(st, Lines(view, max(w-2, 0), max(h-2, 0)), max(w-2, 0), focused)
 }
 
-// besides joins two columns of lines of equal count side by side.
-func besides(a, b []string) []string {
+// Besides joins two columns of lines of equal count side by side.
+func Besides(a, b []string) []string {
 	out := make([]string, max(len(a), len(b)))
 	for i := range out {
 		var l, r string
@@ -153,27 +157,38 @@ func besides(a, b []string) []string {
 	return out
 }
 
-// overlay draws a block of lines (all the same width), centred across and
+// Overlay draws a block of lines (all the same width), centred across and
 // from line top down, over body (h lines of w cells): the rest of the body
 // stays in view around it.
-func overlay(body, block []string, w, h, top int) []string {
+func Overlay(body, block []string, w, h, top int) []string {
 	bw := 0
 	if len(block) > 0 {
-		bw = min(visibleWidth(block[0]), w)
+		bw = min(VisibleWidth(block[0]), w)
 	}
 	left := max((w-bw)/2, 0)
-	out := lines(strings.Join(body, "\n"), w, h)
+	out := Lines(strings.Join(body, "\n"), w, h)
 	for i, l := range block {
 		if top+i >= h {
 			break
 		}
 		under := out[top+i]
-		before := fitLine(ansi.Truncate(under, left, ""), left)
+		before := FitLine(ansi.Truncate(under, left, ""), left)
 		if strings.IndexByte(before, 0x1b) >= 0 {
 			before += "\x1b[0m" // a style cut open must not colour the box
 		}
-		after := fitLine(ansi.TruncateLeft(under, left+bw, ""), w-left-bw)
-		out[top+i] = fitLine(before+l, left+bw) + after
+		after := FitLine(ansi.TruncateLeft(under, left+bw, ""), w-left-bw)
+		out[top+i] = FitLine(before+l, left+bw) + after
 	}
 	return out
 }
+
+// Pad is n spaces (none for n ≤ 0): the filler of a line or a pane.
+func Pad(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat(" ", n)
+}
+
+// stripANSI drops styling from a line that must be cut to fit.
+func stripANSI(s string) string { return ansi.Strip(s) }

@@ -1,4 +1,4 @@
-package ui
+package widget
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 	"github.com/charmbracelet/lipgloss"
 )
 
-// ago renders how long ago t was, compactly: "now", "12s ago", "5m ago",
+// Ago renders how long ago t was, compactly: "now", "12s ago", "5m ago",
 // "3h ago", "4d ago", "2mo ago", "1y ago".
-func ago(now, t time.Time) string {
-	if badTime(t) {
+func Ago(now, t time.Time) string {
+	if BadTime(t) {
 		return "?" // a placeholder (year 1), not a time: "292y ago" says nothing
 	}
 	d := now.Sub(t)
@@ -36,60 +36,61 @@ func ago(now, t time.Time) string {
 	return strconv.Itoa(int(d/(365*24*time.Hour))) + "y ago"
 }
 
-// badTime says a time is outside what a sync can have happened at (and
+// BadTime says a time is outside what a sync can have happened at (and
 // what nanoseconds since 1970 hold): shown as "?".
-func badTime(t time.Time) bool {
+func BadTime(t time.Time) bool {
 	y := t.Year()
 	return y < 1700 || y > 2200
 }
 
-// agoPtr is ago for a nullable time: "never" for nil, "?" when the server
+// AgoPtr is Ago for a nullable time: "never" for nil, "?" when the server
 // sent one that cannot be read.
-func agoPtr(now time.Time, t *time.Time, unknown bool) string {
+func AgoPtr(now time.Time, t *time.Time, unknown bool) string {
 	switch {
 	case unknown:
 		return "?"
 	case t == nil:
 		return "never"
 	}
-	return ago(now, *t)
+	return Ago(now, *t)
 }
 
-// span is a stretch of time over which an ago text stays the same, in Unix
+// Span is a stretch of time over which an ago text stays the same, in Unix
 // nanoseconds (a row cache holds one per row: kept small): from inclusive,
 // until exclusive.
-type span struct{ from, until int64 }
+type Span struct{ from, until int64 }
 
-func (s span) holds(now time.Time) bool {
+// Holds says whether the text of the span reads the same at now.
+func (s Span) Holds(now time.Time) bool {
 	n := now.UnixNano()
 	return s.from <= n && n < s.until
 }
 
-// always is the span of a text that never moves ("never").
-func always() span { return span{math.MinInt64, math.MaxInt64} }
+// Always is the span of a text that never moves ("never").
+func Always() Span { return Span{math.MinInt64, math.MaxInt64} }
 
-// agoSpan is the span of "now" around now over which agoPtr(now, t) reads
+// AgoSpan is the span of "now" around now over which AgoPtr(now, t) reads
 // the same, so a row drawn with it can be reused without formatting again.
 // A time beyond what nanoseconds hold gets an empty span: always redrawn.
-func agoSpan(now time.Time, t *time.Time) span {
+func AgoSpan(now time.Time, t *time.Time) Span {
 	if t == nil {
-		return always()
+		return Always()
 	}
-	if badTime(*t) {
-		return always() // "?" never moves
+	if BadTime(*t) {
+		return Always() // "?" never moves
 	}
 	d := now.Sub(*t)
 	at := func(d time.Duration) int64 { return t.Add(d).UnixNano() }
-	step := func(lo, hi, unit time.Duration) span {
+	step := func(lo, hi, unit time.Duration) Span {
 		n := d / unit
-		return span{at(max(n*unit, lo)), at(min((n+1)*unit, hi))}
+		return Span{at(max(n*unit, lo)), at(min((n+1)*unit, hi))}
 	}
 	const day = 24 * time.Hour
 	switch {
 	case d < -time.Minute:
-		return span{math.MinInt64, at(-time.Minute)}
+		return Span{math.MinInt64, at(-time.Minute)}
 	case d < time.Second:
-		return span{at(-time.Minute), at(time.Second)}
+		return Span{at(-time.Minute), at(time.Second)}
 	case d < time.Minute:
 		return step(time.Second, time.Minute, time.Second)
 	case d < time.Hour:
@@ -102,12 +103,12 @@ func agoSpan(now time.Time, t *time.Time) span {
 		return step(60*day, 365*day, 30*day)
 	}
 	n := d / (365 * day)
-	return span{at(n * 365 * day), at((n + 1) * 365 * day)}
+	return Span{at(n * 365 * day), at((n + 1) * 365 * day)}
 }
 
-// statusText is a connector status as glyph + word, never colour alone,
+// StatusText is a connector status as glyph + word, never colour alone,
 // and the style to colour it with. Unknown values are shown as they came.
-func statusText(st *Styles, status string) (string, lipgloss.Style) {
+func StatusText(st *Styles, status string) (string, lipgloss.Style) {
 	switch status {
 	case "active":
 		return "● active", st.Active
@@ -121,10 +122,8 @@ func statusText(st *Styles, status string) (string, lipgloss.Style) {
 	return "? " + status, st.Unknown
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
-// thousands formats n with thin separators: 1250 → "1 250".
-func thousands(n int) string {
+// Thousands formats n with thin separators: 1250 → "1 250".
+func Thousands(n int) string {
 	s := strconv.Itoa(n)
 	neg := ""
 	if n < 0 {
@@ -136,15 +135,16 @@ func thousands(n int) string {
 	return neg + s
 }
 
-func plural(n int, one, many string) string {
+// Plural is a count and its noun: "1 connector", "1 250 connectors".
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return thousands(n) + " " + many
+	return Thousands(n) + " " + many
 }
 
-// duration renders a wait or an ETA: "45s", "3m 05s", "2h 10m".
-func duration(d time.Duration) string {
+// Duration renders a wait or an ETA: "45s", "3m 05s", "2h 10m".
+func Duration(d time.Duration) string {
 	d = d.Round(time.Second)
 	switch {
 	case d < time.Minute:
