@@ -33,7 +33,7 @@ type Account struct {
 	HistoryErr error          // why History is nil
 	Events     *history.EventLog
 	Runs       *history.RunLog // observed runs, kept for the next start (Outcome.Runs, LoadRuns); nil: not kept
-	Hub        Hub // team mode: the account's events hub
+	Hub        Hub             // team mode: the account's events hub
 	// Fleet is team mode's one index of the account, read instead of a
 	// crawl of this dashboard's own.
 	Fleet    monitor.FleetSource
