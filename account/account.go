@@ -148,6 +148,13 @@ func (o Opener) OpenWithKey(s config.Settings, key, stateDir string) (*Account, 
 	} else {
 		a.Session.Events = ev
 	}
+	runs, warns, rerr := history.OpenRuns(dir, history.Limits{}, nil)
+	a.Warnings = append(a.Warnings, warns...)
+	if rerr != nil {
+		a.Warnings = append(a.Warnings, "observed runs are not kept for the next start: "+rerr.Error())
+	} else {
+		a.Session.Runs = runs
+	}
 	a.Session.Warnings = a.Warnings
 	return a, nil
 }

@@ -31,6 +31,9 @@ type Outcome struct {
 	Note string
 	// Jobs is the id of a connector whose jobs answered (Monitor.Jobs).
 	Jobs string
+	// Runs are the runs observed to end with this answer (runs.go), for
+	// the caller to keep in the account's history.
+	Runs []Run
 }
 
 // PageShown is a page answer for the page on screen.
@@ -164,6 +167,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 			m.answered()
 			m.remember(r.ID, r.Detail, m.Received(r))
 			m.noteDetail(r.Detail, m.Received(r))
+			out.Runs = m.observeRun(r.Detail, m.Received(r))
 			out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)
 		case errors.As(r.Err, new(*api.RateLimitError)), errors.Is(r.Err, api.ErrUnauthorized):
 			m.noteFailure(t, r.Err)
@@ -196,6 +200,7 @@ func (m *Monitor) applyConnector(r Result, t *target) Outcome {
 	}
 	m.remember(r.ID, r.Detail, m.Received(r))
 	m.noteDetail(r.Detail, m.Received(r))
+	out.Runs = m.observeRun(r.Detail, m.Received(r))
 	out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)
 	t.last = r.Detail
 	out.Detail = r.Detail

@@ -138,10 +138,12 @@ func (s *Store) learnSync(id string, c api.Connector) {
 // LearnJobs learns a connector's usual interval from its jobs (any order):
 // the intervals between the completion times of its completed runs replace
 // what successive last_sync_at values taught, as the server's own record is
-// the longer and surer one. Jobs without a completion time (queued,
+// the longer and surer one. The jobs are also kept as id's runs
+// (Store.Runs). Jobs without a completion time (queued,
 // running) are skipped; failed runs count, as a schedule runs whatever the
 // outcome.
 func (s *Store) LearnJobs(id string, jobs []api.Job) {
+	s.learnJobRuns(id, jobs)
 	var ends []time.Time
 	for _, j := range jobs {
 		if j.CompletedAt != nil {

@@ -185,6 +185,7 @@ func (m *Monitor) applyCrawl(r Result, t *target) Outcome {
 	m.answered()
 	if r.Kind == KindConnector {
 		m.noteDetail(r.Detail, m.Received(r))
+		out.Runs = m.observeRun(r.Detail, m.Received(r))
 		out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)
 	} else {
 		out.Changes = m.crawlPage(r, out.Changes)

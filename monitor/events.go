@@ -38,13 +38,18 @@ const (
 	// says how late), LateRecovered its next sync.
 	TurnedLate    EventKind = "turned_late"
 	LateRecovered EventKind = "late_recovered"
+	// SlowRun is a run over SlowFactor times the connector's median
+	// duration, SmallRun one that pushed under a tenth of its median
+	// (RunWatch; Before says the usual, After the run).
+	SlowRun  EventKind = "slow_run"
+	SmallRun EventKind = "small_run"
 )
 
 // EventKinds are every kind of event, in the order the events view's
 // filter steps through them: the one list, so a kind added above is
 // offered there too.
 func EventKinds() []EventKind {
-	return []EventKind{TurnedError, Recovered, ErrorChanged, Stuck, TurnedLate, LateRecovered, Paused, Resumed, Appeared, Disappeared,
+	return []EventKind{TurnedError, Recovered, ErrorChanged, Stuck, TurnedLate, LateRecovered, SlowRun, SmallRun, Paused, Resumed, Appeared, Disappeared,
 		SyncSent, SyncDrained, SyncFailed, SyncLost, KeyRefused, KeyAccepted, APIDown, APIUp}
 }
 
@@ -135,6 +140,10 @@ func (e Event) Text() string {
 		return who + " is " + termtext.OneLine(e.After, eventTextCap)
 	case LateRecovered:
 		return who + " synced again, no longer " + e.Before
+	case SlowRun:
+		return who + ": slow run, " + termtext.OneLine(e.After, eventTextCap) + " (" + e.Before + ")"
+	case SmallRun:
+		return who + ": small run, " + termtext.OneLine(e.After, eventTextCap) + " (" + e.Before + ")"
 	}
 	return who + ": " + string(e.Kind)
 }

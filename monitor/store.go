@@ -23,11 +23,14 @@ type Store struct {
 	// Each connector's rhythm (cadence.go).
 	cadence map[string]*cadenceState
 	copts   CadenceOptions
+
+	// Each connector's runs and the observation under way (runs.go).
+	runsByID map[string]*runState
 }
 
 func newStore(o CadenceOptions) *Store {
 	return &Store{byID: map[string]api.Connector{}, at: map[string]time.Time{}, mark: map[string]uint32{},
-		cadence: map[string]*cadenceState{}, copts: o.withDefaults()}
+		cadence: map[string]*cadenceState{}, copts: o.withDefaults(), runsByID: map[string]*runState{}}
 }
 
 // ChangeKind says what happened to a connector.
@@ -94,6 +97,7 @@ func (s *Store) remove(id string, changes []Change) []Change {
 	delete(s.at, id)
 	delete(s.mark, id)
 	delete(s.cadence, id)
+	delete(s.runsByID, id)
 	s.version++
 	return append(changes, Change{ID: id, Kind: Removed, Before: before})
 }

@@ -32,7 +32,8 @@ type Account struct {
 	History    *history.Store // nil: no write is sent on the account
 	HistoryErr error          // why History is nil
 	Events     *history.EventLog
-	Hub        Hub // team mode: the account's events hub
+	Runs       *history.RunLog // observed runs, kept for the next start (Outcome.Runs, LoadRuns); nil: not kept
+	Hub        Hub             // team mode: the account's events hub
 	// Fleet is team mode's one index of the account, read instead of a
 	// crawl of this dashboard's own.
 	Fleet    monitor.FleetSource

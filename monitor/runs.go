@@ -1,0 +1,352 @@
+package monitor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pixee/pixee-tui/api"
+)
+
+// Runs: each connector's past syncs.
+//
+// Where the server offers /jobs, a connector's runs are its jobs
+// (Store.LearnJobs keeps them). Where it does not (Monitor.JobsOffered is
+// false), the monitor observes runs from the detail answers it already
+// receives, asking nothing more: a sync is seen to start when
+// products_pending rises from 0 (or is above 0 on first sight: a Partial
+// run, whose start and count are lower bounds) and to end when it is back
+// to 0. An observed run that ends is in Outcome.Runs, for the caller to
+// append to the account's history (history.RunLog); Monitor.LoadRuns puts
+// them back after a restart. Store.Runs reads them, saying which kind.
+//
+// RunWatch turns runs into slow_run and small_run events.
+
+// MaxRuns is how many runs the store keeps per connector, newest.
+const MaxRuns = 50
+
+// ObserveGap is the longest gap between two details of a connector that
+// an observed run spans: beyond it, what was seen before is too old to say
+// the sync now running is the same one, and observing starts again.
+const ObserveGap = 10 * time.Minute
+
+// Run is one sync run of a connector: a job the server listed, or a run
+// the monitor observed (Observed).
+type Run struct {
+	ConnectorID string `json:"connector_id"`
+	// ID is the job's id, or for an observed run "observed:" and its end.
+	ID string `json:"id"`
+	// Observed says the monitor saw it from detail answers; false, it is
+	// a job from the server.
+	Observed bool `json:"observed"`
+	// Partial: observed already running, so Start and Pushed are lower
+	// bounds. Partial runs are listed, never judged nor judged against.
+	Partial bool   `json:"partial,omitempty"`
+	Status  string `json:"status"` // completed, failed, or the job's status
+	// Start is when it started (observed: the first answer that showed it
+	// running); End when it ended, zero while running.
+	Start time.Time `json:"start,omitzero"`
+	End   time.Time `json:"end,omitzero"`
+	// Duration is End-Start for an observed run, the server's for a job;
+	// DurationUnknown says it is not known.
+	Duration        time.Duration `json:"duration"`
+	DurationUnknown bool          `json:"duration_unknown,omitempty"`
+	// Pushed is how many products it pushed (observed: the rise of
+	// products_synced); PushedUnknown says it is not known.
+	Pushed        int  `json:"pushed"`
+	PushedUnknown bool `json:"pushed_unknown,omitempty"`
+	// Error is its error: for an observed run, last_error at its end when
+	// that is new since its start or the connector is in error.
+	Error string `json:"error,omitempty"`
+}
+
+// Finished says the run has ended.
+func (r Run) Finished() bool { return !r.End.IsZero() }
+
+// Failed says the run ended in an error.
+func (r Run) Failed() bool {
+	return r.Error != "" || strings.EqualFold(r.Status, "failed") || strings.EqualFold(r.Status, "error")
+}
+
+// RunOfJob is job j of connector id as a run.
+func RunOfJob(id string, j api.Job) Run {
+	r := Run{ConnectorID: id, ID: j.ID, Status: j.Status, Pushed: j.Pushed, PushedUnknown: j.PushedUnknown,
+		Duration: j.Duration(), DurationUnknown: j.DurationUnknown}
+	if j.CompletedAt != nil {
+		r.End = *j.CompletedAt
+		if !j.DurationUnknown {
+			r.Start = r.End.Add(-r.Duration)
+		}
+	}
+	if j.Errors > 0 && strings.EqualFold(j.Status, "failed") {
+		r.Error = fmt.Sprintf("%d products in error", j.Errors)
+	}
+	return r
+}
+
+// runState is one connector's runs and the observation under way.
+type runState struct {
+	server   []Run // from the jobs, newest first; nil: none fetched
+	observed []Run // newest first, at most MaxRuns
+	obs      *observation
+}
+
+// observation is what the last detail of a connector showed.
+type observation struct {
+	at              time.Time
+	pending, synced int
+	syncedKnown     bool
+	running         bool
+	partial         bool
+	start           time.Time
+	base            int  // products_synced before the run
+	baseKnown       bool // base was read
+	errAtStart      *string
+	lastError       *string
+	statusError     bool
+}
+
+func (s *Store) runs(id string) *runState {
+	st := s.runsByID[id]
+	if st == nil {
+		st = &runState{}
+		s.runsByID[id] = st
+	}
+	return st
+}
+
+// Runs are connector id's runs, newest first, and whether they are the
+// ones the monitor observed (true) or the server's jobs (false). The
+// server's are shown when there are any.
+func (s *Store) Runs(id string) (runs []Run, observed bool) {
+	st := s.runsByID[id]
+	if st == nil {
+		return nil, false
+	}
+	if st.server != nil {
+		return slices.Clone(st.server), false
+	}
+	return slices.Clone(st.observed), len(st.observed) > 0
+}
+
+// learnJobRuns keeps jobs as id's runs.
+func (s *Store) learnJobRuns(id string, jobs []api.Job) {
+	runs := make([]Run, 0, min(len(jobs), MaxRuns))
+	for _, j := range jobs {
+		runs = append(runs, RunOfJob(id, j))
+	}
+	slices.SortStableFunc(runs, newestFirst)
+	if len(runs) > MaxRuns {
+		runs = runs[:MaxRuns]
+	}
+	s.runs(id).server = runs
+}
+
+// newestFirst orders runs by end (running ones first), then start.
+func newestFirst(a, b Run) int {
+	switch {
+	case a.End.IsZero() != b.End.IsZero():
+		if a.End.IsZero() {
+			return -1
+		}
+		return 1
+	case !a.End.Equal(b.End):
+		return b.End.Compare(a.End)
+	}
+	return b.Start.Compare(a.Start)
+}
+
+// addObserved keeps observed runs of their connectors, once each (by id).
+func (s *Store) addObserved(runs ...Run) {
+	for _, r := range runs {
+		if r.ConnectorID == "" || r.ID == "" {
+			continue
+		}
+		st := s.runs(r.ConnectorID)
+		if slices.ContainsFunc(st.observed, func(o Run) bool { return o.ID == r.ID }) {
+			continue
+		}
+		st.observed = append(st.observed, r)
+		slices.SortStableFunc(st.observed, newestFirst)
+		if len(st.observed) > MaxRuns {
+			st.observed = st.observed[:MaxRuns]
+		}
+	}
+}
+
+// observe takes a detail of a connector received at at; it returns the
+// run it ended, if any.
+func (s *Store) observe(d *api.ConnectorDetail, at time.Time) (Run, bool) {
+	ss := d.SyncStats
+	if ss.ProductsPendingUnknown {
+		return Run{}, false // says nothing of whether a sync runs
+	}
+	st := s.runs(d.ID)
+	prev := st.obs
+	if prev != nil && !at.After(prev.at) {
+		return Run{}, false // an answer older than one already taken
+	}
+	cur := &observation{at: at, pending: ss.ProductsPending, synced: ss.ProductsSynced,
+		syncedKnown: !ss.ProductsSyncedUnknown, lastError: ss.LastError, statusError: statusClass(d.Status) == "error"}
+	st.obs = cur
+	if prev != nil && at.Sub(prev.at) > ObserveGap {
+		prev = nil // too long unseen: what runs now may be another sync
+	}
+	switch {
+	case prev == nil || !prev.running:
+		if cur.pending == 0 {
+			return Run{}, false
+		}
+		// Started: rose from 0 since the last answer, or seen running
+		// first (partial).
+		cur.running, cur.start, cur.partial, cur.errAtStart = true, at, prev == nil, ss.LastError
+		if prev != nil {
+			cur.base, cur.baseKnown = prev.synced, prev.syncedKnown
+		} else {
+			cur.base, cur.baseKnown = cur.synced, cur.syncedKnown
+		}
+		return Run{}, false
+	case cur.pending > 0:
+		cur.running, cur.start, cur.partial = true, prev.start, prev.partial
+		cur.base, cur.baseKnown, cur.errAtStart = prev.base, prev.baseKnown, prev.errAtStart
+		return Run{}, false
+	}
+	// Drained.
+	r := Run{ConnectorID: d.ID, ID: "observed:" + at.UTC().Format(time.RFC3339Nano), Observed: true,
+		Partial: prev.partial, Status: "completed", Start: prev.start, End: at, Duration: at.Sub(prev.start)}
+	if prev.baseKnown && cur.syncedKnown && cur.synced >= prev.base {
+		r.Pushed = cur.synced - prev.base
+	} else {
+		r.PushedUnknown = true // unread, or the count went down: a reset
+	}
+	if e := ss.LastError; e != nil && (cur.statusError || prev.errAtStart == nil || *prev.errAtStart != *e) {
+		r.Error, r.Status = *e, "failed"
+	}
+	s.addObserved(r)
+	return r, true
+}
+
+// observeRun is the run a detail answer ended, when runs are observed
+// (the server offers no jobs); nil otherwise.
+func (m *Monitor) observeRun(d *api.ConnectorDetail, at time.Time) []Run {
+	if d == nil || m.JobsOffered() {
+		return nil
+	}
+	if r, ok := m.store.observe(d, at); ok {
+		return []Run{r}
+	}
+	return nil
+}
+
+// LoadRuns puts back observed runs kept from an earlier start (the
+// account's history), so a restart does not forget them.
+func (m *Monitor) LoadRuns(runs []Run) {
+	m.store.addObserved(runs...)
+}
+
+// RunWatch turns runs into events: SlowRun for a finished run over
+// SlowFactor times the connector's median duration, SmallRun for one that
+// pushed under a tenth of its median pushed (failed runs are not small:
+// their error says more). A run is judged against the finished, whole,
+// successful runs that ended before it, and never with fewer than
+// MinEarlier of them; each run once. The runs a connector has when first
+// observed are recorded without events (they did not happen now, like
+// LateWatch's first sight). Feed it the store after every result.
+type RunWatch struct {
+	judged map[string]map[string]bool // connector → run ids judged
+}
+
+// Run judgement policy.
+const (
+	SlowFactor = 3  // slow: over this many times the median duration
+	SmallShare = 10 // small: under 1/SmallShare of the median pushed
+	MinEarlier = 3  // earlier runs needed before any is judged
+)
+
+// Observe judges the runs not judged yet, in the store's connectors.
+func (w *RunWatch) Observe(now time.Time, s *Store) []Event {
+	if w.judged == nil {
+		w.judged = map[string]map[string]bool{}
+	}
+	var evs []Event
+	for id := range s.runsByID {
+		runs, _ := s.Runs(id)
+		seen, known := w.judged[id]
+		next := make(map[string]bool, len(runs))
+		for _, r := range runs {
+			key := runKey(r)
+			next[key] = true
+			if !known || seen[key] || !r.Finished() {
+				continue
+			}
+			evs = append(evs, judgeRun(now, s, r, runs)...)
+		}
+		for _, r := range runs {
+			if !r.Finished() {
+				delete(next, runKey(r)) // judged when it ends
+			}
+		}
+		w.judged[id] = next // only the runs still kept: bounded
+	}
+	for id := range w.judged {
+		if _, ok := s.runsByID[id]; !ok {
+			delete(w.judged, id)
+		}
+	}
+	slices.SortFunc(evs, func(a, b Event) int {
+		if c := strings.Compare(a.ConnectorID, b.ConnectorID); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Kind), string(b.Kind))
+	})
+	return evs
+}
+
+// runKey tells runs apart: a server may send jobs without ids.
+func runKey(r Run) string {
+	return fmt.Sprintf("%t|%s|%s", r.Observed, r.ID, r.End.UTC().Format(time.RFC3339Nano))
+}
+
+// judgeRun is r's events against the earlier runs among runs.
+func judgeRun(now time.Time, s *Store, r Run, runs []Run) []Event {
+	if r.Partial {
+		return nil
+	}
+	var durs []time.Duration
+	var pushed []time.Duration // counts, in a Duration to share median
+	n := 0
+	for _, o := range runs {
+		if !o.Finished() || o.Partial || o.Failed() || !o.End.Before(r.End) {
+			continue
+		}
+		n++
+		if !o.DurationUnknown {
+			durs = append(durs, o.Duration)
+		}
+		if !o.PushedUnknown {
+			pushed = append(pushed, time.Duration(o.Pushed))
+		}
+	}
+	if n < MinEarlier {
+		return nil
+	}
+	c, _ := s.Get(r.ConnectorID)
+	var evs []Event
+	ev := Event{Time: now, ConnectorID: r.ConnectorID, Name: c.Name}
+	if len(durs) >= MinEarlier && !r.DurationUnknown {
+		if med := median(durs); med > 0 && r.Duration > SlowFactor*med {
+			ev.Kind, ev.Before = SlowRun, "usually "+med.Round(time.Second).String()
+			ev.After = fmt.Sprintf("took %s, ended %s", r.Duration.Round(time.Second), r.End.UTC().Format(time.RFC3339))
+			evs = append(evs, ev)
+		}
+	}
+	if len(pushed) >= MinEarlier && !r.PushedUnknown && !r.Failed() {
+		if med := int(median(pushed)); med > 0 && r.Pushed*SmallShare < med {
+			ev.Kind, ev.Before = SmallRun, fmt.Sprintf("usually %d products", med)
+			ev.After = fmt.Sprintf("pushed %d, ended %s", r.Pushed, r.End.UTC().Format(time.RFC3339))
+			evs = append(evs, ev)
+		}
+	}
+	return evs
+}
