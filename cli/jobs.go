@@ -133,34 +133,16 @@ func knownCount(n int, unknown bool) *int {
 // writeJobsJSON writes the jobs one per line inside a JSON array, each
 // made safe by safeJSON.
 func writeJobsJSON(w io.Writer, jobs []api.Job) error {
-	if len(jobs) == 0 {
-		_, err := io.WriteString(w, "[]\n")
-		return err
-	}
-	for i, j := range jobs {
+	return writeJSONLines(w, len(jobs), func(i int) ([]byte, error) {
+		j := jobs[i]
 		v := jobJSON{ID: j.ID, JobType: j.JobType, Status: j.Status, Pushed: knownCount(j.Pushed, j.PushedUnknown),
 			Errors: knownCount(j.Errors, j.ErrorsUnknown), DurationMS: knownCount(j.DurationMS, j.DurationUnknown)}
 		if j.CompletedAt != nil {
 			ts := timeCell(j.CompletedAt)
 			v.CompletedAt = &ts
 		}
-		b, err := safeJSON(v)
-		if err != nil {
-			return err
-		}
-		sep := ",\n  "
-		if i == 0 {
-			sep = "[\n  "
-		}
-		if _, err := io.WriteString(w, sep); err != nil {
-			return err
-		}
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
-	}
-	_, err := io.WriteString(w, "\n]\n")
-	return err
+		return safeJSON(v)
+	})
 }
 
 // writeJobsCSV writes the jobs with a header row, every cell neutralised

@@ -209,12 +209,18 @@ func appendJSONString(dst []byte, s string) []byte {
 // writeJSONArray writes items one per line inside a JSON array, so that
 // large lists stream and diff well.
 func writeJSONArray(w io.Writer, items []json.RawMessage, first []string) error {
-	if len(items) == 0 {
+	return writeJSONLines(w, len(items), func(i int) ([]byte, error) { return orderedJSON(items[i], first) })
+}
+
+// writeJSONLines writes n values, the i-th encoded by value(i), one per
+// line inside a JSON array.
+func writeJSONLines(w io.Writer, n int, value func(i int) ([]byte, error)) error {
+	if n == 0 {
 		_, err := io.WriteString(w, "[]\n")
 		return err
 	}
-	for i, it := range items {
-		b, err := orderedJSON(it, first)
+	for i := range n {
+		b, err := value(i)
 		if err != nil {
 			return err
 		}
