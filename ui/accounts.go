@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/shared"
@@ -25,9 +26,10 @@ type account struct {
 	mon     monitor.Monitor
 	list    connectorList
 	detail  widget.DetailPane
-	journal *journal   // the history as this session knows it; shared by copies, written in Update
-	feed    *feed      // the events; shared by copies, written in Update
-	hub     shared.Hub // team mode: where events go instead of feed (events.go)
+	journal *journal        // the history as this session knows it; shared by copies, written in Update
+	feed    *feed           // the events; shared by copies, written in Update
+	hub     shared.Hub      // team mode: where events go instead of feed (events.go)
+	runs    *history.RunLog // observed runs kept for the next start (past.go); nil: not kept
 
 	fleet       fleet              // filter and sort over the index (filter.go)
 	sharedIndex bool               // the index is a team server's (shared.Account.Fleet): rows built only when used
@@ -50,6 +52,7 @@ func newAccount(o Options, st *Styles, index int, s shared.Account) account {
 		journal:     &journal{store: s.History, noStore: s.HistoryErr, user: o.User, awaiting: map[string]awaited{}},
 		feed:        newFeed(s.Events, o.Terminal, o.Alerts),
 		hub:         s.Hub,
+		runs:        s.Runs,
 		sharedIndex: s.Fleet != nil,
 		drive:       shared.NewDriver(s.API),
 		list:        newConnectorList(st),
@@ -150,7 +153,7 @@ func (m *Model) onAccountOpened(msg accountOpenedMsg) tea.Cmd {
 	if len(msg.session.Warnings) > 0 {
 		m.flashMsg(termtext.Sanitize(strings.Join(msg.session.Warnings, "; ")), true)
 	}
-	return tea.Batch(m.do(m.mon.Start()), loadHistory(m.journal.store), loadEvents(m.feed.log))
+	return tea.Batch(m.do(m.mon.Start()), loadHistory(m.journal.store), loadEvents(m.feed.log), loadRuns(m.runs))
 }
 
 func (m *Model) switcherBody(w, h int, bordered bool) []string {

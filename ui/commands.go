@@ -27,6 +27,9 @@ func request(kind monitor.Kind, read func() monitor.Result) tea.Cmd {
 	if kind == monitor.KindConnector {
 		return func() tea.Msg { return detailMsg{read()} }
 	}
+	if kind == monitor.KindJobs {
+		return func() tea.Msg { return jobsMsg{read()} }
+	}
 	return func() tea.Msg { return pageMsg{read()} }
 }
 

@@ -39,6 +39,7 @@ type Options struct {
 	Who        string              // team mode: the SSH user and role, shown in the header
 	NoExport   bool                // no x: the files would be written where the program runs (a team server), not the user's
 	Events     *history.EventLog   // the account's events, for the shift handover; nil = kept in memory only
+	Runs       *history.RunLog     // the account's observed runs, kept for the next start; nil = kept in memory only
 	Hub        shared.Hub          // team mode: events go through the account's hub (events.go); nil = none
 	Fleet      monitor.FleetSource // team mode: the account's one index, read instead of a crawl of our own
 	Alerts     AlertOptions        // bell and desktop notifications
@@ -138,7 +139,7 @@ func New(o Options) Model {
 		keys:      keys,
 		styles:    &st,
 		spinner:   sp,
-		account:   newAccount(o, &st, o.Current, shared.Account{API: o.API, History: o.History, HistoryErr: o.HistoryErr, Events: o.Events, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
+		account:   newAccount(o, &st, o.Current, shared.Account{API: o.API, History: o.History, HistoryErr: o.HistoryErr, Events: o.Events, Runs: o.Runs, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
 		accounts:  map[int]*account{},
 		helpCache: &helpLineCache{},
 		screens:   newScreens(),
@@ -194,6 +195,7 @@ func (m Model) Init() tea.Cmd {
 		m.do(m.start),
 		loadHistory(m.journal.store),
 		loadEvents(m.feed.log),
+		loadRuns(m.runs),
 		m.opts.After(time.Second, clockMsg{}),
 		m.spinner.Tick,
 	)
@@ -214,6 +216,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onPage(msg.Result)
 	case detailMsg:
 		cmd = m.onDetail(msg.Result)
+	case jobsMsg:
+		cmd = m.onJobs(msg.Result)
+	case runsLoadedMsg:
+		m.onRunsLoaded(msg)
 	case syncMsg:
 		m.journal.noteSync(msg.Action, m.detail.Data())
 		cmd = tea.Batch(m.sent(msg.Action), m.onSync(msg.Result))
@@ -345,7 +351,7 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 		m.flashMsg(out.Note, false)
 	}
 	evs := append(monitor.EventsOfChanges(m.mon.Received(r), out.Changes, out.Page != nil && out.Page.Same), m.healthEvents()...)
-	events := m.record(evs)
+	events := tea.Batch(m.record(evs), m.keepRuns(out.Runs))
 	if out.Page == nil {
 		return tea.Batch(events, m.do(out.Plan))
 	}
@@ -370,7 +376,7 @@ func (m *Model) onDetail(r monitor.Result) tea.Cmd {
 			evs = append(evs, e)
 		}
 	}
-	events := m.record(evs)
+	events := tea.Batch(m.record(evs), m.keepRuns(out.Runs))
 	for _, c := range out.Changes {
 		if c.Kind != monitor.Removed {
 			// The list never contradicts the detail between list refreshes.

@@ -1,0 +1,72 @@
+package ui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/ui/termtext"
+)
+
+// Each connector's past: its runs (the server's jobs, or runs the monitor
+// observed where the server has no jobs), kept in the account's runs log
+// so a restart remembers the observed ones.
+
+// jobsMsg is a jobs read's answer (monitor.KindJobs).
+type jobsMsg struct{ monitor.Result }
+
+// runsLoadedMsg brings the observed runs kept from an earlier start.
+type runsLoadedMsg struct {
+	log  *history.RunLog // whose: an account switched away from ignores it
+	runs []monitor.Run
+	err  error
+}
+
+// loadRuns reads the account's runs log off the Update loop.
+func loadRuns(l *history.RunLog) tea.Cmd {
+	if l == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		runs, _, err := l.Load()
+		return runsLoadedMsg{log: l, runs: runs, err: err}
+	}
+}
+
+// onRunsLoaded gives the kept runs to the account's monitor.
+func (m *Model) onRunsLoaded(msg runsLoadedMsg) {
+	a := &m.account
+	if msg.log != a.runs {
+		a = nil
+		for _, o := range m.accounts {
+			if o.runs == msg.log {
+				a = o
+			}
+		}
+	}
+	if a == nil {
+		return
+	}
+	a.mon.LoadRuns(msg.runs)
+	if msg.err != nil {
+		m.flashMsg("runs: "+termtext.Sanitize(msg.err.Error()), true)
+	}
+}
+
+// onJobs applies a jobs answer: the store keeps the runs it brought.
+func (m *Model) onJobs(r monitor.Result) tea.Cmd {
+	m.drive.Answered(r.Request) // release its context
+	out := m.mon.Apply(r)
+	return m.do(out.Plan)
+}
+
+// keepRuns appends runs observed to end to the account's runs log.
+func (m *Model) keepRuns(runs []monitor.Run) tea.Cmd {
+	if len(runs) == 0 || m.runs == nil {
+		return nil
+	}
+	log, batch := m.runs, append([]monitor.Run(nil), runs...)
+	return func() tea.Msg {
+		return historyWrittenMsg{err: log.Append(batch)}
+	}
+}
