@@ -2,13 +2,13 @@ package write
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pixee/pixee-tui/internal/gosource"
 )
 
 // postMethods are the client's methods that send a POST.
@@ -21,26 +21,7 @@ var postMethods = map[string]bool{"SyncEANs": true, "SyncCatalog": true, "TestCo
 func postCallers(t *testing.T, root string) []string {
 	t.Helper()
 	var out []string
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() {
-			switch rel {
-			case "write", "api", ".git":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
+	err := gosource.Walk(root, []string{"write", "api"}, func(fset *token.FileSet, f *ast.File) {
 		for _, decl := range f.Decls {
 			fn, ok := decl.(*ast.FuncDecl)
 			if !ok || fn.Body == nil {
@@ -62,7 +43,6 @@ func postCallers(t *testing.T, root string) []string {
 				return true
 			})
 		}
-		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
