@@ -2,12 +2,10 @@ package ui
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/pixee/pixee-tui/internal/gosource"
 )
 
 // maxFunctionLines is the most lines a function of ui (and of the packages
@@ -17,22 +15,8 @@ import (
 const maxFunctionLines = 60
 
 func TestNoFunctionIsLongerThanSixtyLines(t *testing.T) {
-	fset := token.NewFileSet()
 	checked := 0
-	err := filepath.WalkDir(".", func(path string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if e.IsDir() && (e.Name() == "testdata" || strings.HasPrefix(e.Name(), ".")) && path != "." {
-			return filepath.SkipDir
-		}
-		if e.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
+	err := gosource.Walk(".", []string{"testdata"}, func(fset *token.FileSet, f *ast.File) {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Body == nil {
@@ -41,10 +25,9 @@ func TestNoFunctionIsLongerThanSixtyLines(t *testing.T) {
 			checked++
 			from, to := fset.Position(fd.Pos()), fset.Position(fd.End())
 			if n := to.Line - from.Line + 1; n > maxFunctionLines {
-				t.Errorf("%s:%d: %s is %d lines, over %d: split it into helpers", path, from.Line, fd.Name.Name, n, maxFunctionLines)
+				t.Errorf("%s:%d: %s is %d lines, over %d: split it into helpers", from.Filename, from.Line, fd.Name.Name, n, maxFunctionLines)
 			}
 		}
-		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
