@@ -26,6 +26,12 @@ import (
 // MaxRuns is how many runs the store keeps per connector, newest.
 const MaxRuns = 50
 
+// MaxJobRunsKept is how many connectors' jobs the store keeps as runs, the
+// most recently fetched: jobs are fetched for the connector selected, and
+// a person who walks down a long list would otherwise leave the runs of
+// every connector they passed (like the jobs cache, bounded).
+const MaxJobRunsKept = 16
+
 // ObserveGap is the longest gap between two details of a connector that
 // an observed run spans: beyond it, what was seen before is too old to say
 // the sync now running is the same one, and observing starts again.
@@ -112,6 +118,7 @@ func (s *Store) runs(id string) *runState {
 	if st == nil {
 		st = &runState{}
 		s.runsByID[id] = st
+		s.runsTouched.add(id)
 	}
 	return st
 }
@@ -138,9 +145,23 @@ func (s *Store) learnJobRuns(id string, jobs []api.Job) {
 	}
 	slices.SortStableFunc(runs, newestFirst)
 	if len(runs) > MaxRuns {
-		runs = runs[:MaxRuns]
+		runs = slices.Clone(runs[:MaxRuns])
 	}
 	s.runs(id).server = runs
+	s.runsTouched.add(id)
+	s.jobRuns = append(slices.DeleteFunc(s.jobRuns, func(o string) bool { return o == id }), id)
+	if over := len(s.jobRuns) - MaxJobRunsKept; over > 0 {
+		for _, old := range s.jobRuns[:over] {
+			if st := s.runsByID[old]; st != nil {
+				st.server = nil // its cadence stays learnt
+				if len(st.observed) == 0 && st.obs == nil {
+					delete(s.runsByID, old)
+				}
+				s.runsTouched.add(old)
+			}
+		}
+		s.jobRuns = slices.Delete(s.jobRuns, 0, over)
+	}
 }
 
 // newestFirst orders runs by end (running ones first), then start.
@@ -172,6 +193,7 @@ func (s *Store) addObserved(runs ...Run) {
 		if len(st.observed) > MaxRuns {
 			st.observed = st.observed[:MaxRuns]
 		}
+		s.runsTouched.add(r.ConnectorID)
 	}
 }
 
@@ -251,10 +273,14 @@ func (m *Monitor) LoadRuns(runs []Run) {
 // their error says more). A run is judged against the finished, whole,
 // successful runs that ended before it, and never with fewer than
 // MinEarlier of them; each run once. The runs a connector has when first
-// observed are recorded without events (they did not happen now, like
-// LateWatch's first sight). Feed it the store after every result.
+// observed (or again after the store let its runs go) are recorded without
+// events (they did not happen now, like LateWatch's first sight). Feed it
+// the store after every result: each call looks only at the connectors
+// whose runs the store says changed since the last one.
 type RunWatch struct {
 	judged map[string]map[string]bool // connector → run ids judged
+	store  *Store                     // the store watched: another one is a first sight
+	cursor uint64                     // in store.runsTouched
 }
 
 // Run judgement policy.
@@ -264,35 +290,27 @@ const (
 	MinEarlier = 3  // earlier runs needed before any is judged
 )
 
-// Observe judges the runs not judged yet, in the store's connectors.
+// Observe judges the runs not judged yet, in the connectors whose runs
+// changed since the last call.
 func (w *RunWatch) Observe(now time.Time, s *Store) []Event {
-	if w.judged == nil {
-		w.judged = map[string]map[string]bool{}
+	ids, all := s.runsTouched.since(&w.cursor)
+	if w.store != s || w.judged == nil {
+		w.store, w.judged, all = s, map[string]map[string]bool{}, true
+	}
+	if all {
+		ids = ids[:0]
+		for id := range s.runsByID {
+			ids = append(ids, id)
+		}
+		for id := range w.judged {
+			if _, ok := s.runsByID[id]; !ok {
+				ids = append(ids, id)
+			}
+		}
 	}
 	var evs []Event
-	for id := range s.runsByID {
-		runs, _ := s.Runs(id)
-		seen, known := w.judged[id]
-		next := make(map[string]bool, len(runs))
-		for _, r := range runs {
-			key := runKey(r)
-			next[key] = true
-			if !known || seen[key] || !r.Finished() {
-				continue
-			}
-			evs = append(evs, judgeRun(now, s, r, runs)...)
-		}
-		for _, r := range runs {
-			if !r.Finished() {
-				delete(next, runKey(r)) // judged when it ends
-			}
-		}
-		w.judged[id] = next // only the runs still kept: bounded
-	}
-	for id := range w.judged {
-		if _, ok := s.runsByID[id]; !ok {
-			delete(w.judged, id)
-		}
+	for _, id := range ids {
+		evs = append(evs, w.judge(now, s, id)...)
 	}
 	slices.SortFunc(evs, func(a, b Event) int {
 		if c := strings.Compare(a.ConnectorID, b.ConnectorID); c != 0 {
@@ -300,6 +318,30 @@ func (w *RunWatch) Observe(now time.Time, s *Store) []Event {
 		}
 		return strings.Compare(string(a.Kind), string(b.Kind))
 	})
+	return evs
+}
+
+// judge is the events of connector id's runs not judged yet.
+func (w *RunWatch) judge(now time.Time, s *Store, id string) []Event {
+	runs, _ := s.Runs(id)
+	if len(runs) == 0 {
+		delete(w.judged, id) // none kept: what comes next is a first sight
+		return nil
+	}
+	seen, known := w.judged[id]
+	next := make(map[string]bool, len(runs))
+	var evs []Event
+	for _, r := range runs {
+		if !r.Finished() {
+			continue // judged when it ends
+		}
+		key := runKey(r)
+		next[key] = true
+		if known && !seen[key] {
+			evs = append(evs, judgeRun(now, s, r, runs)...)
+		}
+	}
+	w.judged[id] = next // only the runs still kept: bounded
 	return evs
 }
 
