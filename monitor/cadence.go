@@ -87,6 +87,10 @@ func (l Lateness) String() string {
 	return "on time"
 }
 
+// unlearnt is LateWatch's note of a connector whose interval is not
+// learnt yet.
+const unlearnt Lateness = -1
+
 // Cadence is what the store knows of a connector's rhythm at a time.
 type Cadence struct {
 	// Usual is the median of the intervals learnt; 0 while fewer than
@@ -297,6 +301,9 @@ func (w *LateWatch) look(now time.Time, s *Store, id string) (Event, bool) {
 	cd := s.Cadence(id, now)
 	prev, ok := w.seen[id]
 	w.seen[id] = cd.State
+	if cd.Usual == 0 {
+		w.seen[id] = unlearnt
+	}
 	if t := s.nextChange(id, now); t.IsZero() {
 		delete(w.due, id)
 	} else {
@@ -305,7 +312,9 @@ func (w *LateWatch) look(now time.Time, s *Store, id string) (Event, bool) {
 			w.next = t // at worst early: a call that finds nothing due
 		}
 	}
-	if !ok || (prev == OnTime) == (cd.State == OnTime) {
+	if !ok || prev == unlearnt || (prev == OnTime) == (cd.State == OnTime) {
+		// First sight, or just learnt (jobs fetched for a connector
+		// already late: it did not turn late now), or no change.
 		return Event{}, false
 	}
 	c, _ := s.Get(id)

@@ -261,6 +261,41 @@ func (m *Monitor) observeRun(d *api.ConnectorDetail, at time.Time) []Run {
 	return nil
 }
 
+// Runs are connector id's runs as this monitor knows them (Store.Runs of
+// its own store: in team mode the runs it fetched or observed, which the
+// fleet's store does not hold).
+func (m *Monitor) Runs(id string) (runs []Run, observed bool) {
+	return m.store.Runs(id)
+}
+
+// Cadence is connector id's rhythm and lateness now: learnt from its jobs
+// here if this monitor fetched them, else from the store it reports (the
+// fleet's in team mode, whose crawl sees every last_sync_at).
+func (m *Monitor) Cadence(id string) Cadence {
+	now := m.now()
+	if st := m.store.cadence[id]; st != nil && st.fromJobs {
+		return m.store.Cadence(id, now)
+	}
+	return m.Store().Cadence(id, now)
+}
+
+// WatchPast feeds the watches after a result or when the time lw last
+// returned comes: rw judges the runs of the monitor's own store, lw the
+// lateness of its connectors (not in team mode, where the fleet's own
+// watch says it, once for every session). It returns the events and when
+// to call again for lateness alone (zero: nothing due).
+func (m *Monitor) WatchPast(lw *LateWatch, rw *RunWatch) ([]Event, time.Time) {
+	var evs []Event
+	var next time.Time
+	if lw != nil && m.opts.Fleet == nil {
+		evs, next = lw.Observe(m.now(), m.store)
+	}
+	if rw != nil {
+		evs = append(evs, rw.Observe(m.now(), m.store)...)
+	}
+	return evs, next
+}
+
 // LoadRuns puts back observed runs kept from an earlier start (the
 // account's history), so a restart does not forget them.
 func (m *Monitor) LoadRuns(runs []Run) {
@@ -281,6 +316,26 @@ type RunWatch struct {
 	judged map[string]map[string]bool // connector → run ids judged
 	store  *Store                     // the store watched: another one is a first sight
 	cursor uint64                     // in store.runsTouched
+	asked  map[string]time.Time       // connector → when a sync of some EANs was sent (Asked)
+}
+
+// AskedWindow is how long after a sync of some EANs is sent a run that
+// ends is taken for it: never small, as it was asked to push only those.
+const AskedWindow = time.Hour
+
+// Asked tells the watch a sync of some EANs (not the whole catalog) was
+// sent to connector id at at: the run that pushes them is not small, it
+// pushed what it was asked to.
+func (w *RunWatch) Asked(id string, at time.Time) {
+	if w.asked == nil {
+		w.asked = map[string]time.Time{}
+	}
+	for k, t := range w.asked {
+		if at.Sub(t) > AskedWindow {
+			delete(w.asked, k) // bounded: only the recent ones
+		}
+	}
+	w.asked[id] = at
 }
 
 // Run judgement policy.
@@ -338,7 +393,9 @@ func (w *RunWatch) judge(now time.Time, s *Store, id string) []Event {
 		key := runKey(r)
 		next[key] = true
 		if known && !seen[key] {
-			evs = append(evs, judgeRun(now, s, r, runs)...)
+			asked, ok := w.asked[id]
+			small := !ok || r.End.Before(asked) || r.End.Sub(asked) > AskedWindow
+			evs = append(evs, judgeRun(now, s, r, runs, small)...)
 		}
 	}
 	w.judged[id] = next // only the runs still kept: bounded
@@ -350,8 +407,9 @@ func runKey(r Run) string {
 	return fmt.Sprintf("%t|%s|%s", r.Observed, r.ID, r.End.UTC().Format(time.RFC3339Nano))
 }
 
-// judgeRun is r's events against the earlier runs among runs.
-func judgeRun(now time.Time, s *Store, r Run, runs []Run) []Event {
+// judgeRun is r's events against the earlier runs among runs; small says
+// whether it may be judged small.
+func judgeRun(now time.Time, s *Store, r Run, runs []Run, small bool) []Event {
 	if r.Partial {
 		return nil
 	}
@@ -383,7 +441,7 @@ func judgeRun(now time.Time, s *Store, r Run, runs []Run) []Event {
 			evs = append(evs, ev)
 		}
 	}
-	if len(pushed) >= MinEarlier && !r.PushedUnknown && !r.Failed() {
+	if small && len(pushed) >= MinEarlier && !r.PushedUnknown && !r.Failed() {
 		if med := int(median(pushed)); med > 0 && r.Pushed*SmallShare < med {
 			ev.Kind, ev.Before = SmallRun, fmt.Sprintf("usually %d products", med)
 			ev.After = fmt.Sprintf("pushed %d, ended %s", r.Pushed, r.End.UTC().Format(time.RFC3339))

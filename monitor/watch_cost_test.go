@@ -114,3 +114,44 @@ func TestLateWatchSeesTimeAndTouchesOnly(t *testing.T) {
 		t.Errorf("after c00007 synced: %v, want its late_recovered only", evs)
 	}
 }
+
+// A connector whose interval is learnt only now (its jobs fetched) while it
+// is already late did not turn late now: no event, though it is late.
+func TestLearntLateIsNoTurnedLateEvent(t *testing.T) {
+	m, c := newTest(t)
+	last := epoch0.Add(-10 * time.Hour)
+	m.Apply(pageOK(oneRequest(t, m.Start()), synced("d", last)))
+	var w LateWatch
+	w.Observe(c.Now(), m.Store())
+	var jobs []api.Job
+	for k := range 5 {
+		at := last.Add(-time.Duration(k) * time.Hour)
+		jobs = append(jobs, api.Job{ID: fmt.Sprint(k), Status: "completed", CompletedAt: &at})
+	}
+	m.Store().LearnJobs("d", jobs)
+	if evs, _ := w.Observe(c.Now(), m.Store()); len(evs) != 0 {
+		t.Errorf("learnt late: %+v, want no event", evs)
+	}
+	if got := m.Store().Cadence("d", c.Now()).State; got != Overdue {
+		t.Errorf("state %s, want overdue", got)
+	}
+}
+
+// A sync of a few EANs asked for here pushes few products: its run is not
+// small, it did what it was asked. A slow one is still slow.
+func TestAskedSyncOfSomeEANsIsNotASmallRun(t *testing.T) {
+	s := newStore(CadenceOptions{})
+	var w RunWatch
+	base := usualJobs(epoch0, 4)
+	s.LearnJobs("a", base)
+	w.Observe(epoch0, s)
+	w.Asked("a", epoch0.Add(time.Minute))
+	s.LearnJobs("a", append([]api.Job{jobRun("two", epoch0.Add(2*time.Minute), time.Second, 2)}, base...))
+	if evs := w.Observe(epoch0, s); len(evs) != 0 {
+		t.Errorf("the run of 2 EANs asked for: %+v, want no small_run", evs)
+	}
+	s.LearnJobs("a", append([]api.Job{jobRun("tiny", epoch0.Add(3*time.Hour), time.Minute, 2)}, base...))
+	if evs := w.Observe(epoch0, s); len(evs) != 1 || evs[0].Kind != SmallRun {
+		t.Errorf("a scheduled run of 2 hours later: %+v, want one small_run", evs)
+	}
+}

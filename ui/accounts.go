@@ -48,7 +48,7 @@ func newAccount(o Options, st *Styles, index int, s shared.Account) account {
 		index: index,
 		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: cmp.Or(s.PerPage, o.PerPage), Refresh: cmp.Or(s.Refresh, o.Refresh),
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: s.ReadOnly,
-			Crawl: !o.NoIndex, Epoch: epochSpace(index), Fleet: s.Fleet}),
+			Crawl: !o.NoIndex, Jobs: !o.NoJobs, Epoch: epochSpace(index), Fleet: s.Fleet}),
 		journal:     &journal{store: s.History, noStore: s.HistoryErr, user: o.User, awaiting: map[string]awaited{}},
 		feed:        newFeed(s.Events, o.Terminal, o.Alerts),
 		hub:         s.Hub,
