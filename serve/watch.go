@@ -44,9 +44,9 @@ func newWatch(a monitor.API, h *hub, now func() time.Time, perPage int, listRefr
 		// one answer.
 		mon: monitor.New(monitor.Options{API: a, Now: now, Crawl: true, ReadOnly: true,
 			PerPage: perPage, ListRefresh: listRefresh}),
-		drive:   shared.NewDriver(a),
-		hub:     h,
-		now:     now,
+		drive:    shared.NewDriver(a),
+		hub:      h,
+		now:      now,
 		results:  make(chan monitor.Result, 8),
 		timers:   make(chan monitor.Timer, 8),
 		lateWake: make(chan struct{}, 1),
