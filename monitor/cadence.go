@@ -114,6 +114,16 @@ type cadenceState struct {
 	last     time.Time
 	samples  []time.Duration // oldest first, at most MaxSamples
 	fromJobs bool
+	usual    time.Duration // the samples' median, once there are MinSamples; else 0
+}
+
+// cadenceOf is a state, its usual interval worked out once.
+func (s *Store) cadenceOf(last time.Time, samples []time.Duration, fromJobs bool) *cadenceState {
+	st := &cadenceState{last: last, samples: samples, fromJobs: fromJobs}
+	if len(samples) >= s.copts.MinSamples {
+		st.usual = median(samples)
+	}
+	return st
 }
 
 // learnSync records a last_sync_at seen for id.
@@ -124,20 +134,20 @@ func (s *Store) learnSync(id string, c api.Connector) {
 	t := *c.LastSyncAt
 	st := s.cadence[id]
 	if st == nil {
-		s.cadence[id] = &cadenceState{last: t}
+		s.cadence[id] = s.cadenceOf(t, nil, false)
 		return
 	}
 	switch {
 	case st.last.IsZero() || t.Before(st.last):
 		// A server restored from a backup: start again from here.
-		s.cadence[id] = &cadenceState{last: t, samples: st.samples, fromJobs: st.fromJobs}
+		s.cadence[id] = s.cadenceOf(t, st.samples, st.fromJobs)
 	case t.After(st.last):
-		next := &cadenceState{last: t, samples: st.samples, fromJobs: st.fromJobs}
+		samples := st.samples
 		if d := t.Sub(st.last); d >= s.copts.MinInterval {
 			keep := st.samples[max(0, len(st.samples)+1-s.copts.MaxSamples):]
-			next.samples = append(slices.Clip(slices.Clone(keep)), d)
+			samples = append(slices.Clip(slices.Clone(keep)), d)
 		}
-		s.cadence[id] = next
+		s.cadence[id] = s.cadenceOf(t, samples, st.fromJobs)
 	}
 }
 
@@ -169,11 +179,11 @@ func (s *Store) LearnJobs(id string, jobs []api.Job) {
 	if over := len(samples) - s.copts.MaxSamples; over > 0 {
 		samples = samples[over:]
 	}
-	next := &cadenceState{samples: samples, fromJobs: true, last: ends[len(ends)-1]}
-	if st := s.cadence[id]; st != nil && st.last.After(next.last) {
-		next.last = st.last
+	last := ends[len(ends)-1]
+	if st := s.cadence[id]; st != nil && st.last.After(last) {
+		last = st.last
 	}
-	s.cadence[id] = next
+	s.cadence[id] = s.cadenceOf(last, samples, true)
 	s.lateTouched.add(id)
 }
 
@@ -184,10 +194,10 @@ func (s *Store) Cadence(id string, now time.Time) Cadence {
 		return Cadence{}
 	}
 	cd := Cadence{Samples: len(st.samples), Last: st.last, FromJobs: st.fromJobs}
-	if len(st.samples) < s.copts.MinSamples || st.last.IsZero() {
+	if st.usual == 0 || st.last.IsZero() {
 		return cd
 	}
-	cd.Usual = median(st.samples)
+	cd.Usual = st.usual
 	if c, ok := s.byID[id]; ok && statusClass(c.Status) == "paused" {
 		return cd // paused: not expected to sync
 	}

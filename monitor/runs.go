@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -271,12 +272,25 @@ func (m *Monitor) Runs(id string) (runs []Run, observed bool) {
 // Cadence is connector id's rhythm and lateness now: learnt from its jobs
 // here if this monitor fetched them, else from the store it reports (the
 // fleet's in team mode, whose crawl sees every last_sync_at).
-func (m *Monitor) Cadence(id string) Cadence {
-	now := m.now()
+func (m *Monitor) Cadence(id string) Cadence { return m.cadenceAt(id, m.now()) }
+
+// Lateness is connector id's lateness now (Cadence's State).
+func (m *Monitor) Lateness(id string) Lateness { return m.cadenceAt(id, m.now()).State }
+
+// cadenceStore is the store whose cadence of id is the surer.
+func (m *Monitor) cadenceStore(id string) *Store {
 	if st := m.store.cadence[id]; st != nil && st.fromJobs {
-		return m.store.Cadence(id, now)
+		return m.store
 	}
-	return m.Store().Cadence(id, now)
+	return m.Store()
+}
+
+func (m *Monitor) cadenceAt(id string, now time.Time) Cadence {
+	return m.cadenceStore(id).Cadence(id, now)
+}
+
+func (m *Monitor) lateChange(id string, now time.Time) time.Time {
+	return m.cadenceStore(id).nextChange(id, now)
 }
 
 // WatchPast feeds the watches after a result or when the time lw last
@@ -449,4 +463,33 @@ func judgeRun(now time.Time, s *Store, r Run, runs []Run, small bool) []Event {
 		}
 	}
 	return evs
+}
+
+// LateConnector is a connector past its usual interval (Monitor.LateNow).
+type LateConnector struct {
+	ID, Name, Platform string
+	Cadence            Cadence
+}
+
+// LateNow are the connectors late or overdue now, neither in error nor
+// paused (those say more), the most behind first.
+func (m *Monitor) LateNow() []LateConnector {
+	st := m.Store()
+	now := m.now()
+	var out []LateConnector
+	for id, c := range st.byID {
+		if c.Status == StatusError || c.Status == "paused" {
+			continue
+		}
+		if cd := m.cadenceAt(id, now); cd.State != OnTime {
+			out = append(out, LateConnector{ID: id, Name: c.Name, Platform: c.Platform, Cadence: cd})
+		}
+	}
+	slices.SortFunc(out, func(a, b LateConnector) int {
+		if c := cmp.Compare(b.Cadence.Behind, a.Cadence.Behind); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
 }

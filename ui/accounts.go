@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"cmp"
 	"strings"
 
@@ -34,6 +36,8 @@ type account struct {
 	fleet       fleet              // filter and sort over the index (filter.go)
 	sharedIndex bool               // the index is a team server's (shared.Account.Fleet): rows built only when used
 	fleetSeen   uint64             // the index's version last followed
+	lateChange  time.Time          // when lateness next moves with time alone: the summary and rows follow
+	lateRecount bool               // lateness moved (jobs learnt): the summary and rows follow
 	summary     [2]string          // the header's counts by status: long, short
 	lastPage    *monitor.PageShown // the server page, put back when the fleet is left
 	landing     landing            // where the cursor goes when the page asked for arrives (open.go)

@@ -306,7 +306,7 @@ func (m *Model) onRevalidate() {
 // that View only reads them. Each cache is keyed by what it shows, and View
 // draws afresh, keeping nothing, whatever does not match.
 func (m *Model) prepare() {
-	m.list.Prepare(m.now())
+	m.list.Prepare(m.now(), m.mon.Lateness)
 	m.detail.SetStale(m.detailStale())
 	m.detail.SetLastTest(m.lastTestText(m.detail.ID()))
 	m.detail.Prepare()
