@@ -77,6 +77,9 @@ func (m *Monitor) Jobs(id string) (JobsRecord, bool) {
 	return r, ok
 }
 
+// JobsCached is how many connectors' jobs answers are kept.
+func (m *Monitor) JobsCached() int { return len(m.jobs.byID) }
+
 // JobsOffered says whether jobs can be asked for: false once the server
 // answered that it does not offer them (the UI then shows runs it observed
 // instead), or when Options.Jobs is off.

@@ -155,3 +155,28 @@ func TestAskedSyncOfSomeEANsIsNotASmallRun(t *testing.T) {
 		t.Errorf("a scheduled run of 2 hours later: %+v, want one small_run", evs)
 	}
 }
+
+// Walking through many connectors keeps the jobs answers of the last
+// MaxJobsCache only, the most recently fetched, not one per connector.
+func TestJobsCacheKeepsTheLastFetched(t *testing.T) {
+	m, c := jobsTest(t, Options{Jobs: true})
+	for i := range 100 {
+		id := fmt.Sprintf("c%03d", i)
+		c.Advance(time.Minute)
+		out := m.Apply(selectedOK(oneRequest(t, m.Select(id, false)), epoch0))
+		jobs, _ := jobsOf(out.Plan)
+		if len(jobs) != 1 {
+			t.Fatalf("selecting %s: %d jobs requests, want 1", id, len(jobs))
+		}
+		m.Apply(Result{Request: jobs[0], Jobs: hourlyJobs(epoch0, 200)})
+	}
+	if n := m.JobsCached(); n != MaxJobsCache {
+		t.Errorf("%d jobs answers kept after 100 selections, want %d", n, MaxJobsCache)
+	}
+	if _, ok := m.Jobs("c099"); !ok {
+		t.Error("the last one fetched was let go")
+	}
+	if _, ok := m.Jobs("c000"); ok {
+		t.Error("the first one fetched is still kept")
+	}
+}
