@@ -1,10 +1,9 @@
 package ui
 
 import (
-	"time"
-
 	"cmp"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"

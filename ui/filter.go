@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"time"
-
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
