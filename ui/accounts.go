@@ -88,7 +88,7 @@ type switcher struct{ cursor int }
 
 func (m *Model) switcherKey(msg tea.KeyMsg) tea.Cmd {
 	sw := m.screens.top().(*switcher)
-	k := &m.keys
+	k := m.keys
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.SwitchAccount):
 		m.screens.pop()
