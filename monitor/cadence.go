@@ -87,6 +87,10 @@ func (l Lateness) String() string {
 	return "on time"
 }
 
+// unlearnt is LateWatch's note of a connector whose interval is not
+// learnt yet.
+const unlearnt Lateness = -1
+
 // Cadence is what the store knows of a connector's rhythm at a time.
 type Cadence struct {
 	// Usual is the median of the intervals learnt; 0 while fewer than
@@ -103,11 +107,23 @@ type Cadence struct {
 	Behind time.Duration
 }
 
-// cadenceState is one connector's learning.
+// cadenceState is one connector's learning. A state is never changed once
+// stored (a change stores a new one), so a published fleet view shares
+// them with the store it was copied from.
 type cadenceState struct {
 	last     time.Time
 	samples  []time.Duration // oldest first, at most MaxSamples
 	fromJobs bool
+	usual    time.Duration // the samples' median, once there are MinSamples; else 0
+}
+
+// cadenceOf is a state, its usual interval worked out once.
+func (s *Store) cadenceOf(last time.Time, samples []time.Duration, fromJobs bool) *cadenceState {
+	st := &cadenceState{last: last, samples: samples, fromJobs: fromJobs}
+	if len(samples) >= s.copts.MinSamples {
+		st.usual = median(samples)
+	}
+	return st
 }
 
 // learnSync records a last_sync_at seen for id.
@@ -118,20 +134,20 @@ func (s *Store) learnSync(id string, c api.Connector) {
 	t := *c.LastSyncAt
 	st := s.cadence[id]
 	if st == nil {
-		s.cadence[id] = &cadenceState{last: t}
+		s.cadence[id] = s.cadenceOf(t, nil, false)
 		return
 	}
 	switch {
 	case st.last.IsZero() || t.Before(st.last):
-		st.last = t // a server restored from a backup: start again from here
+		// A server restored from a backup: start again from here.
+		s.cadence[id] = s.cadenceOf(t, st.samples, st.fromJobs)
 	case t.After(st.last):
+		samples := st.samples
 		if d := t.Sub(st.last); d >= s.copts.MinInterval {
-			st.samples = append(st.samples, d)
-			if over := len(st.samples) - s.copts.MaxSamples; over > 0 {
-				st.samples = slices.Delete(st.samples, 0, over)
-			}
+			keep := st.samples[max(0, len(st.samples)+1-s.copts.MaxSamples):]
+			samples = append(slices.Clip(slices.Clone(keep)), d)
 		}
-		st.last = t
+		s.cadence[id] = s.cadenceOf(t, samples, st.fromJobs)
 	}
 }
 
@@ -163,15 +179,12 @@ func (s *Store) LearnJobs(id string, jobs []api.Job) {
 	if over := len(samples) - s.copts.MaxSamples; over > 0 {
 		samples = samples[over:]
 	}
-	st := s.cadence[id]
-	if st == nil {
-		st = &cadenceState{}
-		s.cadence[id] = st
+	last := ends[len(ends)-1]
+	if st := s.cadence[id]; st != nil && st.last.After(last) {
+		last = st.last
 	}
-	st.samples, st.fromJobs = samples, true
-	if last := ends[len(ends)-1]; last.After(st.last) {
-		st.last = last
-	}
+	s.cadence[id] = s.cadenceOf(last, samples, true)
+	s.lateTouched.add(id)
 }
 
 // Cadence is id's rhythm and lateness at now.
@@ -181,10 +194,10 @@ func (s *Store) Cadence(id string, now time.Time) Cadence {
 		return Cadence{}
 	}
 	cd := Cadence{Samples: len(st.samples), Last: st.last, FromJobs: st.fromJobs}
-	if len(st.samples) < s.copts.MinSamples || st.last.IsZero() {
+	if st.usual == 0 || st.last.IsZero() {
 		return cd
 	}
-	cd.Usual = median(st.samples)
+	cd.Usual = st.usual
 	if c, ok := s.byID[id]; ok && statusClass(c.Status) == "paused" {
 		return cd // paused: not expected to sync
 	}
@@ -233,45 +246,105 @@ func median(ds []time.Duration) time.Duration {
 // (a sync came, or it was paused). A connector's first observation is
 // recorded without an event: it did not turn late now, it was already.
 // Feed it the store after every result and when the time it returns comes.
+// Each call looks only at the connectors the store says were touched since
+// the last one, and those whose time to move came: its cost follows what
+// changed, not the size of the account.
 type LateWatch struct {
-	seen map[string]Lateness
+	seen   map[string]Lateness
+	due    map[string]time.Time // when each one's state next moves with time alone
+	next   time.Time            // the earliest of due; zero: none
+	store  *Store               // the store watched: another one is a first sight
+	cursor uint64               // in store.lateTouched
 }
 
-// Observe compares every connector with learnt cadence against the last
-// call; it returns the events and when to call again (zero: no change due
-// with time alone).
+// Observe compares the connectors touched since the last call, and those
+// whose time came, with what it saw of them; it returns the events and
+// when to call again (zero: no change due with time alone).
 func (w *LateWatch) Observe(now time.Time, s *Store) ([]Event, time.Time) {
-	if w.seen == nil {
-		w.seen = map[string]Lateness{}
+	ids, all := s.lateTouched.since(&w.cursor)
+	if w.store != s || w.seen == nil {
+		w.store, w.seen, w.due, w.next, all = s, map[string]Lateness{}, map[string]time.Time{}, time.Time{}, true
+	}
+	if all {
+		ids = ids[:0]
+		for id := range s.cadence {
+			ids = append(ids, id)
+		}
+		for id := range w.seen {
+			if _, ok := s.cadence[id]; !ok {
+				ids = append(ids, id)
+			}
+		}
+	}
+	recompute := all || (!w.next.IsZero() && !now.Before(w.next))
+	if recompute && !all {
+		touched := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			touched[id] = true
+		}
+		for id, t := range w.due {
+			if !now.Before(t) && !touched[id] {
+				ids = append(ids, id)
+			}
+		}
 	}
 	var evs []Event
-	var next time.Time
-	for id := range s.cadence {
-		cd := s.Cadence(id, now)
-		prev, ok := w.seen[id]
-		w.seen[id] = cd.State
-		if t := s.nextChange(id, now); !t.IsZero() && (next.IsZero() || t.Before(next)) {
-			next = t
+	for _, id := range ids {
+		if ev, ok := w.look(now, s, id); ok {
+			evs = append(evs, ev)
 		}
-		if !ok || (prev == OnTime) == (cd.State == OnTime) {
-			continue
-		}
-		c, _ := s.Get(id)
-		ev := Event{Time: now, ConnectorID: id, Name: c.Name}
-		if cd.State == OnTime {
-			ev.Kind, ev.Before, ev.After = LateRecovered, prev.String(), "synced "+cd.Last.UTC().Format(time.RFC3339)
-		} else {
-			ev.Kind, ev.Before = TurnedLate, OnTime.String()
-			ev.After = fmt.Sprintf("%s: last sync %s ago, usually every %s", cd.State,
-				now.Sub(cd.Last).Round(time.Minute), cd.Usual.Round(time.Second))
-		}
-		evs = append(evs, ev)
 	}
-	for id := range w.seen {
-		if _, ok := s.cadence[id]; !ok {
-			delete(w.seen, id) // removed from the store
-		}
+	if recompute {
+		w.earliest()
 	}
 	slices.SortFunc(evs, func(a, b Event) int { return strings.Compare(a.ConnectorID, b.ConnectorID) })
-	return evs, next
+	return evs, w.next
+}
+
+// look compares connector id's lateness now with what was seen of it.
+func (w *LateWatch) look(now time.Time, s *Store, id string) (Event, bool) {
+	if _, ok := s.cadence[id]; !ok {
+		delete(w.seen, id) // removed from the store
+		delete(w.due, id)
+		return Event{}, false
+	}
+	cd := s.Cadence(id, now)
+	prev, ok := w.seen[id]
+	w.seen[id] = cd.State
+	if cd.Usual == 0 {
+		w.seen[id] = unlearnt
+	}
+	if t := s.nextChange(id, now); t.IsZero() {
+		delete(w.due, id)
+	} else {
+		w.due[id] = t
+		if w.next.IsZero() || t.Before(w.next) {
+			w.next = t // at worst early: a call that finds nothing due
+		}
+	}
+	if !ok || prev == unlearnt || (prev == OnTime) == (cd.State == OnTime) {
+		// First sight, or just learnt (jobs fetched for a connector
+		// already late: it did not turn late now), or no change.
+		return Event{}, false
+	}
+	c, _ := s.Get(id)
+	ev := Event{Time: now, ConnectorID: id, Name: c.Name}
+	if cd.State == OnTime {
+		ev.Kind, ev.Before, ev.After = LateRecovered, prev.String(), "synced "+cd.Last.UTC().Format(time.RFC3339)
+	} else {
+		ev.Kind, ev.Before = TurnedLate, OnTime.String()
+		ev.After = fmt.Sprintf("%s: last sync %s ago, usually every %s", cd.State,
+			now.Sub(cd.Last).Round(time.Minute), cd.Usual.Round(time.Second))
+	}
+	return ev, true
+}
+
+// earliest sets next to the earliest time due.
+func (w *LateWatch) earliest() {
+	w.next = time.Time{}
+	for _, t := range w.due {
+		if w.next.IsZero() || t.Before(w.next) {
+			w.next = t
+		}
+	}
 }

@@ -21,9 +21,13 @@ type FleetSource interface {
 
 // PublishFleet copies the store and the index for others to read.
 func (m *Monitor) PublishFleet() *FleetView {
-	st := &Store{byID: make(map[string]api.Connector, len(m.store.byID)), version: m.store.version}
+	st := &Store{byID: make(map[string]api.Connector, len(m.store.byID)), version: m.store.version,
+		cadence: make(map[string]*cadenceState, len(m.store.cadence)), copts: m.store.copts}
 	for id, c := range m.store.byID {
 		st.byID[id] = c
+	}
+	for id, cs := range m.store.cadence {
+		st.cadence[id] = cs // never changed once stored: shared
 	}
 	ix := *m.index
 	ix.seen = nil

@@ -55,24 +55,43 @@ func (m *Monitor) LastError(id string) (string, bool) {
 }
 
 // StatusCounts are the connectors known by status.
+// Late and Overdue are connectors past their usual interval (Cadence),
+// counted there and not under Active or Other; LateChange is when they
+// next move with time alone (zero: not by time).
 type StatusCounts struct {
 	Error, Paused, Active, Other int
+	Late, Overdue                int
+	LateChange                   time.Time
 }
 
 // Counts counts the connectors known by status.
 func (m *Monitor) Counts() StatusCounts {
 	var n StatusCounts
 	st, _ := m.fleet()
-	for _, c := range st.byID {
+	now := m.now()
+	for id, c := range st.byID {
 		switch c.Status {
 		case StatusError:
 			n.Error++
+			continue
 		case "paused":
 			n.Paused++
-		case "active":
-			n.Active++
+			continue
+		}
+		switch m.cadenceAt(id, now).State {
+		case Late:
+			n.Late++
+		case Overdue:
+			n.Overdue++
 		default:
-			n.Other++
+			if c.Status == "active" {
+				n.Active++
+			} else {
+				n.Other++
+			}
+		}
+		if t := m.lateChange(id, now); !t.IsZero() && (n.LateChange.IsZero() || t.Before(n.LateChange)) {
+			n.LateChange = t
 		}
 	}
 	return n

@@ -31,6 +31,13 @@ const KindJobs Kind = 100
 // JobsTarget is the Request.Target of a jobs read: not a poll target.
 const JobsTarget TargetID = -2
 
+// MaxJobsCache is how many connectors' jobs answers are kept, the most
+// recently fetched: an answer holds up to 200 jobs (some 50 kB), and
+// a person looks at a few connectors within JobsFresh, not hundreds. One
+// let go and selected again is asked for again: one request, as for any
+// selection.
+const MaxJobsCache = 32
+
 // DefaultJobsFresh is how long a connector's jobs serve before a new
 // selection asks again (Options.JobsFresh).
 const DefaultJobsFresh = 5 * time.Minute
@@ -69,6 +76,9 @@ func (m *Monitor) Jobs(id string) (JobsRecord, bool) {
 	r, ok := m.jobs.byID[id]
 	return r, ok
 }
+
+// JobsCached is how many connectors' jobs answers are kept.
+func (m *Monitor) JobsCached() int { return len(m.jobs.byID) }
 
 // JobsOffered says whether jobs can be asked for: false once the server
 // answered that it does not offer them (the UI then shows runs it observed
@@ -135,11 +145,14 @@ func (m *Monitor) applyJobs(r Result) Outcome {
 		rec.Jobs = r.Jobs
 		m.store.LearnJobs(r.ID, r.Jobs)
 	}
-	if _, ok := m.jobs.byID[r.ID]; !ok && len(m.jobs.byID) >= MaxCache {
-		for k := range m.jobs.byID { // any one: bounded like the detail cache
-			delete(m.jobs.byID, k)
-			break
+	if _, ok := m.jobs.byID[r.ID]; !ok && len(m.jobs.byID) >= MaxJobsCache {
+		oldest := ""
+		for k, o := range m.jobs.byID {
+			if oldest == "" || o.At.Before(m.jobs.byID[oldest].At) {
+				oldest = k
+			}
 		}
+		delete(m.jobs.byID, oldest) // the least recently fetched
 	}
 	m.jobs.byID[r.ID] = rec
 	out.Jobs = r.ID

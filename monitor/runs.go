@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,6 +26,12 @@ import (
 
 // MaxRuns is how many runs the store keeps per connector, newest.
 const MaxRuns = 50
+
+// MaxJobRunsKept is how many connectors' jobs the store keeps as runs, the
+// most recently fetched: jobs are fetched for the connector selected, and
+// a person who walks down a long list would otherwise leave the runs of
+// every connector they passed (like the jobs cache, bounded).
+const MaxJobRunsKept = 16
 
 // ObserveGap is the longest gap between two details of a connector that
 // an observed run spans: beyond it, what was seen before is too old to say
@@ -112,6 +119,7 @@ func (s *Store) runs(id string) *runState {
 	if st == nil {
 		st = &runState{}
 		s.runsByID[id] = st
+		s.runsTouched.add(id)
 	}
 	return st
 }
@@ -138,9 +146,23 @@ func (s *Store) learnJobRuns(id string, jobs []api.Job) {
 	}
 	slices.SortStableFunc(runs, newestFirst)
 	if len(runs) > MaxRuns {
-		runs = runs[:MaxRuns]
+		runs = slices.Clone(runs[:MaxRuns])
 	}
 	s.runs(id).server = runs
+	s.runsTouched.add(id)
+	s.jobRuns = append(slices.DeleteFunc(s.jobRuns, func(o string) bool { return o == id }), id)
+	if over := len(s.jobRuns) - MaxJobRunsKept; over > 0 {
+		for _, old := range s.jobRuns[:over] {
+			if st := s.runsByID[old]; st != nil {
+				st.server = nil // its cadence stays learnt
+				if len(st.observed) == 0 && st.obs == nil {
+					delete(s.runsByID, old)
+				}
+				s.runsTouched.add(old)
+			}
+		}
+		s.jobRuns = slices.Delete(s.jobRuns, 0, over)
+	}
 }
 
 // newestFirst orders runs by end (running ones first), then start.
@@ -172,6 +194,7 @@ func (s *Store) addObserved(runs ...Run) {
 		if len(st.observed) > MaxRuns {
 			st.observed = st.observed[:MaxRuns]
 		}
+		s.runsTouched.add(r.ConnectorID)
 	}
 }
 
@@ -239,6 +262,54 @@ func (m *Monitor) observeRun(d *api.ConnectorDetail, at time.Time) []Run {
 	return nil
 }
 
+// Runs are connector id's runs as this monitor knows them (Store.Runs of
+// its own store: in team mode the runs it fetched or observed, which the
+// fleet's store does not hold).
+func (m *Monitor) Runs(id string) (runs []Run, observed bool) {
+	return m.store.Runs(id)
+}
+
+// Cadence is connector id's rhythm and lateness now: learnt from its jobs
+// here if this monitor fetched them, else from the store it reports (the
+// fleet's in team mode, whose crawl sees every last_sync_at).
+func (m *Monitor) Cadence(id string) Cadence { return m.cadenceAt(id, m.now()) }
+
+// Lateness is connector id's lateness now (Cadence's State).
+func (m *Monitor) Lateness(id string) Lateness { return m.cadenceAt(id, m.now()).State }
+
+// cadenceStore is the store whose cadence of id is the surer.
+func (m *Monitor) cadenceStore(id string) *Store {
+	if st := m.store.cadence[id]; st != nil && st.fromJobs {
+		return m.store
+	}
+	return m.Store()
+}
+
+func (m *Monitor) cadenceAt(id string, now time.Time) Cadence {
+	return m.cadenceStore(id).Cadence(id, now)
+}
+
+func (m *Monitor) lateChange(id string, now time.Time) time.Time {
+	return m.cadenceStore(id).nextChange(id, now)
+}
+
+// WatchPast feeds the watches after a result or when the time lw last
+// returned comes: rw judges the runs of the monitor's own store, lw the
+// lateness of its connectors (not in team mode, where the fleet's own
+// watch says it, once for every session). It returns the events and when
+// to call again for lateness alone (zero: nothing due).
+func (m *Monitor) WatchPast(lw *LateWatch, rw *RunWatch) ([]Event, time.Time) {
+	var evs []Event
+	var next time.Time
+	if lw != nil && m.opts.Fleet == nil {
+		evs, next = lw.Observe(m.now(), m.store)
+	}
+	if rw != nil {
+		evs = append(evs, rw.Observe(m.now(), m.store)...)
+	}
+	return evs, next
+}
+
 // LoadRuns puts back observed runs kept from an earlier start (the
 // account's history), so a restart does not forget them.
 func (m *Monitor) LoadRuns(runs []Run) {
@@ -251,10 +322,34 @@ func (m *Monitor) LoadRuns(runs []Run) {
 // their error says more). A run is judged against the finished, whole,
 // successful runs that ended before it, and never with fewer than
 // MinEarlier of them; each run once. The runs a connector has when first
-// observed are recorded without events (they did not happen now, like
-// LateWatch's first sight). Feed it the store after every result.
+// observed (or again after the store let its runs go) are recorded without
+// events (they did not happen now, like LateWatch's first sight). Feed it
+// the store after every result: each call looks only at the connectors
+// whose runs the store says changed since the last one.
 type RunWatch struct {
 	judged map[string]map[string]bool // connector → run ids judged
+	store  *Store                     // the store watched: another one is a first sight
+	cursor uint64                     // in store.runsTouched
+	asked  map[string]time.Time       // connector → when a sync of some EANs was sent (Asked)
+}
+
+// AskedWindow is how long after a sync of some EANs is sent a run that
+// ends is taken for it: never small, as it was asked to push only those.
+const AskedWindow = time.Hour
+
+// Asked tells the watch a sync of some EANs (not the whole catalog) was
+// sent to connector id at at: the run that pushes them is not small, it
+// pushed what it was asked to.
+func (w *RunWatch) Asked(id string, at time.Time) {
+	if w.asked == nil {
+		w.asked = map[string]time.Time{}
+	}
+	for k, t := range w.asked {
+		if at.Sub(t) > AskedWindow {
+			delete(w.asked, k) // bounded: only the recent ones
+		}
+	}
+	w.asked[id] = at
 }
 
 // Run judgement policy.
@@ -264,35 +359,27 @@ const (
 	MinEarlier = 3  // earlier runs needed before any is judged
 )
 
-// Observe judges the runs not judged yet, in the store's connectors.
+// Observe judges the runs not judged yet, in the connectors whose runs
+// changed since the last call.
 func (w *RunWatch) Observe(now time.Time, s *Store) []Event {
-	if w.judged == nil {
-		w.judged = map[string]map[string]bool{}
+	ids, all := s.runsTouched.since(&w.cursor)
+	if w.store != s || w.judged == nil {
+		w.store, w.judged, all = s, map[string]map[string]bool{}, true
+	}
+	if all {
+		ids = ids[:0]
+		for id := range s.runsByID {
+			ids = append(ids, id)
+		}
+		for id := range w.judged {
+			if _, ok := s.runsByID[id]; !ok {
+				ids = append(ids, id)
+			}
+		}
 	}
 	var evs []Event
-	for id := range s.runsByID {
-		runs, _ := s.Runs(id)
-		seen, known := w.judged[id]
-		next := make(map[string]bool, len(runs))
-		for _, r := range runs {
-			key := runKey(r)
-			next[key] = true
-			if !known || seen[key] || !r.Finished() {
-				continue
-			}
-			evs = append(evs, judgeRun(now, s, r, runs)...)
-		}
-		for _, r := range runs {
-			if !r.Finished() {
-				delete(next, runKey(r)) // judged when it ends
-			}
-		}
-		w.judged[id] = next // only the runs still kept: bounded
-	}
-	for id := range w.judged {
-		if _, ok := s.runsByID[id]; !ok {
-			delete(w.judged, id)
-		}
+	for _, id := range ids {
+		evs = append(evs, w.judge(now, s, id)...)
 	}
 	slices.SortFunc(evs, func(a, b Event) int {
 		if c := strings.Compare(a.ConnectorID, b.ConnectorID); c != 0 {
@@ -303,13 +390,40 @@ func (w *RunWatch) Observe(now time.Time, s *Store) []Event {
 	return evs
 }
 
+// judge is the events of connector id's runs not judged yet.
+func (w *RunWatch) judge(now time.Time, s *Store, id string) []Event {
+	runs, _ := s.Runs(id)
+	if len(runs) == 0 {
+		delete(w.judged, id) // none kept: what comes next is a first sight
+		return nil
+	}
+	seen, known := w.judged[id]
+	next := make(map[string]bool, len(runs))
+	var evs []Event
+	for _, r := range runs {
+		if !r.Finished() {
+			continue // judged when it ends
+		}
+		key := runKey(r)
+		next[key] = true
+		if known && !seen[key] {
+			asked, ok := w.asked[id]
+			small := !ok || r.End.Before(asked) || r.End.Sub(asked) > AskedWindow
+			evs = append(evs, judgeRun(now, s, r, runs, small)...)
+		}
+	}
+	w.judged[id] = next // only the runs still kept: bounded
+	return evs
+}
+
 // runKey tells runs apart: a server may send jobs without ids.
 func runKey(r Run) string {
 	return fmt.Sprintf("%t|%s|%s", r.Observed, r.ID, r.End.UTC().Format(time.RFC3339Nano))
 }
 
-// judgeRun is r's events against the earlier runs among runs.
-func judgeRun(now time.Time, s *Store, r Run, runs []Run) []Event {
+// judgeRun is r's events against the earlier runs among runs; small says
+// whether it may be judged small.
+func judgeRun(now time.Time, s *Store, r Run, runs []Run, small bool) []Event {
 	if r.Partial {
 		return nil
 	}
@@ -341,7 +455,7 @@ func judgeRun(now time.Time, s *Store, r Run, runs []Run) []Event {
 			evs = append(evs, ev)
 		}
 	}
-	if len(pushed) >= MinEarlier && !r.PushedUnknown && !r.Failed() {
+	if small && len(pushed) >= MinEarlier && !r.PushedUnknown && !r.Failed() {
 		if med := int(median(pushed)); med > 0 && r.Pushed*SmallShare < med {
 			ev.Kind, ev.Before = SmallRun, fmt.Sprintf("usually %d products", med)
 			ev.After = fmt.Sprintf("pushed %d, ended %s", r.Pushed, r.End.UTC().Format(time.RFC3339))
@@ -349,4 +463,33 @@ func judgeRun(now time.Time, s *Store, r Run, runs []Run) []Event {
 		}
 	}
 	return evs
+}
+
+// LateConnector is a connector past its usual interval (Monitor.LateNow).
+type LateConnector struct {
+	ID, Name, Platform string
+	Cadence            Cadence
+}
+
+// LateNow are the connectors late or overdue now, neither in error nor
+// paused (those say more), the most behind first.
+func (m *Monitor) LateNow() []LateConnector {
+	st := m.Store()
+	now := m.now()
+	var out []LateConnector
+	for id, c := range st.byID {
+		if c.Status == StatusError || c.Status == "paused" {
+			continue
+		}
+		if cd := m.cadenceAt(id, now); cd.State != OnTime {
+			out = append(out, LateConnector{ID: id, Name: c.Name, Platform: c.Platform, Cadence: cd})
+		}
+	}
+	slices.SortFunc(out, func(a, b LateConnector) int {
+		if c := cmp.Compare(b.Cadence.Behind, a.Cadence.Behind); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
 }

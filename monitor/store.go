@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"slices"
 	"time"
 
 	"github.com/pixee/pixee-tui/api"
@@ -24,8 +25,15 @@ type Store struct {
 	cadence map[string]*cadenceState
 	copts   CadenceOptions
 
-	// Each connector's runs and the observation under way (runs.go).
+	// Each connector's runs and the observation under way (runs.go), and
+	// the connectors whose jobs are kept as runs, least recently learnt
+	// first (at most MaxJobRunsKept).
 	runsByID map[string]*runState
+	jobRuns  []string
+
+	// The connectors whose lateness or runs may have changed, for the
+	// watches (LateWatch, RunWatch) to look at those only.
+	lateTouched, runsTouched touches
 }
 
 func newStore(o CadenceOptions) *Store {
@@ -72,6 +80,9 @@ func (s *Store) put(c api.Connector, at time.Time, changes []Change) []Change {
 	}
 	s.at[c.ID] = at
 	s.learnSync(c.ID, c)
+	if !ok || !sameConnector(before, c) {
+		s.lateTouched.add(c.ID) // its last sync or status: its lateness
+	}
 	if ok && c.CreatedAt == nil && !c.CreatedAtUnknown {
 		c.CreatedAt, c.CreatedAtUnknown = before.CreatedAt, before.CreatedAtUnknown
 	}
@@ -98,6 +109,9 @@ func (s *Store) remove(id string, changes []Change) []Change {
 	delete(s.mark, id)
 	delete(s.cadence, id)
 	delete(s.runsByID, id)
+	s.jobRuns = slices.DeleteFunc(s.jobRuns, func(o string) bool { return o == id })
+	s.lateTouched.add(id)
+	s.runsTouched.add(id)
 	s.version++
 	return append(changes, Change{ID: id, Kind: Removed, Before: before})
 }
@@ -113,4 +127,45 @@ func sameTime(a, b *time.Time) bool {
 		return a == b
 	}
 	return a.Equal(*b)
+}
+
+// touches is a journal of the connectors whose lateness (or runs) may have
+// changed, read by each watch from its own cursor: watching after a result
+// costs what the result touched, not the size of the account.
+type touches struct {
+	base uint64 // the position of ids[0] since the store began
+	ids  []string
+}
+
+// maxTouches bounds the journal: a watch that falls further behind looks
+// at everything once.
+const maxTouches = 4096
+
+func (t *touches) add(id string) {
+	if len(t.ids) >= maxTouches {
+		n := len(t.ids) / 2
+		t.ids = append(t.ids[:0], t.ids[n:]...)
+		t.base += uint64(n)
+	}
+	t.ids = append(t.ids, id)
+}
+
+// since is what was touched after cursor, each id once, moving the cursor
+// past it; all says the cursor is not in the journal (fallen behind, or of
+// another store): everything must be looked at.
+func (t *touches) since(cursor *uint64) (ids []string, all bool) {
+	end := t.base + uint64(len(t.ids))
+	from := *cursor
+	*cursor = end
+	if from < t.base || from > end {
+		return nil, true
+	}
+	seen := make(map[string]bool, end-from)
+	for _, id := range t.ids[from-t.base:] {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return ids, false
 }

@@ -86,6 +86,11 @@ func (u *userAPI) GetConnector(ctx context.Context, id string) (*api.ConnectorDe
 	return u.account.reads.detail(ctx, u.user.Name, id)
 }
 
+// ListJobs reads a connector's jobs through the shared reads.
+func (u *userAPI) ListJobs(ctx context.Context, id string) ([]api.Job, *api.Response, error) {
+	return u.account.reads.listJobs(ctx, u.user.Name, id)
+}
+
 func (u *userAPI) SyncEANs(ctx context.Context, id string, eans []string) (*api.SyncResult, *api.Response, error) {
 	if err := u.mayWrite(); err != nil {
 		return nil, nil, err

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -46,6 +47,7 @@ type reads struct {
 type readKey struct {
 	page, perPage int    // a page of the list
 	id            string // a connector
+	jobs          bool   // the connector's jobs rather than its detail
 }
 
 // refreshShare is how old an answer may be and still serve a person's
@@ -59,6 +61,7 @@ type entry struct {
 	at     time.Time
 	page   *api.ConnectorPage
 	detail *api.ConnectorDetail
+	jobs   []api.Job
 	resp   *api.Response
 	err    error
 }
@@ -105,6 +108,24 @@ func (r *reads) detail(ctx context.Context, user, id string) (*api.ConnectorDeta
 		return nil, nil, err
 	}
 	return e.detail, r.response(e), e.err
+}
+
+// jobs reads a connector's jobs, shared like a detail: a session's
+// selection asks, and another's within the freshness it asks for is served
+// the same answer. Where the account's client reads no jobs, they are not
+// offered, and the sessions observe runs instead.
+func (r *reads) listJobs(ctx context.Context, user, id string) ([]api.Job, *api.Response, error) {
+	jc, ok := r.api.(monitor.JobsAPI)
+	if !ok {
+		return nil, nil, &api.NotSupportedError{Err: errors.New("this client does not read jobs")}
+	}
+	e, err := r.get(ctx, user, readKey{id: id, jobs: true}, func(ctx context.Context, e *entry) {
+		e.jobs, e.resp, e.err = jc.ListJobs(ctx, id)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return e.jobs, r.response(e), e.err
 }
 
 // wrote notes that a write to the account was answered: no answer from

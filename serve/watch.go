@@ -21,6 +21,12 @@ type watch struct {
 	hub    *hub
 	now    func() time.Time
 	health monitor.HealthWatch
+	late   monitor.LateWatch // the account's lateness, said once for every session
+	runs   monitor.RunWatch
+	// lateAt wakes the watch when lateness moves with time alone.
+	lateAt   *time.Timer
+	lateNext time.Time
+	lateWake chan struct{}
 
 	publish  func(*monitor.FleetView) // the index for the sessions
 	version  uint64
@@ -38,11 +44,12 @@ func newWatch(a monitor.API, h *hub, now func() time.Time, perPage int, listRefr
 		// one answer.
 		mon: monitor.New(monitor.Options{API: a, Now: now, Crawl: true, ReadOnly: true,
 			PerPage: perPage, ListRefresh: listRefresh}),
-		drive:   shared.NewDriver(a),
-		hub:     h,
-		now:     now,
-		results: make(chan monitor.Result, 8),
-		timers:  make(chan monitor.Timer, 8),
+		drive:    shared.NewDriver(a),
+		hub:      h,
+		now:      now,
+		results:  make(chan monitor.Result, 8),
+		timers:   make(chan monitor.Timer, 8),
+		lateWake: make(chan struct{}, 1),
 	}
 }
 
@@ -75,11 +82,17 @@ func (w *watch) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			w.mon.Stop()
+			if w.lateAt != nil {
+				w.lateAt.Stop()
+			}
 			return
 		case r := <-w.results:
 			w.apply(ctx, r)
 		case t := <-w.timers:
 			w.do(ctx, w.mon.Wake(t))
+		case <-w.lateWake:
+			w.lateNext = time.Time{}
+			w.publishEvents(w.past(ctx))
 		}
 	}
 }
@@ -96,13 +109,39 @@ func (w *watch) apply(ctx context.Context, r monitor.Result) {
 	}
 	fresh := r.Kind == monitor.KindConnector || (out.Page != nil && out.Page.Same)
 	evs := append(monitor.EventsOfChanges(w.mon.Received(r), out.Changes, fresh), w.health.Observe(w.now(), &w.mon)...)
-	if len(evs) > 0 {
-		for i := range evs {
-			evs[i].ID = monitor.NewEventID()
-		}
-		w.hub.Publish(evs)
-	}
+	w.publishEvents(append(evs, w.past(ctx)...))
 	w.do(ctx, out.Plan)
+}
+
+func (w *watch) publishEvents(evs []monitor.Event) {
+	if len(evs) == 0 {
+		return
+	}
+	for i := range evs {
+		evs[i].ID = monitor.NewEventID()
+	}
+	w.hub.Publish(evs)
+}
+
+// past is what the watches of lateness and runs say now; it arms the one
+// timer for when lateness next moves with time alone.
+func (w *watch) past(ctx context.Context) []monitor.Event {
+	evs, next := w.mon.WatchPast(&w.late, &w.runs)
+	if next.IsZero() || (!w.lateNext.IsZero() && !next.Before(w.lateNext)) {
+		return evs // nothing due, or a wake already armed no later
+	}
+	w.lateNext = next
+	if w.lateAt != nil {
+		w.lateAt.Stop()
+	}
+	w.lateAt = time.AfterFunc(max(next.Sub(w.now()), 0), func() {
+		select {
+		case w.lateWake <- struct{}{}:
+		case <-ctx.Done():
+		default: // one already waiting
+		}
+	})
+	return evs
 }
 
 func (w *watch) do(ctx context.Context, p monitor.Plan) {

@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -34,6 +35,8 @@ type account struct {
 	fleet       fleet              // filter and sort over the index (filter.go)
 	sharedIndex bool               // the index is a team server's (shared.Account.Fleet): rows built only when used
 	fleetSeen   uint64             // the index's version last followed
+	lateChange  time.Time          // when lateness next moves with time alone: the summary and rows follow
+	lateRecount bool               // lateness moved (jobs learnt): the summary and rows follow
 	summary     [2]string          // the header's counts by status: long, short
 	lastPage    *monitor.PageShown // the server page, put back when the fleet is left
 	landing     landing            // where the cursor goes when the page asked for arrives (open.go)
@@ -48,7 +51,7 @@ func newAccount(o Options, st *Styles, index int, s shared.Account) account {
 		index: index,
 		mon: monitor.New(monitor.Options{API: s.API, Now: o.Now, PerPage: cmp.Or(s.PerPage, o.PerPage), Refresh: cmp.Or(s.Refresh, o.Refresh),
 			IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, Seed: o.Seed, ReadOnly: s.ReadOnly,
-			Crawl: !o.NoIndex, Epoch: epochSpace(index), Fleet: s.Fleet}),
+			Crawl: !o.NoIndex, Jobs: !o.NoJobs, Epoch: epochSpace(index), Fleet: s.Fleet}),
 		journal:     &journal{store: s.History, noStore: s.HistoryErr, user: o.User, awaiting: map[string]awaited{}},
 		feed:        newFeed(s.Events, o.Terminal, o.Alerts),
 		hub:         s.Hub,

@@ -29,6 +29,7 @@ type errorsView struct {
 	height  int
 	nErr    int
 	nGroups int
+	nLate   int // late or overdue, listed after the errors
 	waiting int
 	soFar   string // the index is incomplete: "so far · index 800/10 000"
 }
@@ -76,6 +77,7 @@ func (v *errorsView) Rebuild(mon *monitor.Monitor) {
 			v.addConnector(c.ID, c.Name)
 		}
 	}
+	v.addLate(mon.LateNow())
 	v.cursor = 0
 	for i, li := range v.picks {
 		if v.lines[li].id == keep {
@@ -83,6 +85,34 @@ func (v *errorsView) Rebuild(mon *monitor.Monitor) {
 		}
 	}
 	v.clamp()
+}
+
+// addLate lists the connectors past their usual interval, as two causes
+// of their own: overdue (past two usual intervals), then late.
+func (v *errorsView) addLate(late []monitor.LateConnector) {
+	v.nLate = len(late)
+	for _, state := range []monitor.Lateness{monitor.Overdue, monitor.Late} {
+		var group []monitor.LateConnector
+		for _, l := range late {
+			if l.Cadence.State == state {
+				group = append(group, l)
+			}
+		}
+		if len(group) == 0 {
+			continue
+		}
+		glyph, say := "◔ ", "more than one usual interval past its next sync"
+		if state == monitor.Overdue {
+			glyph, say = "◕ ", "more than two usual intervals past their next sync"
+		}
+		v.lines = append(v.lines, errorsLine{head: true, text: glyph + itoa(len(group)) + " × " + state.String()},
+			errorsLine{text: "    " + say})
+		for _, l := range group {
+			v.addConnector(l.ID, l.Name+" · last sync "+v.clock(l.Cadence.Last)+
+				", usually every "+l.Cadence.Usual.Round(time.Minute).String())
+		}
+		v.lines = append(v.lines, errorsLine{})
+	}
 }
 
 // platformsOf lists a group's platforms, with how many of its connectors
@@ -192,6 +222,9 @@ func (v *errorsView) View(k *keymap.KeyMap) string {
 	st := v.styles
 	out := make([]string, 0, v.height)
 	title := " Connectors in error · " + itoa(v.nErr) + " · " + widget.Plural(v.nGroups, "cause", "causes")
+	if v.nLate > 0 {
+		title += " · " + itoa(v.nLate) + " late"
+	}
 	if v.soFar != "" {
 		title += " " + v.soFar
 	}

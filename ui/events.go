@@ -39,7 +39,10 @@ type feed struct {
 	muted    map[string]bool // connector ids
 	mutedAll bool
 	health   monitor.HealthWatch
-	sinceNew int // unacknowledged at the start: "since you last looked"
+	late     monitor.LateWatch // turned_late, late_recovered (past.go)
+	runWatch monitor.RunWatch  // slow_run, small_run (past.go)
+	lateNext time.Time         // when lateness next moves with time alone; zero: nothing due
+	sinceNew int               // unacknowledged at the start: "since you last looked"
 	out      io.Writer
 	opts     AlertOptions
 	err      string

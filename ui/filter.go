@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -26,14 +27,14 @@ type sortMode int
 const (
 	sortServer   sortMode = iota // the server's pages
 	sortName                     // by name
-	sortStatus                   // errors first
+	sortStatus                   // errors first, then overdue, late
 	sortLastSync                 // stalest first
 	sortPlatform                 // by platform
 	nSorts
 )
 
 func (s sortMode) String() string {
-	return [...]string{"", "name", "status (errors first)", "last sync (stalest first)", "platform"}[s]
+	return [...]string{"", "name", "status (errors, then late first)", "last sync (stalest first)", "platform"}[s]
 }
 
 // column is the column header the sort marks.
@@ -72,8 +73,9 @@ type fleet struct {
 const maxEarlier = 32
 
 type fleetEntry struct {
-	c   api.Connector
-	hay string // name, platform, status, id, folded: a piece of fleet.arena
+	c    api.Connector
+	late monitor.Lateness // when the rows were built
+	hay  string           // name, platform, status, id (and "late", "overdue"), folded: a piece of fleet.arena
 }
 
 // active says whether the list shows the index rather than server pages.
@@ -108,11 +110,22 @@ func (f *fleet) rebuild(mon *monitor.Monitor) {
 	}
 	all := make([]fleetEntry, 0, mon.Store().Len())
 	mon.Store().Each(func(c api.Connector) {
-		if e, ok := old[c.ID]; ok && e.c.Name == c.Name && e.c.Platform == c.Platform && e.c.Status == c.Status {
-			all = append(all, fleetEntry{c: c, hay: e.hay})
+		late := monitor.OnTime
+		if c.Status != monitor.StatusError && c.Status != "paused" {
+			late = mon.Lateness(c.ID)
+		}
+		if e, ok := old[c.ID]; ok && e.c.Name == c.Name && e.c.Platform == c.Platform && e.c.Status == c.Status && e.late == late {
+			all = append(all, fleetEntry{c: c, late: late, hay: e.hay})
 			return
 		}
-		all = append(all, fleetEntry{c: c, hay: monitor.FoldFieldsForMatch(c.Name, c.Platform, c.Status, c.ID).Text()})
+		status := c.Status
+		switch late {
+		case monitor.Late:
+			status += " late" // a filter on "late" finds the overdue too
+		case monitor.Overdue:
+			status += " late overdue"
+		}
+		all = append(all, fleetEntry{c: c, late: late, hay: monitor.FoldFieldsForMatch(c.Name, c.Platform, status, c.ID).Text()})
 	})
 	slices.SortFunc(all, f.compare)
 	var b strings.Builder
@@ -139,7 +152,7 @@ func (f *fleet) compare(a, b fleetEntry) int {
 	}
 	switch f.sort {
 	case sortStatus:
-		return cmp.Or(cmp.Compare(statusRank(a.c.Status), statusRank(b.c.Status)), byName())
+		return cmp.Or(cmp.Compare(statusRank(a.c.Status, a.late), statusRank(b.c.Status, b.late)), byName())
 	case sortLastSync:
 		return cmp.Or(compareStale(a.c, b.c), byName())
 	case sortPlatform:
@@ -148,17 +161,22 @@ func (f *fleet) compare(a, b fleetEntry) int {
 	return byName()
 }
 
-// statusRank puts errors first, then what no one knows, paused, active.
-func statusRank(s string) int {
-	switch s {
-	case monitor.StatusError:
+// statusRank puts errors first, then overdue, late, what no one knows,
+// paused, active.
+func statusRank(s string, late monitor.Lateness) int {
+	switch {
+	case s == monitor.StatusError:
 		return 0
-	case "paused":
+	case late == monitor.Overdue:
+		return 1
+	case late == monitor.Late:
 		return 2
-	case "active":
-		return 3
+	case s == "paused":
+		return 4
+	case s == "active":
+		return 5
 	}
-	return 1
+	return 3
 }
 
 // compareStale puts never-synced first, then the oldest sync.
@@ -235,12 +253,17 @@ func refines(words, old []string) bool {
 // the rows when the list shows the fleet. Only when the index moved.
 func (m *Model) syncFleet() tea.Cmd {
 	v := m.mon.FleetVersion()
-	if v == m.fleetSeen {
+	lateMoved := m.lateRecount || (!m.lateChange.IsZero() && !m.now().Before(m.lateChange))
+	if v == m.fleetSeen && !lateMoved {
 		return nil
 	}
-	m.fleetSeen = v
+	m.fleetSeen, m.lateRecount, m.lateChange = v, false, time.Time{}
+	if lateMoved {
+		m.fleet.built = false // the rows carry lateness: build them again
+	}
 	if ix := m.mon.Index(); ix.On {
-		m.summary = fleetSummary(m.styles, m.mon.Counts(), ix)
+		n := m.mon.Counts()
+		m.summary, m.lateChange = fleetSummary(m.styles, n, ix), n.LateChange
 	}
 	m.list.SetLastErrors(m.lastErrors())
 	if v, ok := m.screens.top().(*errorsView); ok {
@@ -424,11 +447,15 @@ func fleetSummary(st *Styles, n monitor.StatusCounts, ix monitor.IndexState) [2]
 		n           int
 		style       func(...string) string
 	}
-	parts := []part{
-		{"✗", "error", n.Error, st.Failed.Render},
-		{"‖", "paused", n.Paused, st.Paused.Render},
-		{"●", "active", n.Active, st.Active.Render},
+	parts := []part{{"✗", "error", n.Error, st.Failed.Render}}
+	// Late and overdue only when there are some: few accounts have any.
+	if n.Overdue > 0 {
+		parts = append(parts, part{"◕", "overdue", n.Overdue, st.Stale.Render})
 	}
+	if n.Late > 0 {
+		parts = append(parts, part{"◔", "late", n.Late, st.Warning.Render})
+	}
+	parts = append(parts, part{"‖", "paused", n.Paused, st.Paused.Render}, part{"●", "active", n.Active, st.Active.Render})
 	if n.Other > 0 {
 		parts = append(parts, part{"?", "other", n.Other, st.Unknown.Render})
 	}

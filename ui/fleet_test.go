@@ -165,7 +165,9 @@ func TestSortCyclesOverTheWholeAccount(t *testing.T) {
 		{sortName, "NAME↓", func(a, b api.Connector) bool {
 			return monitor.Fold(a.Name).Text() <= monitor.Fold(b.Name).Text()
 		}},
-		{sortStatus, "STATUS↓", func(a, b api.Connector) bool { return statusRank(a.Status) <= statusRank(b.Status) }},
+		{sortStatus, "STATUS↓", func(a, b api.Connector) bool {
+			return statusRank(a.Status, f.m.mon.Lateness(a.ID)) <= statusRank(b.Status, f.m.mon.Lateness(b.ID))
+		}},
 		{sortLastSync, "STALEST↓", func(a, b api.Connector) bool { return compareStale(a, b) <= 0 }},
 		{sortPlatform, "PLATFORM↓", func(a, b api.Connector) bool { return a.Platform <= b.Platform }},
 	}

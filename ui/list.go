@@ -7,9 +7,11 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/paginator"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
 	"github.com/pixee/pixee-tui/ui/widget"
 )
@@ -43,12 +45,17 @@ type connectorList struct {
 
 	mode    listMode          // the fleet's rows, marks and footer (filter.go)
 	lastErr map[string]string // last_errors known, previewed in rows in error
+
+	// late is the lateness of the rows on screen that are late, as
+	// Prepare read it (the monitor's Lateness), for View.
+	late map[string]monitor.Lateness
 }
 
 // cachedRow is a rendered row and the inputs that shaped it.
 type cachedRow struct {
 	selected, focused bool
 	width             int
+	late              monitor.Lateness
 	last              widget.Span // where the "ago" text drawn holds
 	out               string
 }
@@ -287,7 +294,7 @@ func (l *connectorList) row(now time.Time, c columns, i int) string {
 func (l *connectorList) cachedRow(now time.Time, i int) (string, bool) {
 	cr := &l.rows[i]
 	ok := cr.out != "" && cr.selected == (i == l.cursor) && cr.focused == l.focused && cr.width == l.width &&
-		cr.last.Holds(now)
+		cr.last.Holds(now) && cr.late == l.late[l.items[i].ID]
 	return cr.out, ok
 }
 
@@ -299,13 +306,23 @@ func (l *connectorList) lastSync(now time.Time, c columns, i int) string {
 }
 
 // Prepare draws the rows on screen into the cache, in Update, so that View
-// finds them there.
-func (l *connectorList) Prepare(now time.Time) {
+// finds them there. lateOf is a connector's lateness now (nil: none late),
+// asked of the rows on screen only.
+func (l *connectorList) Prepare(now time.Time, lateOf func(id string) monitor.Lateness) {
 	if l.width <= 0 || l.height <= 0 {
 		return
 	}
 	c := l.columns()
+	if l.late == nil {
+		l.late = map[string]monitor.Lateness{}
+	}
+	clear(l.late)
 	for i, n := l.offset, 0; i < len(l.items) && n < l.rowsShown(); i, n = i+1, n+1 {
+		if lateOf != nil {
+			if late := lateOf(l.items[i].ID); late != monitor.OnTime {
+				l.late[l.items[i].ID] = late
+			}
+		}
 		if _, ok := l.cachedRow(now, i); ok {
 			continue
 		}
@@ -317,7 +334,7 @@ func (l *connectorList) Prepare(now time.Time) {
 				last = widget.Always()
 			}
 		}
-		l.rows[i] = cachedRow{selected: selected, focused: l.focused, width: l.width, last: last,
+		l.rows[i] = cachedRow{selected: selected, focused: l.focused, width: l.width, last: last, late: l.late[l.items[i].ID],
 			out: l.renderRow(c, i, selected, l.lastSync(now, c, i))}
 	}
 }
@@ -340,7 +357,7 @@ func (l *connectorList) renderRow(c columns, i int, selected bool, lastSync stri
 	var status string
 	var statusStyle = st.Unknown
 	if c.status > 0 {
-		status, statusStyle = widget.StatusText(st, it.Status)
+		status, statusStyle = l.statusText(it)
 		status = termtext.PadRight(status, c.status)
 	}
 	last := ""
@@ -365,6 +382,29 @@ func (l *connectorList) renderRow(c columns, i int, selected bool, lastSync stri
 		out += " " + statusStyle.Render(status)
 	}
 	return out + last + rest
+}
+
+// statusText is a row's status cell: late or overdue, in words and a
+// glyph, for a connector past its usual interval (never one in error or
+// paused: those say more), else its status.
+func (l *connectorList) statusText(c api.Connector) (string, lipgloss.Style) {
+	if c.Status != monitor.StatusError && c.Status != "paused" {
+		if t, style, ok := lateText(l.styles, l.late[c.ID]); ok {
+			return t, style
+		}
+	}
+	return widget.StatusText(l.styles, c.Status)
+}
+
+// lateText is a lateness as a status: "◔ late", "◕ overdue".
+func lateText(st *Styles, late monitor.Lateness) (string, lipgloss.Style, bool) {
+	switch late {
+	case monitor.Late:
+		return "◔ late", st.Warning, true
+	case monitor.Overdue:
+		return "◕ overdue", st.Stale, true
+	}
+	return "", lipgloss.Style{}, false
 }
 
 func sumCols(c columns) int {

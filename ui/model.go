@@ -63,6 +63,10 @@ type Options struct {
 	Plain    bool   // styles are stripped (NO_COLOR, no colour profile)
 	Seed     uint64 // jitter seed; 0 = from the clock
 	NoIndex  bool   // no crawl of the whole account: no filter, sort, summary or errors view data
+	// NoJobs asks for no connector's jobs (GET /connectors/{id}/jobs): runs
+	// are then only those observed. On, the selected connector's jobs are
+	// fetched once on selection, none while fresh (monitor.Options.Jobs).
+	NoJobs bool
 	// After schedules msg after d; default tea.Tick. Tests replace it to
 	// drive every timer from an injected clock.
 	After func(d time.Duration, msg tea.Msg) tea.Cmd
@@ -222,6 +226,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onRunsLoaded(msg)
 	case syncMsg:
 		m.journal.noteSync(msg.Action, m.detail.Data())
+		m.askedRun(msg.Action)
 		cmd = tea.Batch(m.sent(msg.Action), m.onSync(msg.Result))
 	case historyLoadedMsg:
 		m.onHistoryLoaded(msg)
@@ -281,7 +286,11 @@ func (m *Model) onClock() tea.Cmd {
 	if !m.flashUntil.IsZero() && !m.now().Before(m.flashUntil) {
 		m.flash, m.flashUntil = "", time.Time{}
 	}
-	return m.opts.After(time.Second, clockMsg{})
+	var late tea.Cmd
+	if m.lateDue() {
+		late = m.record(m.pastEvents())
+	}
+	return tea.Batch(late, m.opts.After(time.Second, clockMsg{}))
 }
 
 // onRevalidate validates the open form's typed EANs, batched after typing
@@ -297,7 +306,7 @@ func (m *Model) onRevalidate() {
 // that View only reads them. Each cache is keyed by what it shows, and View
 // draws afresh, keeping nothing, whatever does not match.
 func (m *Model) prepare() {
-	m.list.Prepare(m.now())
+	m.list.Prepare(m.now(), m.mon.Lateness)
 	m.detail.SetStale(m.detailStale())
 	m.detail.SetLastTest(m.lastTestText(m.detail.ID()))
 	m.detail.Prepare()
@@ -351,6 +360,7 @@ func (m *Model) onPage(r monitor.Result) tea.Cmd {
 		m.flashMsg(out.Note, false)
 	}
 	evs := append(monitor.EventsOfChanges(m.mon.Received(r), out.Changes, out.Page != nil && out.Page.Same), m.healthEvents()...)
+	evs = append(evs, m.pastEvents()...)
 	events := tea.Batch(m.record(evs), m.keepRuns(out.Runs))
 	if out.Page == nil {
 		return tea.Batch(events, m.do(out.Plan))
@@ -376,6 +386,7 @@ func (m *Model) onDetail(r monitor.Result) tea.Cmd {
 			evs = append(evs, e)
 		}
 	}
+	evs = append(evs, m.pastEvents()...)
 	events := tea.Batch(m.record(evs), m.keepRuns(out.Runs))
 	for _, c := range out.Changes {
 		if c.Kind != monitor.Removed {

@@ -53,11 +53,27 @@ func (m *Model) onRunsLoaded(msg runsLoadedMsg) {
 	}
 }
 
-// onJobs applies a jobs answer: the store keeps the runs it brought.
+// onJobs applies a jobs answer: the store keeps the runs it brought, and
+// learns the connector's usual interval from them.
 func (m *Model) onJobs(r monitor.Result) tea.Cmd {
 	m.drive.Answered(r.Request) // release its context
 	out := m.mon.Apply(r)
-	return m.do(out.Plan)
+	return tea.Batch(m.record(m.pastEvents()), m.do(out.Plan))
+}
+
+// pastEvents is what the watches of lateness and runs say now, after a
+// result or when lateness moves with time alone (onClock): each looks only
+// at the connectors the result touched, and at those whose time came.
+func (m *Model) pastEvents() []monitor.Event {
+	evs, next := m.mon.WatchPast(&m.feed.late, &m.feed.runWatch)
+	m.feed.lateNext = next
+	return evs
+}
+
+// lateDue says lateness moved with time alone since the last look: the
+// clock's loop looks then, so no timer of its own is armed.
+func (m *Model) lateDue() bool {
+	return !m.feed.lateNext.IsZero() && !m.now().Before(m.feed.lateNext)
 }
 
 // keepRuns appends runs observed to end to the account's runs log.
@@ -68,5 +84,13 @@ func (m *Model) keepRuns(runs []monitor.Run) tea.Cmd {
 	log, batch := m.runs, append([]monitor.Run(nil), runs...)
 	return func() tea.Msg {
 		return historyWrittenMsg{err: log.Append(batch)}
+	}
+}
+
+// askedRun tells the run watch a sync of some EANs went out: its run
+// pushes those few and is no small_run.
+func (m *Model) askedRun(a *history.Action) {
+	if a != nil && a.Kind == history.SyncEANs && a.Outcome != history.OutcomeFailed && a.Outcome != history.OutcomeRejected {
+		m.feed.runWatch.Asked(a.ConnectorID, m.now())
 	}
 }

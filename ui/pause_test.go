@@ -34,8 +34,10 @@ func TestPausedSelectionIsStillFetchedOnce(t *testing.T) {
 	f.sb.ResetStats()
 	f.Key("j")
 	f.Advance(time.Minute)
-	if n := f.sb.Stats().Total; n != 1 {
-		t.Fatalf("%d requests after moving while paused, want 1 (the new detail)", n)
+	// The new detail, and the new selection's jobs: what selecting costs
+	// (one request for its runs, none while they are fresh), paused or not.
+	if n := f.sb.Stats().Total; n != 2 || f.count("GET /connectors/{id}/jobs") != 1 {
+		t.Fatalf("%d requests after moving while paused (%v), want 2 (the new detail and its jobs)", n, f.sb.Stats().ByRoute)
 	}
 	if got := f.m.detail.Data().ID; got != f.ids[1] {
 		t.Fatalf("detail shows %s, want %s", got, f.ids[1])

@@ -100,6 +100,9 @@ func TestSoak72Hours(t *testing.T) {
 		if d.m.mon.CacheLen() > monitor.MaxCache {
 			t.Fatalf("%s: detail cache holds %d entries", when, d.m.mon.CacheLen())
 		}
+		if d.m.mon.JobsCached() > monitor.MaxJobsCache {
+			t.Fatalf("%s: jobs answers kept for %d connectors", when, d.m.mon.JobsCached())
+		}
 		if d.m.mon.Drafts() > len(drafted) {
 			t.Fatalf("%s: %d drafts kept for %d connectors drafted on", when, d.m.mon.Drafts(), len(drafted))
 		}
@@ -146,6 +149,9 @@ func TestSoak72Hours(t *testing.T) {
 	t.Logf("goroutines: start %d, hour 1 %d, hour 72 %d; heap in use: start %.1f MB, hour 1 %.1f MB, hour 72 %.1f MB; timers pending at most %d when quiet, %d right after a visit; cache %d, drafts %d",
 		start.goroutines, hour1.goroutines, end.goroutines, mb(start.heapInuse), mb(hour1.heapInuse), mb(end.heapInuse),
 		maxQuiet, maxPending, d.m.mon.CacheLen(), d.m.mon.Drafts())
+	t.Logf("jobs answers kept %d, requests for jobs %d; events %d (turned_late %d, slow_run %d, small_run %d)",
+		d.m.mon.JobsCached(), fs.sb.Stats().ByRoute[jobsRoute], len(d.m.feed.events), soakEvents(d, monitor.TurnedLate),
+		soakEvents(d, monitor.SlowRun), soakEvents(d, monitor.SmallRun))
 
 	if end.goroutines > hour1.goroutines+4 {
 		t.Errorf("goroutines grew from %d at hour 1 to %d at hour 72", hour1.goroutines, end.goroutines)
@@ -174,6 +180,16 @@ func TestSoak72Hours(t *testing.T) {
 }
 
 func mb(b uint64) float64 { return float64(b) / (1 << 20) }
+
+func soakEvents(d *driver, kind monitor.EventKind) int {
+	n := 0
+	for _, e := range d.m.feed.events {
+		if e.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
 
 // soakVisit is a person dropping by: a few seeded actions, each leaving the
 // dashboard in browsing state.
