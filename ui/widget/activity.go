@@ -222,6 +222,10 @@ func outcomeStyle(st *Styles, o Outcome) lipgloss.Style {
 // sparks are the sparkline's eight heights.
 var sparks = []rune("▁▂▃▄▅▆▇█")
 
+// Sparkline is a few lines of our own rather than ntcharts' (v0.5.x): its
+// sparkline is a canvas model with its own Update and View, and the module
+// brings bubblezone, pflag and go-perlin with it, for one row of glyphs.
+//
 // Sparkline draws the last w values, oldest first, as bars from ▁ to █
 // scaled from the smallest to the largest: the spread is what it shows.
 // Values all alike are a flat line of middling bars.
