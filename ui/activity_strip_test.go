@@ -160,3 +160,26 @@ func TestActivityStripWithoutRunsSaysSo(t *testing.T) {
 	f := startSettled(t, 160, 48)
 	f.has("runs: none seen yet (observed here)")
 }
+
+// The strip and the timeline fit every terminal from tiny to wide: the
+// screen is the terminal's height, no line wider than it.
+func TestStripAndTimelineFitEveryTerminalSize(t *testing.T) {
+	widths := []int{1, 2, 10, 20, 29, 30, 40, 45, 61, 79, 80, 100, 160, 250}
+	heights := []int{1, 2, 3, 5, 9, 17, 18, 19, 24, 30, 48}
+	f := startSettled(t, 80, 24)
+	withJobs(f, stripJobs())
+	for _, screen := range []string{"detail", "timeline"} {
+		if screen == "timeline" {
+			f.Key("T")
+			f.has("Timeline · ")
+		}
+		for _, w := range widths {
+			for _, h := range heights {
+				f.Send(tea.WindowSizeMsg{Width: w, Height: h})
+				if !checkScreenFits(t, f.View(), w, h) {
+					t.Fatalf("%s at %dx%d", screen, w, h)
+				}
+			}
+		}
+	}
+}
