@@ -135,7 +135,8 @@ func (d *DetailPane) activityLines(b *detailLines, now time.Time, compact bool) 
 		d.compactActivity(b)
 		return
 	}
-	w, lw := b.w, max(fieldLabelWidth(b.w), 5)
+	w := b.w
+	lw := min(max(fieldLabelWidth(w), 5), w) // "runs " even where fields have no label column
 	b.add(b.st.Label.Render(termtext.PadRight("runs", lw)) + runBar(b.st, a.Runs, w-lw))
 	b.indented(fieldLabelWidth(w), a.Counts()+" "+a.Source())
 	last := "none in the last " + Plural(len(a.Runs), "run", "runs")
