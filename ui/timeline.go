@@ -163,6 +163,9 @@ func eventWords(e monitor.Event) string {
 	if who := cmp.Or(e.Name, e.ConnectorID); who != "" {
 		text = strings.TrimLeft(strings.TrimPrefix(text, who), ": ")
 	}
+	if e.Kind == monitor.ErrorChanged {
+		text = "new last error: " + text // the text alone is the platform's
+	}
 	return oneLine(text)
 }
 
