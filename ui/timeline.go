@@ -265,10 +265,9 @@ func (tv *timelineView) view(m *Model, w, h int) string {
 // come from, then the entries from the offset.
 func (m *Model) timelineBody(tv *timelineView, w, h int, bordered bool) []string {
 	entries := m.timeline(tv.id)
-	_, observed := m.mon.Store().Runs(tv.id)
 	src := "runs from the server"
-	if observed || !m.mon.JobsOffered() {
-		src = "runs observed here"
+	if runs, observed := m.mon.Store().Runs(tv.id); observed || (len(runs) == 0 && !m.mon.JobsOffered()) {
+		src = "runs observed here" // as the detail's strip says it
 	}
 	lines := []string{fmt.Sprintf(" Timeline · %s · %s · %s", tv.name, widget.Plural(len(entries), "entry", "entries"), src),
 		" " + keymap.Keys(m.keys.Up) + "/" + keymap.Keys(m.keys.Down) + " scroll · " + keymap.Keys(m.keys.Back) + " closes", ""}
