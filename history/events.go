@@ -30,10 +30,13 @@ type EventLog struct {
 	compactAt int64 // the file's size past which an Append compacts it
 }
 
-// Seen is an event with whether someone acknowledged it.
+// Seen is an event with whether someone acknowledged it, and when and
+// who when that is known (the connector's timeline lists it).
 type Seen struct {
 	monitor.Event
-	Acked bool `json:"acked"`
+	Acked   bool      `json:"acked"`
+	AckedAt time.Time `json:"acked_at,omitzero"`
+	AckedBy string    `json:"acked_by,omitempty"`
 }
 
 type eventRecord struct {
@@ -212,12 +215,24 @@ func (e *EventLog) AckBy(user string, ids []string, until time.Time) error {
 	return e.write(lines)
 }
 
+// markAcked sets whether, when and by whom ev was acknowledged: by its own
+// ack, else by the first ack_all that covers it.
+func markAcked(ev *Seen, acked map[string]eventRecord, alls []eventRecord) {
+	r, ok := acked[ev.ID]
+	for i := 0; !ok && i < len(alls); i++ {
+		r, ok = alls[i], !ev.Time.After(alls[i].Until)
+	}
+	if ok {
+		ev.Acked, ev.AckedAt, ev.AckedBy = true, r.At, r.User
+	}
+}
+
 // Load reads the events, newest first, with their acknowledgements: at
 // most MaxActions, from the file's tail.
 func (e *EventLog) Load() ([]Seen, []string, error) {
 	var evs []Seen
-	acked := map[string]bool{}
-	var until time.Time
+	acked := map[string]eventRecord{} // the first ack of each event
+	var alls []eventRecord            // the ack_alls, in the file's order
 	warns, err := e.log.read(e.tail(), func(raw []byte) error {
 		var r eventRecord
 		if err := json.Unmarshal(raw, &r); err != nil {
@@ -227,18 +242,18 @@ func (e *EventLog) Load() ([]Seen, []string, error) {
 		case r.Op == "event" && r.Event != nil:
 			evs = append(evs, Seen{Event: *r.Event})
 		case r.Op == "ack":
-			acked[r.ID] = true
-		case r.Op == "ack_all":
-			if r.Until.After(until) {
-				until = r.Until
+			if _, ok := acked[r.ID]; !ok {
+				acked[r.ID] = r
 			}
+		case r.Op == "ack_all":
+			alls = append(alls, r)
 		default:
 			return fmt.Errorf("unknown record")
 		}
 		return nil
 	})
 	for i := range evs {
-		evs[i].Acked = acked[evs[i].ID] || !evs[i].Time.After(until)
+		markAcked(&evs[i], acked, alls)
 	}
 	slices.Reverse(evs)
 	slices.SortStableFunc(evs, func(a, b Seen) int { return b.Time.Compare(a.Time) })

@@ -154,3 +154,44 @@ func TestHugeEventsLogIsReadFromItsTail(t *testing.T) {
 		t.Errorf("after opening, the log holds %d bytes", st.Size())
 	}
 }
+
+// An acknowledgement read back says when it was made and by whom: its own
+// ack, or the first "all" that covers the event; the connector's timeline
+// lists it at that time.
+func TestAcksReadBackWithTheirTimeAndUser(t *testing.T) {
+	dir, c := t.TempDir(), &clock{t: t0}
+	log, _, err := OpenEvents(dir, Limits{}, c.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := log.Append([]monitor.Event{
+		{Time: t0, ConnectorID: "c", Kind: monitor.TurnedError},
+		{Time: t0.Add(time.Minute), ConnectorID: "c", Kind: monitor.Recovered},
+		{Time: t0.Add(2 * time.Minute), ConnectorID: "c", Kind: monitor.Paused},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.add(time.Hour)
+	if err := log.AckBy("alice", []string{got[1].ID}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	c.add(time.Hour)
+	if err := log.AckBy("bob", nil, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	evs, _, err := log.Load()
+	if err != nil || len(evs) != 3 {
+		t.Fatalf("Load: %d events, %v", len(evs), err)
+	}
+	want := map[string]struct {
+		at time.Time
+		by string
+	}{got[0].ID: {t0.Add(2 * time.Hour), "bob"}, got[1].ID: {t0.Add(time.Hour), "alice"}}
+	for _, e := range evs {
+		w, ok := want[e.ID]
+		if e.Acked != ok || !e.AckedAt.Equal(w.at) || e.AckedBy != w.by {
+			t.Errorf("%s: acked %v at %v by %q, want %v at %v by %q", e.Kind, e.Acked, e.AckedAt, e.AckedBy, ok, w.at, w.by)
+		}
+	}
+}

@@ -38,6 +38,7 @@ type KeyMap struct {
 	CopyID, CopyCard      key.Binding // copy the id, an incident card (OSC 52)
 	SwitchAccount         key.Binding // the accounts switcher
 	Export                key.Binding // write the list as shown to a file
+	Timeline              key.Binding // the selected connector's past, newest first
 
 	// The fleet: filter, sort, the errors view.
 	Filter, Sort, Errors    key.Binding
@@ -130,6 +131,7 @@ func table() []entry {
 		{"export", func(k *KeyMap) *key.Binding { return &k.Export }, []string{"x"}, "", "export list", false},
 		{"switch_account", func(k *KeyMap) *key.Binding { return &k.SwitchAccount }, []string{"P"}, "", "switch account", false},
 		{"events", func(k *KeyMap) *key.Binding { return &k.Events }, []string{"E"}, "", "events", false},
+		{"timeline", func(k *KeyMap) *key.Binding { return &k.Timeline }, []string{"T"}, "", "timeline", false},
 		{"event_kind", func(k *KeyMap) *key.Binding { return &k.EventKind }, []string{"f"}, "", "filter by kind", false},
 		{"event_kind_back", func(k *KeyMap) *key.Binding { return &k.EventKindBack }, []string{"F"}, "", "previous kind", false},
 		{"ack", func(k *KeyMap) *key.Binding { return &k.Ack }, []string{"a"}, "", "acknowledge", false},

@@ -55,6 +55,7 @@ func (m *Model) overlayBindings() []binding {
 			return loadHistory(m.journal.store)
 		}).in(2, 0),
 		m.bind("events", &k.Events).do(m.open(&eventsView{})).in(2, 0),
+		m.bind("timeline", &k.Timeline).when(m.selectedConnector).do(m.openTimeline).in(2, 0),
 		m.bind("export", &k.Export).unless(m.exportOff).when(m.noRows).
 			do(func(tea.KeyMsg) tea.Cmd { m.openExport(); return nil }).in(2, 0),
 		m.bind("switch_account", &k.SwitchAccount).unless(m.oneAccount).do(m.open(&switcher{cursor: m.index})).in(2, 0),

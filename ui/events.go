@@ -110,7 +110,7 @@ func (m *Model) onSharedAcks(msg shared.Acks) {
 	for i := range f.events {
 		e := &f.events[i]
 		if slices.Contains(msg.IDs, e.ID) || (!msg.Until.IsZero() && !e.Time.After(msg.Until)) {
-			e.Acked = true
+			markAcked(e, m.now(), "")
 		}
 	}
 }
@@ -314,7 +314,7 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		ev.cursor = 0
 	case key.Matches(msg, k.Ack) && ev.cursor < len(rows):
 		e := rows[ev.cursor]
-		e.Acked = true
+		markAcked(e, m.now(), m.opts.User)
 		if m.hub != nil {
 			m.hub.Acknowledge([]string{e.ID}, time.Time{})
 			return nil // the hub records it, with who did it
@@ -322,7 +322,7 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		return m.persist(func(l *history.EventLog) error { return l.Ack(e.ID) })
 	case key.Matches(msg, k.AckAll):
 		for i := range f.events {
-			f.events[i].Acked = true
+			markAcked(&f.events[i], m.now(), m.opts.User)
 		}
 		until := m.now()
 		if m.hub != nil {
@@ -337,6 +337,14 @@ func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
 		f.mutedAll = !f.mutedAll
 	}
 	return nil
+}
+
+// markAcked acknowledges e, now, by who: an event acknowledged before
+// keeps the time it was (the connector's timeline lists it then).
+func markAcked(e *history.Seen, now time.Time, who string) {
+	if !e.Acked {
+		e.Acked, e.AckedAt, e.AckedBy = true, now, who
+	}
 }
 
 func (m *Model) persist(w func(*history.EventLog) error) tea.Cmd {

@@ -309,6 +309,7 @@ func (m *Model) prepare() {
 	m.list.Prepare(m.now(), m.mon.Lateness)
 	m.detail.SetStale(m.detailStale())
 	m.detail.SetLastTest(m.lastTestText(m.detail.ID()))
+	m.detail.SetActivity(m.activityOf(m.detail.ID()))
 	m.detail.Prepare()
 	if f := m.openForm(); f != nil && f.Finished() {
 		f.SetLive(m.detail.LiveLines(f.Connector().ID, f.Width()))

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"strings"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/termtext"
+	"github.com/pixee/pixee-tui/ui/widget"
 )
 
 // Each connector's past: its runs (the server's jobs, or runs the monitor
@@ -93,4 +96,33 @@ func (m *Model) askedRun(a *history.Action) {
 	if a != nil && a.Kind == history.SyncEANs && a.Outcome != history.OutcomeFailed && a.Outcome != history.OutcomeRejected {
 		m.feed.runWatch.Asked(a.ConnectorID, m.now())
 	}
+}
+
+// activityOf is connector id's runs as the detail's strip draws them.
+func (m *Model) activityOf(id string) widget.Activity {
+	if id == "" {
+		return widget.Activity{}
+	}
+	runs, observed := m.mon.Runs(id)
+	rec, asked := m.mon.Jobs(id)
+	a := widget.Activity{Observed: observed, NoJobs: !m.mon.JobsOffered(), Listed: asked && rec.Err == nil,
+		Runs: make([]widget.ActivityRun, len(runs))}
+	for i, r := range runs {
+		a.Runs[i] = widget.ActivityRun{Outcome: outcomeOf(r), End: r.End, Duration: r.Duration,
+			DurationKnown: !r.DurationUnknown && r.Finished()}
+	}
+	return a
+}
+
+// outcomeOf is how run r ended, for the strip and the timeline.
+func outcomeOf(r monitor.Run) widget.Outcome {
+	switch s := strings.ToLower(r.Status); {
+	case r.Failed():
+		return widget.RunFailed
+	case !r.Finished():
+		return widget.RunRunning
+	case s == "completed" || s == "success" || s == "succeeded" || s == "ok" || s == "":
+		return widget.RunOK
+	}
+	return widget.RunOther
 }

@@ -36,7 +36,8 @@ type DetailPane struct {
 	stale     bool                 // reads fail since data arrived: it is not live
 	lastTest  string               // the last connection test's answer, "" for none
 
-	run syncRun // the sync triggered here, if any
+	run      syncRun  // the sync triggered here, if any
+	activity Activity // its last runs (activity.go), set in Update
 
 	samples [MaxSamples]sample
 	nSample int // samples held (≤ maxSamples)
@@ -276,6 +277,10 @@ func (d *DetailPane) lines(now time.Time) []string {
 	if !compact {
 		b.plain("")
 	}
+	d.activityLines(&b, now, compact)
+	if !compact {
+		b.plain("")
+	}
 	b.field("id", termtext.Sanitize(c.ID))
 	b.field("created", d.when(now, c.CreatedAt, c.CreatedAtUnknown, "unknown"))
 	return b.out
@@ -419,6 +424,18 @@ type detailLines struct {
 
 func (b *detailLines) add(s string)   { b.out = append(b.out, s) }
 func (b *detailLines) plain(s string) { b.add(termtext.PadRight(s, b.w)) }
+
+// indented is a value under the field values, from column lw: wrapped
+// from the left edge when it does not fit there.
+func (b *detailLines) indented(lw int, value string) {
+	if termtext.Width(value) <= b.w-lw {
+		b.add(Pad(lw) + b.st.Value.Render(termtext.PadRight(value, b.w-lw)))
+		return
+	}
+	for _, l := range WrapWords(value, b.w) {
+		b.add(b.st.Value.Render(termtext.PadRight(l, b.w)))
+	}
+}
 
 // field is a label and its value on one line, or on two when the value is
 // too long beside its label (a UUID in a narrow pane) rather than cut.
