@@ -257,7 +257,7 @@ func (w *LateWatch) Observe(now time.Time, s *Store) ([]Event, time.Time) {
 			continue
 		}
 		c, _ := s.Get(id)
-		ev := Event{Time: now, ConnectorID: id, Name: c.Name}
+		ev := Event{Time: now, ConnectorID: id, Name: c.Name, Platform: c.Platform}
 		if cd.State == OnTime {
 			ev.Kind, ev.Before, ev.After = LateRecovered, prev.String(), "synced "+cd.Last.UTC().Format(time.RFC3339)
 		} else {
