@@ -100,7 +100,7 @@ func newMessage(account, target string, alerts []alert, now time.Time) *message 
 func testMessage(now time.Time, target string) *message {
 	e := monitor.Event{ID: monitor.NewEventID(), Time: now, Kind: "test", After: "a test from pixee-tui notify test: nothing is wrong"}
 	return &message{ID: monitor.NewEventID(), Account: "pixee-tui", Target: target, Time: now, Test: true,
-		Alerts: []alert{{Event: e, Status: Resolved, Fingerprint: fingerprint("", "", "test"), StartsAt: now, EndsAt: now}},
+		Alerts:  []alert{{Event: e, Status: Resolved, Fingerprint: fingerprint("", "", "test"), StartsAt: now, EndsAt: now}},
 		Summary: "pixee-tui test notification to " + target + ": nothing is wrong"}
 }
 
