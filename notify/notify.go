@@ -165,6 +165,16 @@ func New(o Options) (*Notifier, []string, error) {
 	return n, warns, nil
 }
 
+// Targets are the targets' names and where they are (scheme and host:
+// a URL's path is often its secret), for a start's message.
+func (n *Notifier) Targets() []string {
+	out := make([]string, len(n.targets))
+	for i, t := range n.targets {
+		out[i] = t.cfg.Name + " (" + Where(t.cfg.URL) + ")"
+	}
+	return out
+}
+
 // Account is the notifier of one account (id: the profile's id, as
 // routes name it). It is what the dashboard and the team server's hub
 // call (shared.Notifier).

@@ -1,0 +1,84 @@
+package app
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pixee/pixee-tui/notify"
+)
+
+// notify test sends one signed message and says what the receiver
+// answered; notify log lists it; a refusing receiver is exit 1 with its
+// status. No output, and no log, holds the secret or the URL's path.
+func TestNotifyTestAndLogCommands(t *testing.T) {
+	tempState(t)
+	var mu sync.Mutex
+	var sigOK []bool
+	rx := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := new(bytes.Buffer)
+		body.ReadFrom(r.Body)
+		mu.Lock()
+		sigOK = append(sigOK, r.Header.Get("X-PM-Signature") == notify.Sign("topsecret-hmac", body.Bytes()))
+		mu.Unlock()
+		if strings.Contains(r.URL.Path, "refuse") {
+			w.WriteHeader(http.StatusForbidden)
+		}
+	}))
+	defer rx.Close()
+	t.Setenv("HOOK_SECRET", "topsecret-hmac")
+	p := writeConfig(t, `notify:
+  - {name: ops, url: "`+rx.URL+`/hooks/PATHTOKEN42", format: json, secret_env: HOOK_SECRET}
+  - {name: chat, url: "`+rx.URL+`/refuse/PATHTOKEN42", format: slack, headers: {Authorization: "Bearer HDRTOKEN77"}}
+`)
+	var out, errb bytes.Buffer
+	if code := Run([]string{"--config", p, "notify", "test", "ops"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("notify test ops: exit %d, %s", code, errb.String())
+	}
+	if want := "✓ delivered to ops (" + rx.URL + ") · 200 OK · "; !strings.HasPrefix(out.String(), want) {
+		t.Errorf("notify test printed %q, want %q…", out.String(), want)
+	}
+	all := out.String() + errb.String()
+	out.Reset()
+	errb.Reset()
+	if code := Run([]string{"--config", p, "notify", "test", "chat"}, nil, &out, &errb); code != 1 ||
+		!strings.Contains(errb.String(), "✗ not delivered to chat ("+rx.URL+"): 403 Forbidden") {
+		t.Errorf("a refusing target: exit %d, %q", code, errb.String())
+	}
+	all += out.String() + errb.String()
+	out.Reset()
+	errb.Reset()
+	if code := Run([]string{"--config", p, "notify", "test", "nope"}, nil, &out, &errb); code != 2 ||
+		!strings.Contains(errb.String(), `no notify target "nope" (have ops, chat)`) {
+		t.Errorf("an unknown target: exit %d, %q", code, errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := Run([]string{"--config", p, "notify", "log"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("notify log: exit %d, %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "TIME") ||
+		!strings.Contains(lines[1], "ops") || !strings.Contains(lines[1], "delivered") || !strings.Contains(lines[1], "200") ||
+		!strings.Contains(lines[2], "chat") || !strings.Contains(lines[2], "failed") || !strings.Contains(lines[2], "403") {
+		t.Errorf("notify log printed:\n%s", out.String())
+	}
+	all += out.String()
+	out.Reset()
+	if code := Run([]string{"--config", p, "notify", "log", "chat"}, nil, &out, &errb); code != 0 || strings.Count(out.String(), "\n") != 2 {
+		t.Errorf("notify log chat: exit %d\n%s", code, out.String())
+	}
+	for _, secret := range []string{"topsecret-hmac", "PATHTOKEN42", "HDRTOKEN77"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("%s was printed:\n%s", secret, all)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sigOK) != 2 || !sigOK[0] {
+		t.Errorf("signatures verified: %v (the first, ops, is signed)", sigOK)
+	}
+}
