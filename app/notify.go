@@ -190,6 +190,26 @@ func noTarget(file *config.File, name string) error {
 	return fmt.Errorf("no notify target %q (have %s)", name, strings.Join(names, ", "))
 }
 
+// checkNotifySecrets reads every target's secret, as a start would, never
+// printing it (config check).
+func checkNotifySecrets(file *config.File, path string, stderr io.Writer) error {
+	bad := 0
+	for _, t := range file.Notify {
+		_, warns, err := t.Secret.Read(os.Getenv)
+		for _, w := range warns {
+			fmt.Fprintf(stderr, "%s: notify %s: %s\n", path, t.Name, w)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: notify %s: %v\n", path, t.Name, err)
+			bad++
+		}
+	}
+	if bad > 0 {
+		return usage("%d of %d notify targets cannot sign their messages", bad, len(file.Notify))
+	}
+	return nil
+}
+
 // printDeliveries prints the delivery logs, neutralised: a summary holds
 // connector names from the server.
 func printDeliveries(file *config.File, args []string, last int, stdout io.Writer) error {

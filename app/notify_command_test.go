@@ -82,3 +82,20 @@ func TestNotifyTestAndLogCommands(t *testing.T) {
 		t.Errorf("signatures verified: %v (the first, ops, is signed)", sigOK)
 	}
 }
+
+// config check reads each target's secret as a start would, and says the
+// one it cannot read without showing any.
+func TestConfigCheckReadsNotifySecrets(t *testing.T) {
+	tempState(t)
+	p := writeConfig(t, "profiles:\n  acme: {api_key_file: DIR/acme.key}\nnotify:\n  - {name: ops, url: \"https://h.example/x\", secret_env: UNSET_HOOK_SECRET}\n")
+	var out, errb bytes.Buffer
+	if code := Run([]string{"--config", p, "config", "check"}, nil, &out, &errb); code != 2 ||
+		!strings.Contains(errb.String(), "notify ops:") || !strings.Contains(errb.String(), "UNSET_HOOK_SECRET is empty or unset") {
+		t.Errorf("exit %d, %q", code, errb.String())
+	}
+	t.Setenv("UNSET_HOOK_SECRET", "now-set")
+	errb.Reset()
+	if code := Run([]string{"--config", p, "config", "check"}, nil, &out, &errb); code != 0 || strings.Contains(errb.String()+out.String(), "now-set") {
+		t.Errorf("exit %d, %q", code, errb.String())
+	}
+}

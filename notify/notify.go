@@ -107,7 +107,12 @@ func New(o Options) (*Notifier, []string, error) {
 		o.Clock = realClock{}
 	}
 	if o.Client == nil {
-		o.Client = &http.Client{Timeout: DefaultTimeout}
+		// A redirect is not followed: it would carry the signature and
+		// the custom headers (a token, maybe) to wherever it points. A
+		// 3xx is a refusal, said in the log, never repeated.
+		o.Client = &http.Client{Timeout: DefaultTimeout, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
 	}
 	if o.Getenv == nil {
 		o.Getenv = func(string) string { return "" }

@@ -342,3 +342,19 @@ func TestSecretsNeverReachALog(t *testing.T) {
 		t.Errorf("an unknown target: %v", err)
 	}
 }
+
+// A receiver that redirects is not followed (the signature and headers
+// would go wherever it points): the 3xx is a refusal, tried once.
+func TestARedirectIsNotFollowed(t *testing.T) {
+	elsewhere := newReceiver(t, nil)
+	redirecting := newReceiver(t, nil)
+	redirecting.Config.Handler = http.RedirectHandler(elsewhere.URL, http.StatusTemporaryRedirect)
+	f := start(t, nil, config.NotifyTarget{Name: "ops", URL: redirecting.URL, Format: "json", Headers: [][2]string{{"X-Token", "abc123"}}})
+	r, err := f.n.Test(context.Background(), "ops")
+	if err != nil || r.OK() || r.Status != http.StatusTemporaryRedirect {
+		t.Errorf("Test = %+v, %v; want the 307, not delivered", r, err)
+	}
+	if n := len(elsewhere.requests()); n != 0 {
+		t.Errorf("the redirect was followed: %d requests elsewhere", n)
+	}
+}
