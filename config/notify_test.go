@@ -115,3 +115,20 @@ func TestNotifySecretIsReadFromFileOrEnvironment(t *testing.T) {
 		t.Errorf("an oversized secret file: %v", err)
 	}
 }
+
+// The example config's notify: block, uncommented, is a valid file.
+func TestTheExamplesNotifyBlockParses(t *testing.T) {
+	_, block, ok := strings.Cut(Example, "# notify:\n")
+	if !ok {
+		t.Fatal("the example has no notify: block")
+	}
+	block, _, _ = strings.Cut(block, "\n\n") // the block ends at the blank line
+	body := "notify:\n"
+	for _, line := range strings.Split(block, "\n") {
+		body += strings.TrimPrefix(line, "#") + "\n"
+	}
+	f, err := Parse("example.yaml", []byte(body))
+	if err != nil || len(f.Notify) != 1 || f.Notify[0].Secret.Env != "OPS_HOOK_SECRET" {
+		t.Fatalf("%v\n%s", err, body)
+	}
+}
