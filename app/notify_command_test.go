@@ -2,13 +2,22 @@ package app
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/notify"
+	"github.com/pixee/pixee-tui/shared"
 )
 
 // notify test sends one signed message and says what the receiver
@@ -98,4 +107,35 @@ func TestConfigCheckReadsNotifySecrets(t *testing.T) {
 	if code := Run([]string{"--config", p, "config", "check"}, nil, &out, &errb); code != 0 || strings.Contains(errb.String()+out.String(), "now-set") {
 		t.Errorf("exit %d, %q", code, errb.String())
 	}
+}
+
+// On the dashboard, a delivery that fails is written to the account's
+// events, so the E view and the next start show it.
+func TestDashboardFailedDeliveryIsAnEvent(t *testing.T) {
+	tempState(t)
+	rx := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusUnauthorized) }))
+	defer rx.Close()
+	n, err := startNotifier(&config.File{Notify: []config.NotifyTarget{{Name: "ops", URL: rx.URL, Format: "json"}}}, io.Discard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeNotifier(n)
+	events, _, err := history.OpenEvents(t.TempDir(), history.Limits{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := shared.Account{Events: events}
+	dashboardNotify(n, "acme", 0, &s, &atomic.Pointer[tea.Program]{})
+	s.Notify.Notify([]monitor.Event{{ID: "e1", Time: time.Now(), ConnectorID: "c1", Name: "Shop", Kind: monitor.TurnedError}})
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		seen, _, _ := events.Load()
+		for _, e := range seen {
+			if e.Kind == monitor.NotifyFailed && e.Before == "ops" && strings.Contains(e.After, "401") {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("no notify_failed event in the account's events")
 }
