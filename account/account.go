@@ -183,6 +183,7 @@ func (o Opener) Demo(s config.Settings, baseURL, key string) (*Account, error) {
 // Choice is an account of the switcher (or of the team server): opened the
 // first time it is chosen.
 type Choice struct {
+	ID         string // what its history is filed under (Account.ID), as notify routes name it
 	Name, Host string
 	Open       func() (shared.Account, error)
 }
@@ -197,13 +198,13 @@ func (o Opener) Choices(file *config.File, start config.Settings, openStart func
 	if openStart == nil {
 		openStart = o.opener(start)
 	}
-	_, startHost := Identity(start)
+	startID, startHost := Identity(start)
 	if file == nil || len(file.Order) == 0 {
-		return []Choice{{Name: start.Name, Host: startHost, Open: openStart}}, 0
+		return []Choice{{ID: startID, Name: start.Name, Host: startHost, Open: openStart}}, 0
 	}
 	current = -1
 	if start.ProfileID == "" {
-		choices = append(choices, Choice{Name: "(from the environment)", Host: startHost, Open: openStart})
+		choices = append(choices, Choice{ID: startID, Name: "(from the environment)", Host: startHost, Open: openStart})
 		current = 0
 	}
 	for _, id := range file.Order {
@@ -218,7 +219,7 @@ func (o Opener) Choices(file *config.File, start config.Settings, openStart func
 		if id == start.ProfileID {
 			current, host, open = len(choices), startHost, openStart
 		}
-		choices = append(choices, Choice{Name: name, Host: host, Open: open})
+		choices = append(choices, Choice{ID: id, Name: name, Host: host, Open: open})
 	}
 	return choices, max(current, 0)
 }

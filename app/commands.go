@@ -211,6 +211,9 @@ func checkConfig(ctx context.Context, path string, stdout, stderr io.Writer) err
 	if bad > 0 {
 		return usage("%d of %d profiles cannot start", bad, len(file.Order))
 	}
+	if err := checkNotifySecrets(file, path, stderr); err != nil {
+		return err
+	}
 	_, err = fmt.Fprintf(stdout, "%s: ok, %d profiles\n", path, len(file.Order))
 	return err
 }

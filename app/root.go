@@ -124,7 +124,7 @@ unknown (a POST was sent, no answer came), 4 rate limited, 5 the sync failed.`,
 	o := &cli.IO{In: stdin, Out: stdout, Err: stderr, InTTY: isTerminal(stdin), OutTTY: isTerminal(stdout), ErrTTY: isTerminal(stderr),
 		Width: terminalWidth(stdout)}
 	root.AddCommand(cli.Commands(o, func(ctx context.Context) (*cli.Session, error) { return openSession(ctx, root, &f, stderr) })...)
-	root.AddCommand(sandboxCmd(stdout, stderr), configCmd(&f, stdout, stderr), serveCmd(&f, stdout, stderr))
+	root.AddCommand(sandboxCmd(stdout, stderr), configCmd(&f, stdout, stderr), serveCmd(&f, stdout, stderr), notifyCmd(&f, stdout, stderr))
 	return root
 }
 
@@ -275,17 +275,24 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	notes, prog, err := dashboardNotifier(file, f, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeNotifier(notes)
 	var accounts []shared.AccountSpec
 	current := 0
 	if !f.demo {
 		choices, cur := op.Choices(file, start.Settings, func() (shared.Account, error) { return start.Session, nil })
 		if len(choices) > 1 {
-			for _, c := range choices {
-				accounts = append(accounts, shared.AccountSpec{Name: c.Name, Host: c.Host, Open: c.Open})
+			for i, c := range choices {
+				open := notifyingChoice(c, func(id string, s *shared.Account) { dashboardNotify(notes, id, i, s, prog) })
+				accounts = append(accounts, shared.AccountSpec{Name: c.Name, Host: c.Host, Open: open})
 			}
 			current = cur
 		}
 	}
+	dashboardNotify(notes, start.ID, current, &start.Session, prog)
 	alerts := config.DefaultAlerts()
 	if file != nil {
 		alerts = file.Alerts
@@ -325,6 +332,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		popts = append(popts, tea.WithInput(in))
 	}
 	p = tea.NewProgram(m, popts...)
+	prog.Store(p)
 	stopSignals := quitOnSignals(p, 3*time.Second, os.Exit)
 	_, err = p.Run()
 	stopSignals()

@@ -8,13 +8,16 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pixee/pixee-tui/account"
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/notify"
 	"github.com/pixee/pixee-tui/serve"
 	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui"
@@ -118,6 +121,15 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 
 	o := serve.Options{HostKeyPath: sf.hostKey, Serve: team, Keys: keys, Mouse: mouse, Theme: theme, Demo: sf.demo, Log: stderr,
 		Alerts: ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter}}
+	notifyFile := file
+	if sf.demo {
+		notifyFile = demoTargets(file)
+	}
+	notes, err := startNotifier(notifyFile, stderr, stderrLog(stderr))
+	if err != nil {
+		return err
+	}
+	defer closeNotifier(notes) // after Shutdown: the last events are sent
 	var stopSandbox func()
 	if sf.demo {
 		o.Accounts, stopSandbox, err = demoAccount(sf.conns)
@@ -133,6 +145,7 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 		o.PerPage, o.Refresh = s.PerPage, s.Refresh
 		o.Accounts, o.Current = serveAccounts(file, s)
 	}
+	serveNotify(notes, o.Accounts, stderr)
 
 	srv, err := serve.New(o)
 	if err != nil {
@@ -183,9 +196,22 @@ func serveAccounts(file *config.File, start config.Settings) ([]serve.Account, i
 	choices, current := opener(false).Choices(file, start, nil)
 	out := make([]serve.Account, len(choices))
 	for i, c := range choices {
-		out[i] = serve.Account{Name: c.Name, Host: c.Host, Open: c.Open}
+		out[i] = serve.Account{ID: c.ID, Name: c.Name, Host: c.Host, Open: c.Open}
 	}
 	return out, current
+}
+
+// serveNotify gives every account served its notifier (the hub tells it
+// what it keeps, package serve) and says where notifications go.
+func serveNotify(n *notify.Notifier, accounts []serve.Account, stderr io.Writer) {
+	if n == nil {
+		return
+	}
+	for i, a := range accounts {
+		c := account.Choice{ID: a.ID, Open: a.Open}
+		accounts[i].Open = notifyingChoice(c, func(id string, s *shared.Account) { s.Notify = n.Account(id) })
+	}
+	fmt.Fprintf(stderr, "pixee-tui: notifications to %s\n", strings.Join(n.Targets(), ", "))
 }
 
 // demoAccount is the embedded sandbox as the one account served.
@@ -203,7 +229,7 @@ func demoAccount(conns int) ([]serve.Account, func(), error) {
 		return nil, nil, err
 	}
 	done := func() { stop(); a.Close() }
-	return []serve.Account{{Name: "demo", Host: a.Host, Open: func() (shared.Account, error) {
+	return []serve.Account{{ID: "demo", Name: "demo", Host: a.Host, Open: func() (shared.Account, error) {
 		return a.Session, nil
 	}}}, done, nil
 }

@@ -36,6 +36,9 @@ type File struct {
 	Alerts         Alerts
 	Mouse          bool  // clicks and the wheel (default true)
 	Serve          Serve // team mode; its defaults when the file has no serve:
+
+	// Notify are the team's own tools told of transitions (notify.go).
+	Notify []NotifyTarget
 }
 
 // Alerts are what the dashboard does on a transition into a bad state.
@@ -162,6 +165,7 @@ func Parse(name string, data []byte) (*File, error) {
 			p.errorf(p.defaultPos, "default_profile", "no profile %q under profiles: (have %s)", f.DefaultProfile, strings.Join(f.Order, ", "))
 		}
 	}
+	p.checkNotifyAccounts(f)
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}

@@ -151,6 +151,15 @@ profiles:
 
 theme: auto                               # auto | dark | light | none (none = NO_COLOR)
 
+# Notifications: transitions (and recoveries) to the team's own tools; used by
+# serve, and by the dashboard. pixee-tui notify test ops tries one.
+# notify:
+#   - name: ops
+#     url: https://hooks.example/pixee    # http or https
+#     format: json                        # json (Alertmanager-like) | slack (incoming webhook)
+#     secret_env: OPS_HOOK_SECRET         # or secret_file: signs X-PM-Signature: sha256=<hex>
+#     route: {platforms: [shopify], kinds: [turned_error, recovered]}   # optional
+
 # Team mode (pixee-tui serve): the dashboard over SSH, for everyone named here.
 # serve:
 #   listen: 127.0.0.1:2222                # host:port; :2222 listens on every interface
@@ -163,6 +172,7 @@ theme: auto                               # auto | dark | light | none (none = N
 #                                                             # path is beside this file
 #                                         # a user's theme: dark | light | none is their colours
 #                                         # when their terminal does not say its background
+
 `
 
 // WriteExample writes Example to path, creating its folder; it never

@@ -328,7 +328,7 @@ func (w *LateWatch) look(now time.Time, s *Store, id string) (Event, bool) {
 		return Event{}, false
 	}
 	c, _ := s.Get(id)
-	ev := Event{Time: now, ConnectorID: id, Name: c.Name}
+	ev := Event{Time: now, ConnectorID: id, Name: c.Name, Platform: c.Platform}
 	if cd.State == OnTime {
 		ev.Kind, ev.Before, ev.After = LateRecovered, prev.String(), "synced "+cd.Last.UTC().Format(time.RFC3339)
 	} else {

@@ -43,6 +43,10 @@ const (
 	// (RunWatch; Before says the usual, After the run).
 	SlowRun  EventKind = "slow_run"
 	SmallRun EventKind = "small_run"
+	// NotifyFailed is a message to one of the team's tools (package
+	// notify) that could not be delivered: Before names the target, After
+	// says why. Never itself notified.
+	NotifyFailed EventKind = "notify_failed"
 )
 
 // EventKinds are every kind of event, in the order the events view's
@@ -50,7 +54,7 @@ const (
 // offered there too.
 func EventKinds() []EventKind {
 	return []EventKind{TurnedError, Recovered, ErrorChanged, Stuck, TurnedLate, LateRecovered, SlowRun, SmallRun, Paused, Resumed, Appeared, Disappeared,
-		SyncSent, SyncDrained, SyncFailed, SyncLost, KeyRefused, KeyAccepted, APIDown, APIUp}
+		SyncSent, SyncDrained, SyncFailed, SyncLost, KeyRefused, KeyAccepted, APIDown, APIUp, NotifyFailed}
 }
 
 // Bad says whether the event is a transition into a bad state (it rings).
@@ -83,6 +87,7 @@ type Event struct {
 	Time        time.Time `json:"time"`
 	ConnectorID string    `json:"connector_id,omitempty"`
 	Name        string    `json:"name,omitempty"`
+	Platform    string    `json:"platform,omitempty"` // the connector's, when known (notifications route by it)
 	Kind        EventKind `json:"kind"`
 	Before      string    `json:"before,omitempty"`
 	After       string    `json:"after,omitempty"`
@@ -144,6 +149,8 @@ func (e Event) Text() string {
 		return who + ": slow run, " + termtext.OneLine(e.After, eventTextCap) + " (" + e.Before + ")"
 	case SmallRun:
 		return who + ": small run, " + termtext.OneLine(e.After, eventTextCap) + " (" + e.Before + ")"
+	case NotifyFailed:
+		return "a notification to " + e.Before + " could not be delivered: " + termtext.OneLine(e.After, eventTextCap)
 	}
 	return who + ": " + string(e.Kind)
 }
@@ -169,7 +176,7 @@ func statusClass(s string) string {
 func EventsOfChanges(now time.Time, changes []Change, fresh bool) []Event {
 	var out []Event
 	for _, c := range changes {
-		ev := Event{Time: now, ConnectorID: c.ID, Name: c.After.Name}
+		ev := Event{Time: now, ConnectorID: c.ID, Name: c.After.Name, Platform: c.After.Platform}
 		switch c.Kind {
 		case Added:
 			if !fresh {
@@ -177,7 +184,7 @@ func EventsOfChanges(now time.Time, changes []Change, fresh bool) []Event {
 			}
 			ev.Kind, ev.After = Appeared, c.After.Status
 		case Removed:
-			ev.Kind, ev.Name, ev.Before = Disappeared, c.Before.Name, c.Before.Status
+			ev.Kind, ev.Name, ev.Platform, ev.Before = Disappeared, c.Before.Name, c.Before.Platform, c.Before.Status
 		case Updated:
 			before, after := statusClass(c.Before.Status), statusClass(c.After.Status)
 			ev.Before, ev.After = c.Before.Status, c.After.Status
@@ -215,7 +222,7 @@ func EventOfDetail(now time.Time, prev, cur *api.ConnectorDetail) (Event, bool) 
 	if a != nil {
 		before = *a
 	}
-	return Event{Time: now, ConnectorID: cur.ID, Name: cur.Name, Kind: ErrorChanged, Before: before, After: *b}, true
+	return Event{Time: now, ConnectorID: cur.ID, Name: cur.Name, Platform: cur.Platform, Kind: ErrorChanged, Before: before, After: *b}, true
 }
 
 // StuckWatch tells a sync that makes no progress: pending above zero and
@@ -249,12 +256,12 @@ func (w *StuckWatch) Observe(now time.Time, d *api.ConnectorDetail) (Event, bool
 	case !ok || s.pending != p:
 		w.seen[d.ID] = stuckState{pending: p, since: now}
 		if ok && s.reported {
-			return Event{Time: now, ConnectorID: d.ID, Name: d.Name, Kind: Recovered, After: fmt.Sprintf("%d pending, moving again", p)}, true
+			return Event{Time: now, ConnectorID: d.ID, Name: d.Name, Platform: d.Platform, Kind: Recovered, After: fmt.Sprintf("%d pending, moving again", p)}, true
 		}
 	case p > 0 && !s.reported && now.Sub(s.since) >= w.After:
 		s.reported = true
 		w.seen[d.ID] = s
-		return Event{Time: now, ConnectorID: d.ID, Name: d.Name, Kind: Stuck,
+		return Event{Time: now, ConnectorID: d.ID, Name: d.Name, Platform: d.Platform, Kind: Stuck,
 			After: fmt.Sprintf("%d pending, no progress for %s", p, now.Sub(s.since).Round(time.Minute))}, true
 	}
 	return Event{}, false

@@ -107,3 +107,18 @@ func TestAlertsCoalesce(t *testing.T) {
 		t.Errorf("a recovery rang: %q", ring)
 	}
 }
+
+// An event of a connector says its platform, so notifications can be
+// routed by it; a connector gone says the platform it had.
+func TestEventsSayTheConnectorsPlatform(t *testing.T) {
+	before, after := evConn("a", "active"), evConn("a", "error")
+	before.Platform, after.Platform = "shopify", "shopify"
+	evs := EventsOfChanges(tEv, []Change{{ID: "a", Kind: Updated, Before: before, After: after},
+		{ID: "a", Kind: Removed, Before: before}}, true)
+	if len(evs) != 2 || evs[0].Platform != "shopify" || evs[1].Platform != "shopify" {
+		t.Errorf("events = %+v, want both on shopify", evs)
+	}
+	if got := (Event{Kind: NotifyFailed, Before: "ops", After: "503 Service Unavailable"}).Text(); got != "a notification to ops could not be delivered: 503 Service Unavailable" {
+		t.Errorf("notify_failed reads %q", got)
+	}
+}

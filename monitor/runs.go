@@ -447,7 +447,7 @@ func judgeRun(now time.Time, s *Store, r Run, runs []Run, small bool) []Event {
 	}
 	c, _ := s.Get(r.ConnectorID)
 	var evs []Event
-	ev := Event{Time: now, ConnectorID: r.ConnectorID, Name: c.Name}
+	ev := Event{Time: now, ConnectorID: r.ConnectorID, Name: c.Name, Platform: c.Platform}
 	if len(durs) >= MinEarlier && !r.DurationUnknown {
 		if med := median(durs); med > 0 && r.Duration > SlowFactor*med {
 			ev.Kind, ev.Before = SlowRun, "usually "+med.Round(time.Second).String()

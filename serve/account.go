@@ -17,6 +17,7 @@ import (
 // Open reads its key and builds its client, history and events log; the
 // server calls it once, the first time a session needs the account.
 type Account struct {
+	ID         string // what its history is filed under (the profile's id), as notify: routes name it
 	Name, Host string
 	Open       func() (shared.Account, error)
 }

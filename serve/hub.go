@@ -23,6 +23,7 @@ const sameEventWindow = 10 * time.Minute
 type hub struct {
 	account int // in the sessions' ui.Options.Accounts
 	log     *history.EventLog
+	notify  shared.Notifier // the team's own tools, told of every event kept; nil: none (set before the first Publish)
 	now     func() time.Time
 	logf    func(format string, args ...any)
 
@@ -130,6 +131,9 @@ func (h *hub) Publish(evs []monitor.Event) {
 	h.mu.Unlock()
 	if len(fresh) == 0 {
 		return
+	}
+	if h.notify != nil {
+		h.notify.Notify(fresh) // never blocks (package notify queues)
 	}
 	if h.log != nil {
 		select {

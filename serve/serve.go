@@ -252,6 +252,12 @@ func (s *Server) account(i int) (*account, error) {
 	for _, w := range base.Warnings {
 		s.logf("%s: %s", spec.Name, w)
 	}
+	if base.Notify != nil {
+		// What the hub keeps goes to the team's tools once, however many
+		// sessions saw it; a delivery that fails comes back as an event.
+		op.a.hub.notify = base.Notify
+		base.Notify.ReportTo(op.a.hub.Publish)
+	}
 	if !s.opts.NoWatch {
 		a := op.a
 		a.watched = true

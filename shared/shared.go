@@ -34,6 +34,7 @@ type Account struct {
 	Events     *history.EventLog
 	Runs       *history.RunLog // observed runs, kept for the next start (Outcome.Runs, LoadRuns); nil: not kept
 	Hub        Hub             // team mode: the account's events hub
+	Notify     Notifier        // the team's own tools (notify: in the config); nil: none
 	// Fleet is team mode's one index of the account, read instead of a
 	// crawl of this dashboard's own.
 	Fleet    monitor.FleetSource
@@ -57,6 +58,16 @@ type Hub interface {
 	// of all up to until when it is not zero. The hub decides whom it
 	// reaches and records it (the session writes nothing).
 	Acknowledge(ids []string, until time.Time)
+}
+
+// Notifier hands an account's events to the team's own tools (package
+// notify): a dashboard without a hub calls it with the events it records,
+// a team server's hub with the events it keeps, each once. Notify must
+// not block. A delivery that finally fails comes back as a notify_failed
+// event through the function given to ReportTo.
+type Notifier interface {
+	Notify(evs []monitor.Event)
+	ReportTo(report func([]monitor.Event))
 }
 
 // Events are events a Hub hands to a session, for the account at Account

@@ -30,6 +30,7 @@ type account struct {
 	journal *journal        // the history as this session knows it; shared by copies, written in Update
 	feed    *feed           // the events; shared by copies, written in Update
 	hub     shared.Hub      // team mode: where events go instead of feed (events.go)
+	notify  shared.Notifier // the team's own tools, told of what is recorded here (no hub); nil: none
 	runs    *history.RunLog // observed runs kept for the next start (past.go); nil: not kept
 
 	fleet       fleet              // filter and sort over the index (filter.go)
@@ -55,6 +56,7 @@ func newAccount(o Options, st *Styles, index int, s shared.Account) account {
 		journal:     &journal{store: s.History, noStore: s.HistoryErr, user: o.User, awaiting: map[string]awaited{}},
 		feed:        newFeed(s.Events, o.Terminal, o.Alerts),
 		hub:         s.Hub,
+		notify:      s.Notify,
 		runs:        s.Runs,
 		sharedIndex: s.Fleet != nil,
 		drive:       shared.NewDriver(s.API),

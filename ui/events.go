@@ -130,6 +130,9 @@ func (m *Model) record(evs []monitor.Event) tea.Cmd {
 		m.hub.Publish(append([]monitor.Event(nil), evs...))
 		return nil
 	}
+	if m.notify != nil {
+		m.notify.Notify(append([]monitor.Event(nil), evs...))
+	}
 	return m.keepEvents(m.feed, evs, true)
 }
 

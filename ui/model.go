@@ -41,6 +41,7 @@ type Options struct {
 	Events     *history.EventLog   // the account's events, for the shift handover; nil = kept in memory only
 	Runs       *history.RunLog     // the account's observed runs, kept for the next start; nil = kept in memory only
 	Hub        shared.Hub          // team mode: events go through the account's hub (events.go); nil = none
+	Notify     shared.Notifier     // the team's own tools, told of the events recorded without a hub; nil = none
 	Fleet      monitor.FleetSource // team mode: the account's one index, read instead of a crawl of our own
 	Alerts     AlertOptions        // bell and desktop notifications
 	Terminal   io.Writer           // where the bell, notifications and copies (OSC 52) are written; nil = none
@@ -143,7 +144,7 @@ func New(o Options) Model {
 		keys:      &keys,
 		styles:    &st,
 		spinner:   sp,
-		account:   newAccount(o, &st, o.Current, shared.Account{API: o.API, History: o.History, HistoryErr: o.HistoryErr, Events: o.Events, Runs: o.Runs, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
+		account:   newAccount(o, &st, o.Current, shared.Account{API: o.API, History: o.History, HistoryErr: o.HistoryErr, Events: o.Events, Runs: o.Runs, Hub: o.Hub, Notify: o.Notify, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),
 		accounts:  map[int]*account{},
 		helpCache: &helpLineCache{},
 		screens:   newScreens(),

@@ -54,7 +54,7 @@ func (s Start) Options() Options {
 	}
 	return Options{
 		Context: s.Context, Host: host, Demo: s.Demo,
-		API: a.API, History: a.History, HistoryErr: a.HistoryErr, Events: a.Events, Runs: a.Runs, Hub: a.Hub, Fleet: a.Fleet,
+		API: a.API, History: a.History, HistoryErr: a.HistoryErr, Events: a.Events, Runs: a.Runs, Hub: a.Hub, Notify: a.Notify, Fleet: a.Fleet,
 		ReadOnly: a.ReadOnly,
 		User:     s.User, Who: s.Who, NoExport: s.NoExport, Alerts: s.Alerts, Keys: s.Keys,
 		Accounts: s.Accounts, Current: s.Current,
