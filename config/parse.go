@@ -146,8 +146,10 @@ func (p *parser) top(f *File, n *yaml.Node) {
 			f.Mouse = p.boolean(v, key)
 		case "serve":
 			p.serve(&f.Serve, k, v)
+		case "metrics":
+			p.metrics(&f.Metrics, v)
 		default:
-			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse", "serve")
+			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse", "serve", "metrics")
 		}
 	})
 }
