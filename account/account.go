@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -34,6 +35,9 @@ type Opener struct {
 	// Decorate wraps every account's client for the dashboard (the
 	// --log debug log); nil: the client as it is.
 	Decorate func(*api.Client) monitor.API
+	// Transport, when set, is put under every account's client by its
+	// identity (Identity's id): the metrics' request counter.
+	Transport func(account string, next http.RoundTripper) http.RoundTripper
 }
 
 // Account is an opened account.
@@ -109,6 +113,10 @@ func (o Opener) Open(ctx context.Context, s config.Settings) (*Account, error) {
 // folder.
 func (o Opener) OpenWithKey(s config.Settings, key, stateDir string) (*Account, error) {
 	opts := []api.Option{api.WithAPIKey(key), api.WithAuthHeader(s.AuthHeader), api.WithTimeout(s.Timeout)}
+	id, host := Identity(s)
+	if o.Transport != nil {
+		opts = append(opts, api.WithHTTPClient(&http.Client{Transport: o.Transport(id, http.DefaultTransport)}))
+	}
 	if o.UserAgent != "" {
 		opts = append(opts, api.WithUserAgent(o.UserAgent))
 	}
@@ -119,7 +127,6 @@ func (o Opener) OpenWithKey(s config.Settings, key, stateDir string) (*Account, 
 	if err != nil {
 		return nil, err
 	}
-	id, host := Identity(s)
 	a := &Account{ID: id, Name: s.Name, Host: host, Settings: s, Client: c}
 	if a.Name == "" && s.ProfileID != "" {
 		a.Name = s.ProfileID
@@ -184,6 +191,7 @@ func (o Opener) Demo(s config.Settings, baseURL, key string) (*Account, error) {
 // first time it is chosen.
 type Choice struct {
 	Name, Host string
+	ID         string // the profile's id, or for the start account its Identity
 	Open       func() (shared.Account, error)
 }
 
@@ -197,13 +205,13 @@ func (o Opener) Choices(file *config.File, start config.Settings, openStart func
 	if openStart == nil {
 		openStart = o.opener(start)
 	}
-	_, startHost := Identity(start)
+	startID, startHost := Identity(start)
 	if file == nil || len(file.Order) == 0 {
-		return []Choice{{Name: start.Name, Host: startHost, Open: openStart}}, 0
+		return []Choice{{Name: start.Name, Host: startHost, ID: startID, Open: openStart}}, 0
 	}
 	current = -1
 	if start.ProfileID == "" {
-		choices = append(choices, Choice{Name: "(from the environment)", Host: startHost, Open: openStart})
+		choices = append(choices, Choice{Name: "(from the environment)", Host: startHost, ID: startID, Open: openStart})
 		current = 0
 	}
 	for _, id := range file.Order {
@@ -218,7 +226,7 @@ func (o Opener) Choices(file *config.File, start config.Settings, openStart func
 		if id == start.ProfileID {
 			current, host, open = len(choices), startHost, openStart
 		}
-		choices = append(choices, Choice{Name: name, Host: host, Open: open})
+		choices = append(choices, Choice{Name: name, Host: host, ID: id, Open: open})
 	}
 	return choices, max(current, 0)
 }

@@ -18,6 +18,7 @@ import (
 // server calls it once, the first time a session needs the account.
 type Account struct {
 	Name, Host string
+	ID         string // the metrics' account label: the profile's id, or the base URL
 	Open       func() (shared.Account, error)
 }
 
@@ -32,6 +33,7 @@ type account struct {
 	limiter *limiter
 	fleet   atomic.Pointer[monitor.FleetView] // the watch's index, for the sessions
 	watched bool                              // a watch runs: sessions read its index
+	inspect chan func(*monitor.Monitor)       // the watch's monitor, for a metrics scrape
 }
 
 // Fleet is the watch's latest index of the account (monitor.FleetSource).
