@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -220,5 +221,34 @@ func TestPromtoolChecksTheExposition(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
 		t.Fatalf("promtool check metrics: %v\n%s", err, out)
+	}
+}
+
+// The README's metrics, scrape config and alert rule name series that
+// exist: every pixee_ name it uses is a family of a scrape (the sessions
+// gauge is serve's, registered here as serve does).
+func TestTheREADMENamesTheRealMetrics(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, n := range regexp.MustCompile(`\bpixee_[a-z_]+`).FindAllString(string(readme), -1) {
+		names[n] = true
+	}
+	if !names["pixee_connector_status"] {
+		t.Fatal("the README names no pixee_connector_status: the check checks nothing")
+	}
+	f := start(t, ConnectorsAll, 12)
+	id := f.sb.IDs()[0]
+	f.sb.SetStatus(id, "error")
+	fams := f.until(t, "the error connector's counts", func(m map[string]*dto.MetricFamily) bool {
+		_, ok := value(m, "pixee_connector_products_pending", map[string]string{"connector_id": id})
+		return ok
+	})
+	for n := range names {
+		if fams[n] == nil && n != "pixee_ssh_sessions" {
+			t.Errorf("the README names %s, which no scrape has", n)
+		}
 	}
 }
