@@ -151,12 +151,19 @@ profiles:
 
 theme: auto                               # auto | dark | light | none (none = NO_COLOR)
 
+# Prometheus metrics (serve --metrics, pixee-tui metrics): series for every
+# connector, or only for those not active.
+# metrics:
+#   connectors: all                       # all | not_active
+
 # Team mode (pixee-tui serve): the dashboard over SSH, for everyone named here.
 # serve:
 #   listen: 127.0.0.1:2222                # host:port; :2222 listens on every interface
 #   idle_timeout: 30m                     # a session idle this long is ended (1m–24h)
 #   syncs_per_user: 6                     # syncs and connection tests one user may send
 #                                         # per minute per account (1–100)
+#   metrics: 127.0.0.1:9464               # also serve Prometheus metrics at /metrics
+#   # accounts: [acme, globex]            # sharding: serve only these profiles (default: all)
 #   users:                                # role: watch (look only) | operate (also syncs and tests)
 #     alice: {public_key: "ssh-ed25519 AAAA… alice@laptop", role: operate}
 #     bob:   {public_key_file: ~/.ssh/bob.pub, role: watch}   # one or more keys; a relative
