@@ -231,7 +231,9 @@ func demoAccount(op account.Opener, conns int) ([]serve.Account, func(), error) 
 		return nil, nil, err
 	}
 	done := func() { stop(); a.Close() }
-	return []serve.Account{{Name: "demo", Host: a.Host, ID: "demo", Open: func() (shared.Account, error) {
+	// The id its requests are counted under (the opener's, by base URL).
+	id, _ := account.Identity(config.Settings{BaseURL: u})
+	return []serve.Account{{Name: "demo", Host: a.Host, ID: id, Open: func() (shared.Account, error) {
 		return a.Session, nil
 	}}}, done, nil
 }
