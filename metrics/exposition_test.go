@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -251,4 +252,32 @@ func TestTheREADMENamesTheRealMetrics(t *testing.T) {
 			t.Errorf("the README names %s, which no scrape has", n)
 		}
 	}
+}
+
+// A name is server text: quotes, backslashes, new lines and bytes that
+// are not UTF-8 come through the exposition as one label value the parser
+// reads back (invalid bytes as U+FFFD), and a very long one is cut.
+func TestHostileNamesStayOneLabelValue(t *testing.T) {
+	f := start(t, ConnectorsAll, 12)
+	ids := f.sb.IDs()
+	f.sb.SetName(ids[0], "Caf\xe9 \"best\" \\ shop\nline two")
+	f.sb.SetName(ids[1], strings.Repeat("é", 400))
+	f.until(t, "the hostile names", func(m map[string]*dto.MetricFamily) bool {
+		got := map[string]string{}
+		for _, s := range m["pixee_connector_late"].GetMetric() {
+			var id, name string
+			for _, l := range s.Label {
+				switch l.GetName() {
+				case "connector_id":
+					id = l.GetValue()
+				case "name":
+					name = l.GetValue()
+				}
+			}
+			got[id] = name
+		}
+		name := got[ids[0]]
+		return strings.Contains(name, `"best" \ shop`) && utf8.ValidString(name) && strings.HasPrefix(name, "Caf\uFFFD") &&
+			strings.HasSuffix(got[ids[1]], "…") && len(got[ids[1]]) <= maxLabel+len("…")
+	})
 }
