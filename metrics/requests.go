@@ -78,3 +78,12 @@ func Route(path string) string {
 	}
 	return "other"
 }
+
+// Sessions is the pixee_ssh_sessions gauge of a team server: how many
+// dashboards are connected, read at scrape time.
+func Sessions(n func() int) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "pixee_ssh_sessions",
+		Help: "Dashboards connected to the team server over SSH.",
+	}, func() float64 { return float64(n()) })
+}
