@@ -16,6 +16,10 @@ import (
 type Source struct {
 	Account string // the account label: the profile's id, or the base URL
 	Inspect chan<- func(*monitor.Monitor)
+	// Counts, when set, are products known beside the monitor, by
+	// connector id (what a team server's sessions read); called at each
+	// scrape, on the scrape's goroutine.
+	Counts func() map[string]Counts
 }
 
 // Options configure an Exporter.
@@ -77,8 +81,12 @@ func take(src Source, wait time.Duration, now time.Time, notActive bool) (Accoun
 	if src.Inspect == nil {
 		return Account{}, false
 	}
+	var more map[string]Counts
+	if src.Counts != nil {
+		more = src.Counts()
+	}
 	got := make(chan Account, 1)
-	f := func(m *monitor.Monitor) { got <- Take(m, now, notActive) }
+	f := func(m *monitor.Monitor) { got <- Take(m, now, notActive, more) }
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	select {

@@ -88,10 +88,27 @@ func label(s string) string {
 	return s
 }
 
+// Counts are a connector's products as a detail answer said them, and
+// when it was received.
+type Counts struct {
+	Pending, Synced int
+	At              time.Time
+}
+
+// CountsOf is what d says of its products, and whether it says both.
+func CountsOf(d *api.ConnectorDetail, at time.Time) (Counts, bool) {
+	if d == nil || d.SyncStats.ProductsPendingUnknown || d.SyncStats.ProductsSyncedUnknown {
+		return Counts{}, false
+	}
+	return Counts{Pending: d.SyncStats.ProductsPending, Synced: d.SyncStats.ProductsSynced, At: at}, true
+}
+
 // Take reads what m knows at now. It must run on the goroutine that owns m
 // (a Source hands it there); what it returns is a copy, read anywhere.
-// notActive keeps only the connectors whose status is not active.
-func Take(m *monitor.Monitor, now time.Time, notActive bool) Account {
+// notActive keeps only the connectors whose status is not active. more
+// are counts known beside the monitor (a team server's shared reads); the
+// newer answer of the two is taken.
+func Take(m *monitor.Monitor, now time.Time, notActive bool, more map[string]Counts) Account {
 	st := m.Store()
 	a := Account{Index: m.Index(), At: now}
 	a.Budget, a.BudgetOK = m.Budget()
@@ -107,8 +124,12 @@ func Take(m *monitor.Monitor, now time.Time, notActive bool) Account {
 		if c.LastSyncAt != nil {
 			k.LastSync = *c.LastSyncAt
 		}
-		if d, _ := m.Cached(c.ID); d != nil && !d.SyncStats.ProductsPendingUnknown && !d.SyncStats.ProductsSyncedUnknown {
-			k.Counts, k.Pending, k.Synced = true, d.SyncStats.ProductsPending, d.SyncStats.ProductsSynced
+		n, ok := CountsOf(m.Cached(c.ID))
+		if o, known := more[c.ID]; known && (!ok || o.At.After(n.At)) {
+			n, ok = o, true
+		}
+		if ok {
+			k.Counts, k.Pending, k.Synced = true, n.Pending, n.Synced
 		}
 		a.Connectors = append(a.Connectors, k)
 	})

@@ -16,7 +16,7 @@ func (s *Server) MetricsSources() []metrics.Source {
 		if a == nil || a.inspect == nil {
 			continue
 		}
-		out = append(out, metrics.Source{Account: cmp.Or(a.spec.ID, a.spec.Name), Inspect: a.inspect})
+		out = append(out, metrics.Source{Account: cmp.Or(a.spec.ID, a.spec.Name), Inspect: a.inspect, Counts: a.reads.counts})
 	}
 	return out
 }
@@ -29,4 +29,22 @@ func (s *Server) OpenAll() {
 	for i := range s.openers {
 		_, _ = s.account(i)
 	}
+}
+
+// counts are the products of every detail answer the account's reads
+// hold, whoever asked (a session watching a sync, the watch's crawl): the
+// metrics know a connector's pending count whenever someone looks at it.
+func (r *reads) counts() map[string]metrics.Counts {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]metrics.Counts{}
+	for k, e := range r.entries {
+		if k.id == "" || !e.ready() || e.err != nil {
+			continue
+		}
+		if c, ok := metrics.CountsOf(e.detail, e.at); ok {
+			out[k.id] = c
+		}
+	}
+	return out
 }

@@ -62,7 +62,8 @@ next:
 }
 
 // The team server's /metrics reads each account's watch at scrape time: a
-// connector's status follows the sandbox's, and the sessions are counted.
+// connector's status follows the sandbox's, the sessions are counted, and
+// the counts a session reads are known.
 func TestTeamMetricsFollowTheWatchAndTheSessions(t *testing.T) {
 	tm := startTeam(t, func(o *Options) {
 		o.ListRefresh = 100 * time.Millisecond
@@ -77,7 +78,8 @@ func TestTeamMetricsFollowTheWatchAndTheSessions(t *testing.T) {
 	defer web.Close()
 	url := web.URL + "/metrics"
 
-	id := tm.sb.IDs()[2]
+	first, id := tm.sb.IDs()[0], tm.sb.IDs()[2]
+	tm.sb.SetStatus(first, "active")
 	tm.sb.SetStatus(id, "active")
 	state := func(s string) map[string]string {
 		return map[string]string{"account": "acme", "connector_id": id, "status": s}
@@ -98,5 +100,12 @@ func TestTeamMetricsFollowTheWatchAndTheSessions(t *testing.T) {
 	scrapeUntil(t, url, "one SSH session", func(f map[string]*dto.MetricFamily) bool {
 		v, ok := gauge(f, "pixee_ssh_sessions", nil)
 		return ok && v == 1
+	})
+	// The session's selected connector (the first row) is read in detail
+	// through the shared reads: its counts are known, though it is active
+	// and the watch never asks for its detail.
+	scrapeUntil(t, url, "the selected connector's pending products", func(f map[string]*dto.MetricFamily) bool {
+		_, ok := gauge(f, "pixee_connector_products_pending", map[string]string{"connector_id": first})
+		return ok
 	})
 }
