@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -84,6 +85,32 @@ func BenchmarkExposition10000(b *testing.B) {
 			}
 			b.ReportMetric(float64(w.n), "bytes/scrape")
 		})
+	}
+}
+
+// BenchmarkScrapeOverHTTP10000 is the same scrape as Prometheus makes it:
+// over a loopback connection, the 9 MB of text read to the end.
+func BenchmarkScrapeOverHTTP10000(b *testing.B) {
+	in := serveMonitor(b, fleetMonitor(b, 10000))
+	reg, err := Registry(NewRequests().Collector())
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(Handler(NewExporter(Options{}, func() []Source {
+		return []Source{{Account: "acme", Inspect: in}}
+	}, reg)))
+	defer srv.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := http.Get(srv.URL + "/metrics")
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || n < 1<<20 {
+			b.Fatalf("GET /metrics: %s, %d bytes", resp.Status, n)
+		}
 	}
 }
 
