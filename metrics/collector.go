@@ -119,12 +119,15 @@ var (
 		"Connectors indexed over the account's total as the list last said (0 to 1).", []string{"account"}, nil)
 	descIndexAge = prometheus.NewDesc("pixee_index_age_seconds",
 		"Age of the index: time since its last complete pass; absent before the first.", []string{"account"}, nil)
+	descUp = prometheus.NewDesc("pixee_account_up",
+		"1 while the account is read: its key accepted and the API answering (0 after two failed reads in a row, or a refused key).",
+		[]string{"account"}, nil)
 	descPasses = prometheus.NewDesc("pixee_crawl_passes_total",
 		"Passes of the crawl over the account's pages finished since the monitor started.", []string{"account"}, nil)
 )
 
 func (c accountCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descConnectors, descBudgetRemaining, descBudgetLimit,
+	for _, d := range []*prometheus.Desc{descUp, descConnectors, descBudgetRemaining, descBudgetLimit,
 		descIndexComplete, descIndexAge, descPasses} {
 		ch <- d
 	}
@@ -140,6 +143,11 @@ func collectAccount(ch chan<- prometheus.Metric, account string, a Account) {
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
+	up := 0.0
+	if a.Up {
+		up = 1
+	}
+	gauge(descUp, up, account)
 	for i, s := range Statuses {
 		gauge(descConnectors, float64(a.ByStatus[i]), account, s)
 	}

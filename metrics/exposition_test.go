@@ -32,6 +32,11 @@ type fixture struct {
 }
 
 func start(t *testing.T, connectors string, n int) *fixture {
+	return startWithKey(t, connectors, n, "")
+}
+
+// startWithKey is start with the client's key ("": the sandbox's).
+func startWithKey(t *testing.T, connectors string, n int, key string) *fixture {
 	t.Helper()
 	sb := sandbox.New(sandbox.Options{Seed: 7, Connectors: n, ReadLimit: 100000, SyncFailureRate: -1})
 	base, stop, err := sb.Start("127.0.0.1:0")
@@ -40,7 +45,10 @@ func start(t *testing.T, connectors string, n int) *fixture {
 	}
 	t.Cleanup(stop)
 	req := NewRequests()
-	c, err := api.New(base, api.WithAPIKey(sb.APIKey()),
+	if key == "" {
+		key = sb.APIKey()
+	}
+	c, err := api.New(base, api.WithAPIKey(key),
 		api.WithHTTPClient(&http.Client{Transport: req.Transport("acme", nil)}))
 	if err != nil {
 		t.Fatal(err)
@@ -279,5 +287,20 @@ func TestHostileNamesStayOneLabelValue(t *testing.T) {
 		name := got[ids[0]]
 		return strings.Contains(name, `"best" \ shop`) && utf8.ValidString(name) && strings.HasPrefix(name, "Caf\uFFFD") &&
 			strings.HasSuffix(got[ids[1]], "…") && len(got[ids[1]]) <= maxLabel+len("…")
+	})
+}
+
+// An account whose key is refused is down, and says so: its other series
+// are what little it knows.
+func TestAnAccountWithARefusedKeyIsDown(t *testing.T) {
+	f := startWithKey(t, ConnectorsAll, 12, "pm_test_refused")
+	f.until(t, "the account down", func(m map[string]*dto.MetricFamily) bool {
+		v, ok := value(m, "pixee_account_up", map[string]string{"account": "acme"})
+		return ok && v == 0
+	})
+	ok := start(t, ConnectorsAll, 12)
+	ok.until(t, "the account up", func(m map[string]*dto.MetricFamily) bool {
+		v, ok := value(m, "pixee_account_up", map[string]string{"account": "acme"})
+		return ok && v == 1
 	})
 }

@@ -66,6 +66,9 @@ type Account struct {
 	BudgetOK   bool // a budget reading still holds
 	Index      monitor.IndexState
 	At         time.Time // the monitor's now
+	// Up says the account is read: its key is not refused and the API
+	// answers (fewer than two failed reads in a row, as the events say).
+	Up bool
 }
 
 // maxLabel bounds a label value taken from the server (a name): a series
@@ -112,6 +115,8 @@ func Take(m *monitor.Monitor, now time.Time, notActive bool, more map[string]Cou
 	st := m.Store()
 	a := Account{Index: m.Index(), At: now}
 	a.Budget, a.BudgetOK = m.Budget()
+	failing, _ := m.Failing()
+	a.Up = m.AuthErr() == nil && failing < 2
 	a.Connectors = make([]Connector, 0, st.Len())
 	st.Each(func(c api.Connector) {
 		status := StatusOf(c.Status)
