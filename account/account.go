@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -34,6 +35,9 @@ type Opener struct {
 	// Decorate wraps every account's client for the dashboard (the
 	// --log debug log); nil: the client as it is.
 	Decorate func(*api.Client) monitor.API
+	// Transport, when set, is put under every account's client by its
+	// identity (Identity's id): the metrics' request counter.
+	Transport func(account string, next http.RoundTripper) http.RoundTripper
 }
 
 // Account is an opened account.
@@ -109,6 +113,10 @@ func (o Opener) Open(ctx context.Context, s config.Settings) (*Account, error) {
 // folder.
 func (o Opener) OpenWithKey(s config.Settings, key, stateDir string) (*Account, error) {
 	opts := []api.Option{api.WithAPIKey(key), api.WithAuthHeader(s.AuthHeader), api.WithTimeout(s.Timeout)}
+	id, host := Identity(s)
+	if o.Transport != nil {
+		opts = append(opts, api.WithHTTPClient(&http.Client{Transport: o.Transport(id, http.DefaultTransport)}))
+	}
 	if o.UserAgent != "" {
 		opts = append(opts, api.WithUserAgent(o.UserAgent))
 	}
@@ -119,7 +127,6 @@ func (o Opener) OpenWithKey(s config.Settings, key, stateDir string) (*Account, 
 	if err != nil {
 		return nil, err
 	}
-	id, host := Identity(s)
 	a := &Account{ID: id, Name: s.Name, Host: host, Settings: s, Client: c}
 	if a.Name == "" && s.ProfileID != "" {
 		a.Name = s.ProfileID
@@ -162,6 +169,9 @@ func (o Opener) OpenWithKey(s config.Settings, key, stateDir string) (*Account, 
 // Demo opens the embedded sandbox at baseURL as an account whose history
 // and events live in a temporary folder, removed by Close.
 func (o Opener) Demo(s config.Settings, baseURL, key string) (*Account, error) {
+	if t := o.Transport; t != nil { // its requests are counted under the id it is known by
+		o.Transport = func(_ string, next http.RoundTripper) http.RoundTripper { return t("demo", next) }
+	}
 	tmp, err := os.MkdirTemp("", "pixee-tui-demo-")
 	if err != nil {
 		return nil, fmt.Errorf("demo history: %w", err)
@@ -183,7 +193,7 @@ func (o Opener) Demo(s config.Settings, baseURL, key string) (*Account, error) {
 // Choice is an account of the switcher (or of the team server): opened the
 // first time it is chosen.
 type Choice struct {
-	ID         string // what its history is filed under (Account.ID), as notify routes name it
+	ID         string // what its history is filed under (Account.ID): notify routes and the metrics name it so
 	Name, Host string
 	Open       func() (shared.Account, error)
 }

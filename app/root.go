@@ -124,7 +124,7 @@ unknown (a POST was sent, no answer came), 4 rate limited, 5 the sync failed.`,
 	o := &cli.IO{In: stdin, Out: stdout, Err: stderr, InTTY: isTerminal(stdin), OutTTY: isTerminal(stdout), ErrTTY: isTerminal(stderr),
 		Width: terminalWidth(stdout)}
 	root.AddCommand(cli.Commands(o, func(ctx context.Context) (*cli.Session, error) { return openSession(ctx, root, &f, stderr) })...)
-	root.AddCommand(sandboxCmd(stdout, stderr), configCmd(&f, stdout, stderr), serveCmd(&f, stdout, stderr), notifyCmd(&f, stdout, stderr))
+	root.AddCommand(sandboxCmd(stdout, stderr), configCmd(&f, stdout, stderr), serveCmd(&f, stdout, stderr), notifyCmd(&f, stdout, stderr), metricsCmd(&f, stderr))
 	return root
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/notify"
+	"github.com/pixee/pixee-tui/metrics"
 	"github.com/pixee/pixee-tui/serve"
 	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui"
@@ -31,6 +32,7 @@ func serveCmd(f *flags, stdout, stderr io.Writer) *cobra.Command {
 		idle                      time.Duration
 		demo                      bool
 		conns                     int
+		metricsAddr, accounts     string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -49,7 +51,7 @@ every action is recorded in the account's history with its SSH user.
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd, f, serveFlags{listen: listen, authKeys: authKeys, hostKey: hostKey, idle: idle,
-				demo: demo, conns: conns}, stdout, stderr)
+				demo: demo, conns: conns, metrics: metricsAddr, accounts: accountNames(accounts)}, stdout, stderr)
 		},
 	}
 	fl := cmd.Flags()
@@ -59,6 +61,8 @@ every action is recorded in the account's history with its SSH user.
 	fl.DurationVar(&idle, "idle-timeout", 0, "end a session after this long without a key pressed (default serve.idle_timeout, else 30m)")
 	fl.BoolVar(&demo, "demo", false, "serve the embedded sandbox account instead of the config file's profiles")
 	fl.IntVar(&conns, "demo-connectors", 137, "with --demo: connectors in the sandbox (1–100000)")
+	fl.StringVar(&metricsAddr, "metrics", "", "also serve Prometheus metrics at http://ADDR/metrics, like 127.0.0.1:9464 (default serve.metrics, else none)")
+	fl.StringVar(&accounts, "accounts", "", "serve only these profiles, comma-separated (default serve.accounts, else every profile)")
 	return cmd
 }
 
@@ -67,6 +71,8 @@ type serveFlags struct {
 	idle                      time.Duration
 	demo                      bool
 	conns                     int
+	metrics                   string   // --metrics: /metrics's address
+	accounts                  []string // --accounts: the profiles served
 }
 
 func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Writer) error {
@@ -106,6 +112,9 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 	if sf.idle > 0 {
 		team.IdleTimeout = sf.idle
 	}
+	if err := serveMetricsFlags(&sf, team); err != nil {
+		return err
+	}
 	if sf.hostKey == "" {
 		sf.hostKey = filepath.Join(stateHome(), "ssh_host_ed25519_key")
 	}
@@ -121,6 +130,8 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 
 	o := serve.Options{HostKeyPath: sf.hostKey, Serve: team, Keys: keys, Mouse: mouse, Theme: theme, Demo: sf.demo, Log: stderr,
 		Alerts: ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter}}
+	req := metrics.NewRequests()
+	op := withRequests(opener(false), req)
 	notifyFile := file
 	if sf.demo {
 		notifyFile = demoTargets(file)
@@ -132,7 +143,7 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 	defer closeNotifier(notes) // after Shutdown: the last events are sent
 	var stopSandbox func()
 	if sf.demo {
-		o.Accounts, stopSandbox, err = demoAccount(sf.conns)
+		o.Accounts, stopSandbox, err = demoAccount(op, sf.conns)
 		if err != nil {
 			return err
 		}
@@ -143,7 +154,10 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 			return err
 		}
 		o.PerPage, o.Refresh = s.PerPage, s.Refresh
-		o.Accounts, o.Current = serveAccounts(file, s)
+		o.Accounts, o.Current = serveAccounts(op, file, s)
+		if o.Accounts, o.Current, err = shard(file, o.Accounts, o.Current, sf.accounts); err != nil {
+			return err
+		}
 	}
 	serveNotify(notes, o.Accounts, stderr)
 
@@ -154,6 +168,19 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 	ln, err := net.Listen("tcp", team.Listen)
 	if err != nil {
 		return usage("--listen: %v", err)
+	}
+	if sf.metrics != "" {
+		ms, err := serveMetrics(srv, sf.metrics, metricsConnectors(file), req)
+		if err != nil {
+			ln.Close()
+			return usage("--metrics: %v", err)
+		}
+		defer func() {
+			mctx, mcancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer mcancel()
+			_ = ms.Shutdown(mctx)
+		}()
+		fmt.Fprintf(stderr, "pixee-tui: metrics on http://%s/metrics\n", ms.Addr())
 	}
 	who := fmt.Sprintf("%d users may", len(team.Users))
 	if len(team.Users) == 1 {
@@ -192,8 +219,8 @@ func portOf(a net.Addr) string {
 // one the flags and environment describe, each opened (the first time a
 // session needs it) as the dashboard opens it. Flags and environment apply
 // to the start account only, as in the dashboard.
-func serveAccounts(file *config.File, start config.Settings) ([]serve.Account, int) {
-	choices, current := opener(false).Choices(file, start, nil)
+func serveAccounts(op account.Opener, file *config.File, start config.Settings) ([]serve.Account, int) {
+	choices, current := op.Choices(file, start, nil)
 	out := make([]serve.Account, len(choices))
 	for i, c := range choices {
 		out[i] = serve.Account{ID: c.ID, Name: c.Name, Host: c.Host, Open: c.Open}
@@ -215,7 +242,7 @@ func serveNotify(n *notify.Notifier, accounts []serve.Account, stderr io.Writer)
 }
 
 // demoAccount is the embedded sandbox as the one account served.
-func demoAccount(conns int) ([]serve.Account, func(), error) {
+func demoAccount(op account.Opener, conns int) ([]serve.Account, func(), error) {
 	sb := sandbox.New(sandbox.Options{Seed: time.Now().UnixNano(), Connectors: conns, AutoSync: true})
 	u, stop, err := sb.Start("127.0.0.1:0")
 	if err != nil {
@@ -223,7 +250,7 @@ func demoAccount(conns int) ([]serve.Account, func(), error) {
 	}
 	// The demo's history and events live as long as the server: enough to
 	// see who did what, and never mixed with a real account's.
-	a, err := opener(false).Demo(config.ProfileSettings(config.Profile{}), u, sb.APIKey())
+	a, err := op.Demo(config.ProfileSettings(config.Profile{}), u, sb.APIKey())
 	if err != nil {
 		stop()
 		return nil, nil, err

@@ -36,6 +36,7 @@ type File struct {
 	Alerts         Alerts
 	Mouse          bool  // clicks and the wheel (default true)
 	Serve          Serve // team mode; its defaults when the file has no serve:
+	Metrics        Metrics
 
 	// Notify are the team's own tools told of transitions (notify.go).
 	Notify []NotifyTarget
@@ -150,7 +151,8 @@ func Load(path string, explicit bool) (*File, error) {
 // Parse parses the contents of a configuration file named name. All the
 // problems found are returned, joined, each an *Error.
 func Parse(name string, data []byte) (*File, error) {
-	f := &File{Path: name, Profiles: map[string]Profile{}, Theme: "auto", Alerts: DefaultAlerts(), Mouse: true, Serve: DefaultServe()}
+	f := &File{Path: name, Profiles: map[string]Profile{}, Theme: "auto", Alerts: DefaultAlerts(), Mouse: true, Serve: DefaultServe(),
+		Metrics: Metrics{Connectors: "all"}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, syntaxError(name, err)
@@ -160,6 +162,9 @@ func Parse(name string, data []byte) (*File, error) {
 	}
 	p := &parser{file: name}
 	p.top(f, doc.Content[0])
+	if msg := f.UnknownAccounts(f.Serve.Accounts); msg != "" {
+		p.errorf(f.Serve.AccountsPos, "serve.accounts", "%s", msg)
+	}
 	if f.DefaultProfile != "" {
 		if _, ok := f.Profiles[f.DefaultProfile]; !ok {
 			p.errorf(p.defaultPos, "default_profile", "no profile %q under profiles: (have %s)", f.DefaultProfile, strings.Join(f.Order, ", "))

@@ -148,8 +148,10 @@ func (p *parser) top(f *File, n *yaml.Node) {
 			p.serve(&f.Serve, k, v)
 		case "notify":
 			p.notify(f, v)
+		case "metrics":
+			p.metrics(&f.Metrics, v)
 		default:
-			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse", "serve", "notify")
+			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse", "serve", "notify", "metrics")
 		}
 	})
 }

@@ -159,6 +159,10 @@ theme: auto                               # auto | dark | light | none (none = N
 #     format: json                        # json (Alertmanager-like) | slack (incoming webhook)
 #     secret_env: OPS_HOOK_SECRET         # or secret_file: signs X-PM-Signature: sha256=<hex>
 #     route: {platforms: [shopify], kinds: [turned_error, recovered]}   # optional
+# Prometheus metrics (serve --metrics, pixee-tui metrics): series for every
+# connector, or only for those not active.
+# metrics:
+#   connectors: all                       # all | not_active
 
 # Team mode (pixee-tui serve): the dashboard over SSH, for everyone named here.
 # serve:
@@ -166,6 +170,8 @@ theme: auto                               # auto | dark | light | none (none = N
 #   idle_timeout: 30m                     # a session idle this long is ended (1m–24h)
 #   syncs_per_user: 6                     # syncs and connection tests one user may send
 #                                         # per minute per account (1–100)
+#   metrics: 127.0.0.1:9464               # also serve Prometheus metrics at /metrics
+#   # accounts: [acme, globex]            # sharding: serve only these profiles (default: all)
 #   users:                                # role: watch (look only) | operate (also syncs and tests)
 #     alice: {public_key: "ssh-ed25519 AAAA… alice@laptop", role: operate}
 #     bob:   {public_key_file: ~/.ssh/bob.pub, role: watch}   # one or more keys; a relative

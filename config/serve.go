@@ -34,6 +34,11 @@ type Serve struct {
 	LoginGrace      time.Duration // a connection not logged in this long is closed (sshd's LoginGraceTime)
 	Users           []ServeUser   // in file order, then those of an authorized_keys file
 	Pos             Pos           // where serve: starts; zero when the file has none
+	// Metrics is where /metrics is served (host:port); "" = not served.
+	Metrics string
+	// Accounts are the profiles served (sharding); none = every profile.
+	Accounts    []string
+	AccountsPos Pos
 }
 
 // Role is what a team mode user may do.
@@ -343,9 +348,13 @@ func (p *parser) serve(s *Serve, k, n *yaml.Node) {
 			}
 		case "users":
 			p.serveUsers(s, v)
+		case "metrics":
+			p.serveMetrics(s, v)
+		case "accounts":
+			p.serveAccounts(s, v)
 		default:
 			p.unknown(k, path, "listen", "idle_timeout", "syncs_per_user", "reads_per_user", "sessions_per_user",
-				"max_connections", "max_startups", "login_grace", "users")
+				"max_connections", "max_startups", "login_grace", "users", "metrics", "accounts")
 		}
 	})
 }

@@ -212,7 +212,7 @@ func TestServeBad(t *testing.T) {
 		{"syncs per user too many", "serve:\n  syncs_per_user: 101\n",
 			`config.yaml:2:19: serve.syncs_per_user: 101 is out of range (1–100)`},
 		{"unknown key under serve", "serve:\n  listn: x\n",
-			`config.yaml:2:3: serve.listn: unknown key (known here: listen, idle_timeout, syncs_per_user, reads_per_user, sessions_per_user, max_connections, max_startups, login_grace, users)`},
+			`config.yaml:2:3: serve.listn: unknown key (known here: listen, idle_timeout, syncs_per_user, reads_per_user, sessions_per_user, max_connections, max_startups, login_grace, users, metrics, accounts)`},
 		{"users not a mapping", "serve:\n  users: [alice]\n",
 			`config.yaml:2:10: serve.users: want a mapping of keys, got a list`},
 		{"unknown key under a user", "serve:\n  users:\n    alice: {rol: operate, public_key: \"KEYA\", role: watch}\n",

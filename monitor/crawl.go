@@ -54,6 +54,7 @@ type index struct {
 	nextPass  time.Time
 	lastSent  time.Time
 	lastPage  bool // the last request was a page (details and pages alternate)
+	passes    int  // passes finished (IndexState.Passes)
 
 	errs       map[string]*errorInfo
 	errVersion uint64
@@ -184,6 +185,9 @@ func (m *Monitor) applyCrawl(r Result, t *target) Outcome {
 	t.failures, t.err, t.lastOK = 0, nil, m.Received(r)
 	m.answered()
 	if r.Kind == KindConnector {
+		// Kept like the selected one's: its counts are known (metrics),
+		// and selecting it shows them at once.
+		m.remember(r.ID, r.Detail, m.Received(r))
 		m.noteDetail(r.Detail, m.Received(r))
 		out.Runs = m.observeRun(r.Detail, m.Received(r))
 		out.Changes = m.store.put(r.Detail.Connector, m.Received(r), nil)
@@ -227,6 +231,7 @@ func (m *Monitor) crawlPage(r Result, changes []Change) []Change {
 		return changes
 	}
 	ix.passing = false
+	ix.passes++
 	seen := len(ix.seen)
 	ix.seen = nil // the store's marks say the rest
 	if ix.dirty || seen != ix.passTotal {

@@ -17,13 +17,14 @@ type IndexState struct {
 	DoneAt   time.Time // when the last clean pass finished
 	Page     int       // the pass's next page
 	Pages    int
+	Passes   int // passes finished since the monitor started, clean or not
 }
 
 // Index reports the index's state.
 func (m *Monitor) Index() IndexState {
 	st, ix := m.fleet()
 	return IndexState{On: ix.on, Known: st.Len(), Total: ix.total, Complete: ix.complete,
-		Passing: ix.passing, DoneAt: ix.doneAt, Page: ix.page, Pages: ix.pages}
+		Passing: ix.passing, DoneAt: ix.doneAt, Page: ix.page, Pages: ix.pages, Passes: ix.passes}
 }
 
 // CrawlTarget is the crawl's target, and whether there is one.

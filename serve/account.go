@@ -17,7 +17,7 @@ import (
 // Open reads its key and builds its client, history and events log; the
 // server calls it once, the first time a session needs the account.
 type Account struct {
-	ID         string // what its history is filed under (the profile's id), as notify: routes name it
+	ID         string // what its history is filed under (the profile's id): notify: routes and the metrics' account label name it so
 	Name, Host string
 	Open       func() (shared.Account, error)
 }
@@ -33,6 +33,7 @@ type account struct {
 	limiter *limiter
 	fleet   atomic.Pointer[monitor.FleetView] // the watch's index, for the sessions
 	watched bool                              // a watch runs: sessions read its index
+	inspect chan func(*monitor.Monitor)       // the watch's monitor, for a metrics scrape
 }
 
 // Fleet is the watch's latest index of the account (monitor.FleetSource).

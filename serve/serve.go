@@ -30,6 +30,7 @@ import (
 
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/keymap"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui"
 )
 
@@ -260,9 +261,9 @@ func (s *Server) account(i int) (*account, error) {
 	}
 	if !s.opts.NoWatch {
 		a := op.a
-		a.watched = true
+		a.watched, a.inspect = true, make(chan func(*monitor.Monitor))
 		go keep(s.watching, func() *watch {
-			return newWatch(readsOnly{a.reads}, a.hub, s.opts.Now, s.opts.PerPage, s.opts.ListRefresh, a.fleet.Store)
+			return newWatch(readsOnly{a.reads}, a.hub, s.opts.Now, s.opts.PerPage, s.opts.ListRefresh, a.fleet.Store, a.inspect)
 		}, s.logf)
 	}
 	return op.a, nil

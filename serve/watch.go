@@ -34,11 +34,13 @@ type watch struct {
 
 	results chan monitor.Result
 	timers  chan monitor.Timer
+	inspect <-chan func(*monitor.Monitor) // a metrics scrape (metrics.Source)
 }
 
 func newWatch(a monitor.API, h *hub, now func() time.Time, perPage int, listRefresh time.Duration,
-	publish func(*monitor.FleetView)) *watch {
+	publish func(*monitor.FleetView), inspect <-chan func(*monitor.Monitor)) *watch {
 	return &watch{
+		inspect: inspect,
 		publish: publish,
 		// The sessions' page size, so that its first page and theirs are
 		// one answer.
@@ -93,6 +95,8 @@ func (w *watch) run(ctx context.Context) {
 		case <-w.lateWake:
 			w.lateNext = time.Time{}
 			w.publishEvents(w.past(ctx))
+		case f := <-w.inspect:
+			f(&w.mon)
 		}
 	}
 }
