@@ -159,6 +159,7 @@ theme: auto                               # auto | dark | light | none (none = N
 #     format: json                        # json (Alertmanager-like) | slack (incoming webhook)
 #     secret_env: OPS_HOOK_SECRET         # or secret_file: signs X-PM-Signature: sha256=<hex>
 #     route: {platforms: [shopify], kinds: [turned_error, recovered]}   # optional
+
 # Prometheus metrics (serve --metrics, pixee-tui metrics): series for every
 # connector, or only for those not active.
 # metrics:
