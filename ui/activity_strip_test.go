@@ -59,17 +59,18 @@ func withObserved(f *uiFixture) {
 // the runs from the server, and the runs observed here.
 func TestGoldenDetailWithActivityStrip(t *testing.T) {
 	for _, sc := range []struct {
-		name  string
-		sizes [][2]int
-		then  func(*uiFixture)
+		name   string
+		sizes  [][2]int
+		noJobs bool // a server without /jobs: the runs are the ones observed here
+		then   func(*uiFixture)
 	}{
-		{"strip_server", append(goldenSizes, [2]int{40, 24}), func(f *uiFixture) { withJobs(f, stripJobs()) }},
-		{"strip_observed", [][2]int{{100, 30}}, withObserved},
+		{"strip_server", append(goldenSizes, [2]int{40, 24}), false, func(f *uiFixture) { withJobs(f, stripJobs()) }},
+		{"strip_observed", [][2]int{{100, 30}}, true, withObserved},
 	} {
 		for _, sz := range sc.sizes {
 			name := fmt.Sprintf("%s_%dx%d", sc.name, sz[0], sz[1])
 			t.Run(name, func(t *testing.T) {
-				f := startSettled(t, sz[0], sz[1])
+				f := startSettledOn(t, sz[0], sz[1], sandbox.Options{NoJobs: sc.noJobs})
 				sc.then(f)
 				view := f.View()
 				checkScreenFits(t, view, sz[0], sz[1])
@@ -153,9 +154,10 @@ func glyphColour(t *testing.T, row, g string) string {
 	return row[j:i]
 }
 
-// Without runs, the strip says so in a calm line, where they would be.
+// Without runs, the strip says so in a calm line, where they would be
+// (a server without /jobs, nothing observed yet).
 func TestActivityStripWithoutRunsSaysSo(t *testing.T) {
-	f := startSettled(t, 160, 48)
+	f := startSettledOn(t, 160, 48, sandbox.Options{NoJobs: true})
 	f.has("runs: none seen yet (observed here)")
 }
 

@@ -47,8 +47,14 @@ type uiFixture struct {
 
 func startSettled(t *testing.T, w, h int) *uiFixture {
 	t.Helper()
+	return startSettledOn(t, w, h, sandbox.Options{})
+}
+
+// startSettledOn is startSettled on a sandbox with options so.
+func startSettledOn(t *testing.T, w, h int, so sandbox.Options) *uiFixture {
+	t.Helper()
 	clock := newFakeClock()
-	c, sb, rec := newRecordedSandbox(t, clock, sandbox.Options{})
+	c, sb, rec := newRecordedSandbox(t, clock, so)
 	d := newDriver(t, testOptions(c, clock), clock, w, h)
 	d.Advance(time.Second) // past the selection debounce: the detail arrives
 	if d.m.detail.Data() == nil {

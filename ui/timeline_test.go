@@ -15,7 +15,8 @@ import (
 // acknowledgement and the error. esc closes it; its help line lists its
 // keys.
 func TestTimelineListsEachSourceOfAConnectorsPastInOrder(t *testing.T) {
-	f, _, _ := startWithHistory(t, sandbox.Options{})
+	// A server without /jobs: the run on the timeline is the one observed.
+	f, _, _ := startWithHistory(t, sandbox.Options{NoJobs: true})
 	f.helpHas("?", "q")
 	f.Key("?")
 	f.has("T timeline")
