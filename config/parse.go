@@ -144,10 +144,12 @@ func (p *parser) top(f *File, n *yaml.Node) {
 			p.alerts(&f.Alerts, v)
 		case "mouse":
 			f.Mouse = p.boolean(v, key)
+		case "accessible":
+			f.Accessible = p.boolean(v, key)
 		case "serve":
 			p.serve(&f.Serve, k, v)
 		default:
-			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse", "serve")
+			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse", "accessible", "serve")
 		}
 	})
 }

@@ -150,6 +150,7 @@ profiles:
 #   next_page: ["]", l, right]
 
 theme: auto                               # auto | dark | light | none (none = NO_COLOR)
+# accessible: true                        # lines for screen readers and braille, no drawing
 
 # Team mode (pixee-tui serve): the dashboard over SSH, for everyone named here.
 # serve:
@@ -162,7 +163,8 @@ theme: auto                               # auto | dark | light | none (none = N
 #     bob:   {public_key_file: ~/.ssh/bob.pub, role: watch}   # one or more keys; a relative
 #                                                             # path is beside this file
 #                                         # a user's theme: dark | light | none is their colours
-#                                         # when their terminal does not say its background
+#                                         # when their terminal does not say its background;
+#                                         # accessible: true gives a user the line mode
 `
 
 // WriteExample writes Example to path, creating its folder; it never
