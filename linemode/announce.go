@@ -102,10 +102,7 @@ func (s *session) ring(text string, evs []monitor.Event) {
 	if len(bad) == 1 && bad[0].Text() == text {
 		text = s.words(bad[0])
 	}
-	s.out.say(s.clock(s.now()) + " " + text)
-	if s.o.Bell {
-		s.out.bell()
-	}
+	s.out.ring(s.clock(s.now())+" "+text, s.o.Bell)
 }
 
 // words is an event in words, with what is known of the error.

@@ -39,6 +39,9 @@ type Options struct {
 	// alert, as the dashboard does.
 	Bell       bool
 	StuckAfter time.Duration
+	// AlertWindow is how long bad events wait to be said together after
+	// one was said (default a minute, as the dashboard's alerts).
+	AlertWindow time.Duration
 	// Lines is how many connectors a page of the list holds (default 20).
 	Lines int
 	// PerPage, Refresh, IdleRefresh and ListRefresh are the monitor's
@@ -90,6 +93,17 @@ type session struct {
 
 // Run runs the line mode until the input ends, quit is typed or ctx ends.
 func Run(ctx context.Context, o Options) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s := newSession(ctx, o)
+	go readLines(ctx, s.o.In, s.input, s.out, s.o.CRLF)
+	err := s.run()
+	s.mon.Stop()
+	s.drive.CancelAll()
+	return err
+}
+
+func newSession(ctx context.Context, o Options) *session {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -100,20 +114,15 @@ func Run(ctx context.Context, o Options) error {
 		o.Lines = DefaultLines
 	}
 	a := o.Account
-	mo := monitor.Options{API: a.API, Now: o.Now, PerPage: firstOf(o.PerPage, a.PerPage), Refresh: firstOf(a.Refresh, o.Refresh),
+	mo := monitor.Options{API: a.API, Now: o.Now, PerPage: firstOf(o.PerPage, a.PerPage), Refresh: firstOf(o.Refresh, a.Refresh),
 		IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, ReadOnly: a.ReadOnly, Crawl: a.Fleet == nil, Fleet: a.Fleet, Jobs: true}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	s := &session{o: o, ctx: ctx, out: newLines(o.Out, o.CRLF), mon: monitor.New(mo), drive: shared.NewDriver(a.API), now: o.Now,
 		results: make(chan monitor.Result, 16), writes: make(chan writeDone, 1), timers: make(chan monitor.Timer, 16),
 		flush: make(chan struct{}, 1), input: make(chan string, 16)}
 	s.stuck.After = o.StuckAfter
+	s.alerts.Window = o.AlertWindow
 	s.list.sortBy = sortName
-	go readLines(ctx, o.In, s.input, s.out, o.CRLF)
-	err := s.run()
-	s.mon.Stop()
-	s.drive.CancelAll()
-	return err
+	return s
 }
 
 func firstOf[T comparable](a, b T) T {

@@ -47,13 +47,25 @@ func (l *lines) failed() error {
 	return l.err
 }
 
-// bell rings the terminal's bell: the one control character written.
-func (l *lines) bell() {
+// ring writes an alert's line, with the terminal's bell before its end
+// when bell is set: the one control character written.
+func (l *lines) ring(s string, bell bool) {
+	if bell {
+		s = plain(s) + "\a"
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.err == nil {
-		_, l.err = io.WriteString(l.w, "\a")
+	if l.err != nil {
+		return
 	}
+	end := "\n"
+	if l.crlf {
+		end = "\r\n"
+	}
+	if !bell {
+		s = plain(s)
+	}
+	_, l.err = io.WriteString(l.w, s+end)
 }
 
 // plain is s as one line a screen reader reads and a braille display shows
