@@ -297,6 +297,7 @@ func (s *session) synced(c api.Connector, d *monitor.SyncDone, o write.Outcome, 
 	default:
 		s.out.say(what + " to " + name(c) + " is queued: " + count(res.ProductsQueued, "product") + ", sync id " + orWord(res.SyncID, "not given") + ".")
 	}
+	s.sent(c, d, o)
 	f := &following{id: c.ID, name: name(c), start: s.now(), actionID: o.Action.ID,
 		before: write.AwaitedFrom(before, history.Result{Queued: o.Action.Queued})}
 	if !res.ProductsQueuedUnknown && !res.Unreported {
@@ -305,6 +306,19 @@ func (s *session) synced(c api.Connector, d *monitor.SyncDone, o write.Outcome, 
 	s.follow = f
 	s.out.say("Its progress is told every quarter.")
 	s.do(s.mon.Select(c.ID, false))
+}
+
+// sent tells the others on a team server's account of a sync queued here,
+// as the dashboard does: they hear who did what as it happens.
+func (s *session) sent(c api.Connector, d *monitor.SyncDone, o write.Outcome) {
+	if s.o.Account.Hub == nil || !o.Sent {
+		return
+	}
+	what := "the whole catalog"
+	if !d.Catalog {
+		what = count(len(o.Action.EANs), "EAN")
+	}
+	s.record([]monitor.Event{{Time: s.now(), ConnectorID: c.ID, Name: c.Name, Kind: monitor.SyncSent, Before: s.o.User, After: what}})
 }
 
 // following is a queued sync whose progress is told at 25 % steps, and

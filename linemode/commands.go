@@ -36,7 +36,7 @@ func (s *session) greet() {
 	}
 	out := []string{"pixee-tui, accessible mode: lines only, nothing redrawn. " + what}
 	if why := s.writesOff(); why != "" {
-		out = append(out, "Read-only: "+why+". No sync or test will be sent.")
+		out = append(out, why+": no sync or test will be sent.")
 	}
 	s.out.say(append(out, "Loading the first page of connectors.")...)
 }
@@ -48,13 +48,18 @@ func (s *session) title() string {
 	return s.o.Host
 }
 
-// writesOff is why no write can be sent, "" when one can.
+// writesOff is why no write can be sent, as a sentence's start; "" when
+// one can.
 func (s *session) writesOff() string {
-	if why := s.mon.WritesOff(); why != "" {
-		return why
+	switch why := s.mon.WritesOff(); why {
+	case "":
+	case "read-only":
+		return "This session is read-only (a read_only profile, --read-only, or the watch role on a team server)"
+	default:
+		return "Writes are off: " + why
 	}
 	if s.o.Account.History == nil {
-		return "there is no history to record a sync in"
+		return "There is no history to record a sync in"
 	}
 	return ""
 }
@@ -303,7 +308,7 @@ type question struct {
 // askSync reads "12 EAN EAN…" or "12 catalog" and asks before sending.
 func (s *session) askSync(rest string) {
 	if why := s.writesOff(); why != "" {
-		s.out.say("Read-only: " + why + ". Nothing sent.")
+		s.out.say(why + ". Nothing sent.")
 		return
 	}
 	fields := strings.Fields(rest)
@@ -356,7 +361,7 @@ func name(c api.Connector) string { return orWord(c.Name, c.ID) }
 
 func (s *session) askTest(c api.Connector) {
 	if why := s.writesOff(); why != "" {
-		s.out.say("Read-only: " + why + ". Nothing sent.")
+		s.out.say(why + ". Nothing sent.")
 		return
 	}
 	s.ask = &question{c: c, test: true}
@@ -386,7 +391,7 @@ func (s *session) answer(line string) {
 		s.out.say("Nothing sent: the API asks us to wait; try again in " + span(held.Wait) + ".")
 		return
 	case errors.Is(err, monitor.ErrReadOnly):
-		s.out.say("Read-only: " + s.writesOff() + ". Nothing sent.")
+		s.out.say(s.writesOff() + ". Nothing sent.")
 		return
 	case errors.Is(err, monitor.ErrWriteBusy):
 		s.out.say("Nothing sent: another sync or test is still being sent; wait for its answer.")

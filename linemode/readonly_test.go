@@ -10,14 +10,12 @@ import (
 // refused in words, before any question, with nothing sent.
 func TestReadOnlyRefusesWithWords(t *testing.T) {
 	p := start(t, setup{sandbox: sandbox.Options{Seed: 2, Connectors: 12, ReadLimit: -1}, readOnly: true})
-	p.wait("Read-only: ")
-	p.wait("No sync or test will be sent.")
+	p.wait("This session is read-only (a read_only profile, --read-only, or the watch role on a team server): no sync or test will be sent.")
 	p.wait("Type list for the connectors")
 	p.typeLine("list")
 	p.wait("12. ")
 	p.typeLine("sync 1 4006381333931")
-	p.wait("Read-only: ")
-	p.wait("Nothing sent.")
+	p.wait("This session is read-only (a read_only profile, --read-only, or the watch role on a team server). Nothing sent.")
 	p.typeLine("sync 2 catalog")
 	p.wait("Nothing sent.")
 	p.typeLine("test 3")
