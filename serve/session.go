@@ -35,7 +35,7 @@ type session struct {
 
 	mu     sync.Mutex
 	p      *tea.Program
-	stop   func() // the line mode's end (linemode.go), instead of p
+	stop   func()     // the line mode's end (linemode.go), instead of p
 	reason string     // why the server ended it, said after the dashboard is gone
 	joined []*account // whose hubs it is subscribed to
 	closed bool       // unregistered: joins no more hubs
