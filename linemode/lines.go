@@ -112,6 +112,7 @@ func readLines(ctx context.Context, in io.Reader, out chan<- string, l *lines, e
 	r := bufio.NewReaderSize(in, 4096)
 	var cur []byte
 	prevCR := false
+	esc := 0 // in an escape sequence a key sent (an arrow): 1 after ESC, 2 in its CSI or SS3
 	send := func() bool {
 		line := string(cur)
 		cur = cur[:0]
@@ -132,7 +133,22 @@ func readLines(ctx context.Context, in io.Reader, out chan<- string, l *lines, e
 		}
 		cr := prevCR
 		prevCR = b == '\r'
+		switch esc {
+		case 1:
+			esc = 0
+			if b == '[' || b == 'O' {
+				esc = 2
+			}
+			continue
+		case 2:
+			if b >= 0x40 && b <= 0x7e {
+				esc = 0
+			}
+			continue
+		}
 		switch {
+		case b == 0x1b:
+			esc = 1 // a key's sequence is not text: dropped whole
 		case b == '\n' && cr:
 			// CR LF: the CR ended the line.
 		case b == '\r' || b == '\n':
