@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/ui/ean"
+	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
 // help is the commands, one a line.
@@ -328,7 +330,7 @@ func (s *session) askSync(rest string) {
 	what := fields[cut:]
 	if len(what) == 1 && strings.EqualFold(what[0], "catalog") {
 		s.ask = &question{c: c, catalog: true}
-		s.out.say("Sync the whole catalog of " + name(c) + "? This queues every product. yes or no.")
+		s.out.say(append(s.recently(c, nil, true), "Sync the whole catalog of "+name(c)+"? This queues every product. yes or no.")...)
 		return
 	}
 	p := ean.Parse(strings.Join(what, " "))
@@ -345,7 +347,41 @@ func (s *session) askSync(rest string) {
 		warn = append(warn, "Note: "+w.EAN+": "+w.Reason+"; it is sent as typed.")
 	}
 	s.ask = &question{c: c, eans: p.Valid}
+	warn = append(warn, s.recently(c, p.Valid, false)...)
 	s.out.say(append(warn, "Sync "+count(len(p.Valid), "EAN")+" to "+name(c)+"? yes or no.")...)
+}
+
+// recently warns, as the dashboard's question does, of the same sync
+// queued on c in the last half hour (the history says it).
+func (s *session) recently(c api.Connector, eans []string, catalog bool) []string {
+	h := s.o.Account.History
+	if h == nil {
+		return nil
+	}
+	acts, err := h.Recent(c.ID, 30*time.Minute)
+	if err != nil {
+		return nil
+	}
+	for _, a := range acts {
+		if a.Outcome == history.OutcomeFailed || a.Outcome == history.OutcomeRejected {
+			continue
+		}
+		same := catalog && a.Kind == history.SyncCatalog
+		if !catalog && a.Kind == history.SyncEANs && len(a.EANs) == len(eans) {
+			same = true
+			for _, e := range eans {
+				same = same && slices.Contains(a.EANs, e)
+			}
+		}
+		if same {
+			by := ""
+			if a.User != "" {
+				by = " by " + termtext.Sanitize(a.User)
+			}
+			return []string{"Note: the same sync was queued" + by + " " + ago(s.now().Sub(a.Time)) + "."}
+		}
+	}
+	return nil
 }
 
 func looksLikeCode(w string) bool {

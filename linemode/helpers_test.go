@@ -2,7 +2,6 @@ package linemode
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -124,9 +123,6 @@ func (p *person) wait(what string) string {
 	}
 }
 
-// since is what was written after the last wait's find.
-func (p *person) since() string { return p.out.String()[p.mark:] }
-
 func (p *person) posts() int {
 	st := p.sb.Stats()
 	return st.ByRoute["POST /connectors/{id}/sync"] + st.ByRoute["POST /connectors/{id}/test"]
@@ -176,13 +172,3 @@ func linesWith(out, s string) []string {
 	}
 	return got
 }
-
-func ids(p *person, n int) []string {
-	all := p.sb.IDs()
-	if len(all) < n {
-		p.t.Fatalf("the sandbox has %d connectors, want %d", len(all), n)
-	}
-	return all[:n]
-}
-
-var _ = fmt.Sprint

@@ -31,6 +31,10 @@ func TestSyncAsksAndIsSentOnce(t *testing.T) {
 	if n := p.posts(); n != 1 {
 		t.Fatalf("%d POSTs after one yes, want 1", n)
 	}
+	p.typeLine("sync 1 3760000000001 4006381333931")
+	p.wait("Note: the same sync was queued by tester just now.")
+	p.typeLine("no")
+	p.wait("Nothing sent.")
 	p.typeLine("sync 1 catalog")
 	p.wait("Sync the whole catalog of " + name + "? This queues every product. yes or no.")
 	p.typeLine("no")
