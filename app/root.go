@@ -50,6 +50,8 @@ type flags struct {
 	refresh  time.Duration
 	perPage  int
 	showVers bool
+
+	accessible bool // lines instead of the dashboard (accessible.go)
 }
 
 // Run runs pixee-tui with args (without the program's name) on the given
@@ -84,6 +86,7 @@ Environment:
   PIXEE_BASE_URL      API base URL (default ` + api.DefaultBaseURL + `)
   PIXEE_AUTH_HEADER   how the key is sent: auto, x-api-key or bearer (same as --auth-header)
   PIXEE_PROFILE       profile of the config file (same as --profile)
+  PIXEE_ACCESSIBLE    1: lines for screen readers and braille (same as --accessible)
 
 Exit codes: 0 ok, 1 API or network error, 2 usage or validation, 3 outcome
 unknown (a POST was sent, no answer came), 4 rate limited, 5 the sync failed.`,
@@ -92,7 +95,7 @@ unknown (a POST was sent, no answer came), 4 rate limited, 5 the sync failed.`,
 		SilenceUsage:  true,
 		Version:       versionString(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDashboard(cmd, &f, stdout, stderr)
+			return runDashboard(cmd, &f, cmd.InOrStdin(), stdout, stderr)
 		},
 	}
 	root.SetVersionTemplate("pixee-tui {{.Version}}\n")
@@ -119,6 +122,7 @@ unknown (a POST was sent, no answer came), 4 rate limited, 5 the sync failed.`,
 	lf.DurationVar(&f.refresh, "refresh", config.DefaultRefresh, "detail refresh while a sync runs (500ms–1m)")
 	lf.IntVar(&f.perPage, "per-page", config.DefaultPerPage, "connectors per page (1–500)")
 	lf.StringVar(&f.logFile, "log", "", "write a debug log to this file (never holds the API key)")
+	lf.BoolVar(&f.accessible, "accessible", false, "lines for screen readers and braille displays instead of the dashboard (env PIXEE_ACCESSIBLE=1; accessible: true in the config)")
 	root.Flags().BoolVarP(&f.showVers, "version", "v", false, "print the version and exit")
 
 	o := &cli.IO{In: stdin, Out: stdout, Err: stderr, InTTY: isTerminal(stdin), OutTTY: isTerminal(stdout), ErrTTY: isTerminal(stderr),
@@ -196,7 +200,7 @@ func checkRanges(s config.Settings) error {
 	return nil
 }
 
-func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error {
+func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr io.Writer) error {
 	if f.conns < 1 || f.conns > 100000 {
 		return usage("--demo-connectors must be between 1 and 100000, got %d", f.conns)
 	}
@@ -270,6 +274,9 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 	defer start.Close()
 	for _, w := range start.Warnings {
 		fmt.Fprintln(stderr, "pixee-tui:", w)
+	}
+	if accessibleWanted(f, file) {
+		return runAccessible(ctx, f, start, file, stdin, stdout)
 	}
 	keys, err := keysOf(file)
 	if err != nil {

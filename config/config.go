@@ -35,6 +35,7 @@ type File struct {
 	Theme          string // auto, dark, light or none
 	Alerts         Alerts
 	Mouse          bool  // clicks and the wheel (default true)
+	Accessible     bool  // lines instead of the dashboard, for screen readers (package linemode)
 	Serve          Serve // team mode; its defaults when the file has no serve:
 	Metrics        Metrics
 

@@ -72,7 +72,7 @@ func TestParseBad(t *testing.T) {
 		{"bad duration", "profiles:\n  acme:\n    api_key_env: K\n    refresh: 2x\n",
 			`config.yaml:4:14: profiles.acme.refresh: "2x" is not a duration (like 2s, 500ms, 1m)`},
 		{"unknown top key", "profile: acme\n",
-			`config.yaml:1:1: profile: unknown key (known here: default_profile, profiles, keys, theme, alerts, mouse, serve, notify, metrics)`},
+			`config.yaml:1:1: profile: unknown key (known here: default_profile, profiles, keys, theme, alerts, mouse, accessible, serve, notify, metrics)`},
 		{"unknown profile key", "profiles:\n  acme:\n    api_key_env: K\n    refrsh: 2s\n",
 			`config.yaml:4:5: profiles.acme.refrsh: unknown key`},
 		{"a key in the file", "profiles:\n  acme:\n    api_key: pm_live_x\n",
@@ -262,5 +262,17 @@ func TestLoadMissing(t *testing.T) {
 	}
 	if _, err := Load(p, true); err == nil {
 		t.Error("--config naming a missing file was accepted")
+	}
+}
+
+// accessible: true at the top asks for the line mode; a value that is not
+// a boolean is named with its line.
+func TestAccessibleIsRead(t *testing.T) {
+	f, err := Parse("config.yaml", []byte("accessible: true\n"))
+	if err != nil || !f.Accessible {
+		t.Fatalf("accessible: true read as %v, %v", f, err)
+	}
+	if _, err := Parse("config.yaml", []byte("accessible: loud\n")); err == nil || !strings.Contains(err.Error(), "config.yaml:1:13: accessible") {
+		t.Fatalf("accessible: loud gave %v", err)
 	}
 }

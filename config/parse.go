@@ -144,6 +144,8 @@ func (p *parser) top(f *File, n *yaml.Node) {
 			p.alerts(&f.Alerts, v)
 		case "mouse":
 			f.Mouse = p.boolean(v, key)
+		case "accessible":
+			f.Accessible = p.boolean(v, key)
 		case "serve":
 			p.serve(&f.Serve, k, v)
 		case "notify":
@@ -151,7 +153,7 @@ func (p *parser) top(f *File, n *yaml.Node) {
 		case "metrics":
 			p.metrics(&f.Metrics, v)
 		default:
-			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse", "serve", "notify", "metrics")
+			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse", "accessible", "serve", "notify", "metrics")
 		}
 	})
 }

@@ -150,6 +150,7 @@ profiles:
 #   next_page: ["]", l, right]
 
 theme: auto                               # auto | dark | light | none (none = NO_COLOR)
+# accessible: true                        # lines for screen readers and braille, no drawing
 
 # Notifications: transitions (and recoveries) to the team's own tools; used by
 # serve, and by the dashboard. pixee-tui notify test ops tries one.
@@ -178,7 +179,8 @@ theme: auto                               # auto | dark | light | none (none = N
 #     bob:   {public_key_file: ~/.ssh/bob.pub, role: watch}   # one or more keys; a relative
 #                                                             # path is beside this file
 #                                         # a user's theme: dark | light | none is their colours
-#                                         # when their terminal does not say its background
+#                                         # when their terminal does not say its background;
+#                                         # accessible: true gives a user the line mode
 
 `
 

@@ -66,7 +66,10 @@ type ServeUser struct {
 	// Theme is the user's background when their terminal does not say
 	// (auto, dark, light or none; "" = the config's theme).
 	Theme string
-	Pos   Pos // serve.users.<name>, or the line of an authorized_keys file
+	// Accessible gives the user the line mode (package linemode) instead
+	// of the dashboard, whatever the session asks.
+	Accessible bool
+	Pos        Pos // serve.users.<name>, or the line of an authorized_keys file
 }
 
 // Team mode's defaults, in force when the file says nothing.
@@ -430,8 +433,10 @@ func (p *parser) serveUser(name, path string, n *yaml.Node) ServeUser {
 				p.errorf(p.pos(v), kp, "%q is not one of %s", u.Theme, strings.Join(themes, ", "))
 				u.Theme = ""
 			}
+		case "accessible":
+			u.Accessible = p.boolean(v, kp)
 		default:
-			p.unknown(k, kp, "public_key", "public_key_file", "role", "theme")
+			p.unknown(k, kp, "public_key", "public_key_file", "role", "theme", "accessible")
 		}
 	})
 	switch len(forms) {

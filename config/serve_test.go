@@ -216,7 +216,7 @@ func TestServeBad(t *testing.T) {
 		{"users not a mapping", "serve:\n  users: [alice]\n",
 			`config.yaml:2:10: serve.users: want a mapping of keys, got a list`},
 		{"unknown key under a user", "serve:\n  users:\n    alice: {rol: operate, public_key: \"KEYA\", role: watch}\n",
-			`config.yaml:3:13: serve.users.alice.rol: unknown key (known here: public_key, public_key_file, role, theme)`},
+			`config.yaml:3:13: serve.users.alice.rol: unknown key (known here: public_key, public_key_file, role, theme, accessible)`},
 		{"user twice", "serve:\n  users:\n    alice: {role: watch, public_key: \"KEYA\"}\n    alice: {role: watch, public_key: \"KEYB\"}\n",
 			`config.yaml:4:5: serve.users.alice: set twice`},
 		{"missing role", "serve:\n  users:\n    alice: {public_key: \"KEYA\"}\n",

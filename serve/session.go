@@ -35,6 +35,7 @@ type session struct {
 
 	mu     sync.Mutex
 	p      *tea.Program
+	stop   func()     // the line mode's end (linemode.go), instead of p
 	reason string     // why the server ended it, said after the dashboard is gone
 	joined []*account // whose hubs it is subscribed to
 	closed bool       // unregistered: joins no more hubs
@@ -47,15 +48,19 @@ func (x *session) end(reason string) {
 	if x.reason == "" {
 		x.reason = reason
 	}
-	p, again := x.p, x.ending
-	x.ending = x.ending || p != nil
+	p, stop, again := x.p, x.stop, x.ending
+	x.ending = x.ending || p != nil || stop != nil
 	x.mu.Unlock()
-	if p == nil || again {
+	if (p == nil && stop == nil) || again {
 		return // not started (it reads reason first), or already ending
 	}
 	// A dashboard stuck writing to a client that stopped reading cannot
 	// quit: after a grace period its connection is closed under it.
-	go p.Quit() // blocks for as long as the dashboard is stuck
+	if p == nil {
+		stop()
+	} else {
+		go p.Quit() // blocks for as long as the dashboard is stuck
+	}
 	go func() {
 		select {
 		case <-x.finished:
@@ -153,8 +158,12 @@ func (s *Server) guard(next ssh.Handler) ssh.Handler {
 // terminal (ssh -T, or a command): the dashboard needs one.
 func (s *Server) needTerminal(next ssh.Handler) ssh.Handler {
 	return func(ss ssh.Session) {
+		if asksLines(ss) {
+			next(ss) // the line mode needs no terminal (linemode.go)
+			return
+		}
 		if len(ss.Command()) > 0 {
-			fmt.Fprint(ss.Stderr(), "pixee-tui: the team server runs no commands, only the dashboard: connect with ssh -t and no command\r\n")
+			fmt.Fprint(ss.Stderr(), "pixee-tui: the team server runs no commands, only the dashboard (or the line mode: ssh -t host accessible): connect with ssh -t and no command\r\n")
 			_ = ss.Exit(1)
 			return
 		}
@@ -207,6 +216,10 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 				}
 			}()
 		}()
+		if u.Accessible || asksLines(ss) {
+			s.lineMode(ctx, x, winCh) // lines, and no question to the terminal
+			return
+		}
 		// The terminal is asked before the dashboard reads a key: its
 		// answer is never taken for one.
 		dark, answered, in := askBackground(ss, askBackgroundFor)
