@@ -23,6 +23,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pixee/pixee-tui/account"
+	"github.com/pixee/pixee-tui/accounts"
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/cli"
@@ -266,13 +267,13 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	var accounts []shared.AccountSpec
+	var specs []shared.AccountSpec
 	current := 0
 	if !f.demo {
 		choices, cur := op.Choices(file, start.Settings, func() (shared.Account, error) { return start.Session, nil })
 		if len(choices) > 1 {
 			for _, c := range choices {
-				accounts = append(accounts, shared.AccountSpec{Name: c.Name, Host: c.Host, Open: c.Open})
+				specs = append(specs, shared.AccountSpec{Name: c.Name, Host: c.Host, Open: c.Open})
 			}
 			current = cur
 		}
@@ -292,6 +293,19 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		log.Printf("start %s on %s, %d per page, refresh %s", versionString(), start.Title(), start.Settings.PerPage, start.Settings.Refresh)
 	}
 
+	var home ui.Watcher
+	var watcher *accounts.Watcher
+	if len(specs) > 1 {
+		// Every account watched, each on its own client and budget; the
+		// switcher opens the watched one.
+		logf := func(string, ...any) {}
+		if f.logFile != "" {
+			logf = log.Printf
+		}
+		watcher = accounts.Start(ctx, specs, current, accounts.Options{PerPage: start.Settings.PerPage, Logf: logf})
+		specs, home = watcher.Specs(), watcher
+	}
+
 	m := ui.New(ui.Start{
 		Context:  ctx,
 		Account:  start.Session,
@@ -300,8 +314,9 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		Demo:     f.demo,
 		Alerts:   ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter},
 		Terminal: stdout,
-		Accounts: accounts,
+		Accounts: specs,
 		Current:  current,
+		Home:     home,
 		InTmux:   ui.InTmux(),
 		User:     userName(),
 		Keys:     keys,
@@ -316,6 +331,9 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 		popts = append(popts, tea.WithInput(in))
 	}
 	p = tea.NewProgram(m, popts...)
+	if watcher != nil {
+		go watcher.Forward(ctx, func(s accounts.Snapshot) { p.Send(s) })
+	}
 	stopSignals := quitOnSignals(p, 3*time.Second, os.Exit)
 	_, err = p.Run()
 	stopSignals()

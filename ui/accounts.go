@@ -117,6 +117,7 @@ func (m *Model) switchTo(i int) tea.Cmd {
 		delete(m.accounts, i)
 		m.layout()
 		m.flashMsg("switched to "+termtext.Sanitize(spec.Name), false)
+		m.shown()
 		return m.do(m.mon.Resume())
 	}
 	m.flashMsg("opening "+termtext.Sanitize(spec.Name)+"…", false)
@@ -147,6 +148,7 @@ func (m *Model) onAccountOpened(msg accountOpenedMsg) tea.Cmd {
 	}
 	m.leave()
 	m.account = newAccount(m.opts, m.styles, msg.index, msg.session)
+	m.shown()
 	m.layout()
 	m.flashMsg("switched to "+termtext.Sanitize(spec.Name), false)
 	m.warnNoHistory()
