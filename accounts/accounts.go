@@ -39,7 +39,8 @@ type Watcher struct {
 	opts    Options
 	ctx     context.Context
 	accts   []*watched
-	changed chan struct{} // one slot: a Snapshot has news
+	changed chan struct{}  // one slot: a Snapshot has news
+	running sync.WaitGroup // the openings and the watches
 
 	mu      sync.Mutex
 	shown   int
@@ -96,10 +97,18 @@ func Start(ctx context.Context, specs []shared.AccountSpec, shown int, o Options
 		w.accts = append(w.accts, &watched{spec: s, index: i})
 	}
 	for _, a := range w.accts {
-		go func() { _, _ = w.get(a) }()
+		w.running.Add(1)
+		go func() {
+			defer w.running.Done()
+			_, _ = w.get(a)
+		}()
 	}
 	return w
 }
+
+// Wait returns when every opening begun and every watch has ended: call
+// it once ctx has ended, after the last Specs' Open.
+func (w *Watcher) Wait() { w.running.Wait() }
 
 // Specs are the accounts as a dashboard's switcher opens them: through
 // the watcher, so the account switched to is the one watched (one client,
@@ -214,7 +223,11 @@ func (w *Watcher) get(a *watched) (shared.Account, error) {
 	a.mu.Lock()
 	a.session, a.err, a.unacked = &opened, nil, unacked
 	a.mu.Unlock()
-	go shared.Keep(w.ctx, func() *shared.Watch { return w.newWatch(a, opened) }, w.opts.Logf)
+	w.running.Add(1)
+	go func() {
+		defer w.running.Done()
+		shared.Keep(w.ctx, func() *shared.Watch { return w.newWatch(a, opened) }, w.opts.Logf)
+	}()
 	w.signal()
 	return opened, nil
 }

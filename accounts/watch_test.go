@@ -128,8 +128,8 @@ func TestEveryAccountNotOnScreenIsWatchedOnItsOwnServerWithItsOwnKey(t *testing.
 	globex := newCustomer(t, "globex", "pm_test_globex", sandbox.Seed, 30, 5, 3)
 	initech := newCustomer(t, "initech", "pm_test_initech", sandbox.Current, 7, 0, 2)
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	w := Start(ctx, specs(t, acme, globex, initech), 0, Options{})
+	t.Cleanup(func() { cancel(); w.Wait() })
 
 	waitFor(t, "globex and initech indexed, globex's errors read", func() bool {
 		return indexed(w, 1) && indexed(w, 2) && w.Snapshot().Rows[1].Summary.TopCauseCount == 5
@@ -173,9 +173,9 @@ func TestAnEventOnAnAccountNotOnScreenArrivesTaggedWithItsAccount(t *testing.T) 
 	acme := newCustomer(t, "acme", "pm_test_acme", sandbox.Current, 5, 0, 0)
 	globex := newCustomer(t, "globex", "pm_test_globex", sandbox.Seed, 5, 0, 0)
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	sp := specs(t, acme, globex)
 	w := Start(ctx, sp, 0, Options{ListRefresh: 100 * time.Millisecond})
+	t.Cleanup(func() { cancel(); w.Wait() })
 	waitFor(t, "globex indexed", func() bool { return indexed(w, 1) })
 	w.Snapshot() // what came before
 
@@ -235,8 +235,8 @@ func TestTheSwitcherOpensTheWatchedAccountNotASecondOne(t *testing.T) {
 		return open()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	w := Start(ctx, sp, 0, Options{})
+	t.Cleanup(func() { cancel(); w.Wait() })
 	a, err := w.Specs()[1].Open()
 	if err != nil {
 		t.Fatal(err)
@@ -257,10 +257,41 @@ func TestTheWatchesEndWithTheirContext(t *testing.T) {
 	before := goleak.IgnoreCurrent() // the servers
 	ctx, cancel := context.WithCancel(context.Background())
 	w := Start(ctx, sp, 0, Options{ListRefresh: 50 * time.Millisecond})
+	t.Cleanup(func() { cancel(); w.Wait() })
 	waitFor(t, "globex indexed", func() bool { return indexed(w, 1) })
 	cancel()
+	w.Wait()
 	goleak.VerifyNone(t, before,
 		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
 		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
 		goleak.IgnoreAnyFunction("internal/poll.runtime_pollWait"))
+}
+
+// Reachability is said plainly for each account: a key its server refuses,
+// a server that does not answer.
+func TestEachAccountsReachabilityIsSaidPlainly(t *testing.T) {
+	acme := newCustomer(t, "acme", "pm_test_acme", sandbox.Current, 3, 0, 0)
+	refused := newCustomer(t, "refused", "pm_test_refused", sandbox.Seed, 3, 0, 0)
+	gone := newCustomer(t, "gone", "pm_test_gone", sandbox.Current, 3, 0, 0)
+	sp := specs(t, acme, refused, gone)
+	op := account.Opener{StateHome: t.TempDir()}
+	s := config.Settings{ProfileID: "refused", Name: "refused", BaseURL: refused.srv.URL + sandbox.BasePath, Timeout: 5 * time.Second}
+	sp[1].Open = func() (shared.Account, error) {
+		a, err := op.OpenWithKey(s, "pm_test_not_this_one", "")
+		if err != nil {
+			return shared.Account{}, err
+		}
+		return a.Session, nil
+	}
+	gone.srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	w := Start(ctx, sp, 0, Options{})
+	t.Cleanup(func() { cancel(); w.Wait() })
+	waitFor(t, "the key refused and the server down said", func() bool {
+		r := w.Snapshot().Rows
+		return r[1].Summary.Reach == shared.KeyRefused && r[2].Summary.Reach == shared.Down
+	})
+	if got := shared.KeyRefused.String() + ", " + shared.Down.String(); got != "key refused, down" {
+		t.Errorf("said %q", got)
+	}
 }

@@ -29,7 +29,7 @@ const (
 	Connecting  Reach = iota // nothing answered yet
 	Reachable                // the last reads answered
 	KeyRefused               // the API refused the key (401): polling waits for a person
-	Down                     // reads in a row got no answer (monitor.OutageAfter)
+	Down                     // reads in a row got no answer (monitor.OutageAfter), or the first one
 	RateLimited              // reads wait for the budget's window
 )
 
@@ -73,8 +73,8 @@ func Summarize(m *monitor.Monitor) Summary {
 		s.Reach, s.Why = Down, errText(ferr)
 	case !page.LastOK.IsZero():
 		s.Reach = Reachable
-	case page.Err != nil:
-		s.Reach, s.Why = Connecting, page.Err.Error()
+	case page.Err != nil: // it never answered: no retry is needed to say so
+		s.Reach, s.Why = Down, page.Err.Error()
 	}
 	return s
 }

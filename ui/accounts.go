@@ -85,17 +85,23 @@ type switcher struct{ cursor int }
 
 func (m *Model) switcherKey(msg tea.KeyMsg) tea.Cmd {
 	sw := m.screens.top().(*switcher)
+	return m.pickAccount(&sw.cursor, msg, m.keys.SwitchAccount)
+}
+
+// pickAccount moves cursor over the accounts and opens the one under it
+// (the switcher, the home screen); Back or closer closes the screen.
+func (m *Model) pickAccount(cursor *int, msg tea.KeyMsg, closer key.Binding) tea.Cmd {
 	k := &m.keys
 	switch {
-	case key.Matches(msg, k.Back), key.Matches(msg, k.SwitchAccount):
+	case key.Matches(msg, k.Back), key.Matches(msg, closer):
 		m.screens.pop()
 	case key.Matches(msg, k.Down):
-		sw.cursor = min(sw.cursor+1, len(m.opts.Accounts)-1)
+		*cursor = min(*cursor+1, len(m.opts.Accounts)-1)
 	case key.Matches(msg, k.Up):
-		sw.cursor = max(sw.cursor-1, 0)
+		*cursor = max(*cursor-1, 0)
 	case key.Matches(msg, k.Open):
 		m.screens.pop()
-		return m.switchTo(sw.cursor)
+		return m.switchTo(*cursor)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/accounts"
@@ -70,22 +69,7 @@ func (h *homeScreen) bindings(m *Model) []binding {
 }
 
 func (h *homeScreen) key(m *Model, msg tea.KeyMsg) tea.Cmd {
-	k := &m.keys
-	switch {
-	case key.Matches(msg, k.Back), key.Matches(msg, k.AccountsHome):
-		m.screens.pop()
-	case key.Matches(msg, k.Down):
-		h.cursor = min(h.cursor+1, len(m.opts.Accounts)-1)
-	case key.Matches(msg, k.Up):
-		h.cursor = max(h.cursor-1, 0)
-	case key.Matches(msg, k.Open):
-		m.screens.pop()
-		if h.cursor == m.index {
-			return nil
-		}
-		return m.switchTo(h.cursor)
-	}
-	return nil
+	return m.pickAccount(&h.cursor, msg, m.keys.AccountsHome)
 }
 
 func (h *homeScreen) view(m *Model, w, hgt int) string {

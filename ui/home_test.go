@@ -70,8 +70,8 @@ func newHomeFixture(t *testing.T) *homeFixture {
 		watchedSpec(op, "initech", h.initech),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
 	h.w = accounts.Start(ctx, specs, 0, accounts.Options{ListRefresh: 100 * time.Millisecond, Now: clock.Now})
+	t.Cleanup(func() { cancel(); h.w.Wait() })
 	o := testOptions(onScreen.API, clock)
 	o.Accounts, o.Home = h.w.Specs(), h.w
 	d := newDriver(t, o, clock, 160, 40)
