@@ -207,6 +207,10 @@ func homeColumns(r accounts.Row, now time.Time) string {
 	case ix.Total > 0:
 		index = fmt.Sprintf("%d of %d", ix.Known, ix.Total)
 	}
-	return fmt.Sprintf("%-13s %5d %6d %6d %6d  %-24s %-10s %s", s.Reach, s.Counts.Error, s.Counts.Paused, s.Counts.Active,
+	n := func(v int) string { return fmt.Sprint(v) }
+	if s.Counts == (monitor.StatusCounts{}) && s.Index.Known == 0 && !s.Index.Complete {
+		n = func(int) string { return "—" } // nothing known yet: no "0 in error" for an account never read
+	}
+	return fmt.Sprintf("%-13s %5s %6s %6s %6d  %-24s %-10s %s", s.Reach, n(s.Counts.Error), n(s.Counts.Paused), n(s.Counts.Active),
 		r.Unacked, termtext.Truncate(cause, 24), budget, index)
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,8 +10,10 @@ import (
 
 	opener "github.com/pixee/pixee-tui/account"
 	"github.com/pixee/pixee-tui/accounts"
+	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/shared"
 )
 
@@ -165,5 +168,76 @@ func TestAnEventOnAnAccountNotOnScreenIsShownWithItsName(t *testing.T) {
 		if k != "" && k != "pm_test_acme" {
 			t.Error("acme's server was sent another account's key")
 		}
+	}
+}
+
+// stubWatcher records which account the dashboard says is on screen.
+type stubWatcher struct{ shown []int }
+
+func (s *stubWatcher) Show(i int) { s.shown = append(s.shown, i) }
+
+// homeOfRows is a dashboard of four accounts, acme on screen, whose
+// watcher said rows (one of each reach) at the fake clock's time.
+func homeOfRows(t *testing.T, w, h int) (*uiFixture, *stubWatcher) {
+	t.Helper()
+	clock := newFakeClock()
+	c, sb, rec := newRecordedSandbox(t, clock, sandbox.Options{Connectors: 12})
+	st := &stubWatcher{}
+	o := testOptions(c, clock)
+	other := func() (shared.Account, error) { return shared.Account{API: &fakeAPI{items: fakeConnectors(4)}}, nil }
+	o.Accounts = []shared.AccountSpec{{Name: "acme", Host: "acme.example"},
+		{Name: "globex", Host: "globex.example", Open: other}, {Name: "initech", Host: "initech.example", Open: other},
+		{Name: "umbrella", Host: "umbrella.example", Open: other}, {Name: "hooli", Host: "hooli.example", Open: other}}
+	o.Home = st
+	d := newDriver(t, o, clock, w, h)
+	d.Advance(time.Second)
+	now := clock.Now()
+	d.Send(accounts.Snapshot{Rows: []accounts.Row{
+		{Name: "acme", Opened: true, OnScreen: true},
+		{Name: "globex", Opened: true, Unacked: 3, Summary: shared.Summary{Reach: shared.Reachable,
+			Counts:   monitor.StatusCounts{Error: 5, Paused: 3, Active: 22},
+			TopCause: "401 Unauthorized", TopCauseCount: 4,
+			Budget: api.RateLimit{Known: true, Limit: 1000, Remaining: 987},
+			Index:  monitor.IndexState{On: true, Known: 30, Total: 30, Complete: true, DoneAt: now.Add(-2 * time.Minute)}}},
+		{Name: "initech", Opened: true, Summary: shared.Summary{Reach: shared.KeyRefused, Why: "key refused"}},
+		{Name: "umbrella", Opened: true, Summary: shared.Summary{Reach: shared.RateLimited, Counts: monitor.StatusCounts{Error: 12, Active: 188},
+			Index: monitor.IndexState{On: true, Known: 200, Total: 450}}},
+		{Name: "hooli", Err: "api_key_command: exit status 1"},
+	}, Events: []shared.Events{{Account: 1, Events: []monitor.Event{{Time: now, ConnectorID: "c-9", Name: "Lumen Lighting Pro", Kind: monitor.TurnedError}}}}})
+	return &uiFixture{driver: d, sb: sb, rec: rec, ids: sb.IDs()}, st
+}
+
+// The home screen at the golden sizes: reach said plainly, counts,
+// events, cause, budget, index, an account that could not be opened, and
+// an event of an account not on screen on its row and in the status bar.
+func TestGoldenHomeScreen(t *testing.T) {
+	for _, sz := range goldenSizes {
+		f, _ := homeOfRows(t, sz[0], sz[1])
+		checkGolden(t, fmt.Sprintf("home_%dx%d", sz[0], sz[1]), f.m.View())
+		checkScreenFits(t, f.m.View(), sz[0], sz[1])
+	}
+}
+
+// enter on a row switches to that account and tells the watcher, so the
+// account's watch pauses (and the one left resumes); W from browsing
+// brings the home screen back, esc closes it.
+func TestTheHomeScreenOpensAnAccountAndTellsTheWatcher(t *testing.T) {
+	f, st := homeOfRows(t, 160, 48)
+	f.has("globex: Lumen Lighting Pro turned to error")
+	f.Key("j", "enter")
+	f.Advance(time.Second)
+	f.has("globex · globex.example")
+	if len(st.shown) != 1 || st.shown[0] != 1 {
+		t.Fatalf("the watcher was told %v, want [1]", st.shown)
+	}
+	f.Key("W")
+	f.has("ACCOUNT", "REACH")
+	f.Key("esc")
+	f.lacks("REACH")
+	f.Key("W", "k", "enter") // back to acme, parked
+	f.Advance(time.Second)
+	f.has("acme · acme.example")
+	if len(st.shown) != 2 || st.shown[1] != 0 {
+		t.Errorf("the watcher was told %v, want [1 0]", st.shown)
 	}
 }
