@@ -82,9 +82,10 @@ type Snapshot struct {
 	Dropped int // batches of events lost because nobody took them
 }
 
-// Start opens every account of specs (each in its own goroutine: a key
-// command may take seconds) and watches it until ctx ends; the one at
-// shown is on screen and not watched until Show says otherwise.
+// Start opens every account of specs, one after the other in a goroutine
+// of its own (a key command may take seconds), and watches each until ctx
+// ends; the one at shown is on screen and not watched until Show says
+// otherwise. An account the switcher asks for first is opened then.
 func Start(ctx context.Context, specs []shared.AccountSpec, shown int, o Options) *Watcher {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -96,13 +97,18 @@ func Start(ctx context.Context, specs []shared.AccountSpec, shown int, o Options
 	for i, s := range specs {
 		w.accts = append(w.accts, &watched{spec: s, index: i})
 	}
-	for _, a := range w.accts {
-		w.running.Add(1)
-		go func() {
-			defer w.running.Done()
+	// One at a time, in the config's order: a key command may ask for a
+	// passphrase, and two asking at once on one terminal confuse both.
+	w.running.Add(1)
+	go func() {
+		defer w.running.Done()
+		for _, a := range w.accts {
+			if ctx.Err() != nil {
+				return
+			}
 			_, _ = w.get(a)
-		}()
-	}
+		}
+	}()
 	return w
 }
 
