@@ -14,6 +14,7 @@
 package accounts
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -25,7 +26,7 @@ import (
 // Options configure a Watcher. Zero values take the defaults.
 type Options struct {
 	Now         func() time.Time // default time.Now
-	PerPage     int              // the dashboard's page size (its first page and a watch's are one answer)
+	PerPage     int              // the dashboard's page size, for a profile without its own
 	ListRefresh time.Duration    // how often each watch asks the first page again (default the monitor's)
 	Logf        func(format string, args ...any)
 }
@@ -241,7 +242,7 @@ func (w *Watcher) get(a *watched) (shared.Account, error) {
 // newWatch is a's watch, paused when a is on screen.
 func (w *Watcher) newWatch(a *watched, s shared.Account) *shared.Watch {
 	watch := shared.NewWatch(shared.WatchOptions{API: s.API, Now: w.opts.Now,
-		PerPage: w.opts.PerPage, ListRefresh: w.opts.ListRefresh,
+		PerPage: cmp.Or(s.PerPage, w.opts.PerPage), ListRefresh: w.opts.ListRefresh, // the profile's own page size first
 		Events:  func(evs []monitor.Event) { w.events(a, s, evs) },
 		Summary: func(sum shared.Summary) { w.summary(a, sum) }})
 	w.mu.Lock()
