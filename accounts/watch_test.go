@@ -33,9 +33,16 @@ type customer struct {
 
 func newCustomer(t *testing.T, name, key string, gen sandbox.Generation, n, errs, paused int) *customer {
 	t.Helper()
+	return newCustomerLimited(t, name, key, gen, n, errs, paused, 1000)
+}
+
+// newCustomerLimited is newCustomer whose server allows readLimit reads a
+// minute.
+func newCustomerLimited(t *testing.T, name, key string, gen sandbox.Generation, n, errs, paused, readLimit int) *customer {
+	t.Helper()
 	c := &customer{name: name, keys: map[string]int{},
 		sb: sandbox.New(sandbox.Options{Seed: int64(len(name)), APIKey: key, API: gen, Connectors: n,
-			ReadLimit: 1000, SyncFailureRate: -1}),
+			ReadLimit: readLimit, SyncFailureRate: -1}),
 		want: monitor.StatusCounts{Error: errs, Paused: paused, Active: n - errs - paused}}
 	for i, id := range c.sb.IDs() {
 		switch {
@@ -268,12 +275,13 @@ func TestTheWatchesEndWithTheirContext(t *testing.T) {
 }
 
 // Reachability is said plainly for each account: a key its server refuses,
-// a server that does not answer.
+// a server that does not answer, a budget spent.
 func TestEachAccountsReachabilityIsSaidPlainly(t *testing.T) {
 	acme := newCustomer(t, "acme", "pm_test_acme", sandbox.Current, 3, 0, 0)
 	refused := newCustomer(t, "refused", "pm_test_refused", sandbox.Seed, 3, 0, 0)
 	gone := newCustomer(t, "gone", "pm_test_gone", sandbox.Current, 3, 0, 0)
-	sp := specs(t, acme, refused, gone)
+	spent := newCustomerLimited(t, "spent", "pm_test_spent", sandbox.Current, 3, 0, 0, 1)
+	sp := specs(t, acme, refused, gone, spent)
 	op := account.Opener{StateHome: t.TempDir()}
 	s := config.Settings{ProfileID: "refused", Name: "refused", BaseURL: refused.srv.URL + sandbox.BasePath, Timeout: 5 * time.Second}
 	sp[1].Open = func() (shared.Account, error) {
@@ -287,11 +295,12 @@ func TestEachAccountsReachabilityIsSaidPlainly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := Start(ctx, sp, 0, Options{})
 	t.Cleanup(func() { cancel(); w.Wait() })
-	waitFor(t, "the key refused and the server down said", func() bool {
+	waitFor(t, "the key refused, the server down and the budget spent said", func() bool {
 		r := w.Snapshot().Rows
-		return r[1].Summary.Reach == shared.KeyRefused && r[2].Summary.Reach == shared.Down
+		return r[1].Summary.Reach == shared.KeyRefused && r[2].Summary.Reach == shared.Down && r[3].Summary.Reach == shared.RateLimited
 	})
-	if got := shared.KeyRefused.String() + ", " + shared.Down.String(); got != "key refused, down" {
+	said := []string{shared.KeyRefused.String(), shared.Down.String(), shared.RateLimited.String()}
+	if got := strings.Join(said, ", "); got != "key refused, down, rate limited" {
 		t.Errorf("said %q", got)
 	}
 }
