@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	opener "github.com/pixee/pixee-tui/account"
 	"github.com/pixee/pixee-tui/accounts"
 	"github.com/pixee/pixee-tui/api"
@@ -209,12 +211,21 @@ func homeOfRows(t *testing.T, w, h int) (*uiFixture, *stubWatcher) {
 
 // The home screen at the golden sizes: reach said plainly, counts,
 // events, cause, budget, index, an account that could not be opened, and
-// an event of an account not on screen on its row and in the status bar.
+// an event of an account not on screen on its row and in the status bar;
+// at every size from tiny to wide it fits the terminal.
 func TestGoldenHomeScreen(t *testing.T) {
 	for _, sz := range goldenSizes {
 		f, _ := homeOfRows(t, sz[0], sz[1])
 		checkGolden(t, fmt.Sprintf("home_%dx%d", sz[0], sz[1]), f.m.View())
-		checkScreenFits(t, f.m.View(), sz[0], sz[1])
+	}
+	f, _ := homeOfRows(t, 80, 24)
+	for _, w := range []int{1, 2, 10, 20, 24, 30, 46, 62, 80, 101, 160, 250} {
+		for _, h := range []int{1, 2, 3, 4, 5, 8, 9, 19, 24, 48} {
+			f.Send(tea.WindowSizeMsg{Width: w, Height: h})
+			if !checkScreenFits(t, f.View(), w, h) {
+				t.Fatalf("at %dx%d", w, h)
+			}
+		}
 	}
 }
 
