@@ -39,3 +39,24 @@ func TestTheDemoReadsTheConfigFilesSettings(t *testing.T) {
 		t.Errorf("stdout got %q", out.String())
 	}
 }
+
+// A flag that names an account (--profile, --base-url, --api-key-file)
+// with --demo is refused with a word, not dropped: the person would
+// otherwise believe they watch that account.
+func TestTheDemoRefusesAFlagNamingAnotherAccount(t *testing.T) {
+	tempState(t)
+	for _, args := range [][]string{
+		{"--demo", "--profile", "acme"},
+		{"--demo", "--base-url", "https://api.example/v1"},
+		{"--demo", "--api-key-file", "/nonexistent/key"},
+	} {
+		var out, errb bytes.Buffer
+		code := Run(args, strings.NewReader(""), &out, &errb)
+		if code != 2 || !strings.Contains(errb.String(), "does not apply with --demo") || !strings.Contains(errb.String(), args[1]) {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
+		}
+		if out.Len() != 0 {
+			t.Errorf("%v: stdout got %q", args, out.String())
+		}
+	}
+}

@@ -208,6 +208,15 @@ func runDashboard(cmd *cobra.Command, f *flags, stdout, stderr io.Writer) error 
 			}
 		}
 	}
+	if f.demo {
+		// The demo is its own account: a flag naming another would be
+		// dropped without a word, and the person would think they watch it.
+		for _, name := range []string{"profile", "base-url", "api-key-file"} {
+			if cmd.Flags().Changed(name) {
+				return usage("--%s does not apply with --demo: the demo is its own account, on the embedded sandbox", name)
+			}
+		}
+	}
 	gen, err := sandbox.ParseGeneration(f.apiGen)
 	if err != nil {
 		return usage("--api: %v", err)

@@ -8,7 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/ui/termtext"
 )
 
 func historyCmd(o *IO, open Opener) *cobra.Command {
@@ -39,11 +41,9 @@ one object per action.`,
 			if err != nil {
 				return err
 			}
-			var keep []history.Action
-			for _, a := range acts {
-				if connector == "" || a.ConnectorID == connector {
-					keep = append(keep, a)
-				}
+			keep, err := actionsOn(o, acts, connector)
+			if err != nil {
+				return err
 			}
 			if output == "json" {
 				raws := make([]json.RawMessage, len(keep))
@@ -71,7 +71,45 @@ one object per action.`,
 				func(_, col int) bool { return col == 0 || col == 2 || col == 5 }) // times and ids whole
 		},
 	}
-	cmd.Flags().StringVar(&connector, "connector", "", "only actions on this connector id")
+	cmd.Flags().StringVar(&connector, "connector", "", "only actions on this connector: its id, a unique start of its id, or its name")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
 	return cmd
+}
+
+// actionsOn keeps the actions on the connector ref names, matched like
+// every command's connector (id, id start, name, part of a name) against
+// the connectors the history itself holds: no request is needed, and a
+// connector deleted since is still found. A ref no action is on keeps
+// nothing, said on stderr.
+func actionsOn(o *IO, acts []history.Action, ref string) ([]history.Action, error) {
+	if ref == "" {
+		return acts, nil
+	}
+	var known []api.Connector
+	seen := map[string]bool{}
+	for _, a := range acts { // newest first: a connector's latest name
+		if !seen[a.ConnectorID] {
+			seen[a.ConnectorID] = true
+			known = append(known, api.Connector{ID: a.ConnectorID, Name: a.ConnectorName})
+		}
+	}
+	c, err := match(o, known, ref)
+	var notFound *Error
+	if errors.As(err, &notFound) && notFound.Code == ExitAPI {
+		fmt.Fprintf(o.Err, "no action in this history is on a connector named or numbered %q\n", termtext.Sanitize(ref))
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.ID != ref {
+		fmt.Fprintf(o.Err, "→ %s (%s)\n", termtext.Sanitize(c.Name), termtext.Sanitize(c.ID))
+	}
+	var keep []history.Action
+	for _, a := range acts {
+		if a.ConnectorID == c.ID {
+			keep = append(keep, a)
+		}
+	}
+	return keep, nil
 }

@@ -91,7 +91,7 @@ func (m *Model) switcherKey(msg tea.KeyMsg) tea.Cmd {
 // pickAccount moves cursor over the accounts and opens the one under it
 // (the switcher, the home screen); Back or closer closes the screen.
 func (m *Model) pickAccount(cursor *int, msg tea.KeyMsg, closer key.Binding) tea.Cmd {
-	k := &m.keys
+	k := m.keys
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, closer):
 		m.screens.pop()

@@ -172,7 +172,7 @@ func TestHelpGreysIdleKeysDimmerThanLiveOnes(t *testing.T) {
 type pingScreen struct{ pings int }
 
 func (p *pingScreen) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	return []binding{
 		m.bind("refresh", &k.Refresh).when(func() string {
 			if p.pings >= 2 {

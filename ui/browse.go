@@ -16,7 +16,7 @@ var _ = registerKeys("browse", browseScreen{})
 // their place on the help line (? and q first: a narrow terminal cuts the
 // line's end, and these two must always be seen).
 func (browseScreen) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	bs := []binding{
 		// First: with a key bound twice (the config is checked, a test's
 		// keymap may not be), these win, as they always did.
@@ -31,7 +31,7 @@ func (browseScreen) bindings(m *Model) []binding {
 
 // moveBindings move the cursor, or scroll the detail when it has the keys.
 func (m *Model) moveBindings() []binding {
-	k := &m.keys
+	k := m.keys
 	return []binding{
 		m.bind("up", &k.Up).when(m.atTop).do(m.moveOrTurn(false)).in(0, 3),
 		m.bind("down", &k.Down).when(m.atBottom).do(m.moveOrTurn(true)).in(0, 4),
@@ -46,7 +46,7 @@ func (m *Model) moveBindings() []binding {
 
 // overlayBindings open the overlays over the panes.
 func (m *Model) overlayBindings() []binding {
-	k := &m.keys
+	k := m.keys
 	return []binding{
 		m.bind("history", &k.History).do(func(tea.KeyMsg) tea.Cmd {
 			m.screens.push(&historyView{})
@@ -64,7 +64,7 @@ func (m *Model) overlayBindings() []binding {
 
 // actionBindings page, focus, filter, sync, refresh, pause and copy.
 func (m *Model) actionBindings() []binding {
-	k := &m.keys
+	k := m.keys
 	pause := m.bind("pause", &k.Pause).when(m.notPolling).do(func(tea.KeyMsg) tea.Cmd { return m.togglePause() }).in(6, 12)
 	if m.mon.Paused() {
 		pause.desc = "resume live"
@@ -254,11 +254,11 @@ func (m *Model) move(msg tea.KeyMsg) tea.Cmd {
 	count := m.count
 	m.count = 0
 	if m.detailFocused() {
-		m.detail = m.detail.Update(msg, &m.keys, m.now())
+		m.detail = m.detail.Update(msg, m.keys, m.now())
 		return nil
 	}
 	var moved bool
-	if m.list, moved = m.list.Update(msg, &m.keys, count); moved {
+	if m.list, moved = m.list.Update(msg, m.keys, count); moved {
 		return m.selectionChanged(true)
 	}
 	return nil

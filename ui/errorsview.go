@@ -235,7 +235,7 @@ func (m *Model) openErrors() {
 }
 
 func (m *Model) errorsKey(msg tea.KeyMsg) tea.Cmd {
-	k, v := &m.keys, m.screens.top().(*errorsView)
+	k, v := m.keys, m.screens.top().(*errorsView)
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.quitting = true

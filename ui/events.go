@@ -278,7 +278,7 @@ func (m *Model) eventRows() []*history.Seen {
 }
 
 func (m *Model) eventsKey(msg tea.KeyMsg) tea.Cmd {
-	ev, k, f := m.screens.top().(*eventsView), &m.keys, m.feed
+	ev, k, f := m.screens.top().(*eventsView), m.keys, m.feed
 	rows := m.eventRows()
 	switch {
 	case key.Matches(msg, k.Back) && ev.filtered():

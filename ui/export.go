@@ -65,7 +65,7 @@ func (m *Model) openExport() {
 
 func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
 	ev := m.screens.top().(*exportView)
-	k := &m.keys
+	k := m.keys
 	if ev.askPartial {
 		switch {
 		case key.Matches(msg, k.Yes):

@@ -344,7 +344,7 @@ func (m *Model) filterFooter() string {
 // filterKey is a key while the filter is typed: text filters as it is
 // typed, enter keeps the filter and goes back to the list, esc clears it.
 func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
-	k := &m.keys
+	k := m.keys
 	switch {
 	case key.Matches(msg, k.FilterKeep):
 		m.screens.pop()

@@ -21,7 +21,7 @@ func TestHelpShowsEveryKeyUncut(t *testing.T) {
 		}
 		f.Key("?")
 		v := flatView(f.View())
-		k := &f.m.keys
+		k := f.m.keys
 		for _, b := range []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.NextPage, k.PrevPage, k.FocusNext,
 			k.FocusPrev, k.Open, k.Sync, k.SyncAll, k.Refresh, k.Pause, k.Help, k.Quit, k.ForceQuit,
 			k.Submit, k.CloseForm, k.ProblemsDown, k.ProblemsUp, k.Yes, k.No, k.Back} {

@@ -63,7 +63,7 @@ func (m *Model) openHome(tea.KeyMsg) tea.Cmd {
 }
 
 func (h *homeScreen) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	return m.overlayRow(m.bind("open", &k.Open).says("open account"), m.bind("back", &k.Back),
 		m.bind("quit", &k.Quit).do(m.quit))
 }

@@ -57,7 +57,7 @@ func (m *Model) burst(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) dialogKey(msg tea.KeyMsg) tea.Cmd {
-	d, ans := m.question().Update(msg, &m.keys)
+	d, ans := m.question().Update(msg, m.keys)
 	switch ans {
 	case answeredYes:
 		m.screens.pop()
@@ -69,7 +69,7 @@ func (m *Model) dialogKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
-	f, ev := m.openForm().Update(msg, &m.keys, m.mon.Syncing())
+	f, ev := m.openForm().Update(msg, m.keys, m.mon.Syncing())
 	switch ev {
 	case formClose:
 		m.closeForm()
@@ -125,7 +125,7 @@ func (m *Model) ask(catalog bool) {
 	default:
 		m.setFocus(layerList)
 		m.list.Blur() // the form has the keys
-		m.screens.push(newSyncForm(m.styles, &m.keys, c, m.mon.Draft(c.ID)))
+		m.screens.push(newSyncForm(m.styles, m.keys, c, m.mon.Draft(c.ID)))
 		m.layout()
 	}
 }

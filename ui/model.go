@@ -81,7 +81,7 @@ type Model struct {
 	opts    Options
 	ctx     context.Context
 	now     Clock
-	keys    keymap.KeyMap
+	keys    *keymap.KeyMap // shared by copies, never written: a message copies the model, not 4 KB of bindings
 	styles  *Styles
 	spinner spinner.Model
 	start   monitor.Plan // the first requests, sent by Init
@@ -139,7 +139,7 @@ func New(o Options) Model {
 		opts:      o,
 		ctx:       o.Context,
 		now:       o.Now,
-		keys:      keys,
+		keys:      &keys,
 		styles:    &st,
 		spinner:   sp,
 		account:   newAccount(o, &st, o.Current, shared.Account{API: o.API, History: o.History, HistoryErr: o.HistoryErr, Events: o.Events, Runs: o.Runs, Hub: o.Hub, Fleet: o.Fleet, ReadOnly: o.ReadOnly}),

@@ -61,7 +61,7 @@ func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
 			if down {
 				k = m.keys.Down
 			}
-			m.detail = m.detail.Update(keyOf1(k.Keys()), &m.keys, m.now())
+			m.detail = m.detail.Update(keyOf1(k.Keys()), m.keys, m.now())
 			return nil
 		}
 		n := -1

@@ -25,7 +25,7 @@ var (
 
 // overlayRow is the keys every overlay lists after its own.
 func (m *Model) overlayRow(own ...binding) []binding {
-	k := &m.keys
+	k := m.keys
 	n := 0
 	for i := range own {
 		if own[i].group >= 0 {
@@ -50,7 +50,7 @@ func (m *Model) selectedConnector() string {
 // ---- a question ------------------------------------------------------------
 
 func (d *dialog) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	return []binding{m.bind("confirm_yes", &k.Yes).in(0, 1), m.bind("confirm_no", &k.No).in(0, 2),
 		m.bind("force_quit", &k.ForceQuit).unlisted()}
 }
@@ -73,7 +73,7 @@ func (d *dialog) view(m *Model, w, h int) string {
 // ---- the sync form -----------------------------------------------------------
 
 func (f *syncForm) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	if f.Finished() {
 		return []binding{m.bind("dismiss", &k.Dismiss).in(0, 1), m.bind("force_quit", &k.ForceQuit).in(0, 2)}
 	}
@@ -131,7 +131,7 @@ func (f *syncForm) takesText() {}
 // ---- the errors view ---------------------------------------------------------
 
 func (v *errorsView) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	return m.overlayRow(
 		m.bind("select", &k.Select).when(func() string {
 			if v.Selected() == "" {
@@ -151,13 +151,13 @@ func (v *errorsView) bindings(m *Model) []binding {
 func (v *errorsView) key(m *Model, msg tea.KeyMsg) tea.Cmd { return m.errorsKey(msg) }
 
 func (v *errorsView) view(m *Model, w, h int) string {
-	return strings.Join(widget.Pane(v.View(&m.keys), w, h, m.bordered(h), m.styles, true), "\n")
+	return strings.Join(widget.Pane(v.View(m.keys), w, h, m.bordered(h), m.styles, true), "\n")
 }
 
 // ---- the history ---------------------------------------------------------------
 
 func (hv *historyView) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	return m.overlayRow(
 		m.bind("open", &k.Open).says("open connector").when(func() string {
 			if rows := m.historyRows(); hv.offset >= len(rows) || rows[hv.offset].ConnectorID == "" {
@@ -180,7 +180,7 @@ func (hv *historyView) view(m *Model, w, h int) string {
 // ---- the events feed -----------------------------------------------------------
 
 func (ev *eventsView) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	back := m.bind("back", &k.Back)
 	if ev.filtered() {
 		back = back.says("clear filter")
@@ -214,7 +214,7 @@ func (ev *eventsView) view(m *Model, w, h int) string {
 // ---- the accounts switcher -------------------------------------------------------
 
 func (sw *switcher) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	return m.overlayRow(m.bind("open", &k.Open).says("open account"), m.bind("back", &k.Back))
 }
 
@@ -227,7 +227,7 @@ func (sw *switcher) view(m *Model, w, h int) string {
 // ---- the export prompt -----------------------------------------------------------
 
 func (ev *exportView) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	if ev.confirm || ev.askPartial { // the file exists: overwrite it? the index is incomplete: write it?
 		yes := m.bind("confirm_yes", &k.Yes)
 		yes.writes = false // a local file, not the server

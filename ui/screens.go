@@ -54,7 +54,7 @@ func registerKeys(name string, s screen) bool {
 // KeyConflicts lists the keys that two actions of one screen share, for a
 // keymap remapped by a config file.
 func KeyConflicts(k *keymap.KeyMap) []keymap.Conflict {
-	m := &Model{keys: *k}
+	m := &Model{keys: k}
 	ctxs := make([]keymap.Context, 0, len(keyScreens))
 	for _, s := range keyScreens {
 		c := keymap.Context{Name: s.name}
@@ -157,7 +157,7 @@ var (
 type helpOverlay struct{}
 
 func (helpOverlay) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	pop := func(tea.KeyMsg) tea.Cmd { m.screens.pop(); return nil }
 	return []binding{
 		m.bind("help", &k.Help).do(pop),
@@ -177,7 +177,7 @@ func (helpOverlay) view(m *Model, w, h int) string { return m.helpBody(w, h) }
 type filterLine struct{}
 
 func (filterLine) bindings(m *Model) []binding {
-	k := &m.keys
+	k := m.keys
 	return []binding{
 		m.bind("filter_keep", &k.FilterKeep).in(0, 1),
 		m.bind("filter_clear", &k.FilterClear).in(0, 2),

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -28,11 +29,40 @@ func typedKeys(s string) []tea.KeyMsg {
 // frame) delivered when due. Compare with BenchmarkFormPaste: a typed key
 // must cost what a pasted byte does.
 func BenchmarkFormTyped10000(b *testing.B) {
+	benchTyping(b, typedKeys(benchEANPaste(10_000, false)))
+}
+
+// BenchmarkFormTypedAsRead10000 is the same text as a terminal delivers it
+// when it comes faster than the program reads (a barcode scanner, a
+// fast typist): Bubble Tea turns each read's run of printable runes into
+// one message, so each EAN is one message and its enter another.
+func BenchmarkFormTypedAsRead10000(b *testing.B) {
+	benchTyping(b, typedReads(benchEANPaste(10_000, false)))
+}
+
+// typedReads is text as the terminal's reads bring it: each line's runes
+// in one message, enter for a new line.
+func typedReads(s string) []tea.KeyMsg {
+	var out []tea.KeyMsg
+	for line := range strings.Lines(s) {
+		text := strings.TrimSuffix(line, "\n")
+		if text != "" {
+			out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(text)})
+		}
+		if len(text) < len(line) {
+			out = append(out, tea.KeyMsg{Type: tea.KeyEnter})
+		}
+	}
+	return out
+}
+
+// benchTyping delivers keys to the open form one message at a time, with
+// the View after each and the model's timers when due on the wall clock.
+func benchTyping(b *testing.B, keys []tea.KeyMsg) {
 	benchColorProfile(b, termenv.ANSI256)
 	d := benchDriver(b, benchPerPage, 160, 48)
 	base := applyMsg(d.m, keyMsg("s"))
 	base.now = time.Now
-	keys := typedKeys(benchEANPaste(10_000, false))
 	b.ReportAllocs()
 	for b.Loop() {
 		m := base
@@ -42,19 +72,7 @@ func BenchmarkFormTyped10000(b *testing.B) {
 			m = next.(Model)
 			viewSink = m.View()
 			timers = collectTimers(cmd, d.clock.Now(), timers)
-			now := time.Now()
-			for i := 0; i < len(timers); i++ {
-				if now.Before(timers[i].due) {
-					continue
-				}
-				msg := timers[i].msg
-				timers = append(timers[:i], timers[i+1:]...)
-				next, cmd := m.Update(msg)
-				m = next.(Model)
-				viewSink = m.View()
-				timers = collectTimers(cmd, d.clock.Now(), timers)
-				i = -1
-			}
+			m, timers = deliverDue(m, d.clock.Now(), timers)
 		}
 		for _, t := range timers {
 			m = applyMsg(m, t.msg)
@@ -64,6 +82,25 @@ func BenchmarkFormTyped10000(b *testing.B) {
 			b.Fatalf("valid after typing = %d, want 10000", got)
 		}
 	}
+}
+
+// deliverDue hands the model the timers due on the wall clock, and those
+// they schedule, drawing after each.
+func deliverDue(m Model, fakeNow time.Time, timers []wallTimer) (Model, []wallTimer) {
+	now := time.Now()
+	for i := 0; i < len(timers); i++ {
+		if now.Before(timers[i].due) {
+			continue
+		}
+		msg := timers[i].msg
+		timers = append(timers[:i], timers[i+1:]...)
+		next, cmd := m.Update(msg)
+		m = next.(Model)
+		viewSink = m.View()
+		timers = collectTimers(cmd, fakeNow, timers)
+		i = -1
+	}
+	return m, timers
 }
 
 // wallTimer is a timer of the model due on the wall clock.

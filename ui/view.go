@@ -392,7 +392,7 @@ func (m *Model) renderHelpLine() string {
 // where idle, then the keys of the sync form and of a question, which are
 // only live there.
 func (m *Model) overlayHelp() keymap.Help {
-	k := &m.keys
+	k := m.keys
 	h := m.browseHelp()
 	full := append([][]key.Binding(nil), h.Full...)
 	if m.mon.WritesOff() == "" { // the form and its question cannot open otherwise
@@ -465,7 +465,7 @@ func (c *helpLineCache) put(k helpKey, text string) {
 }
 
 func (m *Model) dialogView(room int) []string {
-	return m.question().View(m.styles, &m.keys, dialogWidth(m.width), room)
+	return m.question().View(m.styles, m.keys, dialogWidth(m.width), room)
 }
 
 // center places a block of lines (all the same width) in the middle of a
