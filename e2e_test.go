@@ -119,6 +119,15 @@ func startDemo(t *testing.T) *demoRun {
 // the list.
 func startRun(t *testing.T, args []string, env ...string) *demoRun {
 	t.Helper()
+	return startRunUntil(t, args, "the connector list", func(s string) bool {
+		return strings.Contains(s, "My Shopify Store") && strings.Contains(s, "Boutique")
+	}, env...)
+}
+
+// startRunUntil starts pixee-tui with args in a pseudo-terminal and waits
+// until its output says what first.
+func startRunUntil(t *testing.T, args []string, what string, first func(string) bool, env ...string) *demoRun {
+	t.Helper()
 	if _, err := os.Stat("/dev/ptmx"); err != nil {
 		t.Skip("no /dev/ptmx:", err)
 	}
@@ -155,9 +164,7 @@ func startRun(t *testing.T, args []string, env ...string) *demoRun {
 		}
 	}()
 	go func() { d.exited <- d.cmd.Wait() }()
-	d.waitFor("the connector list", func(s string) bool {
-		return strings.Contains(s, "My Shopify Store") && strings.Contains(s, "Boutique")
-	})
+	d.waitFor(what, first)
 	return d
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pixee/pixee-tui/account"
+	"github.com/pixee/pixee-tui/accounts"
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/cli"
@@ -287,14 +288,14 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	defer closeNotifier(notes)
-	var accounts []shared.AccountSpec
+	var specs []shared.AccountSpec
 	current := 0
 	if !f.demo {
 		choices, cur := op.Choices(file, start.Settings, func() (shared.Account, error) { return start.Session, nil })
 		if len(choices) > 1 {
 			for i, c := range choices {
 				open := notifyingChoice(c, func(id string, s *shared.Account) { dashboardNotify(notes, id, i, s, prog) })
-				accounts = append(accounts, shared.AccountSpec{Name: c.Name, Host: c.Host, Open: open})
+				specs = append(specs, shared.AccountSpec{Name: c.Name, Host: c.Host, Open: open})
 			}
 			current = cur
 		}
@@ -315,6 +316,19 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		log.Printf("start %s on %s, %d per page, refresh %s", versionString(), start.Title(), start.Settings.PerPage, start.Settings.Refresh)
 	}
 
+	var home ui.Watcher
+	var watcher *accounts.Watcher
+	if len(specs) > 1 {
+		// Every account watched, each on its own client and budget; the
+		// switcher opens the watched one.
+		logf := func(string, ...any) {}
+		if f.logFile != "" {
+			logf = log.Printf
+		}
+		watcher = accounts.Start(ctx, specs, current, accounts.Options{PerPage: start.Settings.PerPage, Logf: logf})
+		specs, home = watcher.Specs(), watcher
+	}
+
 	m := ui.New(ui.Start{
 		Context:  ctx,
 		Account:  start.Session,
@@ -323,8 +337,9 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		Demo:     f.demo,
 		Alerts:   ui.AlertOptions{Bell: alerts.Bell, Desktop: alerts.Desktop, StuckAfter: alerts.StuckAfter},
 		Terminal: stdout,
-		Accounts: accounts,
+		Accounts: specs,
 		Current:  current,
+		Home:     home,
 		InTmux:   ui.InTmux(),
 		User:     userName(),
 		Keys:     keys,
@@ -340,6 +355,9 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 	}
 	p = tea.NewProgram(m, popts...)
 	prog.Store(p)
+	if watcher != nil {
+		go watcher.Forward(ctx, func(s accounts.Snapshot) { p.Send(s) })
+	}
 	stopSignals := quitOnSignals(p, 3*time.Second, os.Exit)
 	_, err = p.Run()
 	stopSignals()

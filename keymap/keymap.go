@@ -37,6 +37,7 @@ type KeyMap struct {
 	Test                  key.Binding // test the connection (a POST that syncs nothing)
 	CopyID, CopyCard      key.Binding // copy the id, an incident card (OSC 52)
 	SwitchAccount         key.Binding // the accounts switcher
+	AccountsHome          key.Binding // the home screen of every account
 	Export                key.Binding // write the list as shown to a file
 	Timeline              key.Binding // the selected connector's past, newest first
 
@@ -130,6 +131,7 @@ func table() []entry {
 		{"copy_card", func(k *KeyMap) *key.Binding { return &k.CopyCard }, []string{"Y"}, "", "copy incident", false},
 		{"export", func(k *KeyMap) *key.Binding { return &k.Export }, []string{"x"}, "", "export list", false},
 		{"switch_account", func(k *KeyMap) *key.Binding { return &k.SwitchAccount }, []string{"P"}, "", "switch account", false},
+		{"accounts_home", func(k *KeyMap) *key.Binding { return &k.AccountsHome }, []string{"W"}, "", "all accounts", false},
 		{"events", func(k *KeyMap) *key.Binding { return &k.Events }, []string{"E"}, "", "events", false},
 		{"timeline", func(k *KeyMap) *key.Binding { return &k.Timeline }, []string{"T"}, "", "timeline", false},
 		{"event_kind", func(k *KeyMap) *key.Binding { return &k.EventKind }, []string{"f"}, "", "filter by kind", false},

@@ -31,6 +31,7 @@ import (
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
+	"github.com/pixee/pixee-tui/shared"
 	"github.com/pixee/pixee-tui/ui"
 )
 
@@ -262,8 +263,10 @@ func (s *Server) account(i int) (*account, error) {
 	if !s.opts.NoWatch {
 		a := op.a
 		a.watched, a.inspect = true, make(chan func(*monitor.Monitor))
-		go keep(s.watching, func() *watch {
-			return newWatch(readsOnly{a.reads}, a.hub, s.opts.Now, s.opts.PerPage, s.opts.ListRefresh, a.fleet.Store, a.inspect)
+		go shared.Keep(s.watching, func() *shared.Watch {
+			return shared.NewWatch(shared.WatchOptions{API: readsOnly{a.reads}, Now: s.opts.Now,
+				PerPage: s.opts.PerPage, ListRefresh: s.opts.ListRefresh, Events: a.hub.Publish, Fleet: a.fleet.Store,
+				Inspect: a.inspect})
 		}, s.logf)
 	}
 	return op.a, nil

@@ -90,17 +90,23 @@ type switcher struct{ cursor int }
 
 func (m *Model) switcherKey(msg tea.KeyMsg) tea.Cmd {
 	sw := m.screens.top().(*switcher)
+	return m.pickAccount(&sw.cursor, msg, m.keys.SwitchAccount)
+}
+
+// pickAccount moves cursor over the accounts and opens the one under it
+// (the switcher, the home screen); Back or closer closes the screen.
+func (m *Model) pickAccount(cursor *int, msg tea.KeyMsg, closer key.Binding) tea.Cmd {
 	k := m.keys
 	switch {
-	case key.Matches(msg, k.Back), key.Matches(msg, k.SwitchAccount):
+	case key.Matches(msg, k.Back), key.Matches(msg, closer):
 		m.screens.pop()
 	case key.Matches(msg, k.Down):
-		sw.cursor = min(sw.cursor+1, len(m.opts.Accounts)-1)
+		*cursor = min(*cursor+1, len(m.opts.Accounts)-1)
 	case key.Matches(msg, k.Up):
-		sw.cursor = max(sw.cursor-1, 0)
+		*cursor = max(*cursor-1, 0)
 	case key.Matches(msg, k.Open):
 		m.screens.pop()
-		return m.switchTo(sw.cursor)
+		return m.switchTo(*cursor)
 	}
 	return nil
 }
@@ -122,6 +128,7 @@ func (m *Model) switchTo(i int) tea.Cmd {
 		delete(m.accounts, i)
 		m.layout()
 		m.flashMsg("switched to "+termtext.Sanitize(spec.Name), false)
+		m.shown()
 		return m.do(m.mon.Resume())
 	}
 	m.flashMsg("opening "+termtext.Sanitize(spec.Name)+"…", false)
@@ -152,6 +159,7 @@ func (m *Model) onAccountOpened(msg accountOpenedMsg) tea.Cmd {
 	}
 	m.leave()
 	m.account = newAccount(m.opts, m.styles, msg.index, msg.session)
+	m.shown()
 	m.layout()
 	m.flashMsg("switched to "+termtext.Sanitize(spec.Name), false)
 	m.warnNoHistory()

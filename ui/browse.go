@@ -59,6 +59,7 @@ func (m *Model) overlayBindings() []binding {
 		m.bind("export", &k.Export).unless(m.exportOff).when(m.noRows).
 			do(func(tea.KeyMsg) tea.Cmd { m.openExport(); return nil }).in(2, 0),
 		m.bind("switch_account", &k.SwitchAccount).unless(m.oneAccount).do(m.open(&switcher{cursor: m.index})).in(2, 0),
+		m.bind("accounts_home", &k.AccountsHome).unless(m.homeOff).do(m.openHome).in(2, 0),
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/pixee/pixee-tui/accounts"
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/history"
 	"github.com/pixee/pixee-tui/keymap"
@@ -50,6 +51,7 @@ type Options struct {
 	// describe is Accounts[Current]. Empty: one account, no switcher.
 	Accounts    []shared.AccountSpec
 	Current     int
+	Home        Watcher        // every account watched (package accounts); with several, their home screen comes first
 	PerPage     int            // connectors per page (default 50)
 	Refresh     time.Duration  // detail refresh while a sync runs (default 2s)
 	IdleRefresh time.Duration  // detail refresh otherwise (default 10s)
@@ -93,6 +95,7 @@ type Model struct {
 	// accounts, by their index in Options.Accounts, to come back to.
 	account
 	accounts map[int]*account
+	home     *home // what the watches of every account said (home.go); nil: nothing yet
 
 	width, height int
 	screens       screens // browsing at the bottom, overlays above; keys go to the top
@@ -153,6 +156,9 @@ func New(o Options) Model {
 		height:    24,
 	}
 	m.list.Focus()
+	if m.homeOff() == "" {
+		m.screens.push(&homeScreen{cursor: o.Current})
+	}
 	// Init sends the first page request; the monitor records it here since
 	// Init cannot change the model.
 	m.start = m.mon.Start()
@@ -243,6 +249,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onSharedEvents(msg)
 	case shared.Acks:
 		m.onSharedAcks(msg)
+	case accounts.Snapshot:
+		cmd = m.onAccounts(msg)
 	case alertFlushMsg:
 		cmd = m.feed.ring(m.feed.alerts.Flush(m.now()))
 	case historyWrittenMsg:

@@ -26,6 +26,7 @@ type Start struct {
 	// Accounts[Current].
 	Accounts []shared.AccountSpec
 	Current  int
+	Home     Watcher // every account watched (package accounts); nil: the one on screen only
 
 	Demo     bool
 	User     string // who acts, for the history
@@ -57,7 +58,7 @@ func (s Start) Options() Options {
 		API: a.API, History: a.History, HistoryErr: a.HistoryErr, Events: a.Events, Runs: a.Runs, Hub: a.Hub, Notify: a.Notify, Fleet: a.Fleet,
 		ReadOnly: a.ReadOnly,
 		User:     s.User, Who: s.Who, NoExport: s.NoExport, Alerts: s.Alerts, Keys: s.Keys,
-		Accounts: s.Accounts, Current: s.Current,
+		Accounts: s.Accounts, Current: s.Current, Home: s.Home,
 		Terminal: s.Terminal, InTmux: s.InTmux, Renderer: s.Renderer,
 		Plain:   s.Plain || (s.Renderer != nil && s.Renderer.ColorProfile() == termenv.Ascii),
 		PerPage: cmp.Or(a.PerPage, s.PerPage), Refresh: cmp.Or(a.Refresh, s.Refresh),

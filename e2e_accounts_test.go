@@ -1,0 +1,51 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pixee/pixee-tui/api/sandbox"
+)
+
+// betaRead is Beta's row once its watch read it: reachable, its 7
+// connectors counted by status (error, paused, active).
+var betaRead = regexp.MustCompile(`Beta\s+reachable\s+\d+\s+\d+\s+\d+\s`)
+
+// A config of two profiles on two servers, with different keys and API
+// generations: the dashboard opens on the home screen of accounts, the
+// account not on screen read by its own watch (its row says it is
+// reachable, with its counts), and q quits with the terminal restored.
+func TestE2EHomeScreenOfTwoProfiles(t *testing.T) {
+	alpha := sandbox.New(sandbox.Options{APIKey: "pm_test_alpha", Connectors: 4})
+	beta := sandbox.New(sandbox.Options{APIKey: "pm_test_beta", Connectors: 7, API: sandbox.Seed})
+	var urls []string
+	for _, sb := range []*sandbox.Server{alpha, beta} {
+		u, stop, err := sb.Start("127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		urls = append(urls, u)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "config.yaml")
+	conf := "profiles:\n  alpha:\n    name: Alpha\n    base_url: " + urls[0] + "\n    api_key_env: ALPHA_KEY\n" +
+		"  beta:\n    name: Beta\n    base_url: " + urls[1] + "\n    api_key_env: BETA_KEY\n"
+	if err := os.WriteFile(p, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := startRunUntil(t, []string{"--config", p, "--profile", "alpha"}, "the home screen, beta read", func(s string) bool {
+		return strings.Contains(s, "REACH") && strings.Contains(s, "Alpha (shown)") && betaRead.MatchString(s)
+	}, "TERM=xterm-256color", "XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+dir, "HOME="+dir,
+		"ALPHA_KEY=pm_test_alpha", "BETA_KEY=pm_test_beta")
+	if _, err := d.tty.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	if werr := d.wait("q"); werr != nil {
+		t.Fatalf("exit: %v (want status 0); output tail:\n%q", werr, tail(d.out.String(), 600))
+	}
+	d.assertRestored()
+}
