@@ -64,9 +64,9 @@ func NewWatch(o WatchOptions) *Watch {
 		opts: o,
 		mon: monitor.New(monitor.Options{API: o.API, Now: o.Now, Crawl: true, ReadOnly: true,
 			PerPage: o.PerPage, ListRefresh: o.ListRefresh}),
-		drive:   NewDriver(o.API),
-		results: make(chan monitor.Result, 8),
-		timers:  make(chan monitor.Timer, 8),
+		drive:    NewDriver(o.API),
+		results:  make(chan monitor.Result, 8),
+		timers:   make(chan monitor.Timer, 8),
 		hold:     make(chan bool, 1),
 		lateWake: make(chan struct{}, 1),
 	}
