@@ -17,8 +17,10 @@ import (
 	"os"
 
 	"github.com/pixee/pixee-tui/app"
+	"github.com/pixee/pixee-tui/internal/quietstart"
 )
 
 func main() {
+	quietstart.Restore() // TERM as the person has it, before anything runs
 	os.Exit(app.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
