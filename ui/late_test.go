@@ -176,3 +176,16 @@ func TestIdleDashboardWithJobsStaysUnderTenRequestsAMinute(t *testing.T) {
 		t.Errorf("%d jobs requests while idle, want none", n)
 	}
 }
+
+// The detail pane says what the list's status cell says, with how far past
+// its usual sync the connector is and what that rhythm is; on time it says
+// nothing of it.
+func TestDetailSaysHowLateTheConnectorIs(t *testing.T) {
+	f, _ := startWatched(t)
+	f.Advance(5 * time.Minute)
+	f.lacks("past its usual sync")
+	f.Advance(7 * time.Minute) // late
+	f.has("◔ late · ", "past its usual sync, every 1h")
+	f.Advance(time.Hour) // overdue
+	f.has("◕ overdue · 2h", "past its usual sync, every 1h")
+}

@@ -126,3 +126,17 @@ func outcomeOf(r monitor.Run) widget.Outcome {
 	}
 	return widget.RunOther
 }
+
+// lateOf is connector id's lateness as the detail says it: the list's word
+// and glyph, how long past its usual time, and that usual interval.
+func (m *Model) lateOf(id string) string {
+	if id == "" {
+		return ""
+	}
+	cd := m.mon.Cadence(id)
+	text, _, late := lateText(m.styles, cd.State)
+	if !late {
+		return ""
+	}
+	return text + " · " + widget.Duration(cd.Behind) + " past its usual sync, every " + widget.Duration(cd.Usual)
+}

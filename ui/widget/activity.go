@@ -63,6 +63,10 @@ type Activity struct {
 // SetActivity is the connector's runs, set in Update.
 func (d *DetailPane) SetActivity(a Activity) { d.activity = a }
 
+// SetLate is the connector's lateness in words, set in Update: "" when it
+// is on time or its rhythm is not learnt.
+func (d *DetailPane) SetLate(s string) { d.late = s }
+
 // Source is where the runs come from, in words.
 func (a Activity) Source() string {
 	if a.Observed {
