@@ -327,6 +327,12 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		}
 		watcher = accounts.Start(ctx, specs, current, accounts.Options{PerPage: start.Settings.PerPage, Logf: logf})
 		specs, home = watcher.Specs(), watcher
+		// The account on screen as the watcher opened it (at once: its
+		// spec hands back the session opened above): the dashboard reads
+		// its watch's index rather than crawling it a second time.
+		if s, err := specs[current].Open(); err == nil {
+			start.Session = s
+		}
 	}
 
 	m := ui.New(ui.Start{
