@@ -289,6 +289,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 	}
 	defer closeNotifier(notes)
 	var specs []shared.AccountSpec
+	var views []ui.View
 	current := 0
 	if !f.demo {
 		choices, cur := op.Choices(file, start.Settings, func() (shared.Account, error) { return start.Session, nil })
@@ -298,6 +299,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 				specs = append(specs, shared.AccountSpec{Name: c.Name, Host: c.Host, Open: open})
 			}
 			current = cur
+			views = savedViews(file, choices)
 		}
 	}
 	dashboardNotify(notes, start.ID, current, &start.Session, prog)
@@ -346,6 +348,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		Accounts: specs,
 		Current:  current,
 		Home:     home,
+		Views:    views,
 		InTmux:   ui.InTmux(),
 		User:     userName(),
 		Keys:     keys,

@@ -24,6 +24,12 @@ type handover struct {
 
 func newHandover(t *testing.T, crawl bool, watchRefresh time.Duration) *handover {
 	t.Helper()
+	return newHandoverWith(t, crawl, watchRefresh, nil)
+}
+
+// newHandoverWith is newHandover with its options changed by edit.
+func newHandoverWith(t *testing.T, crawl bool, watchRefresh time.Duration, edit func(*Options)) *handover {
+	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_STATE_HOME", home)
@@ -50,6 +56,9 @@ func newHandover(t *testing.T, crawl bool, watchRefresh time.Duration) *handover
 	o := Start{Account: acme, Name: "acme", Host: "acme.example", Accounts: specs, Home: h.w}.Options()
 	base := testOptions(acme.API, clock)
 	o.Now, o.Location, o.Seed, o.Plain, o.After, o.NoIndex = base.Now, base.Location, base.Seed, base.Plain, base.After, !crawl
+	if edit != nil {
+		edit(&o)
+	}
 	h.driver = newDriver(t, o, clock, 160, 40)
 	h.Advance(time.Second)
 	if strings.Contains(h.View(), "REACH") {
