@@ -3,9 +3,13 @@
 // it runs. Each account is opened once, through the spec the account
 // opener made (its own client, key, rate limit, history and events), and
 // watched by its own shared.Watch, so that ten accounts watched cost each
-// what one watched alone costs. The account on screen is not watched here
-// (Show): the dashboard's own monitor polls it, and no account is asked
-// twice for the same thing.
+// what one watched alone costs. The account on screen is run as a team
+// server runs a session's: its watch keeps running, the dashboard's
+// monitor reads the watch's index (shared.Account.Fleet) instead of
+// crawling, and both hand their events to the account's one stream
+// (shared.Account.Hub, hub.go), which keeps each change once: switching
+// accounts back and forth reports nothing twice, and opening a watched
+// account sends no second crawl.
 //
 // What the watches see arrives as Snapshot values (Forward hands them to
 // a program): a row per account for a home screen of accounts, and each
@@ -17,6 +21,7 @@ import (
 	"cmp"
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pixee/pixee-tui/monitor"
@@ -61,7 +66,12 @@ type watched struct {
 	watch   *shared.Watch
 	summary shared.Summary
 	unacked int
+	fleet   atomic.Pointer[monitor.FleetView] // the watch's index, for the dashboard's monitor
+	hub     *hub                              // the account's one events stream
 }
+
+// Fleet is the watch's latest index of the account (monitor.FleetSource).
+func (a *watched) Fleet() *monitor.FleetView { return a.fleet.Load() }
 
 // Row is one account as a home screen shows it.
 type Row struct {
@@ -72,7 +82,7 @@ type Row struct {
 	Unacked  int
 	Opened   bool
 	Err      string // why it could not be opened ("" when it is)
-	OnScreen bool   // the dashboard's monitor asks, not a watch
+	OnScreen bool   // on screen: the dashboard's monitor polls it too
 }
 
 // Snapshot is what the watches saw since the last one: every account's
@@ -98,12 +108,22 @@ func Start(ctx context.Context, specs []shared.AccountSpec, shown int, o Options
 	for i, s := range specs {
 		w.accts = append(w.accts, &watched{spec: s, index: i})
 	}
-	// One at a time, in the config's order: a key command may ask for a
-	// passphrase, and two asking at once on one terminal confuse both.
+	// One at a time, the one on screen first, then in the config's order:
+	// a key command may ask for a passphrase, and two asking at once on
+	// one terminal confuse both.
+	order := make([]*watched, 0, len(w.accts))
+	if shown >= 0 && shown < len(w.accts) {
+		order = append(order, w.accts[shown])
+	}
+	for i, a := range w.accts {
+		if i != shown {
+			order = append(order, a)
+		}
+	}
 	w.running.Add(1)
 	go func() {
 		defer w.running.Done()
-		for _, a := range w.accts {
+		for _, a := range order {
 			if ctx.Err() != nil {
 				return
 			}
@@ -128,28 +148,17 @@ func (w *Watcher) Specs() []shared.AccountSpec {
 	return out
 }
 
-// Show says account i is on screen: its watch pauses (the dashboard's
-// monitor asks), and the one shown before resumes.
+// Show says account i is on screen. Its watch keeps running: the
+// dashboard's monitor reads its index, and the account's hub keeps each
+// event once whichever of the two saw it first.
 func (w *Watcher) Show(i int) {
 	w.mu.Lock()
 	old := w.shown
 	w.shown = i
 	w.mu.Unlock()
-	if old == i {
-		return
+	if old != i {
+		w.signal()
 	}
-	for _, a := range w.accts {
-		a.mu.Lock()
-		switch watch := a.watch; {
-		case watch == nil:
-		case a.index == i:
-			watch.Pause()
-		case a.index == old:
-			watch.Resume()
-		}
-		a.mu.Unlock()
-	}
-	w.signal()
 }
 
 // Changed has a value when a Snapshot has news.
@@ -227,10 +236,18 @@ func (w *Watcher) get(a *watched) (shared.Account, error) {
 			}
 		}
 	}
+	h := newHub(a.spec.Name, opened, w.opts.Logf, func(evs []monitor.Event) { w.events(a, evs) })
+	// The dashboard's monitor reads the watch's index and hands its
+	// events to the hub, as a team server's session does.
+	opened.Fleet, opened.Hub = a, h
 	a.mu.Lock()
-	a.session, a.err, a.unacked = &opened, nil, unacked
+	a.session, a.err, a.unacked, a.hub = &opened, nil, unacked, h
 	a.mu.Unlock()
-	w.running.Add(1)
+	w.running.Add(2)
+	go func() {
+		defer w.running.Done()
+		h.writeLoop(w.ctx)
+	}()
 	go func() {
 		defer w.running.Done()
 		shared.Keep(w.ctx, func() *shared.Watch { return w.newWatch(a, opened) }, w.opts.Logf)
@@ -239,32 +256,22 @@ func (w *Watcher) get(a *watched) (shared.Account, error) {
 	return opened, nil
 }
 
-// newWatch is a's watch, paused when a is on screen.
+// newWatch is a's watch: its events go to a's hub, its index to a.
 func (w *Watcher) newWatch(a *watched, s shared.Account) *shared.Watch {
 	watch := shared.NewWatch(shared.WatchOptions{API: s.API, Now: w.opts.Now,
 		PerPage: cmp.Or(s.PerPage, w.opts.PerPage), ListRefresh: w.opts.ListRefresh, // the profile's own page size first
-		Events:  func(evs []monitor.Event) { w.events(a, s, evs) },
+		Events:  a.hub.Publish,
+		Fleet:   func(v *monitor.FleetView) { a.fleet.Store(v) },
 		Summary: func(sum shared.Summary) { w.summary(a, sum) }})
-	w.mu.Lock()
-	onScreen := w.shown == a.index
-	w.mu.Unlock()
 	a.mu.Lock()
 	a.watch = watch
-	if onScreen {
-		watch.Pause()
-	}
 	a.mu.Unlock()
 	return watch
 }
 
-// events are what a's watch saw: written to a's events log, kept for the
-// next Snapshot with the account they are of.
-func (w *Watcher) events(a *watched, s shared.Account, evs []monitor.Event) {
-	if s.Events != nil {
-		if _, err := s.Events.Append(evs); err != nil {
-			w.opts.Logf("%s: events: %v", a.spec.Name, err)
-		}
-	}
+// events are what a's hub kept (written to a's events log by the hub):
+// kept for the next Snapshot with the account they are of.
+func (w *Watcher) events(a *watched, evs []monitor.Event) {
 	a.mu.Lock()
 	a.unacked += len(evs)
 	a.mu.Unlock()

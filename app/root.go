@@ -289,6 +289,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 	}
 	defer closeNotifier(notes)
 	var specs []shared.AccountSpec
+	var views []ui.View
 	current := 0
 	if !f.demo {
 		choices, cur := op.Choices(file, start.Settings, func() (shared.Account, error) { return start.Session, nil })
@@ -298,6 +299,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 				specs = append(specs, shared.AccountSpec{Name: c.Name, Host: c.Host, Open: open})
 			}
 			current = cur
+			views = savedViews(file, choices)
 		}
 	}
 	dashboardNotify(notes, start.ID, current, &start.Session, prog)
@@ -327,6 +329,12 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		}
 		watcher = accounts.Start(ctx, specs, current, accounts.Options{PerPage: start.Settings.PerPage, Logf: logf})
 		specs, home = watcher.Specs(), watcher
+		// The account on screen as the watcher opened it (at once: its
+		// spec hands back the session opened above): the dashboard reads
+		// its watch's index rather than crawling it a second time.
+		if s, err := specs[current].Open(); err == nil {
+			start.Session = s
+		}
 	}
 
 	m := ui.New(ui.Start{
@@ -340,6 +348,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		Accounts: specs,
 		Current:  current,
 		Home:     home,
+		Views:    views,
 		InTmux:   ui.InTmux(),
 		User:     userName(),
 		Keys:     keys,

@@ -41,6 +41,8 @@ type File struct {
 
 	// Notify are the team's own tools told of transitions (notify.go).
 	Notify []NotifyTarget
+	// Views are saved filters and sorts over accounts (views.go).
+	Views []View
 }
 
 // Alerts are what the dashboard does on a transition into a bad state.
@@ -172,6 +174,7 @@ func Parse(name string, data []byte) (*File, error) {
 		}
 	}
 	p.checkNotifyAccounts(f)
+	p.checkViewAccounts(f)
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}

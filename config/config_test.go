@@ -72,7 +72,7 @@ func TestParseBad(t *testing.T) {
 		{"bad duration", "profiles:\n  acme:\n    api_key_env: K\n    refresh: 2x\n",
 			`config.yaml:4:14: profiles.acme.refresh: "2x" is not a duration (like 2s, 500ms, 1m)`},
 		{"unknown top key", "profile: acme\n",
-			`config.yaml:1:1: profile: unknown key (known here: default_profile, profiles, keys, theme, alerts, mouse, accessible, serve, notify, metrics)`},
+			`config.yaml:1:1: profile: unknown key (known here: default_profile, profiles, keys, theme, alerts, mouse, accessible, serve, notify, metrics, views)`},
 		{"unknown profile key", "profiles:\n  acme:\n    api_key_env: K\n    refrsh: 2s\n",
 			`config.yaml:4:5: profiles.acme.refrsh: unknown key`},
 		{"a key in the file", "profiles:\n  acme:\n    api_key: pm_live_x\n",

@@ -152,8 +152,10 @@ func (p *parser) top(f *File, n *yaml.Node) {
 			p.notify(f, v)
 		case "metrics":
 			p.metrics(&f.Metrics, v)
+		case "views":
+			p.views(f, v)
 		default:
-			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse", "accessible", "serve", "notify", "metrics")
+			p.unknown(k, key, "default_profile", "profiles", "keys", "theme", "alerts", "mouse", "accessible", "serve", "notify", "metrics", "views")
 		}
 	})
 }

@@ -166,7 +166,11 @@ func (m *Model) onAccountOpened(msg accountOpenedMsg) tea.Cmd {
 	if len(msg.session.Warnings) > 0 {
 		m.flashMsg(termtext.Sanitize(strings.Join(msg.session.Warnings, "; ")), true)
 	}
-	return tea.Batch(m.do(m.mon.Start()), loadHistory(m.journal.store), loadEvents(m.feed.log), loadRuns(m.runs))
+	var view tea.Cmd
+	if v := m.viewNext; v != nil && v.Accounts[0] == m.index {
+		view = m.applyView(*v)
+	}
+	return tea.Batch(m.do(m.mon.Start()), loadHistory(m.journal.store), loadEvents(m.feed.log), loadRuns(m.runs), view)
 }
 
 func (m *Model) switcherBody(w, h int, bordered bool) []string {

@@ -69,7 +69,7 @@ func (h *homeScreen) bindings(m *Model) []binding {
 }
 
 func (h *homeScreen) key(m *Model, msg tea.KeyMsg) tea.Cmd {
-	return m.pickAccount(&h.cursor, msg, m.keys.AccountsHome)
+	return m.homeKey(h, msg) // the accounts, then the saved views (views.go)
 }
 
 func (h *homeScreen) view(m *Model, w, hgt int) string {
@@ -174,6 +174,7 @@ func (m *Model) homeLines(cursor int) []string {
 			lines = append(lines, "       latest: "+termtext.Sanitize(t))
 		}
 	}
+	lines = append(lines, m.viewLines(cursor)...)
 	if m.home != nil && m.home.dropped > 0 {
 		lines = append(lines, "", fmt.Sprintf(" %s of other accounts not shown: the screen fell behind", widget.Plural(m.home.dropped, "batch of events", "batches of events")))
 	}

@@ -52,6 +52,7 @@ type Options struct {
 	Accounts    []shared.AccountSpec
 	Current     int
 	Home        Watcher        // every account watched (package accounts); with several, their home screen comes first
+	Views       []View         // saved views, offered on the home screen (views.go)
 	PerPage     int            // connectors per page (default 50)
 	Refresh     time.Duration  // detail refresh while a sync runs (default 2s)
 	IdleRefresh time.Duration  // detail refresh otherwise (default 10s)
@@ -96,6 +97,7 @@ type Model struct {
 	account
 	accounts map[int]*account
 	home     *home // what the watches of every account said (home.go); nil: nothing yet
+	viewNext *View // a view to apply once its account has opened (views.go)
 
 	width, height int
 	screens       screens // browsing at the bottom, overlays above; keys go to the top

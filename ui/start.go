@@ -27,6 +27,7 @@ type Start struct {
 	Accounts []shared.AccountSpec
 	Current  int
 	Home     Watcher // every account watched (package accounts); nil: the one on screen only
+	Views    []View  // saved views, on the home screen
 
 	Demo     bool
 	User     string // who acts, for the history
@@ -58,7 +59,7 @@ func (s Start) Options() Options {
 		API: a.API, History: a.History, HistoryErr: a.HistoryErr, Events: a.Events, Runs: a.Runs, Hub: a.Hub, Notify: a.Notify, Fleet: a.Fleet,
 		ReadOnly: a.ReadOnly,
 		User:     s.User, Who: s.Who, NoExport: s.NoExport, Alerts: s.Alerts, Keys: s.Keys,
-		Accounts: s.Accounts, Current: s.Current, Home: s.Home,
+		Accounts: s.Accounts, Current: s.Current, Home: s.Home, Views: s.Views,
 		Terminal: s.Terminal, InTmux: s.InTmux, Renderer: s.Renderer,
 		Plain:   s.Plain || (s.Renderer != nil && s.Renderer.ColorProfile() == termenv.Ascii),
 		PerPage: cmp.Or(a.PerPage, s.PerPage), Refresh: cmp.Or(a.Refresh, s.Refresh),
