@@ -254,6 +254,11 @@ func (s *Server) account(i int) (*account, error) {
 	for _, w := range base.Warnings {
 		s.logf("%s: %s", spec.Name, w)
 	}
+	if base.Events != nil {
+		if seen, _, err := base.Events.Load(); err == nil {
+			op.a.hub.seed(seen)
+		}
+	}
 	if base.Notify != nil {
 		// What the hub keeps goes to the team's tools once, however many
 		// sessions saw it; a delivery that fails comes back as an event.
@@ -266,6 +271,7 @@ func (s *Server) account(i int) (*account, error) {
 		go shared.Keep(s.watching, func() *shared.Watch {
 			return shared.NewWatch(shared.WatchOptions{API: readsOnly{a.reads}, Now: s.opts.Now,
 				PerPage: s.opts.PerPage, ListRefresh: s.opts.ListRefresh, Events: a.hub.Publish, Fleet: a.fleet.Store,
+				Summary: func(sum shared.Summary) { a.setSummary(sum); s.homeChanged(i) },
 				Inspect: a.inspect})
 		}, s.logf)
 	}

@@ -1,0 +1,219 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/pixee/pixee-tui/api"
+	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/config"
+	"github.com/pixee/pixee-tui/history"
+	"github.com/pixee/pixee-tui/shared"
+)
+
+// A team of three customers: acme (its first connector firstName),
+// globex and initech, whose connectors are all renamed "<Name>-Secret-n"
+// so that any of their names on a screen is found. carol may see acme
+// only; dave sees acme (operate) and globex (watch), never initech.
+type customers struct {
+	*team
+	sbs map[string]*sandbox.Server
+}
+
+var customerIDs = []string{"acme", "globex", "initech"}
+
+// startCustomers serves the three; carol may see carolSees (default acme).
+func startCustomers(t *testing.T, carolSees ...string) *customers {
+	t.Helper()
+	c := &customers{sbs: map[string]*sandbox.Server{}}
+	keys := map[string]gossh.Signer{"carol": newKey(t), "dave": newKey(t)}
+	var accs []Account
+	for i, id := range customerIDs {
+		sb := sandbox.New(sandbox.Options{Seed: int64(i + 1), Connectors: 12, ReadLimit: -1, WriteLimit: -1})
+		if id != "acme" {
+			for n, cid := range sb.IDs() {
+				sb.SetName(cid, fmt.Sprintf("%s-Secret-%d", strings.ToUpper(id[:1])+id[1:], n))
+			}
+		}
+		u, stop, err := sb.Start("127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		cl, err := api.New(u, api.WithAPIKey(sb.APIKey()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		h, _, err := history.Open(dir, id, history.Limits{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, _, err := history.OpenEvents(dir, history.Limits{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.sbs[id] = sb
+		accs = append(accs, Account{ID: id, Name: id, Host: id + ".example", Open: func() (shared.Account, error) {
+			return shared.Account{API: cl, History: h, Events: ev}, nil
+		}})
+	}
+	if len(carolSees) == 0 {
+		carolSees = []string{"acme"}
+	}
+	c.team = startTeam(t, func(o *Options) {
+		o.Accounts = accs
+		o.ListRefresh, o.IdleRefresh, o.Refresh = time.Second, time.Second, time.Second
+		o.HostKeyPath = filepath.Join(t.TempDir(), "host_key")
+		o.Serve.Users = []config.ServeUser{
+			{Name: "carol", Role: config.RoleOperate, Accounts: carolSees, Keys: []gossh.PublicKey{keys["carol"].PublicKey()}},
+			{Name: "dave", Role: config.RoleWatch, Accounts: []string{"acme", "globex"},
+				Roles: map[string]config.Role{"acme": config.RoleOperate}, Keys: []gossh.PublicKey{keys["dave"].PublicKey()}},
+		}
+	})
+	for k, v := range keys {
+		c.keys[k] = v
+	}
+	return c
+}
+
+// breakAll turns every connector of account id to error: its watch sees
+// it and the hub says so.
+func (c *customers) breakAll(id string) {
+	for _, cid := range c.sbs[id].IDs() {
+		c.sbs[id].SetStatus(cid, "error")
+	}
+}
+
+// hidden finds a name of an account other than acme in s: the account's
+// or one of its connectors'.
+var hidden = regexp.MustCompile(`(?i)globex|initech|secret`)
+
+// A user limited to one account never sees another's names: not in the
+// header, the switcher, the home screen, the help, the events, the alerts
+// or the status bar, while the others' connectors fail and their events
+// reach the users who may see them.
+func TestUserLimitedToOneAccountNeverSeesAnother(t *testing.T) {
+	c := startCustomers(t)
+	carol, dave := c.connect("carol", true), c.connect("dave", true)
+	carol.waitFor(firstName)
+	dave.waitFor("Accounts") // dave's first screen: his home screen
+	c.breakAll("globex")
+	c.breakAll("initech")
+	dave.waitFor("Globex-Secret-") // globex's events reached a user who may see it
+	// Every screen carol can open, each given time to draw.
+	for _, k := range []string{"P", "W", "?", "\x1b", "E", "\x1b", "j", "\r", "\x1b", "e", "\x1b", "f", "\x1b"} {
+		carol.keys(k)
+		time.Sleep(300 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // the watches' next polls
+	out := carol.screen()
+	if !strings.Contains(out, "carol") || !strings.Contains(out, "acme") {
+		t.Fatalf("carol's screen does not show her account: %q", tail(out))
+	}
+	if m := hidden.FindAllStringIndex(out, -1); len(m) > 0 {
+		at := m[0][0]
+		t.Fatalf("carol saw %d names of accounts she may not see, first %q in …%q…", len(m), out[m[0][0]:m[0][1]], out[max(at-80, 0):min(at+80, len(out))])
+	}
+	if n := posts(c.sbs["globex"]) + posts(c.sbs["initech"]); n != 0 {
+		t.Errorf("%d POSTs to accounts carol may not see", n)
+	}
+}
+
+// The home screen over SSH lists the accounts the user may see, with
+// their watch's counts, and no other.
+func TestHomeScreenOverSSHShowsOnlyAllowedAccounts(t *testing.T) {
+	c := startCustomers(t)
+	dave := c.connect("dave", true)
+	dave.waitFor("Accounts")
+	c.breakAll("globex")
+	dave.waitFor("Globex-Secret-")
+	// The globex row counts its twelve connectors in error, from the
+	// server's watch: dave never opened globex.
+	row := regexp.MustCompile(`globex\s+reachable\s+12\s`)
+	deadline := time.Now().Add(15 * time.Second)
+	for !row.MatchString(dave.screen()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the home screen never showed globex's 12 errors: %q", tail(dave.screen()))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if out := dave.screen(); regexp.MustCompile(`(?i)initech`).MatchString(out) {
+		t.Fatal("dave's home screen names initech, which he may not see")
+	}
+	// One watch per account, whoever connects: the sessions add none.
+	if n := c.srv.Sessions(); n != 1 {
+		t.Fatalf("%d sessions", n)
+	}
+}
+
+// A user's role may differ by account: dave operates on acme (his sync is
+// sent there) and only watches globex (refused in words, nothing sent).
+func TestRolePerAccountRefusesAWriteOnOneAndAllowsOnTheOther(t *testing.T) {
+	c := startCustomers(t)
+	dave := c.connect("dave", true)
+	dave.waitFor("Accounts")
+	dave.waitFor("operate on acme, watch on globex") // the header says each
+	dave.keys("\r")                                   // open acme, the account under the cursor
+	dave.waitFor(firstName)
+	dave.keys("S")
+	dave.waitFor("ENTIRE catalog")
+	dave.keys("y")
+	until(t, "dave's sync reaches acme", func() bool { return posts(c.sbs["acme"]) == 1 })
+
+	dave.keys("W")
+	time.Sleep(300 * time.Millisecond)
+	dave.keys("j")
+	time.Sleep(100 * time.Millisecond)
+	dave.keys("\r")
+	dave.waitFor("Globex-Secret-0")
+	dave.keys("S")
+	dave.waitFor("read-only: your role")
+	time.Sleep(300 * time.Millisecond)
+	dave.keys("y")
+	time.Sleep(500 * time.Millisecond)
+	if n := posts(c.sbs["globex"]); n != 0 {
+		t.Fatalf("dave's keys on globex, where he watches, sent %d POSTs", n)
+	}
+	// The server refuses too, naming the account, whatever a dashboard asks.
+	for i, id := range customerIDs[:2] {
+		a, err := c.srv.account(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := c.srv.opts.Serve.Users[1]
+		_, _, err = (&userAPI{account: a, user: u}).TestConnector(context.Background(), c.sbs[id].IDs()[0])
+		var we *WatcherError
+		switch {
+		case id == "acme" && err != nil:
+			t.Errorf("dave's test on acme: %v, want it sent", err)
+		case id == "globex" && (!errors.As(err, &we) || !strings.Contains(err.Error(), "dave has the watch role on globex")):
+			t.Errorf("dave's test on globex: %v, want a WatcherError naming globex", err)
+		}
+	}
+	if n := posts(c.sbs["globex"]); n != 0 {
+		t.Fatalf("the server sent %d POSTs to globex for a watcher", n)
+	}
+}
+
+// A user who may see none of the served accounts (a shard serving others)
+// is told so in words, and gets no dashboard.
+func TestUserWithNoServedAccountIsToldSo(t *testing.T) {
+	c := startCustomers(t, "umbrella") // served by another shard
+	carol := c.connect("carol", true)
+	_ = carol.waitEnd()
+	if got := carol.stderr(); !strings.Contains(got, "carol may see none of the accounts this team server serves") {
+		t.Fatalf("stderr %q", got)
+	}
+	if hidden.MatchString(carol.screen()) || strings.Contains(carol.screen(), "acme") {
+		t.Fatalf("carol saw an account: %q", carol.screen())
+	}
+}
