@@ -45,8 +45,8 @@ type hub struct {
 	// unacked are the events nobody acknowledged (oldest first, at most
 	// history.MaxEventsKept): a home screen's count for the account.
 	unacked []monitor.Event
-	ackStop    chan struct{}
-	ackDone    chan struct{}
+	ackStop chan struct{}
+	ackDone chan struct{}
 }
 
 // ackBatch is one user's acknowledgements not yet written.
