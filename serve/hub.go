@@ -42,11 +42,12 @@ type hub struct {
 	acked      map[string]struct{} // events acknowledged one by one
 	pending    map[string]*ackBatch
 	ackReady   chan struct{} // one slot: pending has something
+	ackStop    chan struct{}
+	ackDone    chan struct{}
+
 	// unacked are the events nobody acknowledged (oldest first, at most
 	// history.MaxEventsKept): a home screen's count for the account.
 	unacked []monitor.Event
-	ackStop chan struct{}
-	ackDone chan struct{}
 }
 
 // ackBatch is one user's acknowledgements not yet written.
