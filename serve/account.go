@@ -61,8 +61,9 @@ func (a *account) Fleet() *monitor.FleetView { return a.fleet.Load() }
 // opening that failed (a key command that timed out) is tried again by the
 // next session that asks.
 type opener struct {
-	mu sync.Mutex
-	a  *account
+	mu     sync.Mutex
+	a      *account
+	failed bool // the last opening failed (its reason is in the server's log)
 }
 
 // sessionFor is the account as one user's session sees it: shared reads,

@@ -100,9 +100,13 @@ func (h *homeView) snapshot() accounts.Snapshot {
 	for li, i := range h.visible {
 		spec := h.srv.opts.Accounts[i]
 		r := accounts.Row{Name: spec.Name, Host: spec.Host, OnScreen: li == shown}
-		if a := h.srv.opened(i); a != nil {
+		switch a := h.srv.opened(i); {
+		case a != nil:
 			r.Opened = true
 			r.Summary, r.Unacked = a.home()
+		case h.srv.failedToOpen(i):
+			// The details (a key command's stderr, paths) are the server's.
+			r.Err = "the server's log says why"
 		}
 		snap.Rows = append(snap.Rows, r)
 	}
@@ -144,7 +148,7 @@ func (s *Server) watchAll(ctx context.Context, x *session) {
 		}
 		if a, err := s.account(i); err == nil {
 			x.subscribe(a)
-			s.homeChanged(i)
 		}
+		s.homeChanged(i) // opened, or why not
 	}
 }

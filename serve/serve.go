@@ -243,6 +243,7 @@ func (s *Server) account(i int) (*account, error) {
 	}
 	spec := s.opts.Accounts[i]
 	base, err := spec.Open()
+	op.failed = err != nil
 	if err != nil {
 		s.logf("%s: %v", spec.Name, err)
 		return nil, err
@@ -276,6 +277,14 @@ func (s *Server) account(i int) (*account, error) {
 		}, s.logf)
 	}
 	return op.a, nil
+}
+
+// failedToOpen says the last opening of account i failed.
+func (s *Server) failedToOpen(i int) bool {
+	op := &s.openers[i]
+	op.mu.Lock()
+	defer op.mu.Unlock()
+	return op.a == nil && op.failed
 }
 
 // opened is account i if it is open.

@@ -243,3 +243,18 @@ func TestHubCountsTheUnacknowledgedForTheHomeScreen(t *testing.T) {
 		t.Fatalf("%d unacknowledged after all up to the last, want 0", n)
 	}
 }
+
+// An account the server cannot open is said on the home screen, without
+// the server's details (they are in its log).
+func TestHomeScreenSaysAnAccountCannotBeOpened(t *testing.T) {
+	tm := startTeam(t, func(o *Options) {
+		o.Accounts = append(o.Accounts, Account{ID: "broken", Name: "broken", Host: "broken.example", Open: func() (shared.Account, error) {
+			return shared.Account{}, errors.New("api_key_command /secret/path failed")
+		}})
+	})
+	c := tm.connect("alice", true)
+	c.waitFor("cannot open: the server's log says why")
+	if strings.Contains(c.screen(), "/secret/path") {
+		t.Fatal("the server's details reached a session")
+	}
+}
