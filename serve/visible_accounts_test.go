@@ -111,7 +111,7 @@ func TestUserLimitedToOneAccountNeverSeesAnother(t *testing.T) {
 	c.breakAll("initech")
 	dave.waitFor("Globex-Secret-") // globex's events reached a user who may see it
 	// Every screen carol can open, each given time to draw.
-	for _, k := range []string{"P", "W", "?", "\x1b", "E", "\x1b", "j", "\r", "\x1b", "e", "\x1b", "f", "\x1b"} {
+	for _, k := range []string{"P", "W", "?", "\x1b", "E", "\x1b", "e", "\x1b", "H", "\x1b", "T", "\x1b", "j", "\r", "\x1b"} {
 		carol.keys(k)
 		time.Sleep(300 * time.Millisecond)
 	}
