@@ -110,6 +110,11 @@ func New(o Options) (*Server, error) {
 		lines: make(chan string, 1024), logStop: make(chan struct{}), logDone: make(chan struct{})}
 	s.watching, s.unwatch = context.WithCancel(context.Background())
 	go s.writeLog()
+	for _, u := range o.Serve.Users {
+		if len(s.visibleTo(u)) == 0 { // said now, not only to the user when they connect
+			s.logf("%s may see none of the accounts served here (serve.users.%s.accounts): their sessions are refused", u.Name, u.Name)
+		}
+	}
 	if _, err := s.account(o.Current); err != nil {
 		s.unwatch()
 		close(s.logStop)

@@ -1,12 +1,14 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,7 +28,15 @@ import (
 // only; dave sees acme (operate) and globex (watch), never initech.
 type customers struct {
 	*team
-	sbs map[string]*sandbox.Server
+	sbs   map[string]*sandbox.Server
+	logMu sync.Mutex
+	log   bytes.Buffer // the server's log
+}
+
+func (c *customers) logged() string {
+	c.logMu.Lock()
+	defer c.logMu.Unlock()
+	return c.log.String()
 }
 
 var customerIDs = []string{"acme", "globex", "initech"}
@@ -72,6 +82,7 @@ func startCustomers(t *testing.T, carolSees ...string) *customers {
 	}
 	c.team = startTeam(t, func(o *Options) {
 		o.Accounts = accs
+		o.Log = lockedWriter{&c.logMu, &c.log}
 		o.ListRefresh, o.IdleRefresh, o.Refresh = time.Second, time.Second, time.Second
 		o.HostKeyPath = filepath.Join(t.TempDir(), "host_key")
 		o.Serve.Users = []config.ServeUser{
@@ -209,6 +220,9 @@ func TestRolePerAccountRefusesAWriteOnOneAndAllowsOnTheOther(t *testing.T) {
 // is told so in words, and gets no dashboard.
 func TestUserWithNoServedAccountIsToldSo(t *testing.T) {
 	c := startCustomers(t, "umbrella") // served by another shard
+	until(t, "the log says carol sees nothing", func() bool {
+		return strings.Contains(c.logged(), "carol may see none of the accounts served here (serve.users.carol.accounts)")
+	})
 	carol := c.connect("carol", true)
 	_ = carol.waitEnd()
 	if got := carol.stderr(); !strings.Contains(got, "carol may see none of the accounts this team server serves") {
