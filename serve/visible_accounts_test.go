@@ -151,19 +151,26 @@ func TestHomeScreenOverSSHShowsOnlyAllowedAccounts(t *testing.T) {
 	// The globex row counts its twelve connectors in error, from the
 	// server's watch: dave never opened globex.
 	row := regexp.MustCompile(`globex\s+reachable\s+12\s`)
-	deadline := time.Now().Add(15 * time.Second)
-	for !row.MatchString(dave.screen()) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the home screen never showed globex's 12 errors: %q", tail(dave.screen()))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	until(t, "the home screen shows globex's 12 errors", func() bool { return row.MatchString(dave.screen()) })
 	if out := dave.screen(); regexp.MustCompile(`(?i)initech`).MatchString(out) {
 		t.Fatal("dave's home screen names initech, which he may not see")
 	}
-	// One watch per account, whoever connects: the sessions add none.
-	if n := c.srv.Sessions(); n != 1 {
-		t.Fatalf("%d sessions", n)
+	// One watch per account, whoever connects: three more home screens
+	// cost globex no request.
+	window := func() int {
+		before := gets(c.sbs["globex"])
+		time.Sleep(3 * time.Second)
+		return gets(c.sbs["globex"]) - before
+	}
+	one := window()
+	for range 3 {
+		more := c.connect("dave", true)
+		until(t, "another home screen shows globex", func() bool { return row.MatchString(more.screen()) })
+	}
+	four := window()
+	t.Logf("globex GETs in 3s: 1 home screen %d, 4 home screens %d", one, four)
+	if one == 0 || four > one+2 {
+		t.Fatalf("globex GETs in 3s: %d with one home screen, %d with four: want the watch's alone", one, four)
 	}
 }
 
