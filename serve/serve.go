@@ -246,6 +246,12 @@ func (s *Server) account(i int) (*account, error) {
 	if op.a != nil {
 		return op.a, nil
 	}
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing { // a session's late opening: nothing is started after Shutdown
+		return nil, errors.New("the team server is stopping")
+	}
 	spec := s.opts.Accounts[i]
 	base, err := spec.Open()
 	op.failed = err != nil

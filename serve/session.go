@@ -456,21 +456,22 @@ func (x *session) startIndex(current int) int {
 	return max(x.sink.local(current), 0)
 }
 
-// who is the user and role for the header: the role, or each account's
-// when they differ (only the accounts the user may see are named).
+// who is the user and role for the header: the role, or, when it differs
+// by account, the accounts of each role (only those the user may see).
 func (x *session) who() string {
-	var parts []string
-	same := true
+	on := map[config.Role][]string{}
 	for _, i := range x.sink.visible {
 		acc := x.srv.opts.Accounts[i]
 		r := x.user.RoleOn(acc.ID)
-		same = same && r == x.user.RoleOn(x.srv.opts.Accounts[x.sink.visible[0]].ID)
-		parts = append(parts, string(r)+" on "+acc.Name)
+		on[r] = append(on[r], acc.Name)
 	}
-	if same {
-		return x.user.Name + " · " + string(x.user.RoleOn(x.srv.opts.Accounts[x.sink.visible[0]].ID))
+	if len(on) == 1 {
+		for r := range on {
+			return x.user.Name + " · " + string(r)
+		}
 	}
-	return x.user.Name + " · " + strings.Join(parts, ", ")
+	return x.user.Name + " · " + string(config.RoleOperate) + " on " + strings.Join(on[config.RoleOperate], ", ") +
+		" · " + string(config.RoleWatch) + " on " + strings.Join(on[config.RoleWatch], ", ")
 }
 
 // register counts x among the server's sessions, or says why it may not

@@ -180,7 +180,7 @@ func TestRolePerAccountRefusesAWriteOnOneAndAllowsOnTheOther(t *testing.T) {
 	c := startCustomers(t)
 	dave := c.connect("dave", true)
 	dave.waitFor("Accounts")
-	dave.waitFor("operate on acme, watch on globex") // the header says each
+	dave.waitFor("dave · operate on acme · watch on globex") // the header says each
 	dave.keys("\r")                                  // open acme, the account under the cursor
 	dave.waitFor(firstName)
 	dave.keys("S")
