@@ -181,7 +181,7 @@ func TestRolePerAccountRefusesAWriteOnOneAndAllowsOnTheOther(t *testing.T) {
 	dave := c.connect("dave", true)
 	dave.waitFor("Accounts")
 	dave.waitFor("dave · operate on acme · watch on globex") // the header says each
-	dave.keys("\r")                                  // open acme, the account under the cursor
+	dave.keys("\r")                                          // open acme, the account under the cursor
 	dave.waitFor(firstName)
 	dave.keys("S")
 	dave.waitFor("ENTIRE catalog")
