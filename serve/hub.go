@@ -22,7 +22,7 @@ const sameEventWindow = 10 * time.Minute
 // publishes what its monitor saw, the hub keeps each event once, writes it
 // to the account's events log and hands it to every session.
 type hub struct {
-	account int // in the sessions' ui.Options.Accounts
+	account int // in Options.Accounts: each session's sink renumbers it (home.go)
 	log     *history.EventLog
 	notify  shared.Notifier // the team's own tools, told of every event kept; nil: none (set before the first Publish)
 	now     func() time.Time
