@@ -82,6 +82,7 @@ func startCustomers(t *testing.T, carolSees ...string) *customers {
 	}
 	c.team = startTeam(t, func(o *Options) {
 		o.Accounts = accs
+		o.Current = 1 // the server starts on globex: carol, who may not see it, starts on acme
 		o.Log = lockedWriter{&c.logMu, &c.log}
 		o.ListRefresh, o.IdleRefresh, o.Refresh = time.Second, time.Second, time.Second
 		o.HostKeyPath = filepath.Join(t.TempDir(), "host_key")
@@ -115,12 +116,15 @@ var hidden = regexp.MustCompile(`(?i)globex|initech|secret`)
 // reach the users who may see them.
 func TestUserLimitedToOneAccountNeverSeesAnother(t *testing.T) {
 	c := startCustomers(t)
+	c.srv.OpenAll() // every account watched, initech too, which no session may open
 	carol, dave := c.connect("carol", true), c.connect("dave", true)
 	carol.waitFor(firstName)
 	dave.waitFor("Accounts") // dave's first screen: his home screen
 	c.breakAll("globex")
 	c.breakAll("initech")
-	dave.waitFor("Globex-Secret-") // globex's events reached a user who may see it
+	for i := 1; i <= 2; i++ { // the others' events are published, to those who may see them
+		until(t, customerIDs[i]+"'s events", func() bool { a := c.srv.opened(i); return a != nil && a.hub.unackedCount() > 0 })
+	}
 	// Every screen carol can open, each given time to draw.
 	for _, k := range []string{"P", "W", "?", "\x1b", "E", "\x1b", "e", "\x1b", "H", "\x1b", "T", "\x1b", "j", "\r", "\x1b"} {
 		carol.keys(k)
@@ -144,33 +148,33 @@ func TestUserLimitedToOneAccountNeverSeesAnother(t *testing.T) {
 // their watch's counts, and no other.
 func TestHomeScreenOverSSHShowsOnlyAllowedAccounts(t *testing.T) {
 	c := startCustomers(t)
-	dave := c.connect("dave", true)
+	dave := c.connect("dave", true) // globex, the server's start account, on screen
 	dave.waitFor("Accounts")
-	c.breakAll("globex")
-	dave.waitFor("Globex-Secret-")
-	// The globex row counts its twelve connectors in error, from the
-	// server's watch: dave never opened globex.
-	row := regexp.MustCompile(`globex\s+reachable\s+12\s`)
-	until(t, "the home screen shows globex's 12 errors", func() bool { return row.MatchString(dave.screen()) })
+	c.breakAll("acme")
+	dave.waitFor("latest: ") // acme's events, off screen, said on its row
+	// The acme row counts its twelve connectors in error, from the
+	// server's watch: dave's dashboard reads globex.
+	row := regexp.MustCompile(`acme\s+reachable\s+12\s`)
+	until(t, "the home screen shows acme's 12 errors", func() bool { return row.MatchString(dave.screen()) })
 	if out := dave.screen(); regexp.MustCompile(`(?i)initech`).MatchString(out) {
 		t.Fatal("dave's home screen names initech, which he may not see")
 	}
 	// One watch per account, whoever connects: three more home screens
-	// cost globex no request.
+	// cost acme no request.
 	window := func() int {
-		before := gets(c.sbs["globex"])
+		before := gets(c.sbs["acme"])
 		time.Sleep(3 * time.Second)
-		return gets(c.sbs["globex"]) - before
+		return gets(c.sbs["acme"]) - before
 	}
 	one := window()
 	for range 3 {
 		more := c.connect("dave", true)
-		until(t, "another home screen shows globex", func() bool { return row.MatchString(more.screen()) })
+		until(t, "another home screen shows acme", func() bool { return row.MatchString(more.screen()) })
 	}
 	four := window()
-	t.Logf("globex GETs in 3s: 1 home screen %d, 4 home screens %d", one, four)
+	t.Logf("acme GETs in 3s: 1 home screen %d, 4 home screens %d", one, four)
 	if one == 0 || four > one+2 {
-		t.Fatalf("globex GETs in 3s: %d with one home screen, %d with four: want the watch's alone", one, four)
+		t.Fatalf("acme GETs in 3s: %d with one home screen, %d with four: want the watch's alone", one, four)
 	}
 }
 
@@ -180,19 +184,8 @@ func TestRolePerAccountRefusesAWriteOnOneAndAllowsOnTheOther(t *testing.T) {
 	c := startCustomers(t)
 	dave := c.connect("dave", true)
 	dave.waitFor("Accounts")
-	dave.waitFor("dave · operate on acme · watch on globex") // the header says each
-	dave.keys("\r")                                          // open acme, the account under the cursor
-	dave.waitFor(firstName)
-	dave.keys("S")
-	dave.waitFor("ENTIRE catalog")
-	dave.keys("y")
-	until(t, "dave's sync reaches acme", func() bool { return posts(c.sbs["acme"]) == 1 })
-
-	dave.keys("W")
-	time.Sleep(300 * time.Millisecond)
-	dave.keys("j")
-	time.Sleep(100 * time.Millisecond)
-	dave.keys("\r")
+	dave.waitFor("dave · operate on acme · watch on globex")
+	dave.keys("\r") // open globex, the server's start account, under the cursor
 	dave.waitFor("Globex-Secret-0")
 	dave.keys("S")
 	dave.waitFor("read-only: your role")
@@ -202,6 +195,17 @@ func TestRolePerAccountRefusesAWriteOnOneAndAllowsOnTheOther(t *testing.T) {
 	if n := posts(c.sbs["globex"]); n != 0 {
 		t.Fatalf("dave's keys on globex, where he watches, sent %d POSTs", n)
 	}
+
+	dave.keys("W")
+	time.Sleep(300 * time.Millisecond)
+	dave.keys("k")
+	time.Sleep(100 * time.Millisecond)
+	dave.keys("\r")
+	dave.waitFor(firstName)
+	dave.keys("S")
+	dave.waitFor("ENTIRE catalog")
+	dave.keys("y")
+	until(t, "dave's sync reaches acme", func() bool { return posts(c.sbs["acme"]) == 1 })
 	// The server refuses too, naming the account, whatever a dashboard asks.
 	for i, id := range customerIDs[:2] {
 		a, err := c.srv.account(i)
