@@ -283,3 +283,16 @@ func TestHomeScreenSaysAnAccountCannotBeOpened(t *testing.T) {
 		t.Fatal("the server's details reached a session")
 	}
 }
+
+// The line mode of a limited user opens on an account they may see, and
+// names no other, though the server starts on one they may not.
+func TestLineModeOfALimitedUserStaysOnTheirAccount(t *testing.T) {
+	c := startCustomers(t)
+	carol := c.connectLines("carol", true)
+	carol.waitFor("Type list for the connectors")
+	carol.keys("list\r")
+	carol.waitFor(firstName)
+	if hidden.MatchString(carol.screen()) {
+		t.Fatalf("carol's lines name an account she may not see: %q", tail(carol.screen()))
+	}
+}
