@@ -44,7 +44,9 @@ ssh and gets the whole dashboard in their own terminal.
 Only listed public keys get in: users under serve.users in the config file
 (role watch or operate), and the keys of --authorized-keys (role watch, the
 comment as user name). Watchers cannot trigger syncs or connection tests;
-every action is recorded in the account's history with its SSH user.
+every action is recorded in the account's history with its SSH user. A user
+sees only the accounts serve.users.NAME.accounts lists (default all), with a
+role per account under serve.users.NAME.roles.
 
   pixee-tui serve --listen 127.0.0.1:2222 --authorized-keys ~/.ssh/team.pub
   ssh -p 2222 -t localhost`,

@@ -175,6 +175,7 @@ func Parse(name string, data []byte) (*File, error) {
 	}
 	p.checkNotifyAccounts(f)
 	p.checkViewAccounts(f)
+	p.checkUserAccounts(f)
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}

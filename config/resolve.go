@@ -181,6 +181,9 @@ theme: auto                               # auto | dark | light | none (none = N
 #                                         # a user's theme: dark | light | none is their colours
 #                                         # when their terminal does not say its background;
 #                                         # accessible: true gives a user the line mode
+#                                         # accounts: [acme] shows a user those profiles only
+#                                         # (default all); roles: {acme: operate} overrides
+#                                         # role: on the accounts it names
 
 `
 

@@ -69,7 +69,35 @@ type ServeUser struct {
 	// Accessible gives the user the line mode (package linemode) instead
 	// of the dashboard, whatever the session asks.
 	Accessible bool
-	Pos        Pos // serve.users.<name>, or the line of an authorized_keys file
+	// Accounts are the profiles the user may see (serve.users.NAME.accounts);
+	// none = every account the server serves. A session never sees, nor
+	// hears of, another.
+	Accounts []string
+	// Roles overrides Role on the accounts it names
+	// (serve.users.NAME.roles: {acme: operate, globex: watch}).
+	Roles map[string]Role
+	Pos   Pos // serve.users.<name>, or the line of an authorized_keys file
+
+	refs []profileRef // the profiles accounts: and roles: name, checked by Parse
+}
+
+// profileRef is a profile named under a user, where it is named.
+type profileRef struct {
+	name, path string
+	at         Pos
+}
+
+// MaySee says whether the user may see the account of profile id.
+func (u ServeUser) MaySee(id string) bool {
+	return len(u.Accounts) == 0 || slices.Contains(u.Accounts, id)
+}
+
+// RoleOn is the user's role on the account of profile id.
+func (u ServeUser) RoleOn(id string) Role {
+	if r, ok := u.Roles[id]; ok {
+		return r
+	}
+	return u.Role
 }
 
 // Team mode's defaults, in force when the file says nothing.
@@ -435,8 +463,12 @@ func (p *parser) serveUser(name, path string, n *yaml.Node) ServeUser {
 			}
 		case "accessible":
 			u.Accessible = p.boolean(v, kp)
+		case "accounts":
+			p.userAccounts(&u, v, kp)
+		case "roles":
+			p.userRoles(&u, v, kp)
 		default:
-			p.unknown(k, kp, "public_key", "public_key_file", "role", "theme", "accessible")
+			p.unknown(k, kp, "public_key", "public_key_file", "role", "roles", "accounts", "theme", "accessible")
 		}
 	})
 	switch len(forms) {
@@ -445,10 +477,83 @@ func (p *parser) serveUser(name, path string, n *yaml.Node) ServeUser {
 	case 2:
 		p.errorf(p.pos(n), path, "both public_key and public_key_file: keep one")
 	}
-	if !roleSet {
+	p.checkRoles(&u, n, path, roleSet)
+	return u
+}
+
+// checkRoles checks that the user has a role on every account they may
+// see, and that roles: names only those.
+func (p *parser) checkRoles(u *ServeUser, n *yaml.Node, path string, roleSet bool) {
+	for _, r := range u.refs {
+		if r.path == path+".roles" && !u.MaySee(r.name) {
+			p.errorf(r.at, r.path, "%q is not among %s.accounts: the user cannot see it, so it takes no role", r.name, path)
+		}
+	}
+	if roleSet {
+		return
+	}
+	covered := len(u.Accounts) > 0 && !slices.ContainsFunc(u.Accounts, func(a string) bool { _, ok := u.Roles[a]; return !ok })
+	switch {
+	case covered:
+	case len(u.Roles) > 0:
+		p.errorf(p.pos(n), path, "no role for the accounts roles: does not name: give role: watch or role: operate (it applies to every account roles: does not name)")
+	default:
 		p.errorf(p.pos(n), path, "no role: give role: watch (look only) or role: operate (also syncs and connection tests)")
 	}
-	return u
+}
+
+// userAccounts reads serve.users.NAME.accounts: the profiles the user may
+// see; Parse checks each is a profile of the file.
+func (p *parser) userAccounts(u *ServeUser, v *yaml.Node, path string) {
+	if v.Kind != yaml.SequenceNode {
+		p.errorf(p.pos(v), path, "want a list of profile names, like [acme, globex], got %s", kind(v))
+		return
+	}
+	if len(v.Content) == 0 {
+		p.errorf(p.pos(v), path, "is empty: list the profiles the user may see, or leave it out for all of them")
+		return
+	}
+	for _, it := range v.Content {
+		name := p.str(it, path)
+		if name == "" {
+			continue
+		}
+		if slices.Contains(u.Accounts, name) {
+			p.errorf(p.pos(it), path, "%q is listed twice", name)
+			continue
+		}
+		u.Accounts = append(u.Accounts, name)
+		u.refs = append(u.refs, profileRef{name: name, path: path, at: p.pos(it)})
+	}
+}
+
+// userRoles reads serve.users.NAME.roles: a role per profile.
+func (p *parser) userRoles(u *ServeUser, v *yaml.Node, path string) {
+	u.Roles = map[string]Role{}
+	p.mapping(v, path, func(name string, k, v *yaml.Node) {
+		kp := join(path, name)
+		r := Role(p.str(v, kp))
+		if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+			return // reported by str
+		}
+		if !r.valid() {
+			p.errorf(p.pos(v), kp, "%q is not %s", r, strings.Join(roles, " or "))
+			return
+		}
+		u.Roles[name] = r
+		u.refs = append(u.refs, profileRef{name: name, path: path, at: p.pos(k)})
+	})
+}
+
+// checkUserAccounts reports the profiles users name that the file has not.
+func (p *parser) checkUserAccounts(f *File) {
+	for _, u := range f.Serve.Users {
+		for _, r := range u.refs {
+			if msg := f.UnknownAccounts([]string{r.name}); msg != "" {
+				p.errorf(r.at, r.path, "%s", msg)
+			}
+		}
+	}
 }
 
 // nonEmpty is the string at v, reporting a missing or blank one.

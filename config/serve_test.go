@@ -216,7 +216,7 @@ func TestServeBad(t *testing.T) {
 		{"users not a mapping", "serve:\n  users: [alice]\n",
 			`config.yaml:2:10: serve.users: want a mapping of keys, got a list`},
 		{"unknown key under a user", "serve:\n  users:\n    alice: {rol: operate, public_key: \"KEYA\", role: watch}\n",
-			`config.yaml:3:13: serve.users.alice.rol: unknown key (known here: public_key, public_key_file, role, theme, accessible)`},
+			`config.yaml:3:13: serve.users.alice.rol: unknown key (known here: public_key, public_key_file, role, roles, accounts, theme, accessible)`},
 		{"user twice", "serve:\n  users:\n    alice: {role: watch, public_key: \"KEYA\"}\n    alice: {role: watch, public_key: \"KEYB\"}\n",
 			`config.yaml:4:5: serve.users.alice: set twice`},
 		{"missing role", "serve:\n  users:\n    alice: {public_key: \"KEYA\"}\n",
@@ -273,6 +273,75 @@ func TestServeBad(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// profilesAB is a profiles: section with acme and globex.
+const profilesAB = "profiles:\n  acme: {base_url: https://acme.example, api_key_env: A}\n  globex: {base_url: https://globex.example, api_key_env: G}\n"
+
+func TestServeUserAccountsAndRoles(t *testing.T) {
+	_, lineA := testKey(t, 1, "alice")
+	_, lineB := testKey(t, 2, "bob")
+	body := profilesAB + "serve:\n  users:\n" +
+		"    alice: {public_key: \"" + lineA + "\", role: watch, accounts: [acme, globex], roles: {acme: operate}}\n" +
+		"    bob: {public_key: \"" + lineB + "\", accounts: [globex], roles: {globex: operate}}\n"
+	f, err := Parse("config.yaml", []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, bob := f.Serve.Users[0], f.Serve.Users[1]
+	if alice.RoleOn("acme") != RoleOperate || alice.RoleOn("globex") != RoleWatch {
+		t.Errorf("alice: acme %s, globex %s; want operate, watch", alice.RoleOn("acme"), alice.RoleOn("globex"))
+	}
+	if !bob.MaySee("globex") || bob.MaySee("acme") || bob.RoleOn("globex") != RoleOperate {
+		t.Errorf("bob sees acme %v, globex %v as %s; want only globex, as operate", bob.MaySee("acme"), bob.MaySee("globex"), bob.RoleOn("globex"))
+	}
+	if all := (ServeUser{Role: RoleWatch}); !all.MaySee("acme") || !all.MaySee("globex") {
+		t.Error("a user without accounts: does not see every account")
+	}
+}
+
+func TestServeUserAccountsBad(t *testing.T) {
+	_, lineA := testKey(t, 1, "alice")
+	user := func(rest string) string {
+		return profilesAB + "serve:\n  users:\n    alice: {public_key: \"" + lineA + "\"" + rest + "}\n"
+	}
+	tests := []struct{ name, body, want string }{
+		{"unknown profile in accounts", user(", role: watch, accounts: [acme, initech]"),
+			`serve.users.alice.accounts: no profile "initech" in the config file (profiles: acme, globex)`},
+		{"unknown profile in roles", user(", role: watch, roles: {initech: operate}"),
+			`serve.users.alice.roles: no profile "initech" in the config file (profiles: acme, globex)`},
+		{"role on an account not seen", user(", role: watch, accounts: [acme], roles: {globex: operate}"),
+			`serve.users.alice.roles: "globex" is not among serve.users.alice.accounts: the user cannot see it, so it takes no role`},
+		{"bad role in roles", user(", role: watch, roles: {acme: admin}"),
+			`serve.users.alice.roles.acme: "admin" is not watch or operate`},
+		{"roles leave an account without a role", user(", roles: {acme: operate}"),
+			`serve.users.alice: no role for the accounts roles: does not name: give role: watch or role: operate (it applies to every account roles: does not name)`},
+		{"accounts not a list", user(", role: watch, accounts: acme"),
+			`serve.users.alice.accounts: want a list of profile names, like [acme, globex], got "acme"`},
+		{"accounts empty", user(", role: watch, accounts: []"),
+			`serve.users.alice.accounts: is empty: list the profiles the user may see, or leave it out for all of them`},
+		{"account twice", user(", role: watch, accounts: [acme, acme]"),
+			`serve.users.alice.accounts: "acme" is listed twice`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("config.yaml", []byte(tt.body))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Pos.Line != 6 || ce.Pos.File != "config.yaml" {
+				t.Errorf("err %v is not a config.Error at config.yaml:6", err)
+			}
+			if !strings.HasSuffix(err.Error(), tt.want) || strings.Count(err.Error(), "\n") > 0 {
+				t.Fatalf("err = %v\nwant  config.yaml:6:…: %s", err, tt.want)
+			}
+		})
+	}
+	// A role for each account it may see is enough without role:.
+	if _, err := Parse("config.yaml", []byte(user(", accounts: [acme], roles: {acme: operate}"))); err != nil {
+		t.Errorf("roles covering accounts: refused: %v", err)
 	}
 }
 

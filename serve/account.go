@@ -34,6 +34,24 @@ type account struct {
 	fleet   atomic.Pointer[monitor.FleetView] // the watch's index, for the sessions
 	watched bool                              // a watch runs: sessions read its index
 	inspect chan func(*monitor.Monitor)       // the watch's monitor, for a metrics scrape
+
+	mu      sync.Mutex
+	summary shared.Summary // the watch's latest, for the home screens
+}
+
+// home is the account's row for a home screen: the watch's summary and
+// the events nobody acknowledged.
+func (a *account) home() (shared.Summary, int) {
+	a.mu.Lock()
+	s := a.summary
+	a.mu.Unlock()
+	return s, a.hub.unackedCount()
+}
+
+func (a *account) setSummary(s shared.Summary) {
+	a.mu.Lock()
+	a.summary = s
+	a.mu.Unlock()
 }
 
 // Fleet is the watch's latest index of the account (monitor.FleetSource).
@@ -43,8 +61,9 @@ func (a *account) Fleet() *monitor.FleetView { return a.fleet.Load() }
 // opening that failed (a key command that timed out) is tried again by the
 // next session that asks.
 type opener struct {
-	mu sync.Mutex
-	a  *account
+	mu     sync.Mutex
+	a      *account
+	failed bool // the last opening failed (its reason is in the server's log)
 }
 
 // sessionFor is the account as one user's session sees it: shared reads,
@@ -57,13 +76,14 @@ func (a *account) sessionFor(u config.ServeUser, s *sink) shared.Account {
 	if a.watched {
 		fleet = a // one index for every session, not one each
 	}
+	role := u.RoleOn(a.spec.ID) // a user's role may differ by account
 	return shared.Account{
 		Fleet:      fleet,
 		API:        &userAPI{account: a, user: u},
 		History:    a.base.History,
 		Events:     a.base.Events,
-		Hub:        userHub{hub: a.hub, user: u.Name, mayWrite: u.Role.MayWrite()},
-		ReadOnly:   a.base.ReadOnly || !u.Role.MayWrite(),
+		Hub:        userHub{hub: a.hub, user: u.Name, mayWrite: role.MayWrite()},
+		ReadOnly:   a.base.ReadOnly || !role.MayWrite(),
 		HistoryErr: a.base.HistoryErr,
 		PerPage:    a.base.PerPage,
 		Refresh:    a.base.Refresh,
@@ -118,8 +138,8 @@ func (u *userAPI) TestConnector(ctx context.Context, id string) (*api.TestResult
 }
 
 func (u *userAPI) mayWrite() error {
-	if !u.user.Role.MayWrite() {
-		return &WatcherError{User: u.user.Name}
+	if !u.user.RoleOn(u.account.spec.ID).MayWrite() {
+		return &WatcherError{User: u.user.Name, Account: u.account.spec.Name}
 	}
 	if wait := u.account.limiter.take(u.user.Name); wait > 0 {
 		return &LimitError{User: u.user.Name, Limit: u.account.limiter.n, Wait: wait}
@@ -129,10 +149,14 @@ func (u *userAPI) mayWrite() error {
 
 // WatcherError is a write asked by a user with the watch role: refused by
 // the server, nothing sent.
-type WatcherError struct{ User string }
+type WatcherError struct{ User, Account string }
 
 func (e *WatcherError) Error() string {
-	return "not sent: " + e.User + " has the watch role on this team server; syncs and tests need operate"
+	on := "this team server"
+	if e.Account != "" {
+		on = e.Account + " on this team server"
+	}
+	return "not sent: " + e.User + " has the watch role on " + on + "; syncs and tests need operate"
 }
 
 // Is makes it an api.ErrReadOnly: nothing left.

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,7 +22,7 @@ const sameEventWindow = 10 * time.Minute
 // publishes what its monitor saw, the hub keeps each event once, writes it
 // to the account's events log and hands it to every session.
 type hub struct {
-	account int // in the sessions' ui.Options.Accounts
+	account int // in Options.Accounts: each session's sink renumbers it (home.go)
 	log     *history.EventLog
 	notify  shared.Notifier // the team's own tools, told of every event kept; nil: none (set before the first Publish)
 	now     func() time.Time
@@ -43,6 +44,10 @@ type hub struct {
 	ackReady   chan struct{} // one slot: pending has something
 	ackStop    chan struct{}
 	ackDone    chan struct{}
+
+	// unacked are the events nobody acknowledged (oldest first, at most
+	// history.MaxEventsKept): a home screen's count for the account.
+	unacked []monitor.Event
 }
 
 // ackBatch is one user's acknowledgements not yet written.
@@ -124,6 +129,7 @@ func (h *hub) Publish(evs []monitor.Event) {
 		fresh = append(fresh, e)
 	}
 	h.news = h.news || len(fresh) > 0
+	h.keepUnacked(fresh)
 	subs := make([]*sink, 0, len(h.subs))
 	for s := range h.subs {
 		subs = append(subs, s)
@@ -147,6 +153,35 @@ func (h *hub) Publish(evs []monitor.Event) {
 	}
 }
 
+// keepUnacked counts evs among the unacknowledged (h.mu held).
+func (h *hub) keepUnacked(evs []monitor.Event) {
+	h.unacked = append(h.unacked, evs...)
+	if n := len(h.unacked) - history.MaxEventsKept; n > 0 {
+		h.unacked = append(h.unacked[:0:0], h.unacked[n:]...)
+	}
+}
+
+// seed counts the events of the log nobody acknowledged, before the first
+// Publish.
+func (h *hub) seed(seen []history.Seen) {
+	var evs []monitor.Event
+	for _, e := range seen {
+		if !e.Acked {
+			evs = append(evs, e.Event)
+		}
+	}
+	h.mu.Lock()
+	h.keepUnacked(evs)
+	h.mu.Unlock()
+}
+
+// unackedCount is how many events nobody acknowledged.
+func (h *hub) unackedCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.unacked)
+}
+
 // acknowledge is user's acknowledgement, for everyone: what it changes is
 // handed to every session and recorded, naming user. One that changes
 // nothing (all acknowledged again with no event since, an event
@@ -163,6 +198,9 @@ func (h *hub) acknowledge(user string, ids []string, until time.Time) {
 			newIDs = append(newIDs, id)
 		}
 	}
+	h.unacked = slices.DeleteFunc(h.unacked, func(e monitor.Event) bool {
+		return slices.Contains(ids, e.ID) || (!until.IsZero() && !e.Time.After(until))
+	})
 	if !until.After(h.ackedUntil) || !h.news {
 		until = time.Time{}
 	} else {
@@ -297,11 +335,47 @@ type sink struct {
 	ch   chan tea.Msg
 	done chan struct{}
 	once sync.Once
+	// visible are the accounts the session may see, by the session's
+	// index (home.go); nil: every account, numbered as the server does.
+	visible []int
+	// home, when set, takes the events of the accounts not on screen.
+	home *homeView
 }
 
 func newSink() *sink { return &sink{ch: make(chan tea.Msg, 64), done: make(chan struct{})} }
 
+// local is the session's index of the server's account i; -1 when the
+// session may not see it.
+func (s *sink) local(i int) int {
+	if s.visible == nil {
+		return i
+	}
+	for li, v := range s.visible {
+		if v == i {
+			return li
+		}
+	}
+	return -1
+}
+
+// offer queues msg for the session, its account numbered as the session
+// numbers it; what is of an account the session may not see is dropped.
 func (s *sink) offer(msg tea.Msg) {
+	switch m := msg.(type) {
+	case shared.Events:
+		if m.Account = s.local(m.Account); m.Account < 0 {
+			return
+		}
+		if s.home != nil && s.home.route(m) {
+			return
+		}
+		msg = m
+	case shared.Acks:
+		if m.Account = s.local(m.Account); m.Account < 0 {
+			return
+		}
+		msg = m
+	}
 	select {
 	case s.ch <- msg:
 	default:

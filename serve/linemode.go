@@ -31,7 +31,7 @@ func asksLines(ss ssh.Session) bool {
 // terminal edits the line.
 func (s *Server) lineMode(ctx context.Context, x *session, winCh <-chan ssh.Window) {
 	ss := x.ss
-	a, err := s.account(s.opts.Current)
+	a, err := s.account(x.sink.visible[x.start])
 	if err != nil {
 		fmt.Fprint(ss.Stderr(), "pixee-tui: the account cannot be opened now; the server's log says why\r\n")
 		_ = ss.Exit(1)

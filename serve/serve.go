@@ -110,6 +110,11 @@ func New(o Options) (*Server, error) {
 		lines: make(chan string, 1024), logStop: make(chan struct{}), logDone: make(chan struct{})}
 	s.watching, s.unwatch = context.WithCancel(context.Background())
 	go s.writeLog()
+	for _, u := range o.Serve.Users {
+		if len(s.visibleTo(u)) == 0 { // said now, not only to the user when they connect
+			s.logf("%s may see none of the accounts served here (serve.users.%s.accounts): their sessions are refused", u.Name, u.Name)
+		}
+	}
 	if _, err := s.account(o.Current); err != nil {
 		s.unwatch()
 		close(s.logStop)
@@ -241,8 +246,15 @@ func (s *Server) account(i int) (*account, error) {
 	if op.a != nil {
 		return op.a, nil
 	}
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing { // a session's late opening: nothing is started after Shutdown
+		return nil, errors.New("the team server is stopping")
+	}
 	spec := s.opts.Accounts[i]
 	base, err := spec.Open()
+	op.failed = err != nil
 	if err != nil {
 		s.logf("%s: %v", spec.Name, err)
 		return nil, err
@@ -253,6 +265,11 @@ func (s *Server) account(i int) (*account, error) {
 		limiter: newLimiter(s.opts.Serve.SyncsPerUser, s.opts.Now)}
 	for _, w := range base.Warnings {
 		s.logf("%s: %s", spec.Name, w)
+	}
+	if base.Events != nil {
+		if seen, _, err := base.Events.Load(); err == nil {
+			op.a.hub.seed(seen)
+		}
 	}
 	if base.Notify != nil {
 		// What the hub keeps goes to the team's tools once, however many
@@ -266,10 +283,19 @@ func (s *Server) account(i int) (*account, error) {
 		go shared.Keep(s.watching, func() *shared.Watch {
 			return shared.NewWatch(shared.WatchOptions{API: readsOnly{a.reads}, Now: s.opts.Now,
 				PerPage: s.opts.PerPage, ListRefresh: s.opts.ListRefresh, Events: a.hub.Publish, Fleet: a.fleet.Store,
+				Summary: func(sum shared.Summary) { a.setSummary(sum); s.homeChanged(i) },
 				Inspect: a.inspect})
 		}, s.logf)
 	}
 	return op.a, nil
+}
+
+// failedToOpen says the last opening of account i failed.
+func (s *Server) failedToOpen(i int) bool {
+	op := &s.openers[i]
+	op.mu.Lock()
+	defer op.mu.Unlock()
+	return op.a == nil && op.failed
 }
 
 // opened is account i if it is open.

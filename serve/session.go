@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/pixee/pixee-tui/accounts"
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/internal/readahead"
 	"github.com/pixee/pixee-tui/shared"
@@ -38,6 +40,7 @@ type session struct {
 	stop   func()     // the line mode's end (linemode.go), instead of p
 	reason string     // why the server ended it, said after the dashboard is gone
 	joined []*account // whose hubs it is subscribed to
+	start  int        // the session's index of the account it starts on
 	closed bool       // unregistered: joins no more hubs
 	ending bool       // told to quit: once is enough
 }
@@ -81,13 +84,23 @@ func (x *session) end(reason string) {
 const endGrace = 3 * time.Second
 
 func (x *session) join(a *account) shared.Account {
+	x.subscribe(a) // an account opened after the session ended: no subscription
+	return a.sessionFor(x.user, nil)
+}
+
+// subscribe hands x a's events (its home screen's, or its dashboard's);
+// false once the session has ended.
+func (x *session) subscribe(a *account) bool {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.closed { // an account opened after the session ended: no subscription
-		return a.sessionFor(x.user, nil)
+	if x.closed {
+		return false
 	}
-	x.joined = append(x.joined, a)
-	return a.sessionFor(x.user, x.sink)
+	if !slices.Contains(x.joined, a) {
+		x.joined = append(x.joined, a)
+		a.hub.subscribe(x.sink)
+	}
+	return true
 }
 
 // activity is the session's input, noting when a person last typed, and
@@ -193,6 +206,17 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			return
 		}
 		x := &session{srv: s, ss: ss, user: u, sink: newSink(), finished: make(chan struct{})}
+		x.sink.visible = s.visibleTo(u)
+		if len(x.sink.visible) == 0 {
+			s.logf("refused a session of %s: serve.users.%s.accounts lists none of the accounts served here", u.Name, u.Name)
+			fmt.Fprintf(ss.Stderr(), "pixee-tui: %s may see none of the accounts this team server serves: ask whoever runs it\r\n", u.Name)
+			_ = ss.Exit(1)
+			return
+		}
+		x.start = x.startIndex(s.opts.Current)
+		if len(x.sink.visible) > 1 && !s.opts.NoWatch && !u.Accessible && !asksLines(ss) {
+			x.sink.home = newHomeView(s, x.sink.visible, x.start)
+		}
 		defer close(x.finished)
 		x.lastInput.Store(time.Now().UnixNano())
 		if why := s.register(x); why != "" {
@@ -261,6 +285,10 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		}
 		go x.sink.run(p)
 		go s.follow(ctx, x, p, winCh)
+		if h := x.sink.home; h != nil {
+			go s.watchAll(ctx, x)
+			go h.forward(ctx, func(snap accounts.Snapshot) { p.Send(snap) })
+		}
 		_, err = p.Run()
 		x.sink.close()
 		x.mu.Lock()
@@ -385,17 +413,20 @@ func (s *Server) keepAlive(ctx context.Context, x *session) {
 	}
 }
 
-// model is a session's dashboard, on the start account.
+// model is a session's dashboard, on its start account, over the accounts
+// its user may see.
 func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (tea.Model, error) {
 	o := s.opts
-	a, err := s.account(o.Current)
+	first := x.sink.visible[x.start]
+	a, err := s.account(first)
 	if err != nil {
 		return nil, err
 	}
 	start := x.join(a)
 	var specs []shared.AccountSpec
-	if len(o.Accounts) > 1 {
-		for i, acc := range o.Accounts {
+	if len(x.sink.visible) > 1 {
+		for _, i := range x.sink.visible {
+			acc := o.Accounts[i]
 			specs = append(specs, shared.AccountSpec{Name: acc.Name, Host: acc.Host, Open: func() (shared.Account, error) {
 				a, err := s.account(i)
 				if err != nil {
@@ -405,14 +436,42 @@ func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (t
 			}})
 		}
 	}
-	return ui.New(ui.Start{
+	opts := ui.Start{
 		Context: ctx, Account: start, Name: a.spec.Name, Host: a.spec.Host, Demo: o.Demo,
-		Alerts: o.Alerts, Terminal: x.ss, User: x.user.Name, Who: x.user.Name + " · " + string(x.user.Role),
+		Alerts: o.Alerts, Terminal: x.ss, User: x.user.Name, Who: x.who(),
 		NoExport: true, // it would write on the server, with its rights
-		Accounts: specs, Current: o.Current,
+		Accounts: specs, Current: x.start,
 		PerPage: o.PerPage, Refresh: o.Refresh, IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh,
 		Keys: o.Keys, Renderer: r,
-	}.Options()), nil
+	}
+	if x.sink.home != nil {
+		opts.Home = x.sink.home
+	}
+	return ui.New(opts.Options()), nil
+}
+
+// startIndex is the session's index of the server's start account, or of
+// the first account it may see when not that one.
+func (x *session) startIndex(current int) int {
+	return max(x.sink.local(current), 0)
+}
+
+// who is the user and role for the header: the role, or, when it differs
+// by account, the accounts of each role (only those the user may see).
+func (x *session) who() string {
+	on := map[config.Role][]string{}
+	for _, i := range x.sink.visible {
+		acc := x.srv.opts.Accounts[i]
+		r := x.user.RoleOn(acc.ID)
+		on[r] = append(on[r], acc.Name)
+	}
+	if len(on) == 1 {
+		for r := range on {
+			return x.user.Name + " · " + string(r)
+		}
+	}
+	return x.user.Name + " · " + string(config.RoleOperate) + " on " + strings.Join(on[config.RoleOperate], ", ") +
+		" · " + string(config.RoleWatch) + " on " + strings.Join(on[config.RoleWatch], ", ")
 }
 
 // register counts x among the server's sessions, or says why it may not
