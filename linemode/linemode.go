@@ -77,6 +77,7 @@ type session struct {
 	list      listing
 	ask       *question // a write waiting for yes or no
 	showing   string    // a connector whose detail is awaited for show
+	runsFor   string    // a connector shown whose runs are awaited
 	first     bool      // the first page has been told
 	listWaits bool      // list was typed before it: told with it
 	indexed   bool      // the index has been told complete
@@ -272,6 +273,10 @@ func (s *session) applyRead(r monitor.Result) {
 	if d := out.Detail; d != nil && d.ID == s.showing {
 		s.showing = ""
 		s.detail(d, true)
+	}
+	if out.Jobs != "" && out.Jobs == s.runsFor {
+		s.runsFor = ""
+		s.tellRuns(out.Jobs)
 	}
 	if t := s.mon.Target(monitor.SelectedTarget); s.showing != "" && r.Kind == monitor.KindConnector && r.ID == s.showing && t.Err != nil {
 		s.showing = ""
