@@ -109,7 +109,7 @@ func (m *Model) activityOf(id string) widget.Activity {
 		Runs: make([]widget.ActivityRun, len(runs))}
 	for i, r := range runs {
 		a.Runs[i] = widget.ActivityRun{Outcome: outcomeOf(r), End: r.End, Duration: r.Duration,
-			DurationKnown: !r.DurationUnknown && r.Finished()}
+			DurationKnown: !r.DurationUnknown && r.Finished(), Status: r.Status}
 	}
 	return a
 }

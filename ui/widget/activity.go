@@ -44,6 +44,9 @@ type ActivityRun struct {
 	End           time.Time // zero while running
 	Duration      time.Duration
 	DurationKnown bool
+	// Status is the run's status as the server sent it: a RunOther is
+	// counted under it ("2 completed_with_warnings"), not as "other".
+	Status string
 }
 
 // Activity is what the strip shows of a connector's past.
@@ -72,17 +75,35 @@ func (a Activity) Source() string {
 }
 
 // Counts is the runs by outcome in words, the strip's text alternative:
-// "8 ok · 2 failed · 1 running".
+// "8 ok · 2 failed · 1 running"; a status the strip does not know is
+// counted under its own word, as the server sent it ("2
+// completed_with_warnings"), or as "other" without one.
 func (a Activity) Counts() string {
-	var n [4]int
+	var n [3]int
+	others := map[string]int{}
+	var otherWords []string
 	for _, r := range a.Runs {
-		n[r.Outcome]++
+		if r.Outcome != RunOther {
+			n[r.Outcome]++
+			continue
+		}
+		w := termtext.OneLine(termtext.Sanitize(strings.ToLower(r.Status)), 40)
+		if w == "" {
+			w = "other"
+		}
+		if others[w] == 0 {
+			otherWords = append(otherWords, w)
+		}
+		others[w]++
 	}
 	var parts []string
-	for o, word := range []string{"ok", "failed", "running", "other"} {
+	for o, word := range []string{"ok", "failed", "running"} {
 		if n[o] > 0 {
 			parts = append(parts, Thousands(n[o])+" "+word)
 		}
+	}
+	for _, w := range otherWords {
+		parts = append(parts, Thousands(others[w])+" "+w)
 	}
 	return strings.Join(parts, " · ")
 }
