@@ -160,7 +160,7 @@ func (s *session) command(line string) bool {
 	case "history":
 		s.tellHistory()
 	default:
-		s.out.say(fmt.Sprintf("%q is not a command. Type help for the commands.", verb))
+		s.out.say(quoted(verb) + " is not a command. Type help for the commands.")
 	}
 	return false
 }
@@ -325,8 +325,11 @@ func (s *session) askSync(rest string) {
 	p := ean.Parse(strings.Join(what, " "))
 	if len(p.Rejected) > 0 {
 		var bad []string
-		for _, r := range p.Rejected {
-			bad = append(bad, fmt.Sprintf("%q %s", r.Token, r.Reason))
+		for _, r := range p.Rejected[:min(len(p.Rejected), maxRejectedTold)] {
+			bad = append(bad, quoted(r.Token)+" "+r.Reason)
+		}
+		if more := len(p.Rejected) - maxRejectedTold; more > 0 {
+			bad = append(bad, fmt.Sprintf("and %d more", more))
 		}
 		s.out.say("Nothing asked: " + strings.Join(bad, "; ") + ". Give EANs of 8, 12, 13 or 14 digits, or the word catalog.")
 		return
@@ -372,6 +375,10 @@ func (s *session) recently(c api.Connector, eans []string, catalog bool) []strin
 	}
 	return nil
 }
+
+// maxRejectedTold is how many rejected EANs a line names; the rest are
+// counted.
+const maxRejectedTold = 5
 
 func looksLikeCode(w string) bool {
 	for _, r := range w {
