@@ -176,3 +176,20 @@ func TestIdleDashboardWithJobsStaysUnderTenRequestsAMinute(t *testing.T) {
 		t.Errorf("%d jobs requests while idle, want none", n)
 	}
 }
+
+// The detail of a late connector says why the list calls it late: its
+// usual interval and how far past due it is, in words, as late and then
+// as overdue; on time it says nothing of it.
+func TestDetailSaysWhyAConnectorIsLate(t *testing.T) {
+	f, _ := startWatched(t)
+	f.Advance(5 * time.Minute)
+	f.lacks("usually every")
+	f.Advance(7 * time.Minute)
+	if !strings.Contains(f.View(), "late       usually every 1h 00m · 1h 00m past due") {
+		t.Fatalf("late, the detail lacks its interval:\n%s", f.View())
+	}
+	f.Advance(time.Hour)
+	if !strings.Contains(f.View(), "overdue    usually every 1h 00m · 2h 00m past due") {
+		t.Fatalf("overdue, the detail lacks its interval:\n%s", f.View())
+	}
+}

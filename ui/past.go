@@ -107,6 +107,9 @@ func (m *Model) activityOf(id string) widget.Activity {
 	rec, asked := m.mon.Jobs(id)
 	a := widget.Activity{Observed: observed, NoJobs: !m.mon.JobsOffered(), Listed: asked && rec.Err == nil,
 		Runs: make([]widget.ActivityRun, len(runs))}
+	if cad := m.mon.Cadence(id); cad.State != monitor.OnTime {
+		a.Lateness, a.Usual, a.Behind = cad.State.String(), cad.Usual, cad.Behind
+	}
 	for i, r := range runs {
 		a.Runs[i] = widget.ActivityRun{Outcome: outcomeOf(r), End: r.End, Duration: r.Duration,
 			DurationKnown: !r.DurationUnknown && r.Finished(), Status: r.Status}

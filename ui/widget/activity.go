@@ -61,6 +61,21 @@ type Activity struct {
 	// Listed says the server answered with its jobs: with none, it lists
 	// none.
 	Listed bool
+	// Lateness is "late" or "overdue" when the connector's last sync is
+	// past its usual interval (the list's status word), "" on time or
+	// not learnt; Usual and Behind are its interval and how far past the
+	// expected sync it is.
+	Lateness      string
+	Usual, Behind time.Duration
+}
+
+// lateLine is the detail's words for a late connector: why the list
+// calls it late. "" when it is not.
+func (a Activity) lateLine() (label, value string) {
+	if a.Lateness == "" || a.Usual <= 0 {
+		return "", ""
+	}
+	return a.Lateness, "usually every " + Duration(a.Usual) + " · " + Duration(a.Behind) + " past due"
 }
 
 // SetActivity is the connector's runs, set in Update.

@@ -262,6 +262,9 @@ func (d *DetailPane) lines(now time.Time) []string {
 	}
 	d.syncLines(&b, compact)
 	b.field("last sync", d.when(now, c.LastSyncAt, c.LastSyncAtUnknown, "never"))
+	if label, value := d.activity.lateLine(); label != "" {
+		b.field(label, value)
+	}
 	if d.lastTest != "" {
 		b.field("last test", d.lastTest)
 	}
