@@ -174,7 +174,7 @@ func eventGlyph(k monitor.EventKind) string {
 	switch {
 	case k.Bad() || k == monitor.ErrorChanged || k == monitor.SlowRun || k == monitor.SmallRun:
 		return "✗"
-	case k == monitor.Recovered || k == monitor.LateRecovered || k == monitor.SyncDrained:
+	case k == monitor.Recovered || k == monitor.LateRecovered || k == monitor.SyncDrained || k == monitor.ErrorCleared:
 		return "✓"
 	case k == monitor.Paused:
 		return "‖"
