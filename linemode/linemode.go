@@ -134,16 +134,32 @@ func firstOf[T comparable](a, b T) T {
 	return b
 }
 
+// InputEndWait is how long the line mode waits, once its input has
+// ended, for what was asked and is not told yet (a list before the first
+// page, a show's detail or runs): "echo list | pixee-tui --accessible"
+// tells the list, then ends.
+const InputEndWait = 15 * time.Second
+
+// awaiting says something asked is still to be told.
+func (s *session) awaiting() bool { return s.listWaits || s.showing != "" || s.runsFor != "" }
+
 func (s *session) run() error {
 	s.greet()
 	s.do(s.mon.Start())
+	var endBy <-chan time.Time // armed when the input ends with something awaited
 	for {
+		if s.input == nil && !s.awaiting() {
+			return nil
+		}
 		select {
 		case <-s.ctx.Done():
 			return nil
+		case <-endBy:
+			return nil
 		case line, ok := <-s.input:
 			if !ok {
-				return nil
+				s.input, endBy = nil, time.After(InputEndWait)
+				continue
 			}
 			if s.command(line) {
 				return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pixee/pixee-tui/api/sandbox"
 )
@@ -66,5 +67,22 @@ func TestLongInputIsQuotedBackCut(t *testing.T) {
 		if len(l) > 400 {
 			t.Errorf("a line of %d bytes: %.120q…", len(l), l)
 		}
+	}
+}
+
+// When the input ends with something asked and not told yet (a list asked
+// for before the first page came), it is told before the line mode ends:
+// "echo list | pixee-tui --accessible" lists.
+func TestWhatWasAskedIsToldAfterTheInputEnds(t *testing.T) {
+	p := start(t, setup{sandbox: sandbox.Options{Seed: 2, Connectors: 3, ReadLimit: -1, Latency: 300 * time.Millisecond}})
+	p.typeLine("list")
+	p.in.Close()
+	p.wait("The connectors are still loading")
+	p.wait("3. ")
+	select {
+	case err := <-p.done:
+		p.done <- err // for the cleanup's wait
+	case <-time.After(30 * time.Second):
+		t.Fatal("the line mode did not end after telling the list")
 	}
 }
