@@ -27,9 +27,19 @@ func accessibleWanted(f *flags, file *config.File) bool {
 // account instead of the dashboard: the same account, monitor, write path
 // and history, told as lines. It needs no terminal: its output may go to
 // a file or a pipe, and a signal ends it (nothing to restore).
-func runAccessible(ctx context.Context, f *flags, start *account.Account, file *config.File, stdin io.Reader, stdout io.Writer) error {
+//
+// With notify: in the config file, its events go to the team's tools as
+// the dashboard's do; a delivery that fails is kept in the account's
+// events.
+func runAccessible(ctx context.Context, f *flags, start *account.Account, file *config.File, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	notes, prog, err := dashboardNotifier(file, f, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeNotifier(notes)
+	dashboardNotify(notes, start.ID, 0, &start.Session, prog)
 	alerts := config.DefaultAlerts()
 	if file != nil {
 		alerts = file.Alerts

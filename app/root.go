@@ -277,7 +277,7 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "pixee-tui:", w)
 	}
 	if accessibleWanted(f, file) {
-		return runAccessible(ctx, f, start, file, stdin, stdout)
+		return runAccessible(ctx, f, start, file, stdin, stdout, stderr)
 	}
 	keys, err := keysOf(file)
 	if err != nil {

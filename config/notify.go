@@ -55,7 +55,7 @@ var notifyFormats = []string{"json", "slack"}
 
 // NotifyKinds are the event kinds a route may name (monitor's EventKinds;
 // package notify checks the two lists agree).
-var NotifyKinds = []string{"turned_error", "recovered", "error_changed", "stuck", "turned_late", "late_recovered",
+var NotifyKinds = []string{"turned_error", "recovered", "error_changed", "error_cleared", "stuck", "turned_late", "late_recovered",
 	"slow_run", "small_run", "paused", "resumed", "appeared", "disappeared",
 	"sync_sent", "sync_drained", "sync_failed", "sync_lost", "key_refused", "key_accepted", "api_down", "api_up"}
 

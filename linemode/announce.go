@@ -39,6 +39,9 @@ func (s *session) record(evs []monitor.Event) {
 		h.Publish(append([]monitor.Event(nil), evs...))
 		return
 	}
+	if n := s.o.Account.Notify; n != nil {
+		n.Notify(append([]monitor.Event(nil), evs...)) // never blocks (package notify queues)
+	}
 	if l := s.o.Account.Events; l != nil {
 		if _, err := l.Append(evs); err != nil {
 			s.out.say("Events are not kept for the next start: " + oneLine(err.Error()) + ".")

@@ -160,7 +160,7 @@ func (s *session) command(line string) bool {
 	case "history":
 		s.tellHistory()
 	default:
-		s.out.say(fmt.Sprintf("%q is not a command. Type help for the commands.", verb))
+		s.out.say(quoted(verb) + " is not a command. Type help for the commands.")
 	}
 	return false
 }
@@ -203,6 +203,7 @@ func (s *session) sort(by string) {
 // fresh, else when the detail answers. The connector is followed (the
 // monitor's selection) from then on.
 func (s *session) show(c api.Connector) {
+	s.runsFor = ""
 	d, at := s.mon.Cached(c.ID)
 	if d != nil && s.now().Sub(at) < 30*time.Second {
 		s.detail(d, false)
@@ -231,25 +232,13 @@ func (s *session) detail(d *api.ConnectorDetail, fresh bool) {
 	} else {
 		out = append(out, "No error.")
 	}
-	if cad := s.mon.Store().Cadence(d.ID, now); cad.Usual > 0 {
-		line := "Usually syncs every " + strings.TrimPrefix(span(cad.Usual), "about ") + "; " + cad.State.String()
-		if cad.Behind > 0 {
-			line += ", " + span(cad.Behind) + " behind"
-		}
-		out = append(out, line+".")
-	}
 	if t, ok := s.mon.LastTest(d.ID); ok {
 		out = append(out, "Last connection test, "+ago(now.Sub(t.At))+": "+testWords(t.Result, t.Err)+".")
 	}
-	if runs, observed := s.mon.Store().Runs(d.ID); len(runs) > 0 {
-		src := "jobs on the server"
-		if observed {
-			src = "runs seen here"
-		}
-		out = append(out, fmt.Sprintf("Latest %s:", src))
-		for _, r := range runs[:min(3, len(runs))] {
-			out = append(out, runWords(r, now))
-		}
+	past, waiting := s.pastLines(d.ID, now)
+	out = append(out, past...)
+	if waiting {
+		s.runsFor = d.ID
 	}
 	if !fresh {
 		out = append(out, "Read "+ago(now.Sub(mustAt(s.mon.Cached(d.ID))))+"; a fresh reading follows if it changed.")
@@ -277,7 +266,7 @@ func runWords(r monitor.Run, now time.Time) string {
 		w += ", " + count(r.Pushed, "product") + " pushed"
 	}
 	if !r.DurationUnknown && r.Duration > 0 {
-		w += ", took " + strings.TrimPrefix(span(r.Duration), "about ")
+		w += ", took " + length(r.Duration)
 	}
 	if r.Error != "" {
 		w += ": " + oneLine(r.Error)
@@ -336,8 +325,11 @@ func (s *session) askSync(rest string) {
 	p := ean.Parse(strings.Join(what, " "))
 	if len(p.Rejected) > 0 {
 		var bad []string
-		for _, r := range p.Rejected {
-			bad = append(bad, fmt.Sprintf("%q %s", r.Token, r.Reason))
+		for _, r := range p.Rejected[:min(len(p.Rejected), maxRejectedTold)] {
+			bad = append(bad, quoted(r.Token)+" "+r.Reason)
+		}
+		if more := len(p.Rejected) - maxRejectedTold; more > 0 {
+			bad = append(bad, fmt.Sprintf("and %d more", more))
 		}
 		s.out.say("Nothing asked: " + strings.Join(bad, "; ") + ". Give EANs of 8, 12, 13 or 14 digits, or the word catalog.")
 		return
@@ -383,6 +375,10 @@ func (s *session) recently(c api.Connector, eans []string, catalog bool) []strin
 	}
 	return nil
 }
+
+// maxRejectedTold is how many rejected EANs a line names; the rest are
+// counted.
+const maxRejectedTold = 5
 
 func looksLikeCode(w string) bool {
 	for _, r := range w {

@@ -3,10 +3,12 @@ package linemode
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/pixee/pixee-tui/api/sandbox"
+	"github.com/pixee/pixee-tui/monitor"
 )
 
 // What changes on the account is said as it happens, each event one line
@@ -70,4 +72,52 @@ func TestEachEventIsOneLineAsItHappens(t *testing.T) {
 		}
 	}
 	assertPlain(t, p.out.String())
+}
+
+// notifier records what the line mode hands the team's tools.
+type notifier struct {
+	mu   sync.Mutex
+	evs  []monitor.Event
+	sent chan struct{}
+}
+
+func (n *notifier) Notify(evs []monitor.Event) {
+	n.mu.Lock()
+	n.evs = append(n.evs, evs...)
+	n.mu.Unlock()
+	select {
+	case n.sent <- struct{}{}:
+	default:
+	}
+}
+
+func (n *notifier) ReportTo(func([]monitor.Event)) {}
+
+// With notify: in the config, the line mode hands its events to the team's
+// tools as the dashboard does: a connector turning to error is notified.
+func TestEventsAreNotifiedAsTheDashboardsAre(t *testing.T) {
+	var id []string
+	n := &notifier{sent: make(chan struct{}, 1)}
+	p := start(t, setup{
+		sandbox: sandbox.Options{Seed: 5, Connectors: 4, ReadLimit: -1, SyncFailureRate: -1},
+		before: func(sb *sandbox.Server) {
+			id = sb.IDs()
+			for _, c := range id {
+				sb.SetStatus(c, "active")
+			}
+		},
+		opts: func(o *Options) { o.ListRefresh = 100 * time.Millisecond; o.Account.Notify = n },
+	})
+	p.wait("Type list for the connectors")
+	p.sb.SetStatus(id[1], "error")
+	p.wait("turned to error")
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	found := false
+	for _, e := range n.evs {
+		found = found || (e.Kind == monitor.TurnedError && e.ConnectorID == id[1])
+	}
+	if !found {
+		t.Errorf("notified %+v, want the turn to error", n.evs)
+	}
 }

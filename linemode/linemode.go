@@ -77,6 +77,7 @@ type session struct {
 	list      listing
 	ask       *question // a write waiting for yes or no
 	showing   string    // a connector whose detail is awaited for show
+	runsFor   string    // a connector shown whose runs are awaited
 	first     bool      // the first page has been told
 	listWaits bool      // list was typed before it: told with it
 	indexed   bool      // the index has been told complete
@@ -133,16 +134,32 @@ func firstOf[T comparable](a, b T) T {
 	return b
 }
 
+// InputEndWait is how long the line mode waits, once its input has
+// ended, for what was asked and is not told yet (a list before the first
+// page, a show's detail or runs): "echo list | pixee-tui --accessible"
+// tells the list, then ends.
+const InputEndWait = 15 * time.Second
+
+// awaiting says something asked is still to be told.
+func (s *session) awaiting() bool { return s.listWaits || s.showing != "" || s.runsFor != "" }
+
 func (s *session) run() error {
 	s.greet()
 	s.do(s.mon.Start())
+	var endBy <-chan time.Time // armed when the input ends with something awaited
 	for {
+		if s.input == nil && !s.awaiting() {
+			return nil
+		}
 		select {
 		case <-s.ctx.Done():
 			return nil
+		case <-endBy:
+			return nil
 		case line, ok := <-s.input:
 			if !ok {
-				return nil
+				s.input, endBy = nil, time.After(InputEndWait)
+				continue
 			}
 			if s.command(line) {
 				return nil
@@ -272,6 +289,10 @@ func (s *session) applyRead(r monitor.Result) {
 	if d := out.Detail; d != nil && d.ID == s.showing {
 		s.showing = ""
 		s.detail(d, true)
+	}
+	if out.Jobs != "" && out.Jobs == s.runsFor {
+		s.runsFor = ""
+		s.tellRuns(out.Jobs)
 	}
 	if t := s.mon.Target(monitor.SelectedTarget); s.showing != "" && r.Kind == monitor.KindConnector && r.ID == s.showing && t.Err != nil {
 		s.showing = ""

@@ -104,7 +104,7 @@ func (s *session) tell(p int) {
 	l := &s.list
 	if len(l.rows) == 0 {
 		if l.query != "" {
-			s.out.say(fmt.Sprintf("No connector matches %q%s.", l.query, s.soFar()))
+			s.out.say(fmt.Sprintf("No connector matches %s%s.", quoted(l.query), s.soFar()))
 		} else {
 			s.out.say("No connector is known yet" + s.soFar() + ".")
 		}
@@ -115,7 +115,7 @@ func (s *session) tell(p int) {
 	to := min(from+n, len(l.rows))
 	what := count(len(l.rows), "connector")
 	if l.query != "" {
-		what += fmt.Sprintf(" matching %q", l.query)
+		what += " matching " + quoted(l.query)
 	}
 	out := []string{fmt.Sprintf("Page %d of %d: %d to %d of %s, by %s%s.", l.page, l.pages(n), from+1, to, what, l.sortBy, s.soFar())}
 	now := s.now()
@@ -166,7 +166,11 @@ func (s *session) resolve(arg string) (api.Connector, bool) {
 		c, ok := s.list.at(n)
 		if !ok {
 			if len(s.list.rows) == 0 {
-				s.out.say(fmt.Sprintf("There is no number %d: no list has been told yet. Type list first.", n))
+				if s.list.query != "" {
+					s.out.say(fmt.Sprintf("There is no number %d: no connector matches %s. Type list for them all.", n, quoted(s.list.query)))
+				} else {
+					s.out.say(fmt.Sprintf("There is no number %d: no list has been told yet. Type list first.", n))
+				}
 			} else {
 				s.out.say(fmt.Sprintf("There is no number %d: the list holds 1 to %d.", n, len(s.list.rows)))
 			}
@@ -191,12 +195,12 @@ func (s *session) resolve(arg string) (api.Connector, bool) {
 	case len(exact) == 0 && len(near) == 1:
 		return near[0], true
 	case len(exact)+len(near) == 0:
-		s.out.say(fmt.Sprintf("No connector is named %q%s.", arg, s.soFar()))
+		s.out.say(fmt.Sprintf("No connector is named %s%s.", quoted(arg), s.soFar()))
 		return api.Connector{}, false
 	}
 	s.list.query = arg
 	s.list.build(s.mon.Store())
-	s.out.say(fmt.Sprintf("%s match %q: give the number.", count(len(s.list.rows), "connector"), arg))
+	s.out.say(fmt.Sprintf("%s match %s: give the number.", count(len(s.list.rows), "connector"), quoted(arg)))
 	s.tell(1)
 	return api.Connector{}, false
 }
@@ -249,6 +253,18 @@ func count(n int, word string) string {
 // thousands writes n as digits alone: a screen reader reads "10000" as
 // ten thousand, and "10 000" as ten, then zero.
 func thousands(n int) string { return fmt.Sprint(n) }
+
+// maxQuoted is how many characters of what was typed a line quotes back.
+const maxQuoted = 80
+
+// quoted is what a person typed, quoted back in a line: cut after
+// maxQuoted characters ("…"), so a paste of a page is not read back whole.
+func quoted(s string) string {
+	if r := []rune(s); len(r) > maxQuoted {
+		return fmt.Sprintf("%q…", string(r[:maxQuoted]))
+	}
+	return fmt.Sprintf("%q", s)
+}
 
 func orWord(s, none string) string {
 	if strings.TrimSpace(s) == "" {

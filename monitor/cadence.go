@@ -158,11 +158,23 @@ func (s *Store) learnSync(id string, c api.Connector) {
 // (Store.Runs). Jobs without a completion time (queued,
 // running) are skipped; failed runs count, as a schedule runs whatever the
 // outcome.
-func (s *Store) LearnJobs(id string, jobs []api.Job) {
+func (s *Store) LearnJobs(id string, jobs []api.Job) { s.learnJobs(id, jobs, time.Time{}) }
+
+// FutureSkew is how far past the reader's clock a job's completion time
+// may be and still be learnt from: the server's clock may run a little
+// ahead, but a completion years ahead (a server's bug, or a hostile one)
+// would stand as the last sync and keep the connector from ever being
+// late.
+const FutureSkew = 10 * time.Minute
+
+// learnJobs is LearnJobs answered at now (zero: no clock to judge by):
+// a completion more than FutureSkew after now is kept as a run but not
+// learnt from.
+func (s *Store) learnJobs(id string, jobs []api.Job, now time.Time) {
 	s.learnJobRuns(id, jobs)
 	var ends []time.Time
 	for _, j := range jobs {
-		if j.CompletedAt != nil {
+		if j.CompletedAt != nil && (now.IsZero() || !j.CompletedAt.After(now.Add(FutureSkew))) {
 			ends = append(ends, *j.CompletedAt)
 		}
 	}

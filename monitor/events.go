@@ -23,6 +23,10 @@ const (
 	Appeared     EventKind = "appeared"
 	Disappeared  EventKind = "disappeared"
 	ErrorChanged EventKind = "error_changed"
+	// ErrorCleared is a connector's last_error gone while its status
+	// stayed what it was (an error that ended with a status change is
+	// told by that change: Recovered). Before is the error.
+	ErrorCleared EventKind = "error_cleared"
 	Stuck        EventKind = "stuck"
 	SyncDrained  EventKind = "sync_drained"
 	SyncLost     EventKind = "sync_lost" // the server lost track of a sync triggered here
@@ -53,7 +57,7 @@ const (
 // filter steps through them: the one list, so a kind added above is
 // offered there too.
 func EventKinds() []EventKind {
-	return []EventKind{TurnedError, Recovered, ErrorChanged, Stuck, TurnedLate, LateRecovered, SlowRun, SmallRun, Paused, Resumed, Appeared, Disappeared,
+	return []EventKind{TurnedError, Recovered, ErrorChanged, ErrorCleared, Stuck, TurnedLate, LateRecovered, SlowRun, SmallRun, Paused, Resumed, Appeared, Disappeared,
 		SyncSent, SyncDrained, SyncFailed, SyncLost, KeyRefused, KeyAccepted, APIDown, APIUp, NotifyFailed}
 }
 
@@ -123,6 +127,8 @@ func (e Event) Text() string {
 		return who + " no longer exists"
 	case ErrorChanged:
 		return who + ": " + termtext.OneLine(e.After, eventTextCap)
+	case ErrorCleared:
+		return who + ": last error cleared"
 	case Stuck:
 		return who + ": sync stuck, " + e.After
 	case SyncDrained:
@@ -215,6 +221,9 @@ func EventOfDetail(now time.Time, prev, cur *api.ConnectorDetail) (Event, bool) 
 		return Event{}, false
 	}
 	a, b := prev.SyncStats.LastError, cur.SyncStats.LastError
+	if a != nil && b == nil && prev.Status == cur.Status {
+		return Event{Time: now, ConnectorID: cur.ID, Name: cur.Name, Platform: cur.Platform, Kind: ErrorCleared, Before: *a, After: cur.Status}, true
+	}
 	if b == nil || (a != nil && *a == *b) {
 		return Event{}, false
 	}

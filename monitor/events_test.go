@@ -54,8 +54,13 @@ func TestEventOfDetailAndStuck(t *testing.T) {
 	if e, ok := EventOfDetail(tEv, d(0, msg("x")), d(0, msg("y"))); !ok || e.Kind != ErrorChanged || e.Before != "x" || e.After != "y" {
 		t.Errorf("changed error: %+v %v", e, ok)
 	}
-	if _, ok := EventOfDetail(tEv, d(0, msg("x")), d(0, nil)); ok {
-		t.Error("an error cleared is not a changed error (recovery comes from the status)")
+	if e, ok := EventOfDetail(tEv, d(0, msg("x")), d(0, nil)); !ok || e.Kind != ErrorCleared || e.Before != "x" || e.Text() != "Shop a: last error cleared" {
+		t.Errorf("an error cleared while the status stays: %+v %v, want error_cleared", e, ok)
+	}
+	inError := d(0, msg("x"))
+	inError.Status = StatusError
+	if _, ok := EventOfDetail(tEv, inError, d(0, nil)); ok {
+		t.Error("an error cleared with the status leaving error is told by the recovery, not again")
 	}
 	var w StuckWatch
 	now := tEv

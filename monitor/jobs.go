@@ -143,7 +143,7 @@ func (m *Monitor) applyJobs(r Result) Outcome {
 		}
 	default:
 		rec.Jobs = r.Jobs
-		m.store.LearnJobs(r.ID, r.Jobs)
+		m.store.learnJobs(r.ID, r.Jobs, m.now())
 	}
 	if _, ok := m.jobs.byID[r.ID]; !ok && len(m.jobs.byID) >= MaxJobsCache {
 		oldest := ""

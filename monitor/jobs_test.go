@@ -191,3 +191,22 @@ func TestJobsOffByDefaultAndWithinTheBudget(t *testing.T) {
 		t.Errorf("budget at its reserve: %+v, want no jobs request", js)
 	}
 }
+
+// A job whose completion time lies years ahead (a server's bug) is not
+// taken as the last sync: the connector that stopped syncing is still
+// found late.
+func TestAJobCompletedInTheFutureDoesNotHideLateness(t *testing.T) {
+	m, c := jobsTest(t, Options{Jobs: true})
+	last := epoch0.Add(-10 * time.Minute)
+	r := oneRequest(t, m.Select("a", false))
+	jobs, _ := jobsOf(m.Apply(selectedOK(r, last)).Plan)
+	if len(jobs) != 1 {
+		t.Fatalf("jobs requests %+v, want one", jobs)
+	}
+	future := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+	m.Apply(Result{Request: jobs[0], Jobs: append([]api.Job{{ID: "bogus", Status: "completed", CompletedAt: &future}}, hourlyJobs(last, 20)...)})
+	cd := m.Store().Cadence("a", c.Now().Add(3*time.Hour))
+	if cd.Usual != time.Hour || !cd.Last.Equal(last) || cd.State == OnTime {
+		t.Errorf("cadence 3h after the last real sync: %+v, want usual 1h, last %v, late", cd, last)
+	}
+}

@@ -27,6 +27,11 @@ import (
 // MaxRuns is how many runs the store keeps per connector, newest.
 const MaxRuns = 50
 
+// MaxUnfinishedRuns is how many of a connector's jobs without an end
+// (running, queued, or listed without completed_at) are kept among its
+// MaxRuns: the rest of the places are the finished runs'.
+const MaxUnfinishedRuns = 5
+
 // MaxJobRunsKept is how many connectors' jobs the store keeps as runs, the
 // most recently fetched: jobs are fetched for the connector selected, and
 // a person who walks down a long list would otherwise leave the runs of
@@ -145,6 +150,18 @@ func (s *Store) learnJobRuns(id string, jobs []api.Job) {
 		runs = append(runs, RunOfJob(id, j))
 	}
 	slices.SortStableFunc(runs, newestFirst)
+	// Runs without an end sort first: a backlog of queued jobs (or jobs a
+	// server lists without completed_at) would fill every place and push
+	// out the finished runs that the strip, the timeline and the run
+	// events read. Only the newest MaxUnfinishedRuns of them are kept.
+	unfinished := 0
+	runs = slices.DeleteFunc(runs, func(r Run) bool {
+		if r.Finished() {
+			return false
+		}
+		unfinished++
+		return unfinished > MaxUnfinishedRuns
+	})
 	if len(runs) > MaxRuns {
 		runs = slices.Clone(runs[:MaxRuns])
 	}

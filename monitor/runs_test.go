@@ -192,3 +192,26 @@ func TestRunEventKindsAreFilterable(t *testing.T) {
 		t.Errorf("EventKinds() lacks slow_run or small_run")
 	}
 }
+
+// A backlog of queued jobs, or jobs listed without completed_at, does not
+// push the finished runs out of the ones kept: at most MaxUnfinishedRuns
+// of them are kept, and every finished run that fits.
+func TestUnfinishedJobsDoNotCrowdOutFinishedRuns(t *testing.T) {
+	m, _ := jobsTest(t, Options{Jobs: true})
+	var jobs []api.Job
+	for range 120 {
+		jobs = append(jobs, api.Job{ID: "q", Status: "queued"})
+	}
+	jobs = append(jobs, hourlyJobs(epoch0, 30)...)
+	m.Store().LearnJobs("a", jobs)
+	runs, _ := m.Store().Runs("a")
+	finished := 0
+	for _, r := range runs {
+		if r.Finished() {
+			finished++
+		}
+	}
+	if finished != 30 || len(runs) != 30+MaxUnfinishedRuns {
+		t.Errorf("kept %d runs, %d finished; want the 30 finished and %d unfinished", len(runs), finished, MaxUnfinishedRuns)
+	}
+}

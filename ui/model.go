@@ -321,7 +321,6 @@ func (m *Model) prepare() {
 	m.detail.SetStale(m.detailStale())
 	m.detail.SetLastTest(m.lastTestText(m.detail.ID()))
 	m.detail.SetActivity(m.activityOf(m.detail.ID()))
-	m.detail.SetLate(m.lateOf(m.detail.ID()))
 	m.detail.Prepare()
 	if f := m.openForm(); f != nil && f.Finished() {
 		f.SetLive(m.detail.LiveLines(f.Connector().ID, f.Width()))

@@ -107,9 +107,12 @@ func (m *Model) activityOf(id string) widget.Activity {
 	rec, asked := m.mon.Jobs(id)
 	a := widget.Activity{Observed: observed, NoJobs: !m.mon.JobsOffered(), Listed: asked && rec.Err == nil,
 		Runs: make([]widget.ActivityRun, len(runs))}
+	if cad := m.mon.Cadence(id); cad.State != monitor.OnTime {
+		a.Lateness, a.Usual, a.Behind = cad.State.String(), cad.Usual, cad.Behind
+	}
 	for i, r := range runs {
 		a.Runs[i] = widget.ActivityRun{Outcome: outcomeOf(r), End: r.End, Duration: r.Duration,
-			DurationKnown: !r.DurationUnknown && r.Finished()}
+			DurationKnown: !r.DurationUnknown && r.Finished(), Status: r.Status}
 	}
 	return a
 }
@@ -125,18 +128,4 @@ func outcomeOf(r monitor.Run) widget.Outcome {
 		return widget.RunOK
 	}
 	return widget.RunOther
-}
-
-// lateOf is connector id's lateness as the detail says it: the list's word
-// and glyph, how long past its usual time, and that usual interval.
-func (m *Model) lateOf(id string) string {
-	if id == "" {
-		return ""
-	}
-	cd := m.mon.Cadence(id)
-	text, _, late := lateText(m.styles, cd.State)
-	if !late {
-		return ""
-	}
-	return text + " · " + widget.Duration(cd.Behind) + " past its usual sync, every " + widget.Duration(cd.Usual)
 }

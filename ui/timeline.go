@@ -174,7 +174,7 @@ func eventGlyph(k monitor.EventKind) string {
 	switch {
 	case k.Bad() || k == monitor.ErrorChanged || k == monitor.SlowRun || k == monitor.SmallRun:
 		return "✗"
-	case k == monitor.Recovered || k == monitor.LateRecovered || k == monitor.SyncDrained:
+	case k == monitor.Recovered || k == monitor.LateRecovered || k == monitor.SyncDrained || k == monitor.ErrorCleared:
 		return "✓"
 	case k == monitor.Paused:
 		return "‖"
@@ -194,6 +194,21 @@ func timelineLine(e timelineEntry, now time.Time, loc *time.Location) string {
 		at, ago = e.At.In(loc).Format("01-02 15:04:05"), widget.Ago(now, e.At)
 	}
 	return fmt.Sprintf(" %-14s %-9s %-6s %s %s", at, ago, e.Source.word(), e.Glyph, e.Text)
+}
+
+// timelineNarrow is the width under which an entry is drawn without its
+// time and source (narrowTimelineLine): with them, 40 columns left the
+// text three characters.
+const timelineNarrow = 70
+
+// narrowTimelineLine draws an entry on a narrow pane: its age, its glyph
+// and its text, which is what the entry says.
+func narrowTimelineLine(e timelineEntry, now time.Time) string {
+	ago := "under way"
+	if !e.At.IsZero() {
+		ago = widget.Ago(now, e.At)
+	}
+	return fmt.Sprintf(" %-9s %s %s", ago, e.Glyph, e.Text)
 }
 
 // ---- the screen --------------------------------------------------------------
@@ -276,7 +291,11 @@ func (m *Model) timelineBody(tv *timelineView, w, h int, bordered bool) []string
 	}
 	now := m.now()
 	for _, e := range entries[min(tv.offset, len(entries)):] {
-		lines = append(lines, timelineLine(e, now, m.opts.Location))
+		if w < timelineNarrow {
+			lines = append(lines, narrowTimelineLine(e, now))
+		} else {
+			lines = append(lines, timelineLine(e, now, m.opts.Location))
+		}
 	}
 	return widget.Pane(strings.Join(lines, "\n"), w, h, bordered, m.styles, true)
 }

@@ -23,6 +23,7 @@ func TestTimelineMergesEverySourceNewestFirst(t *testing.T) {
 	errEv := ev(10, "c1", monitor.TurnedError, "")
 	errEv.Acked, errEv.AckedAt, errEv.AckedBy = true, at(25), "bob"
 	events := []history.Seen{
+		ev(43, "c1", monitor.ErrorCleared, "active"),
 		ev(41, "c1", monitor.ErrorChanged, "401 Unauthorized"),
 		ev(40, "c1", monitor.Recovered, "active"),
 		ev(35, "c2", monitor.TurnedError, ""), // another connector
@@ -47,6 +48,7 @@ func TestTimelineMergesEverySourceNewestFirst(t *testing.T) {
 		text   string
 	}{
 		{at(45), fromRun, "◐", "running"},
+		{at(43), fromEvent, "✓", "last error cleared"},
 		{at(41), fromEvent, "✗", "new last error: 401 Unauthorized"},
 		{at(40), fromEvent, "✓", "recovered (active)"},
 		{at(25), fromAck, "•", "acknowledged by bob: turned to error"},

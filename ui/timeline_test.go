@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/pixee/pixee-tui/api/sandbox"
 )
 
@@ -76,4 +78,14 @@ func TestTimelineKeyWithoutAConnectorSaysWhy(t *testing.T) {
 		t.Errorf("after T the status line says %q, want why T does nothing", status())
 	}
 	f.lacks("Timeline · ")
+}
+
+// On a narrow terminal the timeline gives its width to what each entry
+// says: the age, the glyph and the text, not the time and the source.
+func TestTimelineOnANarrowTerminalShowsWhatHappened(t *testing.T) {
+	f := startOn(t, sandbox.Options{}, nil)
+	f.Send(tea.WindowSizeMsg{Width: 40, Height: 12})
+	f.Advance(5 * time.Second)
+	f.Key("T")
+	f.has("Timeline · ", "✓ completed")
 }

@@ -44,6 +44,9 @@ type ActivityRun struct {
 	End           time.Time // zero while running
 	Duration      time.Duration
 	DurationKnown bool
+	// Status is the run's status as the server sent it: a RunOther is
+	// counted under it ("2 completed_with_warnings"), not as "other".
+	Status string
 }
 
 // Activity is what the strip shows of a connector's past.
@@ -58,14 +61,26 @@ type Activity struct {
 	// Listed says the server answered with its jobs: with none, it lists
 	// none.
 	Listed bool
+	// Lateness is "late" or "overdue" when the connector's last sync is
+	// past its usual interval (the list's status word), "" on time or
+	// not learnt; Usual and Behind are its interval and how far past the
+	// expected sync it is.
+	Lateness      string
+	Usual, Behind time.Duration
+}
+
+// lateLine is the detail's words for a late connector: why the list
+// calls it late. "" when it is not.
+func (a Activity) lateLine() (label, value string) {
+	if a.Lateness == "" || a.Usual <= 0 {
+		return "", ""
+	}
+	return a.Lateness, "usually every " + Duration(a.Usual) + " · " + Duration(a.Behind) + " past due"
 }
 
 // SetActivity is the connector's runs, set in Update.
 func (d *DetailPane) SetActivity(a Activity) { d.activity = a }
 
-// SetLate is the connector's lateness in words, set in Update: "" when it
-// is on time or its rhythm is not learnt.
-func (d *DetailPane) SetLate(s string) { d.late = s }
 
 // Source is where the runs come from, in words.
 func (a Activity) Source() string {
@@ -76,17 +91,35 @@ func (a Activity) Source() string {
 }
 
 // Counts is the runs by outcome in words, the strip's text alternative:
-// "8 ok · 2 failed · 1 running".
+// "8 ok · 2 failed · 1 running"; a status the strip does not know is
+// counted under its own word, as the server sent it ("2
+// completed_with_warnings"), or as "other" without one.
 func (a Activity) Counts() string {
-	var n [4]int
+	var n [3]int
+	others := map[string]int{}
+	var otherWords []string
 	for _, r := range a.Runs {
-		n[r.Outcome]++
+		if r.Outcome != RunOther {
+			n[r.Outcome]++
+			continue
+		}
+		w := termtext.OneLine(termtext.Sanitize(strings.ToLower(r.Status)), 40)
+		if w == "" {
+			w = "other"
+		}
+		if others[w] == 0 {
+			otherWords = append(otherWords, w)
+		}
+		others[w]++
 	}
 	var parts []string
-	for o, word := range []string{"ok", "failed", "running", "other"} {
+	for o, word := range []string{"ok", "failed", "running"} {
 		if n[o] > 0 {
 			parts = append(parts, Thousands(n[o])+" "+word)
 		}
+	}
+	for _, w := range otherWords {
+		parts = append(parts, Thousands(others[w])+" "+w)
 	}
 	return strings.Join(parts, " · ")
 }

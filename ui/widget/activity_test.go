@@ -43,7 +43,7 @@ func stripPane(w, h int) DetailPane {
 		{Outcome: RunRunning},
 		{Outcome: RunFailed, End: end, Duration: 20 * time.Second, DurationKnown: true},
 		{Outcome: RunOK, End: end.Add(-time.Hour), Duration: 10 * time.Second, DurationKnown: true},
-		{Outcome: RunOther, End: end.Add(-2 * time.Hour)},
+		{Outcome: RunOther, End: end.Add(-2 * time.Hour), Status: "Completed_With_Warnings"},
 	}})
 	d.SetSize(w, h)
 	return d
@@ -54,7 +54,7 @@ func stripPane(w, h int) DetailPane {
 func TestStripCarriesItsMeaningWithoutColour(t *testing.T) {
 	d := stripPane(60, 30)
 	v := d.View(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), "")
-	for _, want := range []string{"runs       ?✓✗◐", "1 ok · 1 failed · 1 running · 1 other (from the server)",
+	for _, want := range []string{"runs       ?✓✗◐", "1 ok · 1 failed · 1 running · 1 completed_with_warnings", "(from the server)",
 		"last ok    2026-11-26 10:00 · 2h ago", "median 15s"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("pane lacks %q:\n%s", want, v)

@@ -38,7 +38,6 @@ type DetailPane struct {
 
 	run      syncRun  // the sync triggered here, if any
 	activity Activity // its last runs (activity.go), set in Update
-	late     string   // its lateness in words ("◕ overdue · usually every 1h"), set in Update; "" when on time
 
 	samples [MaxSamples]sample
 	nSample int // samples held (≤ maxSamples)
@@ -263,8 +262,8 @@ func (d *DetailPane) lines(now time.Time) []string {
 	}
 	d.syncLines(&b, compact)
 	b.field("last sync", d.when(now, c.LastSyncAt, c.LastSyncAtUnknown, "never"))
-	if d.late != "" {
-		b.add(st.Warning.Render(termtext.PadRight(d.late, w)))
+	if label, value := d.activity.lateLine(); label != "" {
+		b.field(label, value)
 	}
 	if d.lastTest != "" {
 		b.field("last test", d.lastTest)
