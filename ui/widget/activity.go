@@ -81,7 +81,6 @@ func (a Activity) lateLine() (label, value string) {
 // SetActivity is the connector's runs, set in Update.
 func (d *DetailPane) SetActivity(a Activity) { d.activity = a }
 
-
 // Source is where the runs come from, in words.
 func (a Activity) Source() string {
 	if a.Observed {
