@@ -60,6 +60,7 @@ type watched struct {
 	err     error
 	watch   *shared.Watch
 	summary shared.Summary
+	fleet   *monitor.FleetView // the watch's index as last published
 	unacked int
 }
 
@@ -73,6 +74,10 @@ type Row struct {
 	Opened   bool
 	Err      string // why it could not be opened ("" when it is)
 	OnScreen bool   // the dashboard's monitor asks, not a watch
+	// Fleet is the account's index as its watch last published it (nil
+	// before the first): a copy, safe to read anywhere, for a merged list
+	// of every account's connectors.
+	Fleet *monitor.FleetView
 }
 
 // Snapshot is what the watches saw since the last one: every account's
@@ -166,7 +171,7 @@ func (w *Watcher) Snapshot() Snapshot {
 	for _, a := range w.accts {
 		a.mu.Lock()
 		r := Row{Name: a.spec.Name, Host: a.spec.Host, Summary: a.summary, Unacked: a.unacked,
-			Opened: a.session != nil, OnScreen: a.index == shown}
+			Opened: a.session != nil, OnScreen: a.index == shown, Fleet: a.fleet}
 		if a.err != nil && a.session == nil {
 			r.Err = a.err.Error()
 		}
@@ -244,7 +249,8 @@ func (w *Watcher) newWatch(a *watched, s shared.Account) *shared.Watch {
 	watch := shared.NewWatch(shared.WatchOptions{API: s.API, Now: w.opts.Now,
 		PerPage: cmp.Or(s.PerPage, w.opts.PerPage), ListRefresh: w.opts.ListRefresh, // the profile's own page size first
 		Events:  func(evs []monitor.Event) { w.events(a, s, evs) },
-		Summary: func(sum shared.Summary) { w.summary(a, sum) }})
+		Summary: func(sum shared.Summary) { w.summary(a, sum) },
+		Fleet:   func(v *monitor.FleetView) { w.fleet(a, v) }})
 	w.mu.Lock()
 	onScreen := w.shown == a.index
 	w.mu.Unlock()
@@ -281,6 +287,13 @@ func (w *Watcher) events(a *watched, s shared.Account, evs []monitor.Event) {
 func (w *Watcher) summary(a *watched, s shared.Summary) {
 	a.mu.Lock()
 	a.summary = s
+	a.mu.Unlock()
+	w.signal()
+}
+
+func (w *Watcher) fleet(a *watched, v *monitor.FleetView) {
+	a.mu.Lock()
+	a.fleet = v
 	a.mu.Unlock()
 	w.signal()
 }
