@@ -79,6 +79,7 @@ type mergedScreen struct {
 	errs           bool // the errors view, grouped by cause
 	sig            string
 	rows           []mergedRow
+	order          []int // every row, in the sort's order (sorted when the rows or the sort change)
 	shown          []int // rows matching the filter, in the sort's order
 	groups         []mergedGroup
 	picks          []mergedFail // the errors view's connectors, in its order
@@ -147,8 +148,11 @@ func (m *Model) refreshMerged(ms *mergedScreen) {
 			ms.partial = append(ms.partial, name+" not read yet")
 			continue
 		}
-		if sf := soFar(src.Index()); sf != "" {
-			ms.partial = append(ms.partial, name+" "+sf)
+		switch ix := src.Index(); {
+		case !ix.On:
+			ms.partial = append(ms.partial, name+" so far · no index: its page on screen only")
+		case soFar(ix) != "":
+			ms.partial = append(ms.partial, name+" "+soFar(ix))
 		}
 		src.Store().Each(func(c api.Connector) {
 			ms.rows = append(ms.rows, mergedRow{acct: i, c: c,
@@ -164,7 +168,18 @@ func (m *Model) refreshMerged(ms *mergedScreen) {
 		ms.rows = []mergedRow{}
 	}
 	ms.setGroups(byCause)
+	ms.sortRows()
 	m.filterMerged(ms)
+}
+
+// sortRows orders every row by the sort: once per rebuild or sort, so a
+// keystroke of the filter only matches.
+func (ms *mergedScreen) sortRows() {
+	ms.order = ms.order[:0]
+	for i := range ms.rows {
+		ms.order = append(ms.order, i)
+	}
+	slices.SortFunc(ms.order, func(a, b int) int { return ms.compare(ms.rows[a], ms.rows[b]) })
 }
 
 // addFailing puts f of account acct in its cause's group.
@@ -203,12 +218,11 @@ func (ms *mergedScreen) setGroups(byCause map[string]*mergedGroup) {
 // filterMerged applies the filter and the sort; the cursor stays in range.
 func (m *Model) filterMerged(ms *mergedScreen) {
 	ms.shown = ms.shown[:0]
-	for i, r := range ms.rows {
-		if ms.q.Empty() || ms.q.MatchesText(r.hay) {
+	for _, i := range ms.order {
+		if ms.q.Empty() || ms.q.MatchesText(ms.rows[i].hay) {
 			ms.shown = append(ms.shown, i)
 		}
 	}
-	slices.SortFunc(ms.shown, func(a, b int) int { return ms.compare(ms.rows[a], ms.rows[b]) })
 	ms.clamp()
 }
 

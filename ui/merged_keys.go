@@ -34,6 +34,7 @@ func (ms *mergedScreen) bindings(m *Model) []binding {
 		m.bind("filter", &k.Filter).do(func(tea.KeyMsg) tea.Cmd { m.screens.push(mergedFilter{}); return nil }),
 		m.bind("sort", &k.Sort).do(func(tea.KeyMsg) tea.Cmd {
 			ms.sort = (ms.sort + 1) % nMergedSorts
+			ms.sortRows()
 			m.filterMerged(ms)
 			return nil
 		}),

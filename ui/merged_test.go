@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -205,4 +207,54 @@ func TestASyncFromTheMergedListGoesToItsAccountAlone(t *testing.T) {
 			}
 		}
 	}
+}
+
+// o sorts the merged rows (by name, across accounts), and x exports them
+// as shown, each with its account.
+func TestTheMergedListSortsAndExportsWithTheAccount(t *testing.T) {
+	h := newMergedFixture(t)
+	h.mergedComplete(false)
+	h.Key("o")
+	h.has("by name")
+	rows := mergedRows(h.View())
+	if len(rows) < 3 || rows[0][1] > rows[1][1] && !strings.HasPrefix(rows[1][1], rows[0][1]) {
+		t.Errorf("sorted by name, the first rows: %v", rows[:min(len(rows), 3)])
+	}
+	h.Key("/")
+	h.Type("error")
+	h.Key("enter", "x")
+	path := filepath.Join(t.TempDir(), "merged.csv")
+	h.Key("ctrl+u")
+	h.Type(path)
+	h.Key("enter")
+	h.has("exported 6 connectors")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if lines[0] != "account,id,name,platform,status,last_sync_at,created_at" || len(lines) != 7 {
+		t.Fatalf("export:\n%s", b)
+	}
+	byAcct := map[string]int{}
+	for _, l := range lines[1:] {
+		byAcct[strings.Split(l, ",")[0]]++
+	}
+	if fmt.Sprint(byAcct) != fmt.Sprint(map[string]int{"acme": 2, "globex": 3, "initech": 1}) {
+		t.Errorf("exported rows by account: %v", byAcct)
+	}
+}
+
+// An account whose index is partial is said "so far" in the merged list,
+// by name: acme, on screen with no index in this session, is never called
+// complete.
+func TestTheMergedListSaysSoFarForAPartialAccount(t *testing.T) {
+	h := newHomeFixture(t)
+	h.until("globex and initech indexed", func(v string) bool {
+		return strings.Contains(rowOf(v, "globex"), "complete") && strings.Contains(rowOf(v, "initech"), "complete")
+	})
+	h.Key("L")
+	h.until("the merged list", func(v string) bool { return strings.Contains(v, "All accounts") })
+	h.has("45 of 45 connectors so far", "acme so far · no index")
+	h.lacks("globex so far", "initech so far")
 }
