@@ -72,7 +72,7 @@ type mergedGroup struct {
 // mergedScreen is the merged list; its rows are rebuilt in Update when an
 // index moved (sig), never in View.
 type mergedScreen struct {
-	cursor, offset int
+	cursor         int
 	query          string
 	q              monitor.Query
 	sort           mergedSort
@@ -262,7 +262,7 @@ func (ms *mergedScreen) selected() (acct int, c api.Connector, ok bool) {
 	return 0, api.Connector{}, false
 }
 
-// setQuery filters the rows anew.
+// setMergedQuery filters the rows anew.
 func (m *Model) setMergedQuery(ms *mergedScreen, q string) {
 	ms.query, ms.q = q, monitor.ParseQuery(q)
 	m.filterMerged(ms)
