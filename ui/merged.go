@@ -72,19 +72,19 @@ type mergedGroup struct {
 // mergedScreen is the merged list; its rows are rebuilt in Update when an
 // index moved (sig), never in View.
 type mergedScreen struct {
-	cursor         int
-	query          string
-	q              monitor.Query
-	sort           mergedSort
-	errs           bool // the errors view, grouped by cause
-	sig            string
-	rows           []mergedRow
-	order          []int // every row, in the sort's order (sorted when the rows or the sort change)
-	shown          []int // rows matching the filter, in the sort's order
-	groups         []mergedGroup
-	picks          []mergedFail // the errors view's connectors, in its order
-	waiting        int          // connectors in error whose last_error is not read yet
-	partial        []string     // "globex so far · index 10/30", per account incomplete
+	cursor  int
+	query   string
+	q       monitor.Query
+	sort    mergedSort
+	errs    bool // the errors view, grouped by cause
+	sig     string
+	rows    []mergedRow
+	order   []int // every row, in the sort's order (sorted when the rows or the sort change)
+	shown   []int // rows matching the filter, in the sort's order
+	groups  []mergedGroup
+	picks   []mergedFail // the errors view's connectors, in its order
+	waiting int          // connectors in error whose last_error is not read yet
+	partial []string     // "globex so far · index 10/30", per account incomplete
 }
 
 // openMerged is L: the merged list over the home screen.
