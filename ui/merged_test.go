@@ -30,7 +30,17 @@ func failWith(ks *keyedServer, n int, cause string) {
 // and API generations, every one watched, acme on screen with its index
 // on: acme 2 in error, globex 3 (2 of the shared cause, 1 of its own),
 // initech 1, all but globex's own of one cause.
-func newMergedFixture(t *testing.T) *homeFixture {
+func newMergedFixture(t *testing.T) *mergedFixture { return newMergedFixtureOf(t, 3) }
+
+// mergedFixture is a home fixture whose accounts hold total connectors.
+type mergedFixture struct {
+	*homeFixture
+	total int
+}
+
+// newMergedFixtureOf is newMergedFixture with its first n accounts (2:
+// acme and globex).
+func newMergedFixtureOf(t *testing.T, n int) *mergedFixture {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
@@ -58,6 +68,7 @@ func newMergedFixture(t *testing.T) *homeFixture {
 		watchedSpec(op, "initech", h.initech),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	specs = specs[:n]
 	h.w = accounts.Start(ctx, specs, 0, accounts.Options{ListRefresh: 100 * time.Millisecond, Now: clock.Now})
 	t.Cleanup(func() { cancel(); h.w.Wait() })
 	o := testOptions(onScreen.API, clock)
@@ -65,25 +76,26 @@ func newMergedFixture(t *testing.T) *homeFixture {
 	d := newDriver(t, o, clock, 160, 60)
 	d.Advance(time.Second)
 	h.uiFixture = &uiFixture{driver: d, sb: h.acme.sb, ids: h.acme.sb.IDs()}
-	return h
+	return &mergedFixture{homeFixture: h, total: []int{0, 6, 36, 45}[n]}
 }
 
 // mergedComplete opens the merged list (L on the home screen) and waits
 // until every account's index is in it, whole, and, with errs, every
 // error's last_error read.
-func (h *homeFixture) mergedComplete(errs bool) {
+func (h *mergedFixture) mergedComplete(errs bool) {
 	h.t.Helper()
 	h.until("the home screen", func(v string) bool { return strings.Contains(v, "ACCOUNT") })
 	h.Key("L")
 	h.until("every account indexed, every error read", func(v string) bool {
 		h.Advance(time.Second) // the dashboard's own crawl of acme
-		return strings.Contains(v, "45 of 45 connectors · by account") && !strings.Contains(v, "so far") &&
+		n := fmt.Sprintf("%d of %d connectors · by account", h.total, h.total)
+		return strings.Contains(v, n) && !strings.Contains(v, "so far") &&
 			(!errs || h.mergedErrorsRead())
 	})
 }
 
 // mergedErrorsRead says every account's errors have their last_error.
-func (h *homeFixture) mergedErrorsRead() bool {
+func (h *mergedFixture) mergedErrorsRead() bool {
 	ms, ok := h.m.screens.top().(*mergedScreen)
 	return ok && len(ms.picks) == 6 && ms.waiting == 0
 }
@@ -257,4 +269,35 @@ func TestTheMergedListSaysSoFarForAPartialAccount(t *testing.T) {
 	h.until("the merged list", func(v string) bool { return strings.Contains(v, "All accounts") })
 	h.has("45 of 45 connectors so far", "acme so far · no index")
 	h.lacks("globex so far", "initech so far")
+}
+
+// With two accounts, t on a merged row of globex tests the connection
+// of globex's connector: one POST, to globex's server alone, with its key.
+func TestATestFromTheMergedListOfTwoAccountsGoesToItsAccountAlone(t *testing.T) {
+	h := newMergedFixtureOf(t, 2)
+	h.mergedComplete(false)
+	id := h.globex.sb.IDs()[7]
+	h.Key("/")
+	h.Type(id)
+	h.Key("enter", "t")
+	const test = "POST /connectors/{id}/test"
+	h.until("globex's test sent and answered", func(string) bool {
+		h.Advance(time.Second)
+		return h.globex.sb.Stats().ByRoute[test] == 1 && h.m.index == 1 && !h.m.mon.Syncing()
+	})
+	if got := h.selected().ID; got != id {
+		t.Errorf("selected %q, want globex's %q", got, id)
+	}
+	for _, ks := range []*keyedServer{h.acme, h.initech} {
+		if n := ks.sb.Stats().ByRoute[test]; n != 0 {
+			t.Errorf("%s's server was sent %d tests", ks.sb.APIKey(), n)
+		}
+	}
+	for _, ks := range []*keyedServer{h.acme, h.globex} {
+		for k := range ks.keysSeen() {
+			if k != "" && k != ks.sb.APIKey() {
+				t.Errorf("a server was sent another account's key")
+			}
+		}
+	}
 }
