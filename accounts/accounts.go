@@ -83,6 +83,10 @@ type Row struct {
 	Opened   bool
 	Err      string // why it could not be opened ("" when it is)
 	OnScreen bool   // on screen: the dashboard's monitor polls it too
+	// Fleet is the account's index as its watch last published it (nil
+	// before the first): a copy, safe to read anywhere, for a merged list
+	// of every account's connectors.
+	Fleet *monitor.FleetView
 }
 
 // Snapshot is what the watches saw since the last one: every account's
@@ -175,7 +179,7 @@ func (w *Watcher) Snapshot() Snapshot {
 	for _, a := range w.accts {
 		a.mu.Lock()
 		r := Row{Name: a.spec.Name, Host: a.spec.Host, Summary: a.summary, Unacked: a.unacked,
-			Opened: a.session != nil, OnScreen: a.index == shown}
+			Opened: a.session != nil, OnScreen: a.index == shown, Fleet: a.fleet.Load()}
 		if a.err != nil && a.session == nil {
 			r.Err = a.err.Error()
 		}
@@ -261,7 +265,7 @@ func (w *Watcher) newWatch(a *watched, s shared.Account) *shared.Watch {
 	watch := shared.NewWatch(shared.WatchOptions{API: s.API, Now: w.opts.Now,
 		PerPage: cmp.Or(s.PerPage, w.opts.PerPage), ListRefresh: w.opts.ListRefresh, // the profile's own page size first
 		Events:  a.hub.Publish,
-		Fleet:   func(v *monitor.FleetView) { a.fleet.Store(v) },
+		Fleet:   func(v *monitor.FleetView) { w.fleet(a, v) },
 		Summary: func(sum shared.Summary) { w.summary(a, sum) }})
 	a.mu.Lock()
 	a.watch = watch
@@ -289,5 +293,10 @@ func (w *Watcher) summary(a *watched, s shared.Summary) {
 	a.mu.Lock()
 	a.summary = s
 	a.mu.Unlock()
+	w.signal()
+}
+
+func (w *Watcher) fleet(a *watched, v *monitor.FleetView) {
+	a.fleet.Store(v)
 	w.signal()
 }

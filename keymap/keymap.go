@@ -38,6 +38,7 @@ type KeyMap struct {
 	CopyID, CopyCard      key.Binding // copy the id, an incident card (OSC 52)
 	SwitchAccount         key.Binding // the accounts switcher
 	AccountsHome          key.Binding // the home screen of every account
+	MergedList            key.Binding // every account's connectors in one list
 	Export                key.Binding // write the list as shown to a file
 	Timeline              key.Binding // the selected connector's past, newest first
 
@@ -132,6 +133,7 @@ func table() []entry {
 		{"export", func(k *KeyMap) *key.Binding { return &k.Export }, []string{"x"}, "", "export list", false},
 		{"switch_account", func(k *KeyMap) *key.Binding { return &k.SwitchAccount }, []string{"P"}, "", "switch account", false},
 		{"accounts_home", func(k *KeyMap) *key.Binding { return &k.AccountsHome }, []string{"W"}, "", "all accounts", false},
+		{"merged_list", func(k *KeyMap) *key.Binding { return &k.MergedList }, []string{"L"}, "", "merged list", false},
 		{"events", func(k *KeyMap) *key.Binding { return &k.Events }, []string{"E"}, "", "events", false},
 		{"timeline", func(k *KeyMap) *key.Binding { return &k.Timeline }, []string{"T"}, "", "timeline", false},
 		{"event_kind", func(k *KeyMap) *key.Binding { return &k.EventKind }, []string{"f"}, "", "filter by kind", false},

@@ -24,6 +24,7 @@ const (
 type dialog struct {
 	kind      dialogKind
 	connector api.Connector
+	account   string // the account it is sent on, when there are several
 	eans      []string
 	warnings  []string // facts to weigh before saying yes (pending, a recent same sync)
 	rejected  int      // tokens of the field that are not sent
@@ -56,6 +57,9 @@ func (d *dialog) Update(msg tea.KeyMsg, k *keymap.KeyMap) (*dialog, answer) {
 // asked about stay in view around it.
 func (d *dialog) View(st *Styles, k *keymap.KeyMap, w, room int) []string {
 	name := d.connector.Name
+	if d.account != "" {
+		name += " on account " + d.account
+	}
 	var q, sub string
 	if d.kind == askSyncCatalog {
 		q = "Sync the ENTIRE catalog to " + name + "?"

@@ -27,7 +27,8 @@ import (
 type exportView struct {
 	input   textinput.Model
 	rows    []api.Connector
-	confirm bool // the file exists: asking before overwriting
+	accts   []string // each row's account (the merged list); nil: one account, no column
+	confirm bool     // the file exists: asking before overwriting
 	err     string
 	// partial is the index's state when the rows are the index's and it
 	// is incomplete ("so far · index 1 100/10 000"): the export asks
@@ -50,6 +51,12 @@ func (m *Model) openExport() {
 	if m.fleet.active() {
 		partial = soFar(m.mon.Index())
 	}
+	m.pushExport(rows, nil, partial)
+}
+
+// pushExport opens the prompt to export rows (with their accounts when
+// accts is not nil), partial when an index is incomplete.
+func (m *Model) pushExport(rows []api.Connector, accts []string, partial string) {
 	name := "connectors-" + m.now().In(m.opts.Location).Format("20060102-1504")
 	if partial != "" {
 		name += "-partial"
@@ -60,7 +67,7 @@ func (m *Model) openExport() {
 	ti.CursorEnd()
 	ti.Focus()
 	ti.CharLimit = 1024
-	m.screens.push(&exportView{input: ti, rows: rows, partial: partial})
+	m.screens.push(&exportView{input: ti, rows: rows, accts: accts, partial: partial})
 }
 
 func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
@@ -80,7 +87,7 @@ func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Yes):
 			m.screens.pop()
-			return writeExport(partialName(strings.TrimSpace(ev.input.Value()), ev.partial), ev.rows, true, ev.partial)
+			return writeExport(partialName(strings.TrimSpace(ev.input.Value()), ev.partial), ev.rows, ev.accts, true, ev.partial)
 		case key.Matches(msg, k.No):
 			ev.confirm = false
 		}
@@ -106,7 +113,7 @@ func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		m.screens.pop()
-		return writeExport(path, ev.rows, false, ev.partial)
+		return writeExport(path, ev.rows, ev.accts, false, ev.partial)
 	}
 	var cmd tea.Cmd
 	ev.input, cmd = ev.input.Update(msg)
@@ -118,7 +125,7 @@ func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
 // as CSV otherwise. The file is written aside and moved into place, so a
 // kill halfway leaves no half file; without overwrite it never replaces
 // one (a link fails when the name is taken).
-func writeExport(path string, rows []api.Connector, overwrite bool, partial string) tea.Cmd {
+func writeExport(path string, rows []api.Connector, accts []string, overwrite bool, partial string) tea.Cmd {
 	return func() tea.Msg {
 		f, err := os.CreateTemp(filepath.Dir(path), ".pixee-export-*")
 		if err != nil {
@@ -127,9 +134,9 @@ func writeExport(path string, rows []api.Connector, overwrite bool, partial stri
 		tmp := f.Name()
 		defer os.Remove(tmp)
 		if strings.EqualFold(filepath.Ext(path), ".json") {
-			err = exportJSON(f, rows)
+			err = exportJSON(f, rows, accts)
 		} else {
-			err = exportCSV(f, rows)
+			err = exportCSV(f, rows, accts)
 		}
 		err = errors.Join(err, f.Sync(), f.Close(), os.Chmod(tmp, 0o644))
 		switch {
@@ -165,10 +172,14 @@ func exportTime(t *time.Time) *string {
 	return &s
 }
 
-func exportCSV(f *os.File, rows []api.Connector) error {
+func exportCSV(f *os.File, rows []api.Connector, accts []string) error {
 	w := csv.NewWriter(f)
-	w.Write([]string{"id", "name", "platform", "status", "last_sync_at", "created_at"})
-	for _, c := range rows {
+	head := []string{"id", "name", "platform", "status", "last_sync_at", "created_at"}
+	if accts != nil {
+		head = append([]string{"account"}, head...)
+	}
+	w.Write(head)
+	for n, c := range rows {
 		ls, cr := "", ""
 		if p := exportTime(c.LastSyncAt); p != nil {
 			ls = *p
@@ -177,6 +188,9 @@ func exportCSV(f *os.File, rows []api.Connector) error {
 			cr = *p
 		}
 		row := []string{c.ID, c.Name, c.Platform, c.Status, ls, cr}
+		if accts != nil {
+			row = append([]string{accts[n]}, row...)
+		}
 		for i := range row {
 			row[i] = termtext.CSVCell(row[i]) // never a formula in a spreadsheet
 		}
@@ -186,8 +200,9 @@ func exportCSV(f *os.File, rows []api.Connector) error {
 	return w.Error()
 }
 
-func exportJSON(f *os.File, rows []api.Connector) error {
+func exportJSON(f *os.File, rows []api.Connector, accts []string) error {
 	type row struct {
+		Account    string  `json:"account,omitempty"`
 		ID         string  `json:"id"`
 		Name       string  `json:"name"`
 		Platform   string  `json:"platform"`
@@ -197,7 +212,10 @@ func exportJSON(f *os.File, rows []api.Connector) error {
 	}
 	out := make([]row, len(rows))
 	for i, c := range rows {
-		out[i] = row{c.ID, c.Name, c.Platform, c.Status, exportTime(c.LastSyncAt), exportTime(c.CreatedAt)}
+		out[i] = row{"", c.ID, c.Name, c.Platform, c.Status, exportTime(c.LastSyncAt), exportTime(c.CreatedAt)}
+		if accts != nil {
+			out[i].Account = accts[i]
+		}
 	}
 	enc := json.NewEncoder(f)
 	enc.SetIndent("", "  ")

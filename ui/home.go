@@ -65,7 +65,7 @@ func (m *Model) openHome(tea.KeyMsg) tea.Cmd {
 func (h *homeScreen) bindings(m *Model) []binding {
 	k := m.keys
 	return m.overlayRow(m.bind("open", &k.Open).says("open account"), m.bind("back", &k.Back),
-		m.bind("quit", &k.Quit).do(m.quit))
+		m.bind("merged_list", &k.MergedList).do(m.openMerged), m.bind("quit", &k.Quit).do(m.quit))
 }
 
 func (h *homeScreen) key(m *Model, msg tea.KeyMsg) tea.Cmd {

@@ -98,6 +98,7 @@ type Model struct {
 	accounts map[int]*account
 	home     *home // what the watches of every account said (home.go); nil: nothing yet
 	viewNext *View // a view to apply once its account has opened (views.go)
+	jump     *jump // a connector being opened in its account (merged_keys.go); nil: none
 
 	width, height int
 	screens       screens // browsing at the bottom, overlays above; keys go to the top
@@ -222,6 +223,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
 	case tea.KeyMsg:
+		m.jump = nil // a key pressed meanwhile: nothing acts later on its own
 		cmd = m.handleKey(msg)
 	case tea.MouseMsg:
 		cmd = m.onMouse(msg)
@@ -269,6 +271,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if fc := m.syncFleet(); fc != nil {
 		cmd = tea.Batch(cmd, fc)
 	}
+	cmd = tea.Batch(cmd, m.followMerged())
 	m.prepare()
 	return m, tea.Batch(cmd, m.ensureSpinner(), m.holdFrame(msg))
 }
@@ -553,6 +556,6 @@ func (m *Model) step(s monitor.Step) tea.Cmd {
 // newDialog is the question before a sync, with what the history and the
 // detail say it should weigh.
 func (m *Model) newDialog(kind dialogKind, c api.Connector, eans []string) *dialog {
-	return &dialog{kind: kind, connector: c, eans: eans,
+	return &dialog{kind: kind, connector: c, eans: eans, account: m.writeAccount(),
 		warnings: m.journal.recent(m.now(), c, m.detail.Data(), eans, kind == askSyncCatalog)}
 }
