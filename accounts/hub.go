@@ -69,19 +69,8 @@ func pair(e monitor.Event) (p, state string) {
 	switch e.Kind {
 	case monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed, monitor.SyncLost, monitor.NotifyFailed:
 		return "", ""
-	case monitor.TurnedError, monitor.Recovered:
-		p = "error"
-	case monitor.Paused, monitor.Resumed:
-		p = "paused"
-	case monitor.Appeared, monitor.Disappeared:
-		p = "exists"
-	case monitor.KeyRefused, monitor.KeyAccepted:
-		p = "key"
-	case monitor.APIDown, monitor.APIUp:
-		p = "api"
-	case monitor.TurnedLate, monitor.LateRecovered:
-		p = "late"
-	default:
+	}
+	if p = e.Kind.Pair(); p == "" {
 		return string(e.Kind) + "\x00" + e.ConnectorID, e.After + "\x00" + e.Before
 	}
 	return p + "\x00" + e.ConnectorID, string(e.Kind)

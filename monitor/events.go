@@ -61,6 +61,28 @@ func EventKinds() []EventKind {
 		SyncSent, SyncDrained, SyncFailed, SyncLost, KeyRefused, KeyAccepted, APIDown, APIUp, NotifyFailed}
 }
 
+// Pair names the pair of kinds k belongs to — a state and its way back:
+// turned_error and recovered are "error" — or is "" for a kind with no
+// pair. The hubs that merge several sources' events (a team server's, an
+// account's stream) key repeats by it.
+func (k EventKind) Pair() string {
+	switch k {
+	case TurnedError, Recovered:
+		return "error"
+	case Paused, Resumed:
+		return "paused"
+	case Appeared, Disappeared:
+		return "exists"
+	case KeyRefused, KeyAccepted:
+		return "key"
+	case APIDown, APIUp:
+		return "api"
+	case TurnedLate, LateRecovered:
+		return "late"
+	}
+	return ""
+}
+
 // Bad says whether the event is a transition into a bad state (it rings).
 func (k EventKind) Bad() bool {
 	switch k {

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -89,23 +90,11 @@ func identity(e monitor.Event) string {
 // error, recovered, turned to error …); ok is false for the events only
 // one session sees — its own sync's — which are all kept.
 func family(e monitor.Event) (string, bool) {
-	var f string
 	switch e.Kind {
 	case monitor.SyncSent, monitor.SyncDrained, monitor.SyncFailed, monitor.SyncLost:
 		return "", false
-	case monitor.TurnedError, monitor.Recovered:
-		f = "error"
-	case monitor.Paused, monitor.Resumed:
-		f = "paused"
-	case monitor.Appeared, monitor.Disappeared:
-		f = "exists"
-	case monitor.KeyRefused, monitor.KeyAccepted:
-		f = "key"
-	case monitor.APIDown, monitor.APIUp:
-		f = "api"
-	default:
-		f = string(e.Kind)
 	}
+	f := cmp.Or(e.Kind.Pair(), string(e.Kind))
 	return f + "\x00" + e.ConnectorID, true
 }
 
