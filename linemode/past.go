@@ -66,14 +66,18 @@ func runsWords(runs []monitor.Run, observed bool, now time.Time) string {
 	n := map[string]int{}
 	var lastOK time.Time
 	var ds []time.Duration
+	anyOK := false
 	for _, r := range runs {
 		w := runOutcome(r)
 		if n[w] == 0 {
 			words = append(words, w)
 		}
 		n[w]++
-		if w == "ok" && lastOK.IsZero() {
-			lastOK = r.End
+		if w == "ok" {
+			anyOK = true
+			if lastOK.IsZero() {
+				lastOK = r.End // zero when its end is not known
+			}
 		}
 		if r.Finished() && !r.DurationUnknown {
 			ds = append(ds, r.Duration)
@@ -90,9 +94,12 @@ func runsWords(runs []monitor.Run, observed bool, now time.Time) string {
 		src = "(observed here)"
 	}
 	line := "Runs: " + strings.Join(parts, ", ") + " " + src
-	if lastOK.IsZero() {
+	switch {
+	case lastOK.IsZero() && anyOK:
+		line += "; last ok at a time the server did not send"
+	case lastOK.IsZero():
 		line += "; none ok in the last " + count(len(runs), "run")
-	} else {
+	default:
 		line += "; last ok " + ago(now.Sub(lastOK))
 	}
 	if len(ds) > 0 {
@@ -121,8 +128,10 @@ func runOutcome(r monitor.Run) string {
 		return "failed"
 	case !r.Finished():
 		return "running"
-	case s == "completed" || s == "success" || s == "succeeded" || s == "ok" || s == "":
+	case s == "completed" || s == "success" || s == "succeeded" || s == "ok" || (s == "" && r.Dated()):
 		return "ok"
+	case s == "":
+		return "with no status"
 	default:
 		return s
 	}

@@ -41,7 +41,7 @@ func (o Outcome) Glyph() string {
 // ActivityRun is one run of the connector.
 type ActivityRun struct {
 	Outcome       Outcome
-	End           time.Time // zero while running
+	End           time.Time // zero while running, or when the end is not known
 	Duration      time.Duration
 	DurationKnown bool
 	// Status is the run's status as the server sent it: a RunOther is
@@ -123,7 +123,8 @@ func (a Activity) Counts() string {
 	return strings.Join(parts, " · ")
 }
 
-// LastOK is the end of the newest run that completed, zero for none.
+// LastOK is the end of the newest run that completed, zero for none
+// whose end is known.
 func (a Activity) LastOK() time.Time {
 	for _, r := range a.Runs {
 		if r.Outcome == RunOK && !r.End.IsZero() {
@@ -131,6 +132,11 @@ func (a Activity) LastOK() time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// anyOK says some run completed, its end known or not.
+func (a Activity) anyOK() bool {
+	return slices.ContainsFunc(a.Runs, func(r ActivityRun) bool { return r.Outcome == RunOK })
 }
 
 // durations are the known durations of the finished runs, oldest first.
@@ -178,6 +184,8 @@ func (d *DetailPane) activityLines(b *detailLines, now time.Time, compact bool) 
 	last := "none in the last " + Plural(len(a.Runs), "run", "runs")
 	if t := a.LastOK(); !t.IsZero() {
 		last = d.when(now, &t, false, "")
+	} else if a.anyOK() {
+		last = "? (the server sent no end time)"
 	}
 	b.field("last ok", last)
 	if med, ok := a.Median(); ok {
