@@ -68,11 +68,14 @@ func runsWords(runs []monitor.Run, observed bool, now time.Time) string {
 	var ds []time.Duration
 	anyOK := false
 	for _, r := range runs {
+		// Statuses are counted without regard to case, said as the
+		// server first sent them.
 		w := runOutcome(r)
-		if n[w] == 0 {
+		k := strings.ToLower(w)
+		if n[k] == 0 {
 			words = append(words, w)
 		}
-		n[w]++
+		n[k]++
 		if w == "ok" {
 			anyOK = true
 			if lastOK.IsZero() {
@@ -87,7 +90,7 @@ func runsWords(runs []monitor.Run, observed bool, now time.Time) string {
 	slices.SortStableFunc(words, func(a, b string) int { return rank(order, a) - rank(order, b) })
 	parts := make([]string, len(words))
 	for i, w := range words {
-		parts[i] = fmt.Sprintf("%d %s", n[w], oneLine(w))
+		parts[i] = fmt.Sprintf("%d %s", n[strings.ToLower(w)], oneLine(w))
 	}
 	src := "(from the server)"
 	if observed {
@@ -133,7 +136,7 @@ func runOutcome(r monitor.Run) string {
 	case s == "":
 		return "with no status"
 	default:
-		return s
+		return r.Status // as the server sent it
 	}
 }
 

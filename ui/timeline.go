@@ -133,7 +133,7 @@ func runEntry(r monitor.Run) timelineEntry {
 		parts = append(parts, "failed")
 	case widget.RunRunning:
 		e.At = r.Start
-		parts = append(parts, cmp.Or(strings.ToLower(r.Status), "running"))
+		parts = append(parts, cmp.Or(r.Status, "running")) // as the server sent it
 	default:
 		parts = append(parts, cmp.Or(r.Status, "status not sent"))
 	}
@@ -178,8 +178,16 @@ func ackEntry(e history.Seen) timelineEntry {
 // eventWords is the event's text without the name it starts with.
 func eventWords(e monitor.Event) string {
 	text := e.Text()
-	if who := cmp.Or(e.Name, e.ConnectorID); who != "" {
-		text = strings.TrimLeft(strings.TrimPrefix(text, who), ": ")
+	// Only the name and the separator after it go: the server's text that
+	// follows is kept as it came, a leading colon or space included.
+	if who := cmp.Or(e.Name, e.ConnectorID); who != "" && strings.HasPrefix(text, who) {
+		rest := strings.TrimPrefix(text, who)
+		if t, ok := strings.CutPrefix(rest, ": "); ok {
+			rest = t
+		} else {
+			rest = strings.TrimPrefix(rest, " ")
+		}
+		text = rest
 	}
 	if e.Kind == monitor.ErrorChanged {
 		text = "new last error: " + text // the text alone is the platform's

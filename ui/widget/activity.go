@@ -102,14 +102,17 @@ func (a Activity) Counts() string {
 			n[r.Outcome]++
 			continue
 		}
-		w := termtext.OneLine(termtext.Sanitize(strings.ToLower(r.Status)), 40)
+		// Counted without regard to case, shown as the server first sent
+		// it: only made safe, never altered.
+		w := termtext.OneLine(termtext.Sanitize(r.Status), 40)
 		if w == "" {
 			w = "other"
 		}
-		if others[w] == 0 {
+		k := strings.ToLower(w)
+		if others[k] == 0 {
 			otherWords = append(otherWords, w)
 		}
-		others[w]++
+		others[k]++
 	}
 	var parts []string
 	for o, word := range []string{"ok", "failed", "running"} {
@@ -118,7 +121,7 @@ func (a Activity) Counts() string {
 		}
 	}
 	for _, w := range otherWords {
-		parts = append(parts, Thousands(others[w])+" "+w)
+		parts = append(parts, Thousands(others[strings.ToLower(w)])+" "+w)
 	}
 	return strings.Join(parts, " · ")
 }
