@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 )
 
-// #5: the help shows every key of the screen (idle ones too), cuts none at
+// The help shows every key of the screen (idle ones too), cuts none at
 // 80x24, loses no column at 60x20, and names the form's and a question's
 // keys; the help line holds whole items only.
 func TestHelpShowsEveryKeyUncut(t *testing.T) {
