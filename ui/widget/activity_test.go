@@ -92,3 +92,16 @@ func TestStripShowsUnknownStatusesAsSent(t *testing.T) {
 		t.Errorf("Counts() = %q, want %q", got, want)
 	}
 }
+
+// Where the counts do not fit on one line, each count keeps its word: no
+// line ends with a bare number whose word starts the next.
+func TestStripCountsWrapWhole(t *testing.T) {
+	a := Activity{Runs: []ActivityRun{{Outcome: RunOK}, {Outcome: RunFailed}, {Outcome: RunOther, Status: "completed_with_warnings"}}}
+	for w := 10; w <= 60; w++ {
+		for _, l := range a.countsLines(w) {
+			if f := strings.Fields(l); len(f) > 0 && strings.Trim(f[len(f)-1], "0123456789") == "" {
+				t.Errorf("at %d: line %q ends with a bare count", w, l)
+			}
+		}
+	}
+}
