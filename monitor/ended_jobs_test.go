@@ -61,3 +61,26 @@ func TestJobsEndedWithoutTimeAreKeptLast(t *testing.T) {
 		t.Fatalf("runs %v: want the running job first and the one ended at an unknown time last", ids)
 	}
 }
+
+// A run first seen that ended before the newest run already seen of its
+// connector is history filled in (a server restarted, its list shifted),
+// not news: no slow_run nor small_run for it. A run that ends after is
+// judged as ever.
+func TestRunsFilledInBeforeTheNewestAreNotNews(t *testing.T) {
+	m, c := jobsTest(t, Options{})
+	s := m.Store()
+	var w RunWatch
+	base := usualJobs(epoch0, 5) // ended hourly, the newest an hour before epoch0
+	s.LearnJobs("a", base)
+	w.Observe(c.Now(), s) // first sight
+	filled := append([]api.Job{jobRun("old", epoch0.Add(-90*time.Minute), 10*time.Minute, 1000)}, base...)
+	s.LearnJobs("a", filled)
+	if evs := w.Observe(c.Now(), s); len(evs) != 0 {
+		t.Errorf("a slow run that ended before the newest seen: %+v, want none", evs)
+	}
+	slow := append([]api.Job{jobRun("new", epoch0, 10*time.Minute, 1000)}, filled...)
+	s.LearnJobs("a", slow)
+	if evs := w.Observe(c.Now(), s); len(evs) != 1 || evs[0].Kind != SlowRun {
+		t.Errorf("a slow run that just ended: %+v, want one slow_run", evs)
+	}
+}

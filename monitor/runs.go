@@ -377,11 +377,15 @@ func (m *Monitor) LoadRuns(runs []Run) {
 // successful runs that ended before it, and never with fewer than
 // MinEarlier of them; each run once. The runs a connector has when first
 // observed (or again after the store let its runs go) are recorded without
-// events (they did not happen now, like LateWatch's first sight). Feed it
+// events (they did not happen now, like LateWatch's first sight), and so
+// is a run first seen that ended no later than the newest run already
+// seen of its connector: history filled in (a server's list that shifted,
+// a server restarted), not a run that just ended. Feed it
 // the store after every result: each call looks only at the connectors
 // whose runs the store says changed since the last one.
 type RunWatch struct {
 	judged map[string]map[string]bool // connector → run ids judged
+	newest map[string]time.Time       // connector → the newest end among its runs judged
 	store  *Store                     // the store watched: another one is a first sight
 	cursor uint64                     // in store.runsTouched
 	asked  map[string]time.Time       // connector → when a sync of some EANs was sent (Asked)
@@ -418,7 +422,7 @@ const (
 func (w *RunWatch) Observe(now time.Time, s *Store) []Event {
 	ids, all := s.runsTouched.since(&w.cursor)
 	if w.store != s || w.judged == nil {
-		w.store, w.judged, all = s, map[string]map[string]bool{}, true
+		w.store, w.judged, w.newest, all = s, map[string]map[string]bool{}, map[string]time.Time{}, true
 	}
 	if all {
 		ids = ids[:0]
@@ -449,9 +453,11 @@ func (w *RunWatch) judge(now time.Time, s *Store, id string) []Event {
 	runs, _ := s.Runs(id)
 	if len(runs) == 0 {
 		delete(w.judged, id) // none kept: what comes next is a first sight
+		delete(w.newest, id)
 		return nil
 	}
 	seen, known := w.judged[id]
+	before := w.newest[id]
 	next := make(map[string]bool, len(runs))
 	var evs []Event
 	for _, r := range runs {
@@ -460,7 +466,10 @@ func (w *RunWatch) judge(now time.Time, s *Store, id string) []Event {
 		}
 		key := runKey(r)
 		next[key] = true
-		if known && !seen[key] {
+		if r.End.After(w.newest[id]) {
+			w.newest[id] = r.End
+		}
+		if known && !seen[key] && r.End.After(before) {
 			asked, ok := w.asked[id]
 			small := !ok || r.End.Before(asked) || r.End.Sub(asked) > AskedWindow
 			evs = append(evs, judgeRun(now, s, r, runs, small)...)
