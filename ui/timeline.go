@@ -316,8 +316,12 @@ func (m *Model) timelineBody(tv *timelineView, w, h int, bordered bool) []string
 	if runs, observed := m.mon.Runs(tv.id); observed || (len(runs) == 0 && !m.mon.JobsOffered()) {
 		src = "runs observed here" // as the detail's strip says it
 	}
-	lines := []string{fmt.Sprintf(" Timeline · %s · %s · %s", tv.name, widget.Plural(len(entries), "entry", "entries"), src),
-		" " + keymap.Keys(m.keys.Up) + "/" + keymap.Keys(m.keys.Down) + " scroll · " + keymap.Keys(m.keys.Back) + " closes", ""}
+	// The title in whole parts, on as many lines as a narrow pane needs.
+	var lines []string
+	for _, l := range flowParts([]string{"Timeline", tv.name, widget.Plural(len(entries), "entry", "entries"), src}, " · ", w-3) {
+		lines = append(lines, " "+l)
+	}
+	lines = append(lines, " "+keymap.Keys(m.keys.Up)+"/"+keymap.Keys(m.keys.Down)+" scroll · "+keymap.Keys(m.keys.Back)+" closes", "")
 	if len(entries) == 0 {
 		lines = append(lines, " Nothing yet: no runs, changes or actions known for this connector.")
 	}
