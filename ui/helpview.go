@@ -86,9 +86,21 @@ func (m *Model) helpBody(w, h int) string {
 	if room := h - len(head); room >= 2 && len(full) > room {
 		// Cut at the bottom, say so: keys missing without a word would
 		// read as keys that do not exist.
-		full = append(full[:room-1], termtext.Truncate(fmt.Sprintf(" … %d more lines of keys: a bigger window shows them", len(full)-room+1), w))
+		full = append(full[:room-1], moreKeysLine(len(full)-room+1, w))
 	}
 	return strings.Join(widget.Pane(strings.Join(append(head, full...), "\n"), w, h, false, m.styles, true), "\n")
+}
+
+// moreKeysLine says n lines of keys are cut off below, in the most words
+// that fit w cells.
+func moreKeysLine(n, w int) string {
+	long := fmt.Sprintf(" ↓ %d more lines of keys: a bigger window shows them", n)
+	for _, s := range []string{long, fmt.Sprintf(" ↓ %d more lines of keys", n), fmt.Sprintf(" ↓ %d more", n)} {
+		if termtext.Width(s) <= w {
+			return s
+		}
+	}
+	return termtext.Truncate(long, w)
 }
 
 // flowParts joins parts with sep on lines of at most width cells, each
