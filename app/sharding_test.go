@@ -95,4 +95,11 @@ func TestShardingUnknownProfileIsSaidBeforeNoUsers(t *testing.T) {
 	if code != 2 || !strings.Contains(errb.String(), want) || strings.Contains(errb.String(), "no one may connect") {
 		t.Errorf("exit %d, stderr %q; want 2 and only %q", code, errb.String(), want)
 	}
+	// With --demo, which serves no profile, --accounts is said first too.
+	errb.Reset()
+	code = Run([]string{"--config", p, "serve", "--demo", "--accounts", "acme"}, strings.NewReader(""), &out, &errb)
+	want = "--accounts names profiles of the config file; --demo serves the sandbox alone"
+	if code != 2 || !strings.Contains(errb.String(), want) || strings.Contains(errb.String(), "no one may connect") {
+		t.Errorf("--demo: exit %d, stderr %q; want 2 and only %q", code, errb.String(), want)
+	}
 }

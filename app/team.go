@@ -94,7 +94,10 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 	}
 	// A profile named wrong is said first: it is what was typed, and
 	// fixing who may connect would only meet it next.
-	if len(sf.accounts) > 0 && !sf.demo {
+	if len(sf.accounts) > 0 {
+		if sf.demo {
+			return usage("--accounts names profiles of the config file; --demo serves the sandbox alone")
+		}
 		if msg := file.UnknownAccounts(sf.accounts); msg != "" {
 			return usage("--accounts: %s", msg)
 		}
