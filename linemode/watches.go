@@ -64,21 +64,21 @@ func (s *session) hearReports() (stop func()) {
 	if n == nil || s.o.Account.Hub != nil {
 		return func() {}
 	}
+	keep := func(evs []monitor.Event) {
+		if l != nil {
+			_, _ = l.Append(evs)
+		}
+	}
 	n.ReportTo(func(evs []monitor.Event) {
 		go func() { // never blocks the notifier
 			select {
 			case s.reports <- evs:
 			case <-s.ctx.Done():
+				keep(evs) // the session ended meanwhile: kept all the same
 			}
 		}()
 	})
-	return func() {
-		n.ReportTo(func(evs []monitor.Event) {
-			if l != nil {
-				_, _ = l.Append(evs)
-			}
-		})
-	}
+	return func() { n.ReportTo(keep) }
 }
 
 // reported keeps and says the notifier's reports (never notified again:
