@@ -113,3 +113,64 @@ func TestAccessibleModeInATerminal(t *testing.T) {
 		}
 	}
 }
+
+// accessible: true in the config file (at the default path, under
+// XDG_CONFIG_HOME) starts the line mode as silently as --accessible: not
+// even Bubble Tea's load-time query of the terminal's background is
+// written.
+func TestAccessibleFromTheConfigFileWritesNoEscape(t *testing.T) {
+	if _, err := os.Stat("/dev/ptmx"); err != nil {
+		t.Skip("no /dev/ptmx:", err)
+	}
+	bin := binary(t)
+	sb := sandbox.New(sandbox.Options{Seed: 11, Connectors: 5, ReadLimit: -1})
+	u, stop, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	home := t.TempDir()
+	if err := os.MkdirAll(home+"/config/pixee-tui", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(home+"/config/pixee-tui/config.yaml", []byte("theme: auto\naccessible: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = cleanEnv("HOME="+home, "XDG_CONFIG_HOME="+home+"/config", "XDG_STATE_HOME="+home+"/state",
+		"PIXEE_BASE_URL="+u, "PIXEE_API_KEY="+sb.APIKey(), "TERM=xterm-256color")
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 30, Cols: 100})
+	if err != nil {
+		t.Skip("cannot start a pseudo-terminal:", err)
+	}
+	defer tty.Close()
+	var out syncBuffer
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			out.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(out.String(), "Type list for the connectors") {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the line mode did not start:\n%q", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	tty.Write([]byte("quit\r"))
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v", err)
+	}
+	<-copied
+	if i := strings.IndexByte(out.String(), 0x1b); i >= 0 {
+		t.Errorf("an escape at byte %d of what the terminal showed: %q", i, out.String())
+	}
+}

@@ -253,6 +253,9 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		if err := checkRanges(s); err != nil {
 			return usage("%v", err)
 		}
+		if err := needTerminal(f, file, stdout); err != nil {
+			return err // before the sandbox starts
+		}
 		sb := sandbox.New(sandbox.Options{Seed: time.Now().UnixNano(), Connectors: f.conns, AutoSync: true, API: gen, NoJobs: f.noJobs})
 		u, stop, err := sb.Start("127.0.0.1:0")
 		if err != nil {
@@ -266,6 +269,13 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		var s config.Settings
 		if file, s, err = loadConfig(cmd, f); err != nil {
 			return err
+		}
+		if s.Key.CommandName() != "" {
+			// Before the command runs: a password manager asked for a
+			// passphrase for a start that cannot draw serves no one.
+			if err := needTerminal(f, file, stdout); err != nil {
+				return err
+			}
 		}
 		sayKeyCommand(stderr, s.Key)
 		if start, err = op.Open(ctx, s); err != nil {
@@ -308,11 +318,8 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		alerts = file.Alerts
 	}
 	plain := applyTheme(file)
-	if !isTerminal(stdout) {
-		// Refused rather than drawn on /dev/tty: whoever redirected
-		// stdout wanted output there, and a screen of escape codes in a
-		// file, or a dashboard drawn behind their back, serves neither.
-		return usage("stdout is not a terminal; the dashboard needs one (for scripts: pixee-tui connectors list; or serve the API with: pixee-tui sandbox)")
+	if err := needTerminal(f, file, stdout); err != nil {
+		return err
 	}
 	if f.logFile != "" {
 		log.Printf("start %s on %s, %d per page, refresh %s", versionString(), start.Title(), start.Settings.PerPage, start.Settings.Refresh)

@@ -80,3 +80,26 @@ func TestShardingRefusesAnUnknownProfile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 and %q", code, errb.String(), want)
 	}
 }
+
+// An unknown profile in --accounts is said before anything else is found
+// wrong with the serve: with no one allowed to connect yet, the error
+// names the profile typed and the profiles that exist.
+func TestShardingUnknownProfileIsSaidBeforeNoUsers(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	p := writeConfig(t, threeProfiles)
+	var out, errb bytes.Buffer
+	code := Run([]string{"--config", p, "serve", "--listen", "127.0.0.1:0", "--accounts", "nope"}, strings.NewReader(""), &out, &errb)
+	want := `--accounts: no profile "nope" in the config file (profiles: acme, globex, initech)`
+	if code != 2 || !strings.Contains(errb.String(), want) || strings.Contains(errb.String(), "no one may connect") {
+		t.Errorf("exit %d, stderr %q; want 2 and only %q", code, errb.String(), want)
+	}
+	// With --demo, which serves no profile, --accounts is said first too.
+	errb.Reset()
+	code = Run([]string{"--config", p, "serve", "--demo", "--accounts", "acme"}, strings.NewReader(""), &out, &errb)
+	want = "--accounts names profiles of the config file; --demo serves the sandbox alone"
+	if code != 2 || !strings.Contains(errb.String(), want) || strings.Contains(errb.String(), "no one may connect") {
+		t.Errorf("--demo: exit %d, stderr %q; want 2 and only %q", code, errb.String(), want)
+	}
+}

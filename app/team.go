@@ -92,6 +92,16 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 	if err != nil {
 		return usage("%v", err)
 	}
+	// A profile named wrong is said first: it is what was typed, and
+	// fixing who may connect would only meet it next.
+	if len(sf.accounts) > 0 {
+		if sf.demo {
+			return usage("--accounts names profiles of the config file; --demo serves the sandbox alone")
+		}
+		if msg := file.UnknownAccounts(sf.accounts); msg != "" {
+			return usage("--accounts: %s", msg)
+		}
+	}
 	team := config.DefaultServe()
 	if file != nil {
 		team = file.Serve

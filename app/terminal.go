@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/internal/readahead"
 )
 
@@ -17,6 +18,23 @@ import (
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
+}
+
+// needTerminal refuses a dashboard start whose stdout is not a terminal:
+// before an api_key_command runs (a password manager that may ask for a
+// passphrase must not run for a start that then fails) or the demo's
+// sandbox starts. The line mode needs none. A keys: section the dashboard refuses is said
+// first, as config check says it: fixing the terminal would only meet it. Refused rather than drawn on /dev/tty: whoever
+// redirected stdout wanted output there, and a screen of escape codes in a
+// file, or a dashboard drawn behind their back, serves neither.
+func needTerminal(f *flags, file *config.File, stdout io.Writer) error {
+	if accessibleWanted(f, file) || isTerminal(stdout) {
+		return nil
+	}
+	if _, err := keysOf(file); err != nil {
+		return err
+	}
+	return usage("stdout is not a terminal; the dashboard needs one (for scripts: pixee-tui connectors list; or serve the API with: pixee-tui sandbox)")
 }
 
 // readAheadTerminal is the terminal's input read ahead of the dashboard,

@@ -19,7 +19,7 @@ func TestDefaultIsFresh(t *testing.T) {
 	}
 }
 
-// The documented defaults (README, issue): a key a user learned must keep
+// The documented defaults (README): a key a user learned must keep
 // doing what it did.
 func TestDefaultKeys(t *testing.T) {
 	k := Default()
@@ -53,7 +53,7 @@ func TestDefaultKeys(t *testing.T) {
 }
 
 // Every action has a stable, unique name a config file can use; the names
-// the issues promise are there; the actions that lead to a POST say so.
+// the README documents are there; the actions that lead to a POST say so.
 func TestActionTable(t *testing.T) {
 	k := Default()
 	seen := map[string]bool{}

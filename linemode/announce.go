@@ -254,6 +254,7 @@ func (s *session) applyWrite(w writeDone) {
 	c, _ := s.mon.Store().Get(w.req.ID)
 	before, _ := s.mon.Cached(w.req.ID)
 	out := s.mon.Apply(r)
+	s.askedRun(w.req.ID, o.Action, o.Sent)
 	if o.Unrecorded != nil {
 		s.out.say("The outcome could not be written to the history: " + oneLine(o.Unrecorded.Error()) + ".")
 	}

@@ -256,17 +256,28 @@ func num(n int, unknown bool) string {
 }
 
 func runWords(r monitor.Run, now time.Time) string {
-	w := "Run " + r.Status
-	if !r.End.IsZero() {
+	w := "Run " + oneLine(r.Status)
+	if r.Status == "" {
+		w = "Run with no status"
+	}
+	switch {
+	case r.Dated():
 		w += ", ended " + ago(now.Sub(r.End))
-	} else if !r.Start.IsZero() {
+	case r.Finished():
+		w += ", ended at a time the server did not send"
+	case !r.Start.IsZero():
 		w += ", started " + ago(now.Sub(r.Start))
+	default:
+		w += ", under way"
 	}
 	if !r.PushedUnknown {
 		w += ", " + count(r.Pushed, "product") + " pushed"
 	}
-	if !r.DurationUnknown && r.Duration > 0 {
+	switch {
+	case !r.DurationUnknown && r.Duration > 0:
 		w += ", took " + length(r.Duration)
+	case r.Finished() && r.DurationUnknown:
+		w += ", duration unknown"
 	}
 	if r.Error != "" {
 		w += ": " + oneLine(r.Error)

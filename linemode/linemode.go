@@ -88,6 +88,13 @@ type session struct {
 	stuck   monitor.StuckWatch
 	health  monitor.HealthWatch
 	flushAt time.Time
+	// The past watches (watches.go): lateness and runs, and when lateness
+	// next moves with time alone (zero: no timer armed).
+	late     monitor.LateWatch
+	runWatch monitor.RunWatch
+	lateAt   time.Time
+	lateDue  chan struct{}
+	reports  chan []monitor.Event // the notifier's, see hearReports
 
 	follow *following // the sync whose progress is told
 }
@@ -97,6 +104,7 @@ func Run(ctx context.Context, o Options) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s := newSession(ctx, o)
+	defer s.hearReports()()
 	go readLines(ctx, s.o.In, s.input, s.out, s.o.CRLF)
 	err := s.run()
 	s.mon.Stop()
@@ -119,7 +127,7 @@ func newSession(ctx context.Context, o Options) *session {
 		IdleRefresh: o.IdleRefresh, ListRefresh: o.ListRefresh, ReadOnly: a.ReadOnly, Crawl: a.Fleet == nil, Fleet: a.Fleet, Jobs: true}
 	s := &session{o: o, ctx: ctx, out: newLines(o.Out, o.CRLF), mon: monitor.New(mo), drive: shared.NewDriver(a.API), now: o.Now,
 		results: make(chan monitor.Result, 16), writes: make(chan writeDone, 1), timers: make(chan monitor.Timer, 16),
-		flush: make(chan struct{}, 1), input: make(chan string, 16)}
+		flush: make(chan struct{}, 1), input: make(chan string, 16), lateDue: make(chan struct{}, 1), reports: make(chan []monitor.Event)}
 	s.stuck.After = o.StuckAfter
 	s.alerts.Window = o.AlertWindow
 	s.list.sortBy = sortName
@@ -172,6 +180,10 @@ func (s *session) run() error {
 			s.do(s.mon.Wake(t))
 		case <-s.flush:
 			s.flushAlerts()
+		case <-s.lateDue:
+			s.onLateDue()
+		case evs := <-s.reports:
+			s.reported(evs)
 		case msg := <-s.o.Inbox:
 			if e, ok := msg.(shared.Events); ok {
 				s.announce(e.Events)
@@ -268,7 +280,7 @@ func (s *session) applyRead(r monitor.Result) {
 		}
 		evs = append(evs, s.progress(d)...)
 	}
-	s.record(evs)
+	s.record(append(evs, s.pastEvents()...))
 	if out.Page != nil && !s.first {
 		s.first = true
 		s.facts()

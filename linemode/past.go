@@ -66,14 +66,21 @@ func runsWords(runs []monitor.Run, observed bool, now time.Time) string {
 	n := map[string]int{}
 	var lastOK time.Time
 	var ds []time.Duration
+	anyOK := false
 	for _, r := range runs {
+		// Statuses are counted without regard to case, said as the
+		// server first sent them.
 		w := runOutcome(r)
-		if n[w] == 0 {
+		k := strings.ToLower(w)
+		if n[k] == 0 {
 			words = append(words, w)
 		}
-		n[w]++
-		if w == "ok" && lastOK.IsZero() {
-			lastOK = r.End
+		n[k]++
+		if w == "ok" {
+			anyOK = true
+			if lastOK.IsZero() {
+				lastOK = r.End // zero when its end is not known
+			}
 		}
 		if r.Finished() && !r.DurationUnknown {
 			ds = append(ds, r.Duration)
@@ -83,16 +90,19 @@ func runsWords(runs []monitor.Run, observed bool, now time.Time) string {
 	slices.SortStableFunc(words, func(a, b string) int { return rank(order, a) - rank(order, b) })
 	parts := make([]string, len(words))
 	for i, w := range words {
-		parts[i] = fmt.Sprintf("%d %s", n[w], oneLine(w))
+		parts[i] = fmt.Sprintf("%d %s", n[strings.ToLower(w)], oneLine(w))
 	}
 	src := "(from the server)"
 	if observed {
 		src = "(observed here)"
 	}
 	line := "Runs: " + strings.Join(parts, ", ") + " " + src
-	if lastOK.IsZero() {
+	switch {
+	case lastOK.IsZero() && anyOK:
+		line += "; last ok at a time the server did not send"
+	case lastOK.IsZero():
 		line += "; none ok in the last " + count(len(runs), "run")
-	} else {
+	default:
 		line += "; last ok " + ago(now.Sub(lastOK))
 	}
 	if len(ds) > 0 {
@@ -121,10 +131,12 @@ func runOutcome(r monitor.Run) string {
 		return "failed"
 	case !r.Finished():
 		return "running"
-	case s == "completed" || s == "success" || s == "succeeded" || s == "ok" || s == "":
+	case s == "completed" || s == "success" || s == "succeeded" || s == "ok" || (s == "" && r.Dated()):
 		return "ok"
+	case s == "":
+		return "with no status"
 	default:
-		return s
+		return r.Status // as the server sent it
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/monitor"
 )
@@ -77,4 +78,31 @@ func TestShowTellsTheRunsWhenTheyAnswer(t *testing.T) {
 	q.wait("Runs: none seen yet (observed here).")
 	q.typeLine("quit")
 	q.wait("Goodbye.")
+}
+
+// A job ended without completed_at is said by its status, its end and
+// duration unknown, never as running; a status is said as the server sent
+// it (counted without regard to case), never lowercased.
+func TestRunsEndedWithoutTimeAreToldAsEnded(t *testing.T) {
+	now := time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC)
+	var runs []monitor.Run
+	for _, j := range []api.Job{
+		{ID: "j3", Status: "running"},
+		{ID: "j2", Status: "completed", Pushed: 12, DurationMS: 8400},
+		{ID: "j1", Status: "Completed_With_Warnings"},
+		{ID: "j0", Status: "COMPLETED_WITH_WARNINGS"},
+	} {
+		runs = append(runs, monitor.RunOfJob("c1", j))
+	}
+	got := runsWords(runs, false, now)
+	want := "Runs: 1 ok, 1 running, 2 Completed_With_Warnings (from the server); last ok at a time the server did not send."
+	if got != want {
+		t.Errorf("runs in words:\n got %q\nwant %q", got, want)
+	}
+	if got, want := runWords(runs[1], now), "Run completed, ended at a time the server did not send, 12 products pushed, duration unknown."; got != want {
+		t.Errorf("one run:\n got %q\nwant %q", got, want)
+	}
+	if got := runWords(runs[0], now); !strings.Contains(got, "Run running, under way") {
+		t.Errorf("the running job: %q", got)
+	}
 }

@@ -167,7 +167,7 @@ func TestOneCauseOnFivePlatformsIsOneGroup(t *testing.T) {
 	}
 }
 
-// One filter keystroke over 10 000 indexed connectors (issue: at most 2 ms).
+// One filter keystroke over 10 000 indexed connectors (the aim: at most 2 ms).
 func BenchmarkFilter10000(b *testing.B) {
 	rows := make([]Folded, 10000)
 	for i := range rows {

@@ -400,7 +400,7 @@ func TestMovedSelectionAsksForTheNewOne(t *testing.T) {
 	m, _ := newTest(t)
 	m.Apply(pageOK(oneRequest(t, m.Start()), conn("a"), conn("b")))
 	d := oneRequest(t, m.Select("a", false))
-	// Issue 15 #20: a's request, maybe hanging, is cancelled and b's is
+	// Leaving a: its request, maybe hanging, is cancelled and b's is
 	// sent at once, not queued behind it.
 	var cancelled *Request
 	var sent []Request
@@ -426,7 +426,7 @@ func TestMovedSelectionAsksForTheNewOne(t *testing.T) {
 	}
 }
 
-// A 503 naming a Retry-After holds reads like a 429 (issue 15 #29), rather
+// A 503 naming a Retry-After holds reads like a 429, rather
 // than being retried on the backoff's schedule.
 func TestServiceUnavailableRetryAfterHoldsReads(t *testing.T) {
 	m, _ := newTest(t)
@@ -481,7 +481,7 @@ func TestPauseStopsTimersNotTheUser(t *testing.T) {
 }
 
 // One good answer after an outage asks again at once for the targets that
-// failed (issue 15 #10): their "cannot reach" must not outlive the
+// failed: their "cannot reach" must not outlive the
 // recovery by a backoff.
 func TestRecoveryRetriesTheOtherFailedTargetsNow(t *testing.T) {
 	m, _ := newTest(t)
@@ -504,7 +504,7 @@ func TestRecoveryRetriesTheOtherFailedTargetsNow(t *testing.T) {
 	}
 }
 
-// Browsing costs a bounded share of the budget (issue 15 #13): a detail
+// Browsing costs a bounded share of the budget: a detail
 // fetched less than a poll interval ago is shown from the cache and not
 // fetched again on selection, and the debounce grows as the budget runs low.
 func TestBrowsingCostIsBounded(t *testing.T) {

@@ -27,9 +27,9 @@ import (
 // MaxRuns is how many runs the store keeps per connector, newest.
 const MaxRuns = 50
 
-// MaxUnfinishedRuns is how many of a connector's jobs without an end
-// (running, queued, or listed without completed_at) are kept among its
-// MaxRuns: the rest of the places are the finished runs'.
+// MaxUnfinishedRuns is how many of a connector's jobs not ended (running
+// or queued: see RunningStatus) are kept among its MaxRuns: the rest of
+// the places are the ended runs'.
 const MaxUnfinishedRuns = 5
 
 // MaxJobRunsKept is how many connectors' jobs the store keeps as runs, the
@@ -57,9 +57,13 @@ type Run struct {
 	Partial bool   `json:"partial,omitempty"`
 	Status  string `json:"status"` // completed, failed, or the job's status
 	// Start is when it started (observed: the first answer that showed it
-	// running); End when it ended, zero while running.
+	// running); End when it ended, zero while running or when EndUnknown.
 	Start time.Time `json:"start,omitzero"`
 	End   time.Time `json:"end,omitzero"`
+	// EndUnknown says the run has ended but when is not known: a job the
+	// server listed with a final status (or one it does not name as
+	// running) and no completed_at. Its duration is unknown too.
+	EndUnknown bool `json:"end_unknown,omitempty"`
 	// Duration is End-Start for an observed run, the server's for a job;
 	// DurationUnknown says it is not known.
 	Duration        time.Duration `json:"duration"`
@@ -73,8 +77,24 @@ type Run struct {
 	Error string `json:"error,omitempty"`
 }
 
-// Finished says the run has ended.
-func (r Run) Finished() bool { return !r.End.IsZero() }
+// Finished says the run has ended, whether or not its end is known.
+func (r Run) Finished() bool { return !r.End.IsZero() || r.EndUnknown }
+
+// Dated says the run has ended at a known time: only those are judged
+// and placed in time.
+func (r Run) Dated() bool { return !r.End.IsZero() }
+
+// RunningStatus says a job's status names a job not ended yet: only such a
+// job without completed_at is running. Any other status without an end
+// is a job that ended at a time the server did not send.
+func RunningStatus(status string) bool {
+	switch strings.ToLower(strings.TrimSpace(status)) {
+	case "running", "queued", "pending", "in_progress", "in progress", "started",
+		"processing", "scheduled", "waiting", "retrying", "created", "accepted":
+		return true
+	}
+	return false
+}
 
 // Failed says the run ended in an error.
 func (r Run) Failed() bool {
@@ -85,11 +105,16 @@ func (r Run) Failed() bool {
 func RunOfJob(id string, j api.Job) Run {
 	r := Run{ConnectorID: id, ID: j.ID, Status: j.Status, Pushed: j.Pushed, PushedUnknown: j.PushedUnknown,
 		Duration: j.Duration(), DurationUnknown: j.DurationUnknown}
-	if j.CompletedAt != nil {
+	switch {
+	case j.CompletedAt != nil:
 		r.End = *j.CompletedAt
 		if !j.DurationUnknown {
 			r.Start = r.End.Add(-r.Duration)
 		}
+	case j.CompletedAtUnknown || !RunningStatus(j.Status):
+		// Ended, when is not known: so neither is how long it took (a
+		// duration_ms beside no end is no figure to stand on).
+		r.EndUnknown, r.Duration, r.DurationUnknown = true, 0, true
 	}
 	if j.Errors > 0 && strings.EqualFold(j.Status, "failed") {
 		r.Error = fmt.Sprintf("%d products in error", j.Errors)
@@ -150,10 +175,11 @@ func (s *Store) learnJobRuns(id string, jobs []api.Job) {
 		runs = append(runs, RunOfJob(id, j))
 	}
 	slices.SortStableFunc(runs, newestFirst)
-	// Runs without an end sort first: a backlog of queued jobs (or jobs a
-	// server lists without completed_at) would fill every place and push
-	// out the finished runs that the strip, the timeline and the run
-	// events read. Only the newest MaxUnfinishedRuns of them are kept.
+	// Runs not ended sort first: a backlog of queued jobs would fill
+	// every place and push out the finished runs that the strip, the
+	// timeline and the run events read. Only the newest
+	// MaxUnfinishedRuns of them are kept. (Jobs ended without
+	// completed_at sort last, and are the first to go past MaxRuns.)
 	unfinished := 0
 	runs = slices.DeleteFunc(runs, func(r Run) bool {
 		if r.Finished() {
@@ -182,18 +208,29 @@ func (s *Store) learnJobRuns(id string, jobs []api.Job) {
 	}
 }
 
-// newestFirst orders runs by end (running ones first), then start.
+// newestFirst orders runs by end (running ones first, then the ended
+// ones by end, those whose end is unknown last), then start.
 func newestFirst(a, b Run) int {
+	if ra, rb := runOrder(a), runOrder(b); ra != rb {
+		return cmp.Compare(ra, rb)
+	}
 	switch {
-	case a.End.IsZero() != b.End.IsZero():
-		if a.End.IsZero() {
-			return -1
-		}
-		return 1
 	case !a.End.Equal(b.End):
 		return b.End.Compare(a.End)
 	}
 	return b.Start.Compare(a.Start)
+}
+
+// runOrder places a run: running 0, ended at a known time 1, ended at an
+// unknown time 2.
+func runOrder(r Run) int {
+	switch {
+	case !r.Finished():
+		return 0
+	case r.EndUnknown && r.End.IsZero():
+		return 2
+	}
+	return 1
 }
 
 // addObserved keeps observed runs of their connectors, once each (by id).
@@ -340,11 +377,15 @@ func (m *Monitor) LoadRuns(runs []Run) {
 // successful runs that ended before it, and never with fewer than
 // MinEarlier of them; each run once. The runs a connector has when first
 // observed (or again after the store let its runs go) are recorded without
-// events (they did not happen now, like LateWatch's first sight). Feed it
+// events (they did not happen now, like LateWatch's first sight), and so
+// is a run first seen that ended no later than the newest run already
+// seen of its connector: history filled in (a server's list that shifted,
+// a server restarted), not a run that just ended. Feed it
 // the store after every result: each call looks only at the connectors
 // whose runs the store says changed since the last one.
 type RunWatch struct {
 	judged map[string]map[string]bool // connector → run ids judged
+	newest map[string]time.Time       // connector → the newest end among its runs judged
 	store  *Store                     // the store watched: another one is a first sight
 	cursor uint64                     // in store.runsTouched
 	asked  map[string]time.Time       // connector → when a sync of some EANs was sent (Asked)
@@ -381,7 +422,7 @@ const (
 func (w *RunWatch) Observe(now time.Time, s *Store) []Event {
 	ids, all := s.runsTouched.since(&w.cursor)
 	if w.store != s || w.judged == nil {
-		w.store, w.judged, all = s, map[string]map[string]bool{}, true
+		w.store, w.judged, w.newest, all = s, map[string]map[string]bool{}, map[string]time.Time{}, true
 	}
 	if all {
 		ids = ids[:0]
@@ -412,18 +453,23 @@ func (w *RunWatch) judge(now time.Time, s *Store, id string) []Event {
 	runs, _ := s.Runs(id)
 	if len(runs) == 0 {
 		delete(w.judged, id) // none kept: what comes next is a first sight
+		delete(w.newest, id)
 		return nil
 	}
 	seen, known := w.judged[id]
+	before := w.newest[id]
 	next := make(map[string]bool, len(runs))
 	var evs []Event
 	for _, r := range runs {
-		if !r.Finished() {
-			continue // judged when it ends
+		if !r.Dated() {
+			continue // judged when it ends; never when its end is unknown
 		}
 		key := runKey(r)
 		next[key] = true
-		if known && !seen[key] {
+		if r.End.After(w.newest[id]) {
+			w.newest[id] = r.End
+		}
+		if known && !seen[key] && r.End.After(before) {
 			asked, ok := w.asked[id]
 			small := !ok || r.End.Before(asked) || r.End.Sub(asked) > AskedWindow
 			evs = append(evs, judgeRun(now, s, r, runs, small)...)
@@ -448,7 +494,7 @@ func judgeRun(now time.Time, s *Store, r Run, runs []Run, small bool) []Event {
 	var pushed []time.Duration // counts, in a Duration to share median
 	n := 0
 	for _, o := range runs {
-		if !o.Finished() || o.Partial || o.Failed() || !o.End.Before(r.End) {
+		if !o.Dated() || o.Partial || o.Failed() || !o.End.Before(r.End) {
 			continue
 		}
 		n++

@@ -1,6 +1,6 @@
 package ui
 
-// Benchmarks of the frame and key paths at the sizes issue 5 names: View of
+// Benchmarks of the frame and key paths at the sizes a person meets: View of
 // list + detail with a 500-row page, Update+View of one navigation key, and
 // the EAN form with 10 000 EANs in the field. They run on the test driver
 // (fake clock, sandbox over loopback HTTP) so the model holds real data; the

@@ -67,7 +67,7 @@ func TestCachedDetailIsLabelled(t *testing.T) {
 	}
 }
 
-// #18: a time sent but unreadable is "?", in the list and the detail, and
+// A time sent but unreadable is "?", in the list and the detail, and
 // stays so when the detail patches the list row.
 func TestUnreadableTimesShowAQuestionMark(t *testing.T) {
 	s := newScripted(2)
@@ -90,14 +90,14 @@ func TestUnreadableTimesShowAQuestionMark(t *testing.T) {
 	if it := d.m.list.items[0]; !it.LastSyncAtUnknown || !it.CreatedAtUnknown {
 		t.Fatalf("the detail's patch dropped the flags: %+v", it)
 	}
-	// #29: a year-1 time is "?", not "292y ago".
+	// A year-1 time is "?", not "292y ago".
 	zero := time.Time{}
 	if got := widget.Ago(d.clock.Now(), zero); got != "?" {
 		t.Fatalf("ago(year 1) = %q", got)
 	}
 }
 
-// #19: unknown counts are "?", with no percentage or ETA, and are not
+// Unknown counts are "?", with no percentage or ETA, and are not
 // taken as readings of the throughput; an ETA is never negative or absurd.
 func TestUnknownCountsShowAQuestionMarkAndNoETA(t *testing.T) {
 	s := newScripted(1)
@@ -130,7 +130,7 @@ func TestUnknownCountsShowAQuestionMarkAndNoETA(t *testing.T) {
 	}
 }
 
-// #20: leaving a connector whose detail hangs cancels that request, so the
+// Leaving a connector whose detail hangs cancels that request, so the
 // next one is fetched at once.
 func TestLeavingAHangingDetailCancelsIt(t *testing.T) {
 	s := newScripted(3)
@@ -169,7 +169,7 @@ func TestLeavingAHangingDetailCancelsIt(t *testing.T) {
 	}
 }
 
-// #25: a detail answer about another connector is the selected one's error,
+// A detail answer about another connector is the selected one's error,
 // and renames no list row.
 func TestDetailAnswerForAnotherIDIsAnError(t *testing.T) {
 	s := newScripted(3)
@@ -201,7 +201,7 @@ func TestDetailAnswerForAnotherIDIsAnError(t *testing.T) {
 	}
 }
 
-// #11: the detail reserves its rows: what follows the sync counters stays
+// The detail reserves its rows: what follows the sync counters stays
 // put while the stats load, while a sync drains and after it ends.
 func TestDetailRowsDoNotJump(t *testing.T) {
 	s := newScripted(1)

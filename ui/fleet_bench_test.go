@@ -1,6 +1,6 @@
 package ui
 
-// The fleet's cost at scale (issue 10): one filter keystroke over 10 000
+// The fleet's cost at scale: one filter keystroke over 10 000
 // indexed connectors, a frame of the filtered list, and the heap the index
 // holds.
 //

@@ -17,7 +17,7 @@ import (
 	"github.com/pixee/pixee-tui/monitor"
 )
 
-// The fleet (issue 10): the index the crawl fills, filtered, sorted,
+// The fleet: the index the crawl fills, filtered, sorted,
 // counted and grouped by cause.
 
 // startIndexed is a dashboard with the crawl on, on a sandbox of n

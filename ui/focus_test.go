@@ -29,7 +29,7 @@ func TestTabAndEnterMoveFocusBetweenPanes(t *testing.T) {
 	}
 }
 
-// #7: the focused pane shows without colour: its border is heavy.
+// The focused pane shows without colour: its border is heavy.
 func TestFocusIsVisibleWithoutColour(t *testing.T) {
 	f := startSettled(t, 160, 48) // the tests' profile is ASCII: no colour at all
 	before := f.View()

@@ -140,7 +140,7 @@ func (f *uiFixture) helpHas(want ...string) {
 
 func (f *uiFixture) helpLacks(unwanted ...string) {
 	f.t.Helper()
-	// Idle keys are listed greyed (issue 15 #5): what must not be offered
+	// Idle keys are listed greyed: what must not be offered
 	// is a live binding that does nothing.
 	for _, s := range unwanted {
 		for _, b := range f.m.helpKeys().Short {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -69,38 +70,67 @@ func (m *Model) shortHelp(h keymap.Help, width int) string {
 	return widget.FitLine(b.String(), width)
 }
 
+// helpBody is the help overlay: it takes the whole body, drawn without a
+// frame, so that every key of every screen fits a 60x20 terminal. Its
+// head is said in whole parts, on as many lines as the width needs.
+func (m *Model) helpBody(w, h int) string {
+	parts := []string{"Keys", m.keys.Help.Help().Key + " or " + keymap.Keys(m.keys.Back) + " closes this help", "greyed: idle now"}
+	if why := m.mon.WritesOff(); why != "" {
+		parts = append([]string{"sync: " + why}, parts...)
+	}
+	head := flowParts(parts, " · ", w-1)
+	for i := range head {
+		head[i] = " " + head[i]
+	}
+	full := m.fullHelp(m.overlayHelp(), w, h-len(head))
+	if room := h - len(head); room >= 2 && len(full) > room {
+		// Cut at the bottom, say so: keys missing without a word would
+		// read as keys that do not exist.
+		full = append(full[:room-1], moreKeysLine(len(full)-room+1, w))
+	}
+	return strings.Join(widget.Pane(strings.Join(append(head, full...), "\n"), w, h, false, m.styles, true), "\n")
+}
+
+// moreKeysLine says n lines of keys are cut off below, in the most words
+// that fit w cells.
+func moreKeysLine(n, w int) string {
+	long := fmt.Sprintf(" ↓ %d more lines of keys: a bigger window shows them", n)
+	for _, s := range []string{long, fmt.Sprintf(" ↓ %d more lines of keys", n), fmt.Sprintf(" ↓ %d more", n)} {
+		if termtext.Width(s) <= w {
+			return s
+		}
+	}
+	return termtext.Truncate(long, w)
+}
+
+// flowParts joins parts with sep on lines of at most width cells, each
+// part whole where it fits a line (a part wider than a line has it alone,
+// to be cut by the pane).
+func flowParts(parts []string, sep string, width int) []string {
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = p
+		case termtext.Width(line)+termtext.Width(sep)+termtext.Width(p) <= width:
+			line += sep + p
+		default:
+			lines = append(lines, line)
+			line = p
+		}
+	}
+	return append(lines, line)
+}
+
 // fullHelp is the help overlay's text: the columns of h side by side while
-// they fit in width, then on further rows, so none is left out.
-func (m *Model) fullHelp(h keymap.Help, width int) []string {
-	type column struct {
-		lines []string
-		w     int
-	}
-	var cols []column
-	for _, group := range h.Full {
-		keyW, descW := 0, 0
-		for _, b := range group {
-			keyW = max(keyW, termtext.Width(b.Help().Key))
-			descW = max(descW, termtext.Width(b.Help().Desc))
-		}
-		if keyW == 0 {
-			continue
-		}
-		c := column{w: keyW + 1 + descW}
-		for _, b := range group {
-			hb := b.Help()
-			text := termtext.PadRight(hb.Key, keyW) + " " + termtext.PadRight(hb.Desc, descW)
-			if !b.Enabled() {
-				text = m.styles.HelpOff.Render(text)
-			} else {
-				text = m.styles.HelpKey.Render(termtext.PadRight(hb.Key, keyW)) + " " +
-					m.styles.HelpDesc.Render(termtext.PadRight(hb.Desc, descW))
-			}
-			c.lines = append(c.lines, text)
-		}
-		cols = append(cols, c)
-	}
-	var out []string
+// they fit in width, then on further bands, so none is left out. Where
+// height leaves room, a blank line parts the bands: the columns of one band
+// do not start where those above start, and run together they read as a
+// table whose columns are misaligned.
+func (m *Model) fullHelp(h keymap.Help, width, height int) []string {
+	cols := m.helpColumns(h)
+	var bands [][]string
 	for len(cols) > 0 {
 		// One band: as many columns as fit (at least one).
 		n, used := 1, cols[0].w
@@ -112,6 +142,7 @@ func (m *Model) fullHelp(h keymap.Help, width int) []string {
 		for _, c := range cols[:n] {
 			rows = max(rows, len(c.lines))
 		}
+		var out []string
 		for r := 0; r < rows; r++ {
 			var b strings.Builder
 			for i, c := range cols[:n] {
@@ -126,7 +157,63 @@ func (m *Model) fullHelp(h keymap.Help, width int) []string {
 			}
 			out = append(out, widget.FitLine(b.String(), width))
 		}
+		bands = append(bands, out)
 		cols = cols[n:]
+	}
+	return partBands(bands, height)
+}
+
+// helpColumn is one group of the full help drawn as a column, w wide.
+type helpColumn struct {
+	lines []string
+	w     int
+}
+
+// helpColumns are h's groups as columns, key and description aligned.
+func (m *Model) helpColumns(h keymap.Help) []helpColumn {
+	var cols []helpColumn
+	for _, group := range h.Full {
+		keyW, descW := 0, 0
+		for _, b := range group {
+			keyW = max(keyW, termtext.Width(b.Help().Key))
+			descW = max(descW, termtext.Width(b.Help().Desc))
+		}
+		if keyW == 0 {
+			continue
+		}
+		c := helpColumn{w: keyW + 1 + descW}
+		for _, b := range group {
+			hb := b.Help()
+			text := termtext.PadRight(hb.Key, keyW) + " " + termtext.PadRight(hb.Desc, descW)
+			if !b.Enabled() {
+				text = m.styles.HelpOff.Render(text)
+			} else {
+				text = m.styles.HelpKey.Render(termtext.PadRight(hb.Key, keyW)) + " " +
+					m.styles.HelpDesc.Render(termtext.PadRight(hb.Desc, descW))
+			}
+			c.lines = append(c.lines, text)
+		}
+		cols = append(cols, c)
+	}
+	return cols
+}
+
+// partBands are the bands' lines, a blank line between two bands where
+// height holds them all.
+func partBands(bands [][]string, height int) []string {
+	var out []string
+	for _, b := range bands {
+		out = append(out, b...)
+	}
+	if len(out)+len(bands)-1 > height {
+		return out // no room to part them: every key first
+	}
+	out = out[:0:0]
+	for i, b := range bands {
+		if i > 0 {
+			out = append(out, "")
+		}
+		out = append(out, b...)
 	}
 	return out
 }

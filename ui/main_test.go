@@ -68,7 +68,7 @@ func testOptions(c API, clock *fakeClock) Options {
 		Seed:     1,
 		Plain:    true,
 		// The crawl is off: these tests count the page and detail requests
-		// of issue 7. fleet_test.go turns it on.
+		// that browsing makes. fleet_test.go turns it on.
 		NoIndex: true,
 		After: func(d time.Duration, msg tea.Msg) tea.Cmd {
 			at := clock.Now().Add(d)

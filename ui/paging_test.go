@@ -112,7 +112,7 @@ func TestPageShownIsThePageAskedFor(t *testing.T) {
 	}
 }
 
-// #22: has_next decides: with a page count of 0 the next page is reachable.
+// The has_next field decides: with a page count of 0 the next page is reachable.
 func TestHasNextReachesTheNextPageWithoutACount(t *testing.T) {
 	s := newScripted(0)
 	all := fakeConnectors(137)
@@ -133,7 +133,7 @@ func TestHasNextReachesTheNextPageWithoutACount(t *testing.T) {
 	}
 }
 
-// #26: an empty page of a non-empty account is said as such.
+// An empty page of a non-empty account is said as such.
 func TestEmptyPageOfANonEmptyAccountSaysSo(t *testing.T) {
 	s := newScripted(0)
 	s.list = func(page, per int) *api.ConnectorPage {

@@ -124,7 +124,9 @@ func outcomeOf(r monitor.Run) widget.Outcome {
 		return widget.RunFailed
 	case !r.Finished():
 		return widget.RunRunning
-	case s == "completed" || s == "success" || s == "succeeded" || s == "ok" || s == "":
+	case s == "completed" || s == "success" || s == "succeeded" || s == "ok" || (s == "" && r.Dated()):
+		// No status and an end: an observed run, or a job with only its
+		// completion; with neither, nothing says how it went.
 		return widget.RunOK
 	}
 	return widget.RunOther

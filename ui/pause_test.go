@@ -44,7 +44,7 @@ func TestPausedSelectionIsStillFetchedOnce(t *testing.T) {
 	}
 }
 
-// #6: p says "resume" while paused, and is not offered once a rejected key
+// The p key says "resume" while paused, and is not offered once a rejected key
 // stopped polling.
 func TestPauseKeySaysResumeAndIsNotOfferedAfter401(t *testing.T) {
 	f := startSettled(t, 160, 48)

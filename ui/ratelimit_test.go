@@ -143,7 +143,7 @@ func TestLowRateBudgetSlowsPolling(t *testing.T) {
 			w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(remaining))
 			return false // the sandbox answers; the headers stay
 		})
-		// A low budget lengthens the selection's debounce (issue 15 #13):
+		// A low budget lengthens the selection's debounce:
 		// the first detail arrives after it.
 		d := newDriver(t, testOptions(fs.client, fs.clock), fs.clock, 160, 48)
 		d.Advance(2 * time.Second)

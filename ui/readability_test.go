@@ -7,7 +7,7 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// #8: on a 16-colour terminal paused and error do not share a colour, and
+// On a 16-colour terminal paused and error do not share a colour, and
 // error is more than a colour (bold).
 func TestPausedAndErrorDifferIn16Colours(t *testing.T) {
 	for _, dark := range []bool{true, false} {
@@ -22,7 +22,7 @@ func TestPausedAndErrorDifferIn16Colours(t *testing.T) {
 	}
 }
 
-// #9: a long platform gets a wider column on a wide terminal, and the
+// A long platform gets a wider column on a wide terminal, and the
 // detail shows the full name and platform, wrapped.
 func TestLongNamesAndPlatformsAreReadable(t *testing.T) {
 	s := newScripted(2)

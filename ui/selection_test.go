@@ -99,7 +99,7 @@ func TestSelectionMovedWhileDetailInFlightShowsTheNewConnector(t *testing.T) {
 	if second.ID != f.ids[1] {
 		t.Fatalf("asked for %s, want %s", second.ID, f.ids[1])
 	}
-	// Moving on abandons the request out (issue 15 #20): the new selection
+	// Moving on abandons the request out: the new selection
 	// is asked for after its debounce, not behind the old answer.
 	f.stepKeys("j")
 	third := heldOne[detailMsg](t, f.advanceHeld(selectDebounce))
@@ -124,7 +124,7 @@ func TestSelectionMovedWhileDetailInFlightShowsTheNewConnector(t *testing.T) {
 	}
 }
 
-// #15: PgDn/PgUp move a screenful of rows, ctrl+d/ctrl+u half of one, and
+// PgDn/PgUp move a screenful of rows, ctrl+d/ctrl+u half of one, and
 // a count repeats a move (5j) or names a row (12G).
 func TestScreenfulHalfAndCountedMoves(t *testing.T) {
 	s := newScripted(50)

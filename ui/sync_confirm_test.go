@@ -134,7 +134,7 @@ func TestFastYesInConfirmationSendsOnce(t *testing.T) {
 	}
 }
 
-// #3: the question says what is left out, what is sent despite a warning,
+// The question says what is left out, what is sent despite a warning,
 // and a connector that is not active.
 func TestConfirmationSaysRejectedWarnedAndState(t *testing.T) {
 	s := newScripted(1)

@@ -108,7 +108,7 @@ func TestSubmitWithoutAValidEANSaysWhy(t *testing.T) {
 	}
 }
 
-// #21: EANs typed key by key (not a bracketed paste) cost the same per key
+// EANs typed key by key (not a bracketed paste) cost the same per key
 // however long the text: it is validated in batches, not on every key, and
 // laid out from its last row. ctrl+c behind them still quits.
 func TestTypedEANsAreNotValidatedOnEveryKey(t *testing.T) {
@@ -137,7 +137,7 @@ func TestTypedEANsAreNotValidatedOnEveryKey(t *testing.T) {
 	}
 }
 
-// #4: a paste after a kept draft gets a separator; the problems beyond
+// A paste after a kept draft gets a separator; the problems beyond
 // the room ("… 94 more") scroll; ctrl+u at a line's start keeps clearing.
 func TestPasteAfterDraftScrollingProblemsAndClearing(t *testing.T) {
 	s := newScripted(1)

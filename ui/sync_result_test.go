@@ -47,7 +47,7 @@ func TestSyncErrorsShowTheAPIDetailAndKeepTheDraft(t *testing.T) {
 	}
 }
 
-// #16: a 2xx with nothing readable is an accepted sync: said as what is
+// A 2xx with nothing readable is an accepted sync: said as what is
 // known, the draft dropped, no resend invited.
 func TestAcceptedSyncWithoutAnAnswerIsDoneNotFailed(t *testing.T) {
 	s := newScripted(3)
@@ -68,7 +68,7 @@ func TestAcceptedSyncWithoutAnAnswerIsDoneNotFailed(t *testing.T) {
 	}
 }
 
-// #17: a sync the server said it did not queue is headlined so, with the
+// A sync the server said it did not queue is headlined so, with the
 // server's text; an unknown count is "not reported", not 0.
 func TestRejectedSyncIsNotShownQueued(t *testing.T) {
 	s := newScripted(3)
@@ -95,7 +95,7 @@ func TestRejectedSyncIsNotShownQueued(t *testing.T) {
 	mustNotShow(t, d, "queued: 0 products")
 }
 
-// #29: "20 000 rejected", with the separator used elsewhere.
+// A rejected count reads "20 000 rejected", with the separator used elsewhere.
 func TestRejectedCountHasThousandsSeparator(t *testing.T) {
 	s := newScripted(1)
 	d := startScripted(t, s, 160, 48)
@@ -104,7 +104,7 @@ func TestRejectedCountHasThousandsSeparator(t *testing.T) {
 	mustShow(t, d, "20 000 rejected")
 }
 
-// #1 and #2: the sync result shows the connector's draining counts beside
+// The sync result shows the connector's draining counts beside
 // it, and the bar measures the sync triggered (queued → drained), saying
 // so, not the catalog's share.
 func TestSyncResultShowsTheDrainOfThatSync(t *testing.T) {

@@ -41,10 +41,25 @@ func (s timelineSource) word() string {
 
 // timelineEntry is one line of the timeline.
 type timelineEntry struct {
-	At     time.Time // zero: a run under way whose start is not known (listed first)
+	At     time.Time // zero: a run under way whose start is not known (listed first), or Undated
 	Source timelineSource
 	Glyph  string // the outcome or change, never colour alone
 	Text   string // one line, sanitized
+	// Undated: a run that ended at a time the server did not send. Nothing
+	// places it among the others: it is listed last.
+	Undated bool
+}
+
+// place orders entries: runs under way with no start first, then the
+// dated ones, then the undated.
+func (e timelineEntry) place() int {
+	switch {
+	case e.Undated:
+		return 2
+	case e.At.IsZero():
+		return 0
+	}
+	return 1
 }
 
 // mergeTimeline is connector id's timeline, newest first: its events
@@ -74,11 +89,8 @@ func mergeTimeline(id string, events []history.Seen, actions []history.Action, r
 	}
 	slices.SortStableFunc(out, func(a, b timelineEntry) int {
 		switch {
-		case a.At.IsZero() != b.At.IsZero():
-			if a.At.IsZero() {
-				return -1
-			}
-			return 1
+		case a.place() != b.place():
+			return cmp.Compare(a.place(), b.place())
 		case !a.At.Equal(b.At):
 			return b.At.Compare(a.At)
 		}
@@ -112,7 +124,7 @@ func actionEntry(a history.Action) timelineEntry {
 // runEntry is a run: how it ended, how long it took, what it pushed.
 func runEntry(r monitor.Run) timelineEntry {
 	o := outcomeOf(r)
-	e := timelineEntry{At: r.End, Source: fromRun, Glyph: o.Glyph()}
+	e := timelineEntry{At: r.End, Source: fromRun, Glyph: o.Glyph(), Undated: r.Finished() && !r.Dated()}
 	var parts []string
 	switch o {
 	case widget.RunOK:
@@ -121,12 +133,18 @@ func runEntry(r monitor.Run) timelineEntry {
 		parts = append(parts, "failed")
 	case widget.RunRunning:
 		e.At = r.Start
-		parts = append(parts, cmp.Or(strings.ToLower(r.Status), "running"))
+		parts = append(parts, cmp.Or(r.Status, "running")) // as the server sent it
 	default:
-		parts = append(parts, r.Status)
+		parts = append(parts, cmp.Or(r.Status, "status not sent"))
 	}
-	if r.Finished() && !r.DurationUnknown {
+	if e.Undated {
+		parts = append(parts, "end time not sent")
+	}
+	switch {
+	case r.Finished() && !r.DurationUnknown:
 		parts = append(parts, "took "+widget.Duration(r.Duration))
+	case r.Finished():
+		parts = append(parts, "took ?")
 	}
 	if !r.PushedUnknown && r.Finished() {
 		parts = append(parts, widget.Plural(r.Pushed, "product", "products"))
@@ -160,8 +178,16 @@ func ackEntry(e history.Seen) timelineEntry {
 // eventWords is the event's text without the name it starts with.
 func eventWords(e monitor.Event) string {
 	text := e.Text()
-	if who := cmp.Or(e.Name, e.ConnectorID); who != "" {
-		text = strings.TrimLeft(strings.TrimPrefix(text, who), ": ")
+	// Only the name and the separator after it go: the server's text that
+	// follows is kept as it came, a leading colon or space included.
+	if who := cmp.Or(e.Name, e.ConnectorID); who != "" && strings.HasPrefix(text, who) {
+		rest := strings.TrimPrefix(text, who)
+		if t, ok := strings.CutPrefix(rest, ": "); ok {
+			rest = t
+		} else {
+			rest = strings.TrimPrefix(rest, " ")
+		}
+		text = rest
 	}
 	if e.Kind == monitor.ErrorChanged {
 		text = "new last error: " + text // the text alone is the platform's
@@ -190,7 +216,10 @@ func oneLine(s string) string { return termtext.OneLine(termtext.Sanitize(s), 30
 // and its text.
 func timelineLine(e timelineEntry, now time.Time, loc *time.Location) string {
 	at, ago := "now", "under way"
-	if !e.At.IsZero() {
+	switch {
+	case e.Undated:
+		at, ago = "?", "?" // the text says the end time was not sent
+	case !e.At.IsZero():
 		at, ago = e.At.In(loc).Format("01-02 15:04:05"), widget.Ago(now, e.At)
 	}
 	return fmt.Sprintf(" %-14s %-9s %-6s %s %s", at, ago, e.Source.word(), e.Glyph, e.Text)
@@ -205,7 +234,10 @@ const timelineNarrow = 70
 // and its text, which is what the entry says.
 func narrowTimelineLine(e timelineEntry, now time.Time) string {
 	ago := "under way"
-	if !e.At.IsZero() {
+	switch {
+	case e.Undated:
+		ago = "?"
+	case !e.At.IsZero():
 		ago = widget.Ago(now, e.At)
 	}
 	return fmt.Sprintf(" %-9s %s %s", ago, e.Glyph, e.Text)
@@ -284,8 +316,12 @@ func (m *Model) timelineBody(tv *timelineView, w, h int, bordered bool) []string
 	if runs, observed := m.mon.Runs(tv.id); observed || (len(runs) == 0 && !m.mon.JobsOffered()) {
 		src = "runs observed here" // as the detail's strip says it
 	}
-	lines := []string{fmt.Sprintf(" Timeline · %s · %s · %s", tv.name, widget.Plural(len(entries), "entry", "entries"), src),
-		" " + keymap.Keys(m.keys.Up) + "/" + keymap.Keys(m.keys.Down) + " scroll · " + keymap.Keys(m.keys.Back) + " closes", ""}
+	// The title in whole parts, on as many lines as a narrow pane needs.
+	var lines []string
+	for _, l := range flowParts([]string{"Timeline", tv.name, widget.Plural(len(entries), "entry", "entries"), src}, " · ", w-3) {
+		lines = append(lines, " "+l)
+	}
+	lines = append(lines, " "+keymap.Keys(m.keys.Up)+"/"+keymap.Keys(m.keys.Down)+" scroll · "+keymap.Keys(m.keys.Back)+" closes", "")
 	if len(entries) == 0 {
 		lines = append(lines, " Nothing yet: no runs, changes or actions known for this connector.")
 	}

@@ -115,3 +115,24 @@ func dumpTimeline(es []timelineEntry) string {
 	}
 	return b.String()
 }
+
+// The timeline changes nothing of the server's text but what makes it
+// safe: a status keeps its case (a control character shown "^J" stays
+// "^J"), and an error that starts with a colon or a space keeps it.
+func TestTimelineKeepsServerTextAsSent(t *testing.T) {
+	runs := []monitor.Run{
+		{ConnectorID: "c1", Status: "In\nProgress", Start: at(5)},
+		{ConnectorID: "c1", Status: "Done_With_WARNINGS\x1b[2J", End: at(4)},
+	}
+	events := []history.Seen{{Event: monitor.Event{Time: at(3), ConnectorID: "c1", Name: "Shop", Kind: monitor.ErrorChanged, After: ": Token EXPIRED\n"}}}
+	got := mergeTimeline("c1", events, nil, runs)
+	want := []string{"In^JProgress", "Done_With_WARNINGS^[[2J · took 0s · 0 products", "new last error: : Token EXPIRED"}
+	if len(got) != len(want) {
+		t.Fatalf("%d entries, want %d:\n%s", len(got), len(want), dumpTimeline(got))
+	}
+	for i, w := range want {
+		if got[i].Text != w {
+			t.Errorf("entry %d reads %q, want %q", i, got[i].Text, w)
+		}
+	}
+}

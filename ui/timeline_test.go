@@ -89,3 +89,18 @@ func TestTimelineOnANarrowTerminalShowsWhatHappened(t *testing.T) {
 	f.Key("T")
 	f.has("Timeline · ", "✓ completed")
 }
+
+// On a narrow terminal the timeline's title goes on two lines rather than
+// being cut: where the runs come from is still said.
+func TestTimelineTitleIsNotCutOnANarrowTerminal(t *testing.T) {
+	f := startOn(t, sandbox.Options{}, nil)
+	f.Send(tea.WindowSizeMsg{Width: 40, Height: 12})
+	f.Advance(5 * time.Second)
+	f.Key("T")
+	f.has("runs from the server")
+	for _, l := range strings.Split(f.View(), "\n")[1:4] {
+		if strings.Contains(l, "…") {
+			t.Errorf("the title is cut: %q", l)
+		}
+	}
+}

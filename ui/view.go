@@ -159,17 +159,6 @@ func (m *Model) header() string {
 
 func (m *Model) body(h int) string { return m.screens.top().view(m, m.width, h) }
 
-// helpBody is the help overlay: it takes the whole body, drawn without a
-// frame, so that every key of every screen fits a 60x20 terminal.
-func (m *Model) helpBody(w, h int) string {
-	full := m.fullHelp(m.overlayHelp(), w)
-	head := " Keys · " + m.keys.Help.Help().Key + " or " + keymap.Keys(m.keys.Back) + " closes this help · greyed: idle now"
-	if why := m.mon.WritesOff(); why != "" {
-		head = " sync: " + why + " ·" + head
-	}
-	return strings.Join(widget.Pane(head+"\n"+strings.Join(full, "\n"), w, h, false, m.styles, true), "\n")
-}
-
 // panes are the list and the detail, or the form in the detail's place.
 func (m *Model) panes(w, h int) string {
 	now, st, bordered := m.now(), m.styles, m.bordered(h)

@@ -5,17 +5,18 @@
 // package init (tea_init.go), before main runs and whatever the flags: an
 // escape sequence a braille display or a screen reader would meet first.
 // termenv never asks a terminal whose TERM is "dumb", so when --accessible
-// or PIXEE_ACCESSIBLE is on the command line or in the environment, this
-// package's init sets TERM to "dumb" before Bubble Tea's runs, and main
-// puts it back with Restore before anything else (a key command, an SSH
-// session, a child process sees the person's TERM).
+// or PIXEE_ACCESSIBLE is on the command line or in the environment, or
+// accessible: true in the config file (ConfigAsks reads that one key, from
+// the file --config names or the default one), this package's init sets
+// TERM to "dumb" before Bubble Tea's runs, and main puts it back with
+// Restore before anything else (a key command, an SSH session, a child
+// process sees the person's TERM).
 //
 // It works because Go initialises packages in import-path order among
-// those ready: this one needs only os, and sorts before golang.org/x/sys,
-// which termenv (and so lipgloss and Bubble Tea) waits for. The test of
-// the line mode in a real terminal fails if that ever stops holding.
-// accessible: true in the config file is read too late for this: there
-// the one query remains.
+// those ready: this one needs only the standard library and adrg/xdg (the
+// standard library alone on unix), and sorts before golang.org/x/sys,
+// which termenv (and so lipgloss and Bubble Tea) waits for. The tests of
+// the line mode in a real terminal fail if that ever stops holding.
 package quietstart
 
 import (
@@ -30,7 +31,7 @@ var (
 )
 
 func init() {
-	if !Asked(os.Args[1:], os.Getenv("PIXEE_ACCESSIBLE")) {
+	if !Asked(os.Args[1:], os.Getenv("PIXEE_ACCESSIBLE")) && !ConfigAsks(os.Args[1:]) {
 		return
 	}
 	term, hadTerm = os.LookupEnv("TERM")

@@ -41,7 +41,7 @@ func (o Outcome) Glyph() string {
 // ActivityRun is one run of the connector.
 type ActivityRun struct {
 	Outcome       Outcome
-	End           time.Time // zero while running
+	End           time.Time // zero while running, or when the end is not known
 	Duration      time.Duration
 	DurationKnown bool
 	// Status is the run's status as the server sent it: a RunOther is
@@ -93,7 +93,10 @@ func (a Activity) Source() string {
 // "8 ok · 2 failed · 1 running"; a status the strip does not know is
 // counted under its own word, as the server sent it ("2
 // completed_with_warnings"), or as "other" without one.
-func (a Activity) Counts() string {
+func (a Activity) Counts() string { return strings.Join(a.countParts(), " · ") }
+
+// countParts are Counts' items, each a count and its word.
+func (a Activity) countParts() []string {
 	var n [3]int
 	others := map[string]int{}
 	var otherWords []string
@@ -102,14 +105,17 @@ func (a Activity) Counts() string {
 			n[r.Outcome]++
 			continue
 		}
-		w := termtext.OneLine(termtext.Sanitize(strings.ToLower(r.Status)), 40)
+		// Counted without regard to case, shown as the server first sent
+		// it: only made safe, never altered.
+		w := termtext.OneLine(termtext.Sanitize(r.Status), 40)
 		if w == "" {
 			w = "other"
 		}
-		if others[w] == 0 {
+		k := strings.ToLower(w)
+		if others[k] == 0 {
 			otherWords = append(otherWords, w)
 		}
-		others[w]++
+		others[k]++
 	}
 	var parts []string
 	for o, word := range []string{"ok", "failed", "running"} {
@@ -118,12 +124,38 @@ func (a Activity) Counts() string {
 		}
 	}
 	for _, w := range otherWords {
-		parts = append(parts, Thousands(others[w])+" "+w)
+		parts = append(parts, Thousands(others[strings.ToLower(w)])+" "+w)
 	}
-	return strings.Join(parts, " · ")
+	return parts
 }
 
-// LastOK is the end of the newest run that completed, zero for none.
+// countsLines are the counts and where they come from on lines of at most
+// w cells, each count whole with its word: wrapped as words, "1" would end
+// a line and "completed_with_warnings" start the next.
+func (a Activity) countsLines(w int) []string {
+	items := append(a.countParts(), a.Source())
+	var lines []string
+	line := ""
+	for i, it := range items {
+		sep := " · "
+		if i == len(items)-1 {
+			sep = " " // the source follows the counts
+		}
+		switch {
+		case line == "":
+			line = it
+		case termtext.Width(line)+termtext.Width(sep)+termtext.Width(it) <= w:
+			line += sep + it
+		default:
+			lines = append(lines, line)
+			line = it
+		}
+	}
+	return append(lines, line)
+}
+
+// LastOK is the end of the newest run that completed, zero for none
+// whose end is known.
 func (a Activity) LastOK() time.Time {
 	for _, r := range a.Runs {
 		if r.Outcome == RunOK && !r.End.IsZero() {
@@ -131,6 +163,11 @@ func (a Activity) LastOK() time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// anyOK says some run completed, its end known or not.
+func (a Activity) anyOK() bool {
+	return slices.ContainsFunc(a.Runs, func(r ActivityRun) bool { return r.Outcome == RunOK })
 }
 
 // durations are the known durations of the finished runs, oldest first.
@@ -174,10 +211,21 @@ func (d *DetailPane) activityLines(b *detailLines, now time.Time, compact bool) 
 	w := b.w
 	lw := min(max(fieldLabelWidth(w), 5), w) // "runs " even where fields have no label column
 	b.add(b.st.Label.Render(termtext.PadRight("runs", lw)) + runBar(b.st, a.Runs, w-lw))
-	b.indented(fieldLabelWidth(w), a.Counts()+" "+a.Source())
+	// Under the bar where they fit on one line; else from the left edge,
+	// as a long value wraps, each count whole.
+	cw := fieldLabelWidth(w)
+	counts := a.countsLines(w - cw)
+	if len(counts) > 1 {
+		cw, counts = 0, a.countsLines(w)
+	}
+	for _, l := range counts {
+		b.indented(cw, l)
+	}
 	last := "none in the last " + Plural(len(a.Runs), "run", "runs")
 	if t := a.LastOK(); !t.IsZero() {
 		last = d.when(now, &t, false, "")
+	} else if a.anyOK() {
+		last = "? (the server sent no end time)"
 	}
 	b.field("last ok", last)
 	if med, ok := a.Median(); ok {

@@ -54,7 +54,7 @@ func stripPane(w, h int) DetailPane {
 func TestStripCarriesItsMeaningWithoutColour(t *testing.T) {
 	d := stripPane(60, 30)
 	v := d.View(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), "")
-	for _, want := range []string{"runs       ?✓✗◐", "1 ok · 1 failed · 1 running · 1 completed_with_warnings", "(from the server)",
+	for _, want := range []string{"runs       ?✓✗◐", "1 ok · 1 failed · 1 running · 1 Completed_With_Warnings", "(from the server)",
 		"last ok    2026-11-26 10:00 · 2h ago", "median 15s"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("pane lacks %q:\n%s", want, v)
@@ -76,6 +76,31 @@ func TestStripLinesAreThePanesWidth(t *testing.T) {
 						t.Fatalf("%dx%d: line %q is %d cells", w, h, l, got)
 					}
 				}
+			}
+		}
+	}
+}
+
+// A status the strip does not know is counted without regard to case and
+// shown as the server first sent it, only made safe: never lowercased
+// (a control character shown "^J" stays "^J").
+func TestStripShowsUnknownStatusesAsSent(t *testing.T) {
+	a := Activity{Runs: []ActivityRun{
+		{Outcome: RunOther, Status: "Done\nLate"}, {Outcome: RunOther, Status: "DONE\nLATE"}, {Outcome: RunOther, Status: "Skipped"},
+	}}
+	if got, want := a.Counts(), "2 Done^JLate · 1 Skipped"; got != want {
+		t.Errorf("Counts() = %q, want %q", got, want)
+	}
+}
+
+// Where the counts do not fit on one line, each count keeps its word: no
+// line ends with a bare number whose word starts the next.
+func TestStripCountsWrapWhole(t *testing.T) {
+	a := Activity{Runs: []ActivityRun{{Outcome: RunOK}, {Outcome: RunFailed}, {Outcome: RunOther, Status: "completed_with_warnings"}}}
+	for w := 10; w <= 60; w++ {
+		for _, l := range a.countsLines(w) {
+			if f := strings.Fields(l); len(f) > 0 && strings.Trim(f[len(f)-1], "0123456789") == "" {
+				t.Errorf("at %d: line %q ends with a bare count", w, l)
 			}
 		}
 	}
