@@ -80,6 +80,8 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		d := m.newDialog(askSyncEANs, f.Connector(), f.Valid())
 		d.rejected, d.warned = f.Rejected(), f.Warned()
 		m.screens.push(d)
+	case formTyped:
+		m.typing.only = true
 	}
 	if f.Dirty() && !m.revalidating {
 		// One timer for a run of typed keys: the text is validated once

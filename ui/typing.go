@@ -23,6 +23,7 @@ type typing struct {
 	frame  string    // what View shows while held; rendered in Update
 	last   time.Time // when the last typed key was drawn
 	coming bool      // a frameMsg is on its way
+	only   bool      // the key being handled was typed into the form's field, nothing else changed (formTyped)
 }
 
 // holdFrame decides, after msg was applied, whether its frame is drawn
@@ -50,6 +51,18 @@ func (m *Model) holdFrame(msg tea.Msg) tea.Cmd {
 	}
 	m.typing.coming = true
 	return m.opts.After(frameEvery, frameMsg{})
+}
+
+// onKey handles a key; typed says it was typed into the form's field and
+// changed nothing outside the form's own view (Model.after).
+func (m *Model) onKey(msg tea.KeyMsg) (cmd tea.Cmd, typed bool) {
+	m.jump = nil // a key pressed meanwhile: nothing acts later on its own
+	top := m.screens.top()
+	m.typing.only = false
+	cmd = m.handleKey(msg)
+	typed = m.typing.only && m.screens.top() == top && !m.quitting
+	m.typing.only = false
+	return cmd, typed
 }
 
 // typedFast says msg is a key typed into a long text in the form: one
