@@ -82,12 +82,20 @@ const (
 	flashFor       = 6 * time.Second
 )
 
-// Model is the root model.
-type Model struct {
+// Model is the root model. Its state is behind one pointer: Bubble Tea v1
+// keeps the model in an interface, so a model of a few kilobytes was
+// copied to the heap twice a message (into Update, out of it), most of the
+// cost of a typed key. Every message is applied in Bubble Tea's one loop,
+// and no command reads the model (they take plain values), so copies
+// sharing the state is safe.
+type Model struct{ *rootState }
+
+// rootState is what the root model holds.
+type rootState struct {
 	opts    Options
 	ctx     context.Context
 	now     Clock
-	keys    *keymap.KeyMap // shared by copies, never written: a message copies the model, not 4 KB of bindings
+	keys    *keymap.KeyMap // never written
 	styles  *Styles
 	spinner spinner.Model
 	start   monitor.Plan // the first requests, sent by Init
@@ -143,7 +151,7 @@ func New(o Options) Model {
 		st = *o.Styles
 	}
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	m := Model{
+	m := Model{&rootState{
 		opts:      o,
 		ctx:       o.Context,
 		now:       o.Now,
@@ -157,7 +165,7 @@ func New(o Options) Model {
 		textKeys:  textKeysOf(&keys),
 		width:     80,
 		height:    24,
-	}
+	}}
 	m.list.Focus()
 	if m.homeOff() == "" {
 		m.screens.push(&homeScreen{cursor: o.Current})

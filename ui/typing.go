@@ -87,7 +87,7 @@ func (m *Model) typedFast(msg tea.Msg) bool {
 // a typed rune that is none of them is text, without matching it against
 // the screen's bindings (built anew for every key: 4 KB for a rune).
 func textKeysOf(k *keymap.KeyMap) map[string]bool {
-	m := &Model{keys: k}
+	m := &Model{&rootState{keys: k}}
 	out := map[string]bool{}
 	for _, s := range keyScreens {
 		if _, text := s.screen.(textScreen); !text {
