@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// A key typed into the sync form costs its edit: a few small allocations,
+// whatever the field holds. Neither the model (5 KB) nor the panes under
+// the form (the list's rows, the detail's strip, the help line: 15 KB) are
+// copied or built again for it; they were for every one of the 140 000
+// keys of 10 000 typed EANs, at 25 KB a key.
+func TestATypedKeyCostsItsEditWhateverTheFormHolds(t *testing.T) {
+	const maxBytes = 2048
+	cost := func(eans int) (allocs float64, bytes uint64) {
+		f := startSettled(t, 160, 48)
+		f.Key("s")
+		f.Send(benchPasteMsg(benchEANPaste(eans, false)))
+		f.Advance(time.Second)
+		keys := append(typedKeys("4006381333931\n4006381"), tea.KeyMsg{Type: tea.KeyBackspace})
+		m, i := f.m, 0
+		typeOne := func() {
+			m = applyMsg(m, keys[i%len(keys)])
+			i++
+		}
+		typeOne() // the first key in the field may change the keys' help
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		allocs = testing.AllocsPerRun(200, typeOne)
+		runtime.ReadMemStats(&after)
+		return allocs, (after.TotalAlloc - before.TotalAlloc) / 201
+	}
+	// Below 2000 runes the text is validated on every key (a few tokens);
+	// from there, in batches (TestTypedEANsAreNotValidatedOnEveryKey).
+	shortAllocs, shortBytes := cost(1)
+	longAllocs, longBytes := cost(10_000)
+	t.Logf("a typed key: %.1f allocations, %d bytes with one EAN in the field; %.1f, %d with 10 000",
+		shortAllocs, shortBytes, longAllocs, longBytes)
+	if longAllocs > shortAllocs+1 {
+		t.Errorf("a key typed after 10 000 EANs allocates %.1f times, after one %.1f: it must not cost more with more text", longAllocs, shortAllocs)
+	}
+	for _, c := range []struct {
+		eans  int
+		bytes uint64
+	}{{1, shortBytes}, {10_000, longBytes}} {
+		if c.bytes > maxBytes {
+			t.Errorf("a key typed with %d EANs in the field allocates %d bytes, over %d: the model or the panes are copied or built for it",
+				c.eans, c.bytes, maxBytes)
+		}
+	}
+}
