@@ -346,6 +346,7 @@ func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*sync
 		}
 		return f, formNothing
 	}
+	name := keyName(msg)
 	switch {
 	case msg.Paste:
 		// Text, whatever it holds: straight to the field (matching a
@@ -356,13 +357,13 @@ func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*sync
 		// esc and the next key in one read arrive as alt+key: the user
 		// closed the form and pressed a key of the list.
 		return f, formCloseAndKey
-	case key.Matches(msg, k.CloseForm):
+	case keyIs(name, k.CloseForm):
 		return f, formClose
-	case pressed(msg, k.ProblemsDown):
+	case slices.Contains(k.ProblemsDown.Keys(), name):
 		f.probOffset = min(f.firstProblem()+1, max(len(f.parsed.Rejected)+len(f.parsed.Warnings)-1, 0))
-	case pressed(msg, k.ProblemsUp):
+	case slices.Contains(k.ProblemsUp.Keys(), name):
 		f.probOffset = max(f.firstProblem()-1, 0)
-	case pressed(msg, k.Submit):
+	case slices.Contains(k.Submit.Keys(), name):
 		f.Revalidate()
 		switch {
 		case f.CanSubmit() && !syncing:

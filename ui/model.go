@@ -289,7 +289,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // message, at the latest the clock's tick a second later.
 func (m *Model) after(msg tea.Msg, cmd tea.Cmd, typed bool) tea.Cmd {
 	if typed {
-		return tea.Batch(cmd, m.holdFrame(msg))
+		if hold := m.holdFrame(msg); hold != nil {
+			return tea.Batch(cmd, hold)
+		}
+		return cmd // tea.Batch allocates even for one
 	}
 	if fc := m.syncFleet(); fc != nil {
 		cmd = tea.Batch(cmd, fc)

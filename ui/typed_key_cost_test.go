@@ -39,6 +39,9 @@ func TestATypedKeyCostsItsEditWhateverTheFormHolds(t *testing.T) {
 	longAllocs, longBytes := cost(10_000)
 	t.Logf("a typed key: %.1f allocations, %d bytes with one EAN in the field; %.1f, %d with 10 000",
 		shortAllocs, shortBytes, longAllocs, longBytes)
+	if longAllocs > 4 {
+		t.Errorf("a key typed after 10 000 EANs allocates %.1f times, over 4: more than its edit and its frame", longAllocs)
+	}
 	if longAllocs > shortAllocs+1 {
 		t.Errorf("a key typed after 10 000 EANs allocates %.1f times, after one %.1f: it must not cost more with more text", longAllocs, shortAllocs)
 	}
@@ -49,6 +52,23 @@ func TestATypedKeyCostsItsEditWhateverTheFormHolds(t *testing.T) {
 		if c.bytes > maxBytes {
 			t.Errorf("a key typed with %d EANs in the field allocates %d bytes, over %d: the model or the panes are copied or built for it",
 				c.eans, c.bytes, maxBytes)
+		}
+	}
+}
+
+// Every key on the sync form goes straight to its handler, without
+// building its bindings (typedRune): routing would end there too as long as
+// none of them runs anything of its own.
+func TestTheFormsBindingsRunNothingOfTheirOwn(t *testing.T) {
+	f := startSettled(t, 160, 48)
+	f.Key("s")
+	form := f.m.openForm()
+	for _, state := range []formState{formEditing, formSending, formDone} {
+		form.state = state
+		for _, b := range form.bindings(&f.m) {
+			if b.run != nil {
+				t.Errorf("the form's %s binding runs a function of its own: route the form's keys again", b.action)
+			}
 		}
 	}
 }

@@ -103,10 +103,15 @@ func textKeysOf(k *keymap.KeyMap) map[string]bool {
 }
 
 // typedRune says msg is a rune typed into a screen that takes text, bound
-// to nothing there: the screen's own handler takes it.
+// to nothing there, or any key of the sync form, whose bindings run
+// nothing of their own (TestTheFormsBindingsRunNothingOfTheirOwn): the
+// screen's own handler takes it, as routing would after building them.
 func (m *Model) typedRune(top screen, msg tea.KeyMsg) bool {
+	if _, form := top.(*syncForm); form {
+		return true
+	}
 	if _, text := top.(textScreen); !text || msg.Type != tea.KeyRunes || msg.Alt || len(msg.Runes) != 1 {
 		return false
 	}
-	return !m.textKeys[string(msg.Runes)]
+	return !m.textKeys[keyName(msg)]
 }
