@@ -346,13 +346,14 @@ func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*sync
 		}
 		return f, formNothing
 	}
-	name := keyName(msg)
-	switch {
-	case msg.Paste:
+	if msg.Paste {
 		// Text, whatever it holds: straight to the field (matching a
 		// 150 000-rune paste against every binding costs more than
 		// inserting it).
 		return f, f.typed(msg, k)
+	}
+	name := keyName(msg) // built once; the problem keys and submit match even while idle, to say why
+	switch {
 	case msg.Alt && msg.Type == tea.KeyRunes && f.state == formEditing && slices.Contains(k.CloseForm.Keys(), "esc"):
 		// esc and the next key in one read arrive as alt+key: the user
 		// closed the form and pressed a key of the list.

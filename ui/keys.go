@@ -168,12 +168,6 @@ func (m *Model) togglePause() tea.Cmd {
 	return m.do(plan)
 }
 
-// pressed matches a binding's keys even while it is disabled, for keys that
-// should explain why they do nothing rather than fall through.
-func pressed(msg tea.KeyMsg, b key.Binding) bool {
-	return slices.Contains(b.Keys(), msg.String())
-}
-
 // keyName is msg.String(), without allocating for a typed ASCII rune (a
 // one-byte string is the runtime's own): the keys of a typed text are
 // compared with a few bindings each, and each comparison built the name.
