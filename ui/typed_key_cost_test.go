@@ -72,3 +72,33 @@ func TestTheFormsBindingsRunNothingOfTheirOwn(t *testing.T) {
 		}
 	}
 }
+
+// A key typed into the field skips preparing the rest of the screen only
+// when it changed nothing the keys' help reads: after every key, the help
+// line shown is the one the form's state asks for (ctrl+s live once an EAN
+// is valid, idle again when it is deleted, the problem keys as problems
+// come and go).
+func TestTheHelpLineFollowsWhatIsTyped(t *testing.T) {
+	f := startSettled(t, 160, 48)
+	f.Key("s")
+	keys := typedKeys("abc 400638133393")
+	keys = append(keys, typedKeys("1 12 13\n")...)
+	for range 14 {
+		keys = append(keys, tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	flips := 0
+	last := f.m.helpShown
+	for i, k := range keys {
+		f.Send(k)
+		if want := f.m.helpKeyNow(); f.m.helpShown != want {
+			t.Fatalf("after key %d (%s) the help line shows %+v, the form asks for %+v", i, k, f.m.helpShown, want)
+		}
+		if f.m.helpShown != last {
+			flips++
+			last = f.m.helpShown
+		}
+	}
+	if flips < 2 {
+		t.Errorf("the help line changed %d times while an EAN was typed and deleted; want ctrl+s live, then idle", flips)
+	}
+}
