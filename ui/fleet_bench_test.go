@@ -51,9 +51,9 @@ func BenchmarkFleetFilterKeystroke(b *testing.B) {
 	benchColorProfile(b, termenv.ANSI256)
 	d := fleetDriver(b, 10000, 160, 48)
 	d.Key("/")
-	empty := d.m
+	empty := fork(d.m)
 	d.Type("granit")
-	typed := d.m
+	typed := fork(d.m)
 	for _, tc := range []struct {
 		name string
 		m    Model
@@ -68,13 +68,13 @@ func BenchmarkFleetFilterKeystroke(b *testing.B) {
 			b.ReportAllocs()
 			cpu := cpuTime()
 			for b.Loop() {
-				next := applyMsg(tc.m, tc.key)
+				next := applyMsg(fork(tc.m), tc.key)
 				viewSink = next.View()
 			}
 			// The machine is shared: CPU time per keystroke (garbage
 			// collection included) says more than the wall clock.
 			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
-			if got := applyMsg(tc.m, tc.key); got.fleet.query != tc.want || got.fleet.matches == 0 {
+			if got := applyMsg(fork(tc.m), tc.key); got.fleet.query != tc.want || got.fleet.matches == 0 {
 				b.Fatalf("query %q matched %d", got.fleet.query, got.fleet.matches)
 			}
 		})

@@ -335,6 +335,7 @@ const (
 	formClose                 // closed; the draft is kept unless the sync was done
 	formCloseAndKey           // esc and a key in one read: closed, the key is the list's
 	formSubmit                // valid EANs and nothing being sent: ask
+	formTyped                 // the field was edited and nothing else: the help line and every other pane are as they were
 )
 
 // Update handles a key in the form. syncing says a POST is out.
@@ -345,23 +346,25 @@ func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*sync
 		}
 		return f, formNothing
 	}
-	switch {
-	case msg.Paste:
+	if msg.Paste {
 		// Text, whatever it holds: straight to the field (matching a
 		// 150 000-rune paste against every binding costs more than
 		// inserting it).
-		f.Edit(msg, k)
+		return f, f.typed(msg, k)
+	}
+	name := keyName(msg) // built once; the problem keys and submit match even while idle, to say why
+	switch {
 	case msg.Alt && msg.Type == tea.KeyRunes && f.state == formEditing && slices.Contains(k.CloseForm.Keys(), "esc"):
 		// esc and the next key in one read arrive as alt+key: the user
 		// closed the form and pressed a key of the list.
 		return f, formCloseAndKey
-	case key.Matches(msg, k.CloseForm):
+	case keyIs(name, k.CloseForm):
 		return f, formClose
-	case pressed(msg, k.ProblemsDown):
+	case slices.Contains(k.ProblemsDown.Keys(), name):
 		f.probOffset = min(f.firstProblem()+1, max(len(f.parsed.Rejected)+len(f.parsed.Warnings)-1, 0))
-	case pressed(msg, k.ProblemsUp):
+	case slices.Contains(k.ProblemsUp.Keys(), name):
 		f.probOffset = max(f.firstProblem()-1, 0)
-	case pressed(msg, k.Submit):
+	case slices.Contains(k.Submit.Keys(), name):
 		f.Revalidate()
 		switch {
 		case f.CanSubmit() && !syncing:
@@ -374,9 +377,28 @@ func (f *syncForm) Update(msg tea.KeyMsg, k *keymap.KeyMap, syncing bool) (*sync
 			f.Failed(errors.New("nothing to sync yet: enter at least one valid EAN"))
 		}
 	default:
-		f.Edit(msg, k)
+		return f, f.typed(msg, k)
 	}
 	return f, formNothing
+}
+
+// typed is Edit, saying formTyped when the key changed nothing shown
+// outside the form's own view: what the keys' help reads of the form
+// (whether ctrl+s sends, whether the problems scroll) is as it was.
+func (f *syncForm) typed(msg tea.KeyMsg, k *keymap.KeyMap) formEvent {
+	before := f.keysState()
+	f.Edit(msg, k)
+	if f.keysState() != before {
+		return formNothing
+	}
+	return formTyped
+}
+
+// formKeysState is what the form's bindings read of it.
+type formKeysState struct{ canSubmit, below, above bool }
+
+func (f *syncForm) keysState() formKeysState {
+	return formKeysState{f.CanSubmit(), f.HasProblemsBelow(), f.HasProblemsAbove()}
 }
 
 // Connector is the connector the form syncs to.

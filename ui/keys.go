@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -20,7 +21,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if _, text := top.(textScreen); msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !text {
 		return m.burst(msg)
 	}
-	if key.Matches(msg, m.keys.ForceQuit) {
+	if keyIs(keyName(msg), m.keys.ForceQuit) {
 		m.quitting = true
 		return tea.Quit
 	}
@@ -80,6 +81,8 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		d := m.newDialog(askSyncEANs, f.Connector(), f.Valid())
 		d.rejected, d.warned = f.Rejected(), f.Warned()
 		m.screens.push(d)
+	case formTyped:
+		m.typing.only = true
 	}
 	if f.Dirty() && !m.revalidating {
 		// One timer for a run of typed keys: the text is validated once
@@ -165,8 +168,17 @@ func (m *Model) togglePause() tea.Cmd {
 	return m.do(plan)
 }
 
-// pressed matches a binding's keys even while it is disabled, for keys that
-// should explain why they do nothing rather than fall through.
-func pressed(msg tea.KeyMsg, b key.Binding) bool {
-	return slices.Contains(b.Keys(), msg.String())
+// keyName is msg.String(), without allocating for a typed ASCII rune (a
+// one-byte string is the runtime's own): the keys of a typed text are
+// compared with a few bindings each, and each comparison built the name.
+func keyName(msg tea.KeyMsg) string {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) == 1 && msg.Runes[0] < utf8.RuneSelf && !msg.Alt && !msg.Paste {
+		return string([]byte{byte(msg.Runes[0])})
+	}
+	return msg.String()
+}
+
+// keyIs is key.Matches for a key's name: b is enabled and has it.
+func keyIs(name string, b key.Binding) bool {
+	return b.Enabled() && slices.Contains(b.Keys(), name)
 }

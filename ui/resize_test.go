@@ -67,6 +67,7 @@ func TestResizeEveryStateFitsAndLeavesNoTrace(t *testing.T) {
 				d := newDriver(t, testOptions(c, clock), clock, 160, 48)
 				d.Advance(time.Second)
 				st.keys(d)
+				d.Advance(frameEvery) // the frame that shows keys typed within one
 				return d
 			}
 			d := build()

@@ -54,7 +54,7 @@ func registerKeys(name string, s screen) bool {
 // KeyConflicts lists the keys that two actions of one screen share, for a
 // keymap remapped by a config file.
 func KeyConflicts(k *keymap.KeyMap) []keymap.Conflict {
-	m := &Model{keys: k}
+	m := &Model{&rootState{keys: k}}
 	ctxs := make([]keymap.Context, 0, len(keyScreens))
 	for _, s := range keyScreens {
 		c := keymap.Context{Name: s.name}

@@ -61,11 +61,11 @@ func typedReads(s string) []tea.KeyMsg {
 func benchTyping(b *testing.B, keys []tea.KeyMsg) {
 	benchColorProfile(b, termenv.ANSI256)
 	d := benchDriver(b, benchPerPage, 160, 48)
-	base := applyMsg(d.m, keyMsg("s"))
+	base := fork(d.m)
 	base.now = time.Now
 	b.ReportAllocs()
 	for b.Loop() {
-		m := base
+		m := applyMsg(fork(base), keyMsg("s")) // a fresh, empty form
 		var timers []wallTimer
 		for _, k := range keys {
 			next, cmd := m.Update(k)

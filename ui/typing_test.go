@@ -8,14 +8,22 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// Keys typed into a long text faster than frames are drawn once a frame:
-// the frames between show what the first key showed, and the frame at the
-// end of the interval shows every key. Each key costs its edit, not a
-// screen.
+// Keys typed into the form faster than frames are drawn once a frame,
+// into an empty field as into a long text: the frames between show what
+// the first key showed, and the frame at the end of the interval shows
+// every key. Each key costs its edit, not a screen.
 func TestTypedKeysAreDrawnOnceAFrame(t *testing.T) {
+	for name, eans := range map[string]int{"an empty field": 0, "a long text": 500} {
+		t.Run(name, func(t *testing.T) { typedKeysAreDrawnOnceAFrame(t, eans) })
+	}
+}
+
+func typedKeysAreDrawnOnceAFrame(t *testing.T, eans int) {
 	f := startSettled(t, 160, 48)
 	f.Key("s")
-	f.Send(benchPasteMsg(benchEANPaste(500, false))) // a long text: 7 000 runes
+	if eans > 0 {
+		f.Send(benchPasteMsg(benchEANPaste(eans, false))) // 500: 7 000 runes
+	}
 	f.Advance(time.Second)
 	var frames []string
 	for _, k := range typedKeys("4006381333931") {

@@ -93,8 +93,13 @@ func (m Model) View() string {
 	if m.typing.held {
 		return m.typing.frame
 	}
-	return m.render()
+	return renderOf(m)
 }
+
+// renderOf renders a copy of the model. View calls it rather than
+// m.render(): a method with a pointer receiver moves View's m (5 KB) to
+// the heap on every call, the held frame's too.
+func renderOf(m Model) string { return m.render() }
 
 func (m *Model) render() string {
 	if m.quitting || m.width <= 0 || m.height <= 0 {
