@@ -8,11 +8,13 @@ import (
 
 // The merged list's filter at scale: 10 accounts of 10 000 connectors are
 // 100 000 rows, and a keystroke must not search them all, sort them, or
-// draw them. The rows are folded once (refreshMerged's haystacks) and
-// sorted once per rebuild or sort (sortRows); a keystroke that extends the
-// query searches only the last matches, one that comes back to an earlier
-// query (backspace) takes its matches as they were, and a frame draws the
-// rows around the cursor alone (inView).
+// draw them. The rows are folded once (refreshMerged's haystacks), sorted
+// once per rebuild or sort (sortRows) and their haystacks then laid end
+// to end in that order (layOut); a query searched anew searches that
+// arena as one string (scan), a keystroke that extends the query searches
+// only the last matches, one that comes back to an earlier query
+// (backspace) takes its matches as they were, and a frame draws the rows
+// around the cursor alone (inView).
 
 // mergedHits are the rows' haystacks laid out for the filter, and its
 // earlier matches, kept until the rows or their order change.
@@ -30,12 +32,19 @@ type mergedHits struct {
 	words []string // the query the last matches are of
 	ok    bool
 	// earlier are the matches of earlier queries, by their folded words:
-	// never changed once stored (ms.shown may be one of them).
+	// never changed once stored (ms.shown may be one of them). kept is
+	// how many rows they list, bounded (maxEarlierRows).
 	earlier map[string][]int
+	kept    int
 }
 
+// maxEarlierRows bounds the rows the earlier matches list, as a multiple
+// of the rows: 100 000 rows keep a few MB of them, not one slice of up
+// to 100 000 for each of the last maxEarlier queries.
+const maxEarlierRows = 4
+
 // forget drops the earlier matches: the next query is searched anew.
-func (h *mergedHits) forget() { h.words, h.ok, h.earlier = nil, false, nil }
+func (h *mergedHits) forget() { h.words, h.ok, h.earlier, h.kept = nil, false, nil, 0 }
 
 // filterMerged applies the filter to every row anew, in the sort's order:
 // after the rows were rebuilt or sorted. The cursor stays in range.
@@ -140,12 +149,20 @@ func (ms *mergedScreen) layOut() {
 
 // remember keeps the matches of the query now, for the next keystroke.
 func (ms *mergedScreen) remember() {
-	words := ms.q.Words()
-	if ms.hits.earlier == nil || len(ms.hits.earlier) >= maxEarlier {
-		ms.hits.earlier = map[string][]int{}
+	h, words := &ms.hits, ms.q.Words()
+	h.words, h.ok = words, true
+	key := strings.Join(words, "\x00")
+	if _, ok := h.earlier[key]; ok {
+		return
 	}
-	ms.hits.earlier[strings.Join(words, "\x00")] = ms.shown
-	ms.hits.words, ms.hits.ok = words, true
+	n := len(ms.shown)
+	if ms.q.Empty() {
+		n = 0 // the order itself, kept anyway
+	}
+	if h.earlier == nil || len(h.earlier) >= maxEarlier || h.kept+n > maxEarlierRows*len(ms.rows) {
+		h.earlier, h.kept = map[string][]int{}, 0
+	}
+	h.earlier[key], h.kept = ms.shown, h.kept+n
 }
 
 // inView are the positions in ms.shown of the rows a frame of h lines can
