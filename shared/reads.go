@@ -63,7 +63,8 @@ const maxEntries = 4096
 // entry is one answer, or one on its way (done open).
 type entry struct {
 	done   chan struct{}
-	sent   time.Time // when the request left
+	sent   time.Time     // when the request left
+	keep   time.Duration // how long after at it is kept: the asker's Fresh, at least refreshShare
 	at     time.Time
 	page   *api.ConnectorPage
 	detail *api.ConnectorDetail
@@ -90,7 +91,14 @@ func (r *Reads) API() monitor.API { return sharedAPI{r} }
 // account (its watch and the dashboard's, the account on screen); off, a
 // lone monitor's every read goes to the server, as it would without
 // Reads (it is never served its own last answer).
-func (r *Reads) Share(on bool) { r.sharing.Store(on) }
+func (r *Reads) Share(on bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sharing.Store(on)
+	if !on {
+		clear(r.entries) // nothing kept for nobody
+	}
+}
 
 // Requests are how many reads went to the API, and how many were served
 // by an answer another monitor asked for.
@@ -150,10 +158,11 @@ func (r *Reads) Wrote() {
 func (r *Reads) get(ctx context.Context, k sharedKey, fetch func(context.Context, *entry)) (*entry, error) {
 	fresh := monitor.FreshOf(ctx)
 	r.mu.Lock()
-	e := r.entries[k]
 	if !r.sharing.Load() {
-		e = nil
+		r.mu.Unlock()
+		return r.alone(ctx, fetch), nil
 	}
+	e := r.entries[k]
 	// A request that wants the server's answer from now (a person's
 	// refresh, the check after a sync) takes one that left after the
 	// last write, at most refreshShare old.
@@ -167,7 +176,7 @@ func (r *Reads) get(ctx context.Context, k sharedKey, fetch func(context.Context
 		r.mu.Unlock()
 		return e, nil
 	default:
-		e = &entry{done: make(chan struct{}), sent: r.now()}
+		e = &entry{done: make(chan struct{}), sent: r.now(), keep: max(fresh, refreshShare)}
 		r.put(k, e)
 		r.sent.Add(1)
 		r.running.Add(1)
@@ -180,6 +189,21 @@ func (r *Reads) get(ctx context.Context, k sharedKey, fetch func(context.Context
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// alone is a read while nothing is shared: sent as the caller asks it,
+// kept for nobody.
+func (r *Reads) alone(ctx context.Context, fetch func(context.Context, *entry)) *entry {
+	r.sent.Add(1)
+	e := &entry{}
+	fetch(ctx, e) // a panic is the caller's read's (Driver.Job)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e.at = r.now()
+	if e.resp != nil && e.resp.Rate.Known && !e.at.Before(r.rateAt) {
+		r.rate, r.rateAt = e.resp.Rate, e.at
+	}
+	return e
 }
 
 func (r *Reads) run(k sharedKey, e *entry, fetch func(context.Context, *entry)) {
@@ -214,8 +238,16 @@ func (e *entry) ready() bool {
 	}
 }
 
-// put keeps e under k, dropping the oldest answers beyond maxEntries.
+// put keeps e under k, dropping the answers kept long enough (a crawl's
+// pages, which the dashboard's monitor never asks for, go after their
+// rest), and the oldest beyond maxEntries.
 func (r *Reads) put(k sharedKey, e *entry) {
+	now := r.now()
+	for kk, ee := range r.entries {
+		if ee.ready() && now.Sub(ee.at) > ee.keep {
+			delete(r.entries, kk)
+		}
+	}
 	r.entries[k] = e
 	if len(r.entries) <= maxEntries {
 		return
