@@ -39,9 +39,9 @@ type mergedHits struct {
 }
 
 // maxEarlierRows bounds the rows the earlier matches list, as a multiple
-// of the rows: 100 000 rows keep a few MB of them, not one slice of up
+// of the rows: 100 000 rows keep at most 6.4 MB of them, not one slice of up
 // to 100 000 for each of the last maxEarlier queries.
-const maxEarlierRows = 4
+const maxEarlierRows = 8
 
 // forget drops the earlier matches: the next query is searched anew.
 func (h *mergedHits) forget() { h.words, h.ok, h.earlier, h.kept = nil, false, nil, 0 }
@@ -156,8 +156,8 @@ func (ms *mergedScreen) remember() {
 		return
 	}
 	n := len(ms.shown)
-	if ms.q.Empty() {
-		n = 0 // the order itself, kept anyway
+	if n == len(ms.order) {
+		ms.shown, n = ms.order, 0 // every row (the empty query, an account's prefix): the order itself, kept anyway
 	}
 	if h.earlier == nil || len(h.earlier) >= maxEarlier || h.kept+n > maxEarlierRows*len(ms.rows) {
 		h.earlier, h.kept = map[string][]int{}, 0
