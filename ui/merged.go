@@ -310,8 +310,7 @@ func (m *Model) mergedHead(ms *mergedScreen) []string {
 	return append(lines, "")
 }
 
-// mergedLines are the merged view's lines in h and the line of the cursor:
-// the rows around the cursor only (inView).
+// mergedLines are the merged view's lines and the line of the cursor.
 func (m *Model) mergedLines(ms *mergedScreen, h int) ([]string, int) {
 	lines := m.mergedHead(ms)
 	at := -1
@@ -334,7 +333,7 @@ func (m *Model) mergedLines(ms *mergedScreen, h int) ([]string, int) {
 		return lines, at
 	}
 	lines = append(lines, fmt.Sprintf("   %-14s %-32s %-12s %s", "ACCOUNT", "NAME", "PLATFORM", "STATUS"))
-	lo, hi := ms.inView(h)
+	lo, hi := ms.inView(h) // the rows a frame of h lines can show, no others
 	for n, i := range ms.shown[lo:hi] {
 		r := ms.rows[i]
 		if lo+n == ms.cursor {
