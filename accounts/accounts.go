@@ -6,10 +6,12 @@
 // what one watched alone costs. The account on screen is run as a team
 // server runs a session's: its watch keeps running, the dashboard's
 // monitor reads the watch's index (shared.Account.Fleet) instead of
-// crawling, and both hand their events to the account's one stream
-// (shared.Account.Hub, hub.go), which keeps each change once: switching
-// accounts back and forth reports nothing twice, and opening a watched
-// account sends no second crawl.
+// crawling, both read through the account's one set of shared reads
+// (shared.Reads: the first page both poll is asked once an interval), and
+// both hand their events to the account's one stream (shared.Account.Hub,
+// hub.go), which keeps each change once: switching accounts back and
+// forth reports nothing twice, and opening a watched account sends no
+// second crawl.
 //
 // What the watches see arrives as Snapshot values (Forward hands them to
 // a program): a row per account for a home screen of accounts, and each
@@ -63,7 +65,7 @@ type watched struct {
 	mu      sync.Mutex // the rest
 	session *shared.Account
 	err     error
-	watch   *shared.Watch
+	reads   *shared.Reads // the account's reads, shared by its watch and the dashboard's monitor
 	summary shared.Summary
 	unacked int
 	fleet   atomic.Pointer[monitor.FleetView] // the watch's index, for the dashboard's monitor
@@ -137,9 +139,19 @@ func Start(ctx context.Context, specs []shared.AccountSpec, shown int, o Options
 	return w
 }
 
-// Wait returns when every opening begun and every watch has ended: call
-// it once ctx has ended, after the last Specs' Open.
-func (w *Watcher) Wait() { w.running.Wait() }
+// Wait returns when every opening begun, every watch and every read sent
+// has ended: call it once ctx has ended, after the last Specs' Open.
+func (w *Watcher) Wait() {
+	w.running.Wait()
+	for _, a := range w.accts {
+		a.mu.Lock()
+		r := a.reads
+		a.mu.Unlock()
+		if r != nil {
+			r.Wait()
+		}
+	}
+}
 
 // Specs are the accounts as a dashboard's switcher opens them: through
 // the watcher, so the account switched to is the one watched (one client,
@@ -161,8 +173,29 @@ func (w *Watcher) Show(i int) {
 	w.shown = i
 	w.mu.Unlock()
 	if old != i {
+		w.share(old)
+		w.share(i)
 		w.signal()
 	}
+}
+
+// share turns account i's shared reads on while it is on screen, where
+// its watch and the dashboard's monitor both read it; off screen its
+// watch reads alone.
+func (w *Watcher) share(i int) {
+	if i < 0 || i >= len(w.accts) {
+		return
+	}
+	a := w.accts[i]
+	a.mu.Lock()
+	r := a.reads
+	a.mu.Unlock()
+	if r == nil {
+		return
+	}
+	w.mu.Lock()
+	r.Share(i == w.shown)
+	w.mu.Unlock()
 }
 
 // Changed has a value when a Snapshot has news.
@@ -242,11 +275,15 @@ func (w *Watcher) get(a *watched) (shared.Account, error) {
 	}
 	h := newHub(a.spec.Name, opened, w.opts.Logf, func(evs []monitor.Event) { w.events(a, evs) })
 	// The dashboard's monitor reads the watch's index and hands its
-	// events to the hub, as a team server's session does.
-	opened.Fleet, opened.Hub = a, h
+	// events to the hub, as a team server's session does; it reads
+	// through the reads its watch reads through, so that the first page
+	// both poll is asked once per interval, not once by each.
+	reads := shared.NewReads(w.ctx, opened.API, w.opts.Now)
+	opened.Fleet, opened.Hub, opened.API = a, h, reads.API()
 	a.mu.Lock()
-	a.session, a.err, a.unacked, a.hub = &opened, nil, unacked, h
+	a.session, a.err, a.unacked, a.hub, a.reads = &opened, nil, unacked, h, reads
 	a.mu.Unlock()
+	w.share(a.index)
 	w.running.Add(2)
 	go func() {
 		defer w.running.Done()
@@ -260,17 +297,14 @@ func (w *Watcher) get(a *watched) (shared.Account, error) {
 	return opened, nil
 }
 
-// newWatch is a's watch: its events go to a's hub, its index to a.
+// newWatch is a's watch: its events go to a's hub, its index to a, its
+// reads through s.API, the reads a's dashboard shares.
 func (w *Watcher) newWatch(a *watched, s shared.Account) *shared.Watch {
-	watch := shared.NewWatch(shared.WatchOptions{API: s.API, Now: w.opts.Now,
+	return shared.NewWatch(shared.WatchOptions{API: s.API, Now: w.opts.Now,
 		PerPage: cmp.Or(s.PerPage, w.opts.PerPage), ListRefresh: w.opts.ListRefresh, // the profile's own page size first
 		Events:  a.hub.Publish,
 		Fleet:   func(v *monitor.FleetView) { w.fleet(a, v) },
 		Summary: func(sum shared.Summary) { w.summary(a, sum) }})
-	a.mu.Lock()
-	a.watch = watch
-	a.mu.Unlock()
-	return watch
 }
 
 // events are what a's hub kept (written to a's events log by the hub):

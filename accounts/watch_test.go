@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -27,8 +28,9 @@ type customer struct {
 	srv  *httptest.Server
 	want monitor.StatusCounts
 
-	mu   sync.Mutex
-	keys map[string]int // the key of each request ("" for none)
+	mu    sync.Mutex
+	keys  map[string]int    // the key of each request ("" for none)
+	pages map[[2]string]int // the list's pages asked, by page and per_page
 }
 
 func newCustomer(t *testing.T, name, key string, gen sandbox.Generation, n, errs, paused int) *customer {
@@ -40,7 +42,7 @@ func newCustomer(t *testing.T, name, key string, gen sandbox.Generation, n, errs
 // minute.
 func newCustomerLimited(t *testing.T, name, key string, gen sandbox.Generation, n, errs, paused, readLimit int) *customer {
 	t.Helper()
-	c := &customer{name: name, keys: map[string]int{},
+	c := &customer{name: name, keys: map[string]int{}, pages: map[[2]string]int{},
 		sb: sandbox.New(sandbox.Options{Seed: int64(len(name)), APIKey: key, API: gen, Connectors: n,
 			ReadLimit: readLimit, SyncFailureRate: -1}),
 		want: monitor.StatusCounts{Error: errs, Paused: paused, Active: n - errs - paused}}
@@ -63,6 +65,9 @@ func newCustomerLimited(t *testing.T, name, key string, gen sandbox.Generation, 
 		}
 		c.mu.Lock()
 		c.keys[k]++
+		if strings.HasSuffix(strings.TrimSuffix(r.URL.Path, "/"), "/connectors") {
+			c.pages[[2]string{r.URL.Query().Get("page"), r.URL.Query().Get("per_page")}]++
+		}
 		c.mu.Unlock()
 		c.sb.ServeHTTP(w, r)
 	}))
@@ -71,6 +76,13 @@ func newCustomerLimited(t *testing.T, name, key string, gen sandbox.Generation, 
 }
 
 func (c *customer) requests() int { return c.sb.Stats().Total }
+
+// pageAsked is how many times page of perPage was asked of c.
+func (c *customer) pageAsked(page, perPage int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pages[[2]string{strconv.Itoa(page), strconv.Itoa(perPage)}]
+}
 
 // keysOtherThanItsOwn are the keys presented to c that are not c's.
 func (c *customer) keysOtherThanItsOwn() []string {

@@ -162,10 +162,11 @@ func TestOpeningAWatchedAccountSendsNoSecondCrawl(t *testing.T) {
 	if !strings.Contains(h.View(), "globex · globex.example") {
 		t.Fatalf("globex is not on screen:\n%s", h.View())
 	}
-	// The dashboard asks for the page on screen, once; a crawl of its own
-	// would ask for the list again.
-	if got := pages() - before; got != 1 {
-		t.Errorf("globex was asked for %d list pages on opening, want 1: the page on screen", got)
+	// The dashboard asks for the page on screen, at most once (the watch's
+	// answer, shared, may serve it); a crawl of its own would ask for the
+	// list again.
+	if got := pages() - before; got > 1 {
+		t.Errorf("globex was asked for %d list pages on opening, want at most 1: the page on screen", got)
 	}
 	if !h.m.mon.Index().Complete {
 		t.Errorf("the dashboard's index of globex is %+v, want the watch's, complete", h.m.mon.Index())

@@ -85,6 +85,7 @@ type mergedScreen struct {
 	picks   []mergedFail // the errors view's connectors, in its order
 	waiting int          // connectors in error whose last_error is not read yet
 	partial []string     // "globex so far · index 10/30", per account incomplete
+	hits    mergedHits   // the filter's earlier matches (merged_filter.go)
 }
 
 // openMerged is L: the merged list over the home screen.
@@ -215,17 +216,6 @@ func (ms *mergedScreen) setGroups(byCause map[string]*mergedGroup) {
 	}
 }
 
-// filterMerged applies the filter and the sort; the cursor stays in range.
-func (m *Model) filterMerged(ms *mergedScreen) {
-	ms.shown = ms.shown[:0]
-	for _, i := range ms.order {
-		if ms.q.Empty() || ms.q.MatchesText(ms.rows[i].hay) {
-			ms.shown = append(ms.shown, i)
-		}
-	}
-	ms.clamp()
-}
-
 func (ms *mergedScreen) compare(a, b mergedRow) int {
 	byName := cmp.Or(strings.Compare(strings.ToLower(a.c.Name), strings.ToLower(b.c.Name)), a.acct-b.acct, strings.Compare(a.c.ID, b.c.ID))
 	switch ms.sort {
@@ -260,12 +250,6 @@ func (ms *mergedScreen) selected() (acct int, c api.Connector, ok bool) {
 		return r.acct, r.c, true
 	}
 	return 0, api.Connector{}, false
-}
-
-// setMergedQuery filters the rows anew.
-func (m *Model) setMergedQuery(ms *mergedScreen, q string) {
-	ms.query, ms.q = q, monitor.ParseQuery(q)
-	m.filterMerged(ms)
 }
 
 // soFarOf is " so far" when an account's index is incomplete.
@@ -327,7 +311,7 @@ func (m *Model) mergedHead(ms *mergedScreen) []string {
 }
 
 // mergedLines are the merged view's lines and the line of the cursor.
-func (m *Model) mergedLines(ms *mergedScreen) ([]string, int) {
+func (m *Model) mergedLines(ms *mergedScreen, h int) ([]string, int) {
 	lines := m.mergedHead(ms)
 	at := -1
 	if ms.errs {
@@ -349,9 +333,10 @@ func (m *Model) mergedLines(ms *mergedScreen) ([]string, int) {
 		return lines, at
 	}
 	lines = append(lines, fmt.Sprintf("   %-14s %-32s %-12s %s", "ACCOUNT", "NAME", "PLATFORM", "STATUS"))
-	for n, i := range ms.shown {
+	lo, hi := ms.inView(h) // the rows a frame of h lines can show, no others
+	for n, i := range ms.shown[lo:hi] {
 		r := ms.rows[i]
-		if n == ms.cursor {
+		if lo+n == ms.cursor {
 			at = len(lines)
 		}
 		lines = append(lines, fmt.Sprintf("   %s %s %s %s", termtext.PadRight(termtext.Truncate(m.accountName(r.acct), 14), 14),
@@ -364,7 +349,7 @@ func (m *Model) mergedLines(ms *mergedScreen) ([]string, int) {
 // mergedBody is the view in w×h: the head, then rows scrolled so the
 // cursor's is in view (the offset was kept in range by Update).
 func (m *Model) mergedBody(ms *mergedScreen, w, h int) string {
-	lines, at := m.mergedLines(ms)
+	lines, at := m.mergedLines(ms, h)
 	bordered := m.bordered(h)
 	room := h
 	if bordered {

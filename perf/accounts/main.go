@@ -5,7 +5,7 @@
 // +25 MB per 10 000 connectors. A measurement tool like its parent perf/:
 // not product code, nothing imports it, no tests.
 //
-//	go run ./perf/accounts                          # 10 accounts × 10 000 connectors, 8-minute window
+//	go run ./perf/accounts -window 10m              # 10 accounts × 10 000 connectors (the default window is 8 minutes)
 //	go run ./perf/accounts -accounts 3 -connectors 1000 -window 2m
 //
 // It builds pixee-tui and serves, in this process, one sandbox per account
@@ -46,6 +46,7 @@ type counted struct {
 	start    time.Time
 	requests int
 	byRoute  map[string]int
+	first    int           // the first page of the list at a dashboard's page size (not the crawl's 100)
 	complete time.Duration // when the crawl's last page was first answered; 0: not yet
 }
 
@@ -63,12 +64,23 @@ func serve(name string, n int, seed int64, start time.Time) *counted {
 		defer c.mu.Unlock()
 		c.requests++
 		c.byRoute[route]++
+		if route == "GET /connectors" && q.Get("page") == "1" && q.Get("per_page") != "100" {
+			c.first++
+		}
 		if c.complete == 0 && q.Get("per_page") == "100" && q.Get("page") == strconv.Itoa(c.lastPage) {
 			c.complete = time.Since(c.start)
 		}
 	}))
 	c.url = srv.URL + sandbox.BasePath
 	return c
+}
+
+// firstPages is how many times the first page was asked at a
+// dashboard's page size.
+func (c *counted) firstPages() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.first
 }
 
 func (c *counted) figures() (int, map[string]int, time.Duration) {
@@ -196,9 +208,9 @@ func main() {
 func report(accounts, n int, window time.Duration, many []*counted, one, small *counted, rss []float64) {
 	fmt.Printf("pixee-tui, %d accounts × %d connectors (issue 24) — %s, each account its own sandbox and key, read budget 100/min; %s window, nobody typing; a00 on screen (the home screen first)\n\n",
 		accounts, n, time.Now().UTC().Format("2006-01-02 15:04"), window)
-	fmt.Printf("  %-8s %-14s %9s  %s\n", "account", "index done", "requests", "by route")
+	fmt.Printf("  %-8s %-14s %9s  %10s  %s\n", "account", "index done", "requests", "first page", "by route")
 	oneReq, oneRoutes, oneDone := one.figures()
-	fmt.Printf("  %-8s %-14s %9d  %v   (single-account dashboard)\n", "one", dur(oneDone), oneReq, oneRoutes)
+	fmt.Printf("  %-8s %-14s %9d  %10d  %v   (single-account dashboard)\n", "one", dur(oneDone), oneReq, one.firstPages(), oneRoutes)
 	var slowest time.Duration
 	var reqs []int
 	allDone := true
@@ -207,7 +219,7 @@ func report(accounts, n int, window time.Duration, many []*counted, one, small *
 		reqs = append(reqs, r)
 		allDone = allDone && d > 0
 		slowest = max(slowest, d)
-		fmt.Printf("  %-8s %-14s %9d  %v\n", c.name, dur(d), r, routes)
+		fmt.Printf("  %-8s %-14s %9d  %10d  %v\n", c.name, dur(d), r, c.firstPages(), routes)
 	}
 	smallReq, _, _ := small.figures()
 	sort.Ints(reqs)
