@@ -93,6 +93,9 @@ func Resolve(f *File, profileID string, flags Flags, getenv func(string) string)
 		s.ProfileID, s.Name, s.Overrides = "", "", p.ID
 	}
 	if s.Key.Kind == KeyNone {
+		if p.ID == "" && f != nil && len(f.Order) > 1 {
+			return Settings{}, &NoProfileChosen{Path: f.Path, Profiles: f.Order}
+		}
 		if p.ID != "" {
 			return Settings{}, fmt.Errorf("profile %s has no API key: set api_key_file, api_key_env or api_key_command in %s", p.ID, f.Path)
 		}
@@ -100,6 +103,20 @@ func Resolve(f *File, profileID string, flags Flags, getenv func(string) string)
 			"(keys look like pm_live_… or pm_test_…), add a profile (pixee-tui config init), or try the sandbox with --demo")
 	}
 	return s, nil
+}
+
+// NoProfileChosen is Resolve's answer when the file has several profiles,
+// none of them default_profile, and neither a flag nor the environment
+// named one or gave a key: a command cannot guess which account it acts
+// on, while the dashboard opens the home screen of every account.
+type NoProfileChosen struct {
+	Path     string
+	Profiles []string // in the file's order
+}
+
+func (e *NoProfileChosen) Error() string {
+	return fmt.Sprintf("%s has profiles %s and no default_profile: pass --profile NAME (or PIXEE_PROFILE=NAME), or set default_profile in it",
+		e.Path, strings.Join(e.Profiles, ", "))
 }
 
 // ProfileSettings are a profile's settings with the defaults filled in,
