@@ -73,7 +73,7 @@ func (h *homeScreen) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 }
 
 func (h *homeScreen) view(m *Model, w, hgt int) string {
-	return strings.Join(widget.Pane(strings.Join(m.homeLines(h.cursor), "\n"), w, hgt, m.bordered(hgt), m.styles, true), "\n")
+	return strings.Join(widget.Pane(strings.Join(m.homeLines(h.cursor, w), "\n"), w, hgt, m.bordered(hgt), m.styles, true), "\n")
 }
 
 // shown tells the watcher which account is on screen.
@@ -145,10 +145,21 @@ func (m *Model) homeRow(i int) (accounts.Row, bool) {
 	return r, i == m.index || (m.home != nil && i < len(m.home.rows))
 }
 
-// homeLines are the home screen's lines, the row at cursor marked.
-func (m *Model) homeLines(cursor int) []string {
-	lines := []string{" Accounts · " + keymap.Keys(m.keys.Open) + " opens · " + keymap.Keys(m.keys.Back) + " closes", "",
-		fmt.Sprintf("   %-22s %-13s %5s %6s %6s %6s  %-24s %-10s %s", "ACCOUNT", "REACH", "ERROR", "PAUSED", "ACTIVE", "EVENTS", "TOP CAUSE", "BUDGET", "INDEX")}
+// homeNarrow is the width under which the home screen's rows are the
+// name, the errors, the late and the reach only: what a glance at a
+// narrow terminal is for.
+const homeNarrow = 62
+
+// homeLines are the home screen's lines at width w, the row at cursor
+// marked.
+func (m *Model) homeLines(cursor, w int) []string {
+	narrow := w < homeNarrow
+	head := fmt.Sprintf("   %-22s %-13s %5s %5s %6s %6s %6s  %-24s %-10s %s", "ACCOUNT", "REACH", "ERROR", "LATE", "PAUSED", "ACTIVE", "EVENTS", "TOP CAUSE", "BUDGET", "INDEX")
+	nameW := 22
+	if narrow {
+		nameW, head = 10, fmt.Sprintf("   %-10s %5s %5s %s", "ACCOUNT", "ERROR", "LATE", "REACH")
+	}
+	lines := []string{" Accounts · " + keymap.Keys(m.keys.Open) + " opens · " + keymap.Keys(m.keys.Back) + " closes", "", head}
 	now := m.now()
 	for i := range m.opts.Accounts {
 		r, known := m.homeRow(i)
@@ -156,18 +167,18 @@ func (m *Model) homeLines(cursor int) []string {
 		if i == cursor {
 			mark = "▶ "
 		}
-		name := termtext.Truncate(termtext.Sanitize(r.Name), 22)
-		if r.OnScreen {
+		name := termtext.Truncate(termtext.Sanitize(r.Name), nameW)
+		if r.OnScreen && !narrow { // narrow, the header names it
 			name = termtext.Truncate(termtext.Sanitize(r.Name), 13) + " (shown)"
 		}
-		line := fmt.Sprintf(" %s%s ", mark, termtext.PadRight(name, 22))
+		line := fmt.Sprintf(" %s%s ", mark, termtext.PadRight(name, nameW))
 		switch {
 		case r.Err != "":
 			line += "cannot open: " + termtext.Sanitize(r.Err)
 		case !known || !r.Opened:
 			line += "opening…"
 		default:
-			line += homeColumns(r, now)
+			line += homeColumns(r, now, narrow)
 		}
 		lines = append(lines, line)
 		if t, ok := m.home.latestOf(i); ok && !r.OnScreen {
@@ -190,8 +201,9 @@ func (h *home) latestOf(i int) (string, bool) {
 }
 
 // homeColumns are a row's columns after its name: reach said plainly,
-// counts by status, unacknowledged events, top cause, budget, index.
-func homeColumns(r accounts.Row, now time.Time) string {
+// counts by status (late counts the late and the overdue, past their
+// usual interval: the list says which), unacknowledged events, top cause, budget, index.
+func homeColumns(r accounts.Row, now time.Time, narrow bool) string {
 	s := r.Summary
 	cause := "—"
 	if s.TopCause != "" {
@@ -212,6 +224,9 @@ func homeColumns(r accounts.Row, now time.Time) string {
 	if s.Counts == (monitor.StatusCounts{}) && s.Index.Known == 0 && !s.Index.Complete {
 		n = func(int) string { return "—" } // nothing known yet: no "0 in error" for an account never read
 	}
-	return fmt.Sprintf("%-13s %5s %6s %6s %6d  %-24s %-10s %s", s.Reach, n(s.Counts.Error), n(s.Counts.Paused), n(s.Counts.Active),
-		r.Unacked, termtext.Truncate(cause, 24), budget, index)
+	if narrow {
+		return fmt.Sprintf("%5s %5s %s", n(s.Counts.Error), n(s.Counts.Late+s.Counts.Overdue), s.Reach)
+	}
+	return fmt.Sprintf("%-13s %5s %5s %6s %6s %6d  %-24s %-10s %s", s.Reach, n(s.Counts.Error), n(s.Counts.Late+s.Counts.Overdue),
+		n(s.Counts.Paused), n(s.Counts.Active), r.Unacked, termtext.Truncate(cause, 24), budget, index)
 }
