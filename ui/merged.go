@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -40,20 +41,21 @@ type mergedSort int
 const (
 	mergedByAccount mergedSort = iota
 	mergedByName
-	mergedByStatus // errors first
+	mergedByStatus // errors first, then overdue, late
 	mergedByPlatform
 	nMergedSorts
 )
 
 func (s mergedSort) String() string {
-	return [...]string{"account", "name", "status (errors first)", "platform"}[s]
+	return [...]string{"account", "name", "status (errors, then late first)", "platform"}[s]
 }
 
 // mergedRow is one connector of one account: rows are keyed by both.
 type mergedRow struct {
 	acct int
 	c    api.Connector
-	hay  string // name, platform, status, id and account, folded
+	late monitor.Lateness // when the rows were built
+	hay  string           // name, platform, status (and "late", "overdue"), id and account, folded
 }
 
 // mergedFail is one connector in error of one account.
@@ -78,6 +80,7 @@ type mergedScreen struct {
 	sort    mergedSort
 	errs    bool // the errors view, grouped by cause
 	sig     string
+	lateAt  time.Time // when a row's lateness next moves with time alone (zero: not by time)
 	rows    []mergedRow
 	order   []int // every row, in the sort's order (sorted when the rows or the sort change)
 	shown   []int // rows matching the filter, in the sort's order
@@ -137,10 +140,10 @@ func (m *Model) mergedSig() string {
 // refreshMerged rebuilds ms's rows and groups when an index moved.
 func (m *Model) refreshMerged(ms *mergedScreen) {
 	sig := m.mergedSig()
-	if sig == ms.sig && ms.rows != nil {
+	if sig == ms.sig && ms.rows != nil && (ms.lateAt.IsZero() || m.now().Before(ms.lateAt)) {
 		return
 	}
-	ms.sig, ms.rows, ms.groups, ms.partial, ms.waiting = sig, ms.rows[:0], nil, nil, 0
+	ms.sig, ms.rows, ms.groups, ms.partial, ms.waiting, ms.lateAt = sig, ms.rows[:0], nil, nil, 0, time.Time{}
 	byCause := map[string]*mergedGroup{}
 	for i, src := range m.mergedSources() {
 		name := m.opts.Accounts[i].Name
@@ -155,9 +158,22 @@ func (m *Model) refreshMerged(ms *mergedScreen) {
 			ms.partial = append(ms.partial, name+" "+soFar(ix))
 		}
 		src.Store().Each(func(c api.Connector) {
-			ms.rows = append(ms.rows, mergedRow{acct: i, c: c,
-				hay: monitor.FoldFieldsForMatch(c.Name, c.Platform, c.Status, c.ID, name).Text()})
+			late, status := monitor.OnTime, c.Status
+			if c.Status != monitor.StatusError && c.Status != "paused" {
+				late = src.Lateness(c.ID)
+			}
+			switch late { // as the account's own list: a filter on "late" finds the overdue too
+			case monitor.Late:
+				status += " late"
+			case monitor.Overdue:
+				status += " late overdue"
+			}
+			ms.rows = append(ms.rows, mergedRow{acct: i, c: c, late: late,
+				hay: monitor.FoldFieldsForMatch(c.Name, c.Platform, status, c.ID, name).Text()})
 		})
+		if t := src.Counts().LateChange; !t.IsZero() && (ms.lateAt.IsZero() || t.Before(ms.lateAt)) {
+			ms.lateAt = t
+		}
 		known, waiting := src.Failures()
 		ms.waiting += len(waiting)
 		for _, f := range known {
@@ -232,7 +248,7 @@ func (ms *mergedScreen) compare(a, b mergedRow) int {
 	case mergedByName:
 		return byName
 	case mergedByStatus:
-		return cmp.Or(statusRank(a.c.Status, monitor.OnTime)-statusRank(b.c.Status, monitor.OnTime), byName)
+		return cmp.Or(statusRank(a.c.Status, a.late)-statusRank(b.c.Status, b.late), byName)
 	case mergedByPlatform:
 		return cmp.Or(strings.Compare(a.c.Platform, b.c.Platform), byName)
 	}
@@ -356,9 +372,22 @@ func (m *Model) mergedLines(ms *mergedScreen) ([]string, int) {
 		}
 		lines = append(lines, fmt.Sprintf("   %s %s %s %s", termtext.PadRight(termtext.Truncate(m.accountName(r.acct), 14), 14),
 			termtext.PadRight(termtext.Clean(r.c.Name, 32), 32), termtext.PadRight(termtext.Clean(r.c.Platform, 12), 12),
-			termtext.Sanitize(r.c.Status)))
+			m.mergedStatus(r)))
 	}
 	return lines, at
+}
+
+// mergedStatus is a row's status cell as the account's own list says it:
+// glyph and word (late or overdue past the usual interval), in colour
+// when there is colour, never by colour alone.
+func (m *Model) mergedStatus(r mergedRow) string {
+	if r.c.Status != monitor.StatusError && r.c.Status != "paused" {
+		if t, style, ok := lateText(m.styles, r.late); ok {
+			return style.Render(t)
+		}
+	}
+	t, style := widget.StatusText(m.styles, termtext.Sanitize(r.c.Status))
+	return style.Render(t)
 }
 
 // mergedBody is the view in w×h: the head, then rows scrolled so the

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -299,5 +300,61 @@ func TestATestFromTheMergedListOfTwoAccountsGoesToItsAccountAlone(t *testing.T) 
 				t.Errorf("a server was sent another account's key")
 			}
 		}
+	}
+}
+
+// mergedStatuses are the status cells of the merged list's rows on
+// screen, in order.
+func mergedStatuses(view string) []string {
+	var out []string
+	for _, l := range strings.Split(view, "\n") {
+		if !regexp.MustCompile(`^\S*\s*[ ▶]\s+(acme|globex|initech)\s`).MatchString("  " + strings.Trim(l, "│┃ ")) {
+			continue
+		}
+		for _, st := range []string{"✗ error", "◕ overdue", "◔ late", "‖ paused", "● active"} {
+			if strings.Contains(l, st) {
+				out = append(out, st)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// The merged list says a status as each account's own list does: glyph
+// and word for every status (these dashboards are NO_COLOR, so the words
+// alone must say it), late or overdue for a connector past its usual
+// interval; the status sort puts those right after the errors.
+func TestTheMergedListSaysLateAndEveryStatusInWords(t *testing.T) {
+	h := newHomeFixture(t)
+	h.until("globex and initech indexed", func(v string) bool {
+		return strings.Contains(rowOf(v, "globex"), "complete") && strings.Contains(rowOf(v, "initech"), "complete")
+	})
+	h.Advance(3 * time.Hour) // acme's first on-time connector, hourly, is past two intervals
+	h.until("acme's overdue connector counted", func(v string) bool {
+		return counts("reachable", `\d+`, "1", `\d+`, `\d+`).MatchString(rowOf(v, "acme"))
+	})
+	h.Key("L")
+	sts := mergedStatuses(h.View())
+	for _, want := range []string{"✗ error", "◕ overdue", "‖ paused", "● active"} {
+		if !slices.Contains(sts, want) {
+			t.Errorf("no row says %q: %v\n%s", want, sts, h.View())
+		}
+	}
+	h.Key("o", "o")
+	h.has("by status (errors, then late first)")
+	sts = mergedStatuses(h.View())
+	errs := 0
+	for errs < len(sts) && sts[errs] == "✗ error" {
+		errs++
+	}
+	if errs == 0 || errs >= len(sts) || sts[errs] != "◕ overdue" {
+		t.Errorf("by status, the overdue row is not right after the errors: %v", sts)
+	}
+	h.Key("/")
+	h.Type("late")
+	h.Key("enter")
+	if sts = mergedStatuses(h.View()); len(sts) != 1 || sts[0] != "◕ overdue" {
+		t.Errorf("filtered on late, the rows say %v, want the overdue one", sts)
 	}
 }
