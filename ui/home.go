@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pixee/pixee-tui/accounts"
+	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
 	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/shared"
@@ -19,6 +20,10 @@ import (
 // (package accounts) whichever is on screen. It is the first screen when
 // the dashboard has several accounts and a watcher, and W (accounts_home)
 // opens it from browsing; enter opens the account as the switcher does.
+// space (mark) marks accounts, and L (merged_list) then opens the merged
+// list over the marked ones (every account when none is); J
+// (open_latest_event) opens the connector of the latest event on an
+// account's row, in that account, through the jump the merged list uses.
 // An event of an account not on screen is listed on its row and said in
 // the status bar with the account's name.
 
@@ -39,8 +44,9 @@ type homeScreen struct{ cursor int }
 // Update only.
 type home struct {
 	rows     []accounts.Row
-	latest   map[int]string // the newest event of each account, as said
-	rungAt   time.Time      // the last bell for an account not on screen
+	latest   map[int]monitor.Event // the newest event of each account not on screen, its name sanitized
+	marked   map[int]bool          // the accounts marked for the merged list
+	rungAt   time.Time             // the last bell for an account not on screen
 	dropped  int
 	received bool
 }
@@ -64,8 +70,73 @@ func (m *Model) openHome(tea.KeyMsg) tea.Cmd {
 
 func (h *homeScreen) bindings(m *Model) []binding {
 	k := m.keys
+	notAccount := func() string {
+		if h.cursor >= len(m.opts.Accounts) {
+			return "not an account: marks are for accounts"
+		}
+		return ""
+	}
+	latest := func() string { _, why := m.latestEventAt(h.cursor); return why }
 	return m.overlayRow(m.bind("open", &k.Open).says("open account"), m.bind("back", &k.Back),
-		m.bind("merged_list", &k.MergedList).do(m.openMerged), m.bind("quit", &k.Quit).do(m.quit))
+		m.bind("mark", &k.Mark).says("mark for the merged list").when(notAccount).do(func(tea.KeyMsg) tea.Cmd {
+			m.toggleMark(h.cursor)
+			return nil
+		}),
+		m.bind("merged_list", &k.MergedList).do(m.openMerged),
+		m.bind("open_latest_event", &k.OpenLatest).when(latest).do(func(tea.KeyMsg) tea.Cmd {
+			e, _ := m.latestEventAt(h.cursor)
+			return m.jumpTo(h.cursor, api.Connector{ID: e.ConnectorID, Name: e.Name}, nil)
+		}),
+		m.bind("quit", &k.Quit).do(m.quit))
+}
+
+// homeState is what the home screen keeps, made on first use.
+func (m *Model) homeState() *home {
+	if m.home == nil {
+		m.home = &home{latest: map[int]monitor.Event{}, marked: map[int]bool{}}
+	}
+	return m.home
+}
+
+// toggleMark marks account i for the merged list, or unmarks it.
+func (m *Model) toggleMark(i int) {
+	h := m.homeState()
+	if h.marked[i] {
+		delete(h.marked, i)
+		return
+	}
+	h.marked[i] = true
+}
+
+// markedAccounts are the marked accounts in the config's order; nil when
+// none is (the merged list then covers every account).
+func (m *Model) markedAccounts() []int {
+	if m.home == nil {
+		return nil
+	}
+	var out []int
+	for i := range m.opts.Accounts {
+		if m.home.marked[i] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// latestEventAt is the latest event on account i's row, or why there is
+// none to open.
+func (m *Model) latestEventAt(i int) (monitor.Event, string) {
+	if i < 0 || i >= len(m.opts.Accounts) {
+		return monitor.Event{}, "not an account: only an account's row has a latest event"
+	}
+	e, ok := m.home.latestOf(i)
+	switch {
+	case !ok || i == m.index:
+		return e, "no event on this row (the account on screen lists its own under " + keymap.Keys(m.keys.Events) + ")"
+	case e.ConnectorID == "":
+		return e, "the latest event names no connector"
+	}
+	return e, ""
 }
 
 func (h *homeScreen) key(m *Model, msg tea.KeyMsg) tea.Cmd {
@@ -88,10 +159,7 @@ func (m *Model) shown() {
 // was opened here (its log was written by the watcher), listed on its row
 // and said in the status bar with its name.
 func (m *Model) onAccounts(s accounts.Snapshot) tea.Cmd {
-	if m.home == nil {
-		m.home = &home{latest: map[int]string{}}
-	}
-	h := m.home
+	h := m.homeState()
 	h.rows, h.received = s.Rows, true
 	h.dropped += s.Dropped
 	var cmds []tea.Cmd
@@ -112,7 +180,7 @@ func (m *Model) onAccounts(s accounts.Snapshot) tea.Cmd {
 			a.feed.keep(evs)
 		}
 		name := termtext.Sanitize(m.opts.Accounts[b.Account].Name)
-		h.latest[b.Account] = evs[len(evs)-1].Text()
+		h.latest[b.Account] = evs[len(evs)-1]
 		var alerts monitor.Alerts // this batch's bad events, said as one
 		ring, _ := alerts.Add(m.now(), evs)
 		if ring == "" {
@@ -146,7 +214,7 @@ func (m *Model) homeRow(i int) (accounts.Row, bool) {
 }
 
 // homeNarrow is the width under which the home screen's rows are the
-// name, the errors, the late and the reach only: what a glance at a
+// name (8), the errors, the late and the reach only: what a glance at a
 // narrow terminal is for.
 const homeNarrow = 62
 
@@ -154,12 +222,12 @@ const homeNarrow = 62
 // marked.
 func (m *Model) homeLines(cursor, w int) []string {
 	narrow := w < homeNarrow
-	head := fmt.Sprintf("   %-22s %-13s %5s %5s %6s %6s %6s  %-24s %-10s %s", "ACCOUNT", "REACH", "ERROR", "LATE", "PAUSED", "ACTIVE", "EVENTS", "TOP CAUSE", "BUDGET", "INDEX")
+	head := fmt.Sprintf("     %-22s %-13s %5s %5s %6s %6s %6s  %-24s %-10s %s", "ACCOUNT", "REACH", "ERROR", "LATE", "PAUSED", "ACTIVE", "EVENTS", "TOP CAUSE", "BUDGET", "INDEX")
 	nameW := 22
 	if narrow {
-		nameW, head = 10, fmt.Sprintf("   %-10s %5s %5s %s", "ACCOUNT", "ERROR", "LATE", "REACH")
+		nameW, head = 8, fmt.Sprintf("     %-8s %5s %5s %s", "ACCOUNT", "ERROR", "LATE", "REACH")
 	}
-	lines := []string{" Accounts · " + keymap.Keys(m.keys.Open) + " opens · " + keymap.Keys(m.keys.Back) + " closes", "", head}
+	lines := []string{m.homeTitle(), "", head}
 	now := m.now()
 	for i := range m.opts.Accounts {
 		r, known := m.homeRow(i)
@@ -171,7 +239,11 @@ func (m *Model) homeLines(cursor, w int) []string {
 		if r.OnScreen && !narrow { // narrow, the header names it
 			name = termtext.Truncate(termtext.Sanitize(r.Name), 13) + " (shown)"
 		}
-		line := fmt.Sprintf(" %s%s ", mark, termtext.PadRight(name, nameW))
+		marked := "  "
+		if m.home != nil && m.home.marked[i] {
+			marked = "✓ "
+		}
+		line := fmt.Sprintf(" %s%s%s ", mark, marked, termtext.PadRight(name, nameW))
 		switch {
 		case r.Err != "":
 			line += "cannot open: " + termtext.Sanitize(r.Err)
@@ -181,8 +253,8 @@ func (m *Model) homeLines(cursor, w int) []string {
 			line += homeColumns(r, now, narrow)
 		}
 		lines = append(lines, line)
-		if t, ok := m.home.latestOf(i); ok && !r.OnScreen {
-			lines = append(lines, "       latest: "+termtext.Sanitize(t))
+		if e, ok := m.home.latestOf(i); ok && !r.OnScreen {
+			lines = append(lines, "         latest: "+termtext.Sanitize(e.Text()))
 		}
 	}
 	lines = append(lines, m.viewLines(cursor)...)
@@ -192,9 +264,23 @@ func (m *Model) homeLines(cursor, w int) []string {
 	return lines
 }
 
-func (h *home) latestOf(i int) (string, bool) {
+// homeTitle is the home screen's first line: the marks, and its keys
+// (derived from the bindings).
+func (m *Model) homeTitle() string {
+	k := m.keys
+	t := " Accounts"
+	merged := " merged list"
+	if n := len(m.markedAccounts()); n > 0 {
+		t += fmt.Sprintf(" · %d of %d marked", n, len(m.opts.Accounts))
+		merged = " merged list of the marked"
+	}
+	return t + " · " + keymap.Keys(k.Open) + " opens · " + keymap.Keys(k.Mark) + " marks · " + keymap.Keys(k.MergedList) + merged +
+		" · " + keymap.Keys(k.Back) + " closes"
+}
+
+func (h *home) latestOf(i int) (monitor.Event, bool) {
 	if h == nil {
-		return "", false
+		return monitor.Event{}, false
 	}
 	t, ok := h.latest[i]
 	return t, ok

@@ -101,7 +101,7 @@ func (h *homeFixture) until(what string, cond func(view string) bool) {
 // rowOf is the home screen's row of an account.
 func rowOf(view, name string) string {
 	for _, l := range strings.Split(view, "\n") {
-		if strings.Contains(l, "  "+name+" ") || strings.Contains(l, "▶ "+name+" ") {
+		if strings.Contains(l, "  "+name+" ") || strings.Contains(l, "▶ "+name+" ") || strings.Contains(l, "✓ "+name+" ") {
 			return l
 		}
 	}
@@ -272,5 +272,32 @@ func TestTheHomeScreenCountsLateConnectors(t *testing.T) {
 	f, _ := homeOfRows(t, 160, 48) // globex's watch: 2 late and 1 overdue
 	if r := rowOf(f.View(), "globex"); !counts("reachable", "5", "3", "3", "19").MatchString(r) {
 		t.Errorf("globex's row: %q, want 3 late (2 late, 1 overdue)", r)
+	}
+}
+
+// J on an account's row opens the connector its latest event names, in
+// that account (switching to it, as enter on an event or a merged row
+// does); on a row without one it does nothing and says why.
+func TestJOpensTheConnectorOfAnAccountsLatestEvent(t *testing.T) {
+	h := newHomeFixture(t)
+	h.until("globex indexed", func(v string) bool { return strings.Contains(rowOf(v, "globex"), "complete") })
+	h.Key("J") // acme, on screen: its events are its own feed's
+	if !strings.Contains(h.m.flash, "no event on this row") {
+		t.Errorf("J on acme's row: status %q, want why it does nothing", h.m.flash)
+	}
+	h.has("REACH")
+	id := h.globex.sb.IDs()[20]
+	h.globex.sb.SetStatus(id, "error")
+	h.until("globex's event on its row", func(v string) bool { return strings.Contains(v, "latest:") })
+	h.Key("j", "J")
+	h.until("globex's connector open", func(string) bool {
+		h.Advance(time.Second)
+		sel, ok := h.m.list.Selected()
+		return ok && sel.ID == id
+	})
+	h.has("globex · globex.example")
+	h.lacks("REACH")
+	if !strings.HasSuffix(h.m.flash, " in globex") {
+		t.Errorf("status %q, want the connector named in globex", h.m.flash)
 	}
 }

@@ -74,6 +74,8 @@ type mergedGroup struct {
 // mergedScreen is the merged list; its rows are rebuilt in Update when an
 // index moved (sig), never in View.
 type mergedScreen struct {
+	accts   []int  // the accounts it covers, in the config's order; nil: every one
+	from    string // the saved view it was opened from, if any
 	cursor  int
 	query   string
 	q       monitor.Query
@@ -90,13 +92,22 @@ type mergedScreen struct {
 	partial []string     // "globex so far · index 10/30", per account incomplete
 }
 
-// openMerged is L: the merged list over the home screen.
+// openMerged is L: the merged list over the home screen, of the marked
+// accounts (every account when none is marked).
 func (m *Model) openMerged(tea.KeyMsg) tea.Cmd {
-	ms := &mergedScreen{}
-	m.refreshMerged(ms)
-	m.screens.push(ms)
+	m.pushMerged(&mergedScreen{accts: m.markedAccounts()})
 	return nil
 }
+
+// pushMerged shows ms, its rows built, its filter and sort applied.
+func (m *Model) pushMerged(ms *mergedScreen) {
+	ms.q = monitor.ParseQuery(ms.query)
+	m.refreshMerged(ms)
+	m.screens.push(ms)
+}
+
+// covers says the merged list holds account i's connectors.
+func (ms *mergedScreen) covers(i int) bool { return ms.accts == nil || slices.Contains(ms.accts, i) }
 
 // mergedSources are each account's index, nil for an account with none
 // yet: the on-screen account's monitor, a watch's published copy, or a
@@ -146,6 +157,9 @@ func (m *Model) refreshMerged(ms *mergedScreen) {
 	ms.sig, ms.rows, ms.groups, ms.partial, ms.waiting, ms.lateAt = sig, ms.rows[:0], nil, nil, 0, time.Time{}
 	byCause := map[string]*mergedGroup{}
 	for i, src := range m.mergedSources() {
+		if !ms.covers(i) {
+			continue
+		}
 		name := m.opts.Accounts[i].Name
 		if src == nil {
 			ms.partial = append(ms.partial, name+" not read yet")
@@ -323,14 +337,17 @@ func (m *Model) mergedHint() string {
 func (m *Model) mergedHead(ms *mergedScreen) []string {
 	var title string
 	if ms.errs {
-		title = fmt.Sprintf(" Errors across accounts · %s · %s%s", widget.Plural(len(ms.picks), "connector", "connectors"),
+		title = fmt.Sprintf(" Errors across %s · %s · %s%s", m.mergedScope(ms, "accounts"), widget.Plural(len(ms.picks), "connector", "connectors"),
 			widget.Plural(len(ms.groups), "cause", "causes"), ms.soFarOf())
 		if ms.waiting > 0 {
 			title += fmt.Sprintf(" · %d more whose error is not read yet", ms.waiting)
 		}
 	} else {
-		title = fmt.Sprintf(" All accounts · %s of %s%s · by %s", widget.Thousands(len(ms.shown)),
+		title = fmt.Sprintf(" %s · %s of %s%s · by %s", m.mergedScope(ms, "All accounts"), widget.Thousands(len(ms.shown)),
 			widget.Plural(len(ms.rows), "connector", "connectors"), ms.soFarOf(), ms.sort)
+	}
+	if ms.from != "" {
+		title = " view “" + termtext.Sanitize(ms.from) + "” ·" + title
 	}
 	lines := []string{title + " · " + m.mergedHint()}
 	if ms.query != "" {
@@ -340,6 +357,23 @@ func (m *Model) mergedHead(ms *mergedScreen) []string {
 		lines = append(lines, " "+termtext.Sanitize(p))
 	}
 	return append(lines, "")
+}
+
+// mergedScope says which accounts the merged list covers: all, or "2 of
+// 5 accounts: acme, globex" (three names at most, then "…").
+func (m *Model) mergedScope(ms *mergedScreen, all string) string {
+	if ms.accts == nil || len(ms.accts) == len(m.opts.Accounts) {
+		return all
+	}
+	var names []string
+	for j, i := range ms.accts {
+		if j == 3 {
+			names = append(names, "…")
+			break
+		}
+		names = append(names, termtext.Truncate(m.accountName(i), 14))
+	}
+	return fmt.Sprintf("%d of %s: %s", len(ms.accts), widget.Plural(len(m.opts.Accounts), "account", "accounts"), strings.Join(names, ", "))
 }
 
 // mergedLines are the merged view's lines and the line of the cursor.

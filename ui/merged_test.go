@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	opener "github.com/pixee/pixee-tui/account"
 	"github.com/pixee/pixee-tui/accounts"
 	"github.com/pixee/pixee-tui/api/sandbox"
@@ -357,4 +359,55 @@ func TestTheMergedListSaysLateAndEveryStatusInWords(t *testing.T) {
 	if sts = mergedStatuses(h.View()); len(sts) != 1 || sts[0] != "◕ overdue" {
 		t.Errorf("filtered on late, the rows say %v, want the overdue one", sts)
 	}
+}
+
+// space is the space bar as a terminal sends it.
+var space = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")}
+
+// space on the home screen marks the account under the cursor (a second
+// time unmarks it), the marked rows say so, and L opens the merged list
+// over the marked accounts only, its header naming them; with none
+// marked it is every account again.
+func TestMarkedAccountsMakeTheMergedList(t *testing.T) {
+	h := newMergedFixture(t)
+	h.until("the home screen", func(v string) bool { return strings.Contains(v, "ACCOUNT") })
+	h.Key("j")
+	h.Send(space) // globex
+	h.Key("j")
+	h.Send(space) // initech
+	h.Key("k")
+	h.Send(space) // globex unmarked
+	if r := rowOf(h.View(), "globex"); strings.Contains(r, "✓") {
+		t.Fatalf("globex unmarked, its row: %q", r)
+	}
+	h.Send(space) // and marked again
+	h.has("2 of 3 marked", "L merged list of the marked")
+	for name, want := range map[string]bool{"acme": false, "globex": true, "initech": true} {
+		if r := rowOf(h.View(), name); strings.Contains(r, "✓ "+name) != want {
+			t.Errorf("%s's row %q: marked %v, want %v", name, r, !want, want)
+		}
+	}
+	h.Key("L")
+	h.until("globex and initech, whole", func(v string) bool {
+		h.Advance(time.Second)
+		return strings.Contains(v, "2 of 3 accounts: globex, initech · 39 of 39 connectors · by account") && !strings.Contains(v, "so far")
+	})
+	for _, r := range mergedRows(h.View()) {
+		if r[0] == "acme" {
+			t.Fatalf("acme is not marked, yet a row of it: %v\n%s", r, h.View())
+		}
+	}
+	h.Key("e")
+	h.has("Errors across 2 of 3 accounts: globex, initech")
+
+	h.Key("esc", "j")
+	h.Send(space)
+	h.Key("k")
+	h.Send(space) // none marked
+	h.lacks("marked")
+	h.Key("L")
+	h.until("every account", func(v string) bool {
+		h.Advance(time.Second)
+		return strings.Contains(v, "All accounts · 45 of 45 connectors")
+	})
 }
