@@ -43,11 +43,12 @@ const (
 	mergedByName
 	mergedByStatus // errors first, then overdue, late
 	mergedByPlatform
+	mergedByLastSync // stalest first
 	nMergedSorts
 )
 
 func (s mergedSort) String() string {
-	return [...]string{"account", "name", "status (errors, then late first)", "platform"}[s]
+	return [...]string{"account", "name", "status (errors, then late first)", "platform", "last sync (stalest first)"}[s]
 }
 
 // mergedRow is one connector of one account: rows are keyed by both.
@@ -265,6 +266,8 @@ func (ms *mergedScreen) compare(a, b mergedRow) int {
 		return cmp.Or(statusRank(a.c.Status, a.late)-statusRank(b.c.Status, b.late), byName)
 	case mergedByPlatform:
 		return cmp.Or(strings.Compare(a.c.Platform, b.c.Platform), byName)
+	case mergedByLastSync:
+		return cmp.Or(compareStale(a.c, b.c), byName)
 	}
 	return cmp.Or(a.acct-b.acct, byName)
 }

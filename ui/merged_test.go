@@ -43,7 +43,11 @@ type mergedFixture struct {
 
 // newMergedFixtureOf is newMergedFixture with its first n accounts (2:
 // acme and globex).
-func newMergedFixtureOf(t *testing.T, n int) *mergedFixture {
+func newMergedFixtureOf(t *testing.T, n int) *mergedFixture { return newMergedFixtureWith(t, n, nil) }
+
+// newMergedFixtureWith is newMergedFixtureOf with the dashboard's options
+// edited.
+func newMergedFixtureWith(t *testing.T, n int, edit func(*Options)) *mergedFixture {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
@@ -76,6 +80,9 @@ func newMergedFixtureOf(t *testing.T, n int) *mergedFixture {
 	t.Cleanup(func() { cancel(); h.w.Wait() })
 	o := testOptions(onScreen.API, clock)
 	o.Accounts, o.Home, o.NoIndex = h.w.Specs(), h.w, false
+	if edit != nil {
+		edit(&o)
+	}
 	d := newDriver(t, o, clock, 160, 60)
 	d.Advance(time.Second)
 	h.uiFixture = &uiFixture{driver: d, sb: h.acme.sb, ids: h.acme.sb.IDs()}
