@@ -144,7 +144,9 @@ func ProfileSettings(p Profile) Settings {
 const Example = `# pixee-tui configuration (pixee-tui config check validates it).
 # Precedence: command-line flag > environment variable > profile > default.
 
-# The profile used when --profile / PIXEE_PROFILE name none.
+# The profile used when --profile / PIXEE_PROFILE name none. Without it, a
+# file of several profiles opens the dashboard on the home screen of every
+# account (a script command then asks for --profile).
 default_profile: acme
 
 profiles:
@@ -160,6 +162,15 @@ profiles:
     per_page: 50                          # 1–500 (servers of today serve at most 100)
     refresh: 2s                           # detail refresh while a sync runs (500ms–1m)
     timeout: 10s                          # deadline of each request (1s–2m)
+
+# Saved views, on the home screen (W) after the accounts: enter on one of
+# one account opens its list filtered and sorted, of several (or every
+# account) the merged list of those accounts.
+# views:
+#   - name: shopify errors
+#     filter: shopify error               # the / filter's text
+#     sort: last_sync                     # name | status | last_sync | platform
+#     accounts: [acme, globex]            # profiles; default every one
 
 # Remap actions by their names (pixee-tui config keys lists them); ctrl+c always quits.
 # keys:
