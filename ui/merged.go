@@ -186,7 +186,7 @@ func (m *Model) refreshMerged(ms *mergedScreen) {
 			ms.rows = append(ms.rows, mergedRow{acct: i, c: c, late: late,
 				hay: monitor.FoldFieldsForMatch(c.Name, c.Platform, status, c.ID, name).Text()})
 		})
-		if t := src.Counts().LateChange; !t.IsZero() && (ms.lateAt.IsZero() || t.Before(ms.lateAt)) {
+		if t := src.Counts().LateChange; t.After(m.now()) && (ms.lateAt.IsZero() || t.Before(ms.lateAt)) { // never a rebuild on every message
 			ms.lateAt = t
 		}
 		known, waiting := src.Failures()
