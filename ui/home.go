@@ -215,7 +215,8 @@ func (m *Model) homeRow(i int) (accounts.Row, bool) {
 
 // homeNarrow is the width under which the home screen's rows are the
 // name (8), the errors, the late and the reach only: what a glance at a
-// narrow terminal is for.
+// narrow terminal is for (the account on screen starred: the header
+// naming it is cut there too).
 const homeNarrow = 62
 
 // homeLines are the home screen's lines at width w, the row at cursor
@@ -236,7 +237,10 @@ func (m *Model) homeLines(cursor, w int) []string {
 			mark = "▶ "
 		}
 		name := termtext.Truncate(termtext.Sanitize(r.Name), nameW)
-		if r.OnScreen && !narrow { // narrow, the header names it
+		switch {
+		case r.OnScreen && narrow: // "* on screen" under the rows: the header is cut there too
+			name = termtext.Truncate(termtext.Sanitize(r.Name), nameW-1) + "*"
+		case r.OnScreen:
 			name = termtext.Truncate(termtext.Sanitize(r.Name), 13) + " (shown)"
 		}
 		marked := "  "
@@ -256,6 +260,9 @@ func (m *Model) homeLines(cursor, w int) []string {
 		if e, ok := m.home.latestOf(i); ok && !r.OnScreen {
 			lines = append(lines, "         latest: "+termtext.Sanitize(e.Text()))
 		}
+	}
+	if narrow {
+		lines = append(lines, "     * on screen")
 	}
 	lines = append(lines, m.viewLines(cursor)...)
 	if m.home != nil && m.home.dropped > 0 {

@@ -89,7 +89,7 @@ func (m *Model) viewLines(cursor int) []string {
 	if len(m.opts.Views) == 0 {
 		return nil
 	}
-	lines := []string{"", fmt.Sprintf("   %-22s %s", "VIEW", "FILTER · SORT · ACCOUNTS")}
+	lines := []string{"", fmt.Sprintf("     %-22s %s", "VIEW", "FILTER · SORT · ACCOUNTS")} // under the accounts' names
 	for j, v := range m.opts.Views {
 		mark := "  "
 		if cursor == len(m.opts.Accounts)+j {
@@ -111,7 +111,7 @@ func (m *Model) viewLines(cursor int) []string {
 			names = strings.Join(ns, ", ")
 		}
 		what = append(what, names)
-		lines = append(lines, fmt.Sprintf(" %s%s %s", mark, termtext.PadRight(termtext.Truncate(termtext.Sanitize(v.Name), 22), 22), strings.Join(what, " · ")))
+		lines = append(lines, fmt.Sprintf(" %s  %s %s", mark, termtext.PadRight(termtext.Truncate(termtext.Sanitize(v.Name), 22), 22), strings.Join(what, " · ")))
 	}
 	if len(m.opts.Views) > 0 {
 		lines = append(lines, "", " "+keymap.Keys(m.keys.Open)+" on a view opens its account's list, or the merged list of its accounts, filtered and sorted")
