@@ -47,6 +47,31 @@ func TestE2ETwoProfilesAndNoneChosenOpenTheHomeScreen(t *testing.T) {
 // screen with Alpha under it and Beta read by its watch.
 func startTwoProfiles(t *testing.T, args ...string) *demoRun {
 	t.Helper()
+	return startProfilesUntil(t, args, "the home screen, beta read", func(s string) bool {
+		return strings.Contains(s, "REACH") && strings.Contains(s, "Alpha (shown)") && betaRead.MatchString(s)
+	}, "ALPHA_KEY=pm_test_alpha", "BETA_KEY=pm_test_beta")
+}
+
+// A profile whose key cannot be read does not keep the home screen away:
+// with none chosen, the dashboard stands on the next profile that opens,
+// and the first one's row says why it could not be opened.
+func TestE2EAProfileThatCannotOpenLeavesTheOthersOnScreen(t *testing.T) {
+	d := startProfilesUntil(t, nil, "the home screen on Beta, Alpha not opened", func(s string) bool {
+		return strings.Contains(s, "REACH") && strings.Contains(s, "Beta (shown)") && regexp.MustCompile(`Alpha\s+cannot open:`).MatchString(s)
+	}, "BETA_KEY=pm_test_beta")
+	if _, err := d.tty.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	if werr := d.wait("q"); werr != nil {
+		t.Fatalf("exit: %v (want status 0); output tail:\n%q", werr, tail(d.out.String(), 600))
+	}
+}
+
+// startProfilesUntil starts the dashboard with args and keys (ALPHA_KEY=…,
+// BETA_KEY=…) on a config of two profiles, Alpha and Beta, on two
+// sandboxes, and waits until its output says what first.
+func startProfilesUntil(t *testing.T, args []string, what string, first func(string) bool, keys ...string) *demoRun {
+	t.Helper()
 	alpha := sandbox.New(sandbox.Options{APIKey: "pm_test_alpha", Connectors: 4})
 	beta := sandbox.New(sandbox.Options{APIKey: "pm_test_beta", Connectors: 7, API: sandbox.Seed})
 	var urls []string
@@ -65,8 +90,6 @@ func startTwoProfiles(t *testing.T, args ...string) *demoRun {
 	if err := os.WriteFile(p, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return startRunUntil(t, append([]string{"--config", p}, args...), "the home screen, beta read", func(s string) bool {
-		return strings.Contains(s, "REACH") && strings.Contains(s, "Alpha (shown)") && betaRead.MatchString(s)
-	}, "TERM=xterm-256color", "XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+dir, "HOME="+dir,
-		"ALPHA_KEY=pm_test_alpha", "BETA_KEY=pm_test_beta")
+	env := append([]string{"TERM=xterm-256color", "XDG_CONFIG_HOME=" + dir, "XDG_STATE_HOME=" + dir, "HOME=" + dir}, keys...)
+	return startRunUntil(t, append([]string{"--config", p}, args...), what, first, env...)
 }
