@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -169,7 +170,13 @@ func listKeys(path string, stdout io.Writer) error {
 		if a.Writes {
 			what += " (writes: off in read-only mode)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, strings.Join(a.Binding.Keys(), " "), what)
+		keys := slices.Clone(a.Binding.Keys())
+		for i, k := range keys {
+			if k == " " { // as a config file writes it
+				keys[i] = "space"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, strings.Join(keys, " "), what)
 	}
 	fmt.Fprintln(tw, "\nctrl+c always quits, whatever is remapped.")
 	return tw.Flush()

@@ -42,3 +42,25 @@ func TestConfigKeysShowsRemaps(t *testing.T) {
 		t.Errorf("sync_eans not shown on u:\n%s", out.String())
 	}
 }
+
+// The home screen's keys remap by name like every other ("space" as a
+// person writes it), and a remap onto another home key is refused naming
+// both.
+func TestHomeScreenKeysAreRemappable(t *testing.T) {
+	p := writeConfig(t, "profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  mark: [x]\n  open_latest_event: [space]\n")
+	var out, errb bytes.Buffer
+	if code := Run([]string{"--config", p, "config", "keys"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, re := range []string{`(?m)^mark\s+x\s`, `(?m)^open_latest_event\s+space\s`} {
+		if !regexp.MustCompile(re).MatchString(out.String()) {
+			t.Errorf("config keys lacks %s:\n%s", re, out.String())
+		}
+	}
+	p = writeConfig(t, "profiles:\n  acme: {api_key_file: DIR/acme.key}\nkeys:\n  mark: [L]\n")
+	errb.Reset()
+	if code := Run([]string{"--config", p, "config", "check"}, nil, &out, &errb); code != 2 ||
+		!strings.Contains(errb.String(), `keys.mark: "L" is bound to both merged_list and mark (home keys)`) {
+		t.Errorf("mark on L: exit %d, %q", code, errb.String())
+	}
+}

@@ -89,3 +89,26 @@ func TestConfigCheckFailsWhereTheDashboardFails(t *testing.T) {
 		t.Errorf("a good file: exit %d, %s", code, errb.String())
 	}
 }
+
+// Two profiles and none chosen: a command cannot guess the account, so it
+// says to choose one, naming them; a --profile that does not exist is
+// named with those that do, for the dashboard as for a command.
+func TestTwoProfilesAndNoneChosenAreSaidPlainly(t *testing.T) {
+	tempState(t)
+	for _, k := range []string{"PIXEE_API_KEY", "PIXEE_API_KEY_FILE", "PIXEE_PROFILE", "PIXEE_BASE_URL"} {
+		t.Setenv(k, "")
+	}
+	p := writeConfig(t, "profiles:\n  acme: {api_key_file: DIR/acme.key}\n  beta: {api_key_file: DIR/acme.key}\n")
+	var out, errb bytes.Buffer
+	if code := Run([]string{"--config", p, "connectors", "list"}, nil, &out, &errb); code != 2 ||
+		!strings.Contains(errb.String(), "has profiles acme, beta and no default_profile: pass --profile NAME") {
+		t.Errorf("a command, none chosen: exit %d, %q", code, errb.String())
+	}
+	for _, args := range [][]string{{"--profile", "initech"}, {"--profile", "initech", "connectors", "list"}} {
+		errb.Reset()
+		if code := Run(append([]string{"--config", p}, args...), strings.NewReader(""), &out, &errb); code != 2 ||
+			!strings.Contains(errb.String(), `no profile "initech" (have acme, beta)`) {
+			t.Errorf("%v: exit %d, %q", args, code, errb.String())
+		}
+	}
+}

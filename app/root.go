@@ -144,6 +144,13 @@ func loadConfig(cmd *cobra.Command, f *flags) (*config.File, config.Settings, er
 	if profile == "" {
 		profile = os.Getenv("PIXEE_PROFILE")
 	}
+	s, err := resolveProfile(cmd, f, file, profile)
+	return file, s, err
+}
+
+// resolveProfile resolves the settings of profile ("" = the file's
+// default) with this start's flags and environment.
+func resolveProfile(cmd *cobra.Command, f *flags, file *config.File, profile string) (config.Settings, error) {
 	var fl config.Flags
 	fl.ReadOnly = f.readOnly
 	set := func(name string) bool { return cmd.Flags().Changed(name) }
@@ -167,12 +174,35 @@ func loadConfig(cmd *cobra.Command, f *flags) (*config.File, config.Settings, er
 	}
 	s, err := config.Resolve(file, profile, fl, os.Getenv)
 	if err != nil {
-		return file, s, &cli.Error{Code: cli.ExitUsage, Err: err}
+		return s, &cli.Error{Code: cli.ExitUsage, Err: err}
 	}
 	if err := checkRanges(s); err != nil {
-		return file, s, &cli.Error{Code: cli.ExitUsage, Err: err}
+		return s, &cli.Error{Code: cli.ExitUsage, Err: err}
 	}
-	return file, s, nil
+	return s, nil
+}
+
+// openHomeStart opens the account a dashboard of several profiles, none
+// chosen, stands on under its home screen: the first profile in the
+// file's order that opens (one whose key cannot be read is said on its
+// row of the home screen, and does not keep the others from the screen).
+func openHomeStart(ctx context.Context, cmd *cobra.Command, f *flags, op account.Opener, file *config.File, stderr io.Writer) (*account.Account, error) {
+	var first error
+	for _, id := range file.Order {
+		s, err := resolveProfile(cmd, f, file, id)
+		if err == nil {
+			sayKeyCommand(stderr, s.Key)
+			var a *account.Account
+			if a, err = op.Open(ctx, s); err == nil {
+				return a, nil
+			}
+			err = usage("%v", err)
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return nil, first
 }
 
 // readConfigFile reads the config file: --config, else the default path,
@@ -267,19 +297,34 @@ func runDashboard(cmd *cobra.Command, f *flags, stdin io.Reader, stdout, stderr 
 		}
 	} else {
 		var s config.Settings
-		if file, s, err = loadConfig(cmd, f); err != nil {
-			return err
-		}
-		if s.Key.CommandName() != "" {
-			// Before the command runs: a password manager asked for a
-			// passphrase for a start that cannot draw serves no one.
+		var none *config.NoProfileChosen
+		file, s, err = loadConfig(cmd, f)
+		switch {
+		case errors.As(err, &none) && !cmd.Flags().Changed("base-url") && os.Getenv("PIXEE_BASE_URL") == "":
+			// Several profiles, none chosen: the home screen of every
+			// account is the first screen (several accounts bring it),
+			// on the first profile in the file's order. A terminal first:
+			// the profiles' key commands run as they open.
 			if err := needTerminal(f, file, stdout); err != nil {
 				return err
 			}
-		}
-		sayKeyCommand(stderr, s.Key)
-		if start, err = op.Open(ctx, s); err != nil {
-			return usage("%v", err)
+			if start, err = openHomeStart(ctx, cmd, f, op, file, stderr); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			if s.Key.CommandName() != "" {
+				// Before the command runs: a password manager asked for a
+				// passphrase for a start that cannot draw serves no one.
+				if err := needTerminal(f, file, stdout); err != nil {
+					return err
+				}
+			}
+			sayKeyCommand(stderr, s.Key)
+			if start, err = op.Open(ctx, s); err != nil {
+				return usage("%v", err)
+			}
 		}
 	}
 	defer start.Close()

@@ -71,6 +71,16 @@ func TestShardingRefusesAnUnknownProfile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 and %q", code, errb.String(), want)
 	}
 
+	// Without default_profile, every profile is still served: the start
+	// gets as far as the names to serve.
+	p = writeConfig(t, strings.TrimPrefix(threeProfiles, "default_profile: acme\n"))
+	errb.Reset()
+	code = Run([]string{"--config", p, "serve", "--authorized-keys", keys, "--listen", "127.0.0.1:0",
+		"--accounts", "acme,hooli"}, strings.NewReader(""), &out, &errb)
+	if code != 2 || !strings.Contains(errb.String(), want) {
+		t.Errorf("no default_profile: exit %d, stderr %q; want 2 and %q", code, errb.String(), want)
+	}
+
 	// The same in the file is the file's error, at its line.
 	p = writeConfig(t, threeProfiles+"serve:\n  accounts: [acme, hooli]\n")
 	errb.Reset()

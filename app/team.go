@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -162,7 +163,14 @@ func runServe(cmd *cobra.Command, f *flags, sf serveFlags, stdout, stderr io.Wri
 		defer stopSandbox()
 	} else {
 		var s config.Settings
-		if _, s, err = loadConfig(cmd, f); err != nil {
+		var none *config.NoProfileChosen
+		_, s, err = loadConfig(cmd, f)
+		if errors.As(err, &none) {
+			// Every profile is served: with none chosen, the settings of
+			// the start are the first profile's, as for the dashboard.
+			s, err = resolveProfile(cmd, f, file, none.Profiles[0])
+		}
+		if err != nil {
 			return err
 		}
 		o.PerPage, o.Refresh = s.PerPage, s.Refresh

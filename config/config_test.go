@@ -276,3 +276,33 @@ func TestAccessibleIsRead(t *testing.T) {
 		t.Fatalf("accessible: loud gave %v", err)
 	}
 }
+
+// Several profiles and none chosen (no default_profile, no --profile, no
+// key of the environment): Resolve says so by its own error naming the
+// profiles, which the dashboard takes as its cue for the home screen and
+// a command as a usage error; one profile is simply that one, and none
+// leaves the message about the key.
+func TestSeveralProfilesAndNoneChosenIsItsOwnError(t *testing.T) {
+	getenv := func(string) string { return "" }
+	two, err := Parse("c.yaml", []byte("profiles:\n  beta: {api_key_env: B}\n  acme: {api_key_env: A}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Resolve(two, "", Flags{}, getenv)
+	var none *NoProfileChosen
+	if !errors.As(err, &none) || strings.Join(none.Profiles, ",") != "beta,acme" ||
+		!strings.Contains(err.Error(), "c.yaml has profiles beta, acme and no default_profile: pass --profile NAME") {
+		t.Errorf("two profiles, none chosen: %v", err)
+	}
+	if _, err := Resolve(two, "initech", Flags{}, getenv); err == nil || !strings.Contains(err.Error(), `no profile "initech" (have beta, acme)`) {
+		t.Errorf("a named profile that does not exist: %v", err)
+	}
+	one, _ := Parse("c.yaml", []byte("profiles:\n  acme: {api_key_env: A}\n"))
+	if s, err := Resolve(one, "", Flags{}, getenv); err != nil || s.ProfileID != "acme" {
+		t.Errorf("one profile: %+v, %v", s, err)
+	}
+	zero, _ := Parse("c.yaml", []byte("theme: dark\n"))
+	if _, err := Resolve(zero, "", Flags{}, getenv); err == nil || errors.As(err, &none) || !strings.Contains(err.Error(), "no API key") {
+		t.Errorf("no profile, no key: %v", err)
+	}
+}

@@ -93,6 +93,9 @@ func Resolve(f *File, profileID string, flags Flags, getenv func(string) string)
 		s.ProfileID, s.Name, s.Overrides = "", "", p.ID
 	}
 	if s.Key.Kind == KeyNone {
+		if p.ID == "" && f != nil && len(f.Order) > 1 {
+			return Settings{}, &NoProfileChosen{Path: f.Path, Profiles: f.Order}
+		}
 		if p.ID != "" {
 			return Settings{}, fmt.Errorf("profile %s has no API key: set api_key_file, api_key_env or api_key_command in %s", p.ID, f.Path)
 		}
@@ -100,6 +103,20 @@ func Resolve(f *File, profileID string, flags Flags, getenv func(string) string)
 			"(keys look like pm_live_… or pm_test_…), add a profile (pixee-tui config init), or try the sandbox with --demo")
 	}
 	return s, nil
+}
+
+// NoProfileChosen is Resolve's answer when the file has several profiles,
+// none of them default_profile, and neither a flag nor the environment
+// named one or gave a key: a command cannot guess which account it acts
+// on, while the dashboard opens the home screen of every account.
+type NoProfileChosen struct {
+	Path     string
+	Profiles []string // in the file's order
+}
+
+func (e *NoProfileChosen) Error() string {
+	return fmt.Sprintf("%s has profiles %s and no default_profile: pass --profile NAME (or PIXEE_PROFILE=NAME), or set default_profile in it",
+		e.Path, strings.Join(e.Profiles, ", "))
 }
 
 // ProfileSettings are a profile's settings with the defaults filled in,
@@ -127,7 +144,9 @@ func ProfileSettings(p Profile) Settings {
 const Example = `# pixee-tui configuration (pixee-tui config check validates it).
 # Precedence: command-line flag > environment variable > profile > default.
 
-# The profile used when --profile / PIXEE_PROFILE name none.
+# The profile used when --profile / PIXEE_PROFILE name none. Without it, a
+# file of several profiles opens the dashboard on the home screen of every
+# account (a script command then asks for --profile).
 default_profile: acme
 
 profiles:
@@ -143,6 +162,15 @@ profiles:
     per_page: 50                          # 1–500 (servers of today serve at most 100)
     refresh: 2s                           # detail refresh while a sync runs (500ms–1m)
     timeout: 10s                          # deadline of each request (1s–2m)
+
+# Saved views, on the home screen (W) after the accounts: enter on one of
+# one account opens its list filtered and sorted, of several (or every
+# account) the merged list of those accounts.
+# views:
+#   - name: shopify errors
+#     filter: shopify error               # the / filter's text
+#     sort: last_sync                     # name | status | last_sync | platform
+#     accounts: [acme, globex]            # profiles; default every one
 
 # Remap actions by their names (pixee-tui config keys lists them); ctrl+c always quits.
 # keys:

@@ -54,7 +54,12 @@ func (p *parser) views(f *File, n *yaml.Node) {
 					return
 				}
 				for _, a := range val.Content {
-					v.Accounts = append(v.Accounts, p.str(a, kp))
+					name := p.str(a, kp)
+					if slices.Contains(v.Accounts, name) {
+						p.errorf(p.pos(a), kp, "%q is named twice", name)
+						continue
+					}
+					v.Accounts = append(v.Accounts, name)
 				}
 			default:
 				p.unknown(k, kp, "name", "filter", "sort", "accounts")

@@ -32,6 +32,9 @@ func TestABadViewIsSaidWhereItIs(t *testing.T) {
 	tests := []struct{ name, body, want string }{
 		{"unknown sort", "views:\n  - name: x\n    sort: colour\n", `config.yaml:6:11: views[0].sort: "colour" is not one of name, status, last_sync, platform`},
 		{"unknown account", "views:\n  - name: x\n    accounts: [acme, initech]\n", `config.yaml:6:15: views[0].accounts: no profile "initech"`},
+		{"unknown accounts, a block list", "views:\n  - name: x\n    accounts:\n      - umbrella\n      - acme\n      - initech\n",
+			`config.yaml:7:7: views[0].accounts: no profiles "umbrella", "initech" in the config file (profiles: acme, globex)`},
+		{"an account twice", "views:\n  - name: x\n    accounts: [globex, acme, globex]\n", `config.yaml:6:30: views[0].accounts: "globex" is named twice`},
 		{"no name", "views:\n  - filter: late\n", `config.yaml:5:5: views[0]: a view needs a name`},
 		{"twice", "views:\n  - name: x\n  - name: x\n", `config.yaml:6:5: views[1]: a view named "x" is set twice`},
 		{"unknown key", "views:\n  - name: x\n    colour: red\n", `config.yaml:6:5: views[0].colour: unknown key`},

@@ -10,6 +10,7 @@ package keymap
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -39,6 +40,8 @@ type KeyMap struct {
 	SwitchAccount         key.Binding // the accounts switcher
 	AccountsHome          key.Binding // the home screen of every account
 	MergedList            key.Binding // every account's connectors in one list
+	Mark                  key.Binding // the home screen: mark an account for the merged list
+	OpenLatest            key.Binding // the home screen: open the connector of an account's latest event
 	Export                key.Binding // write the list as shown to a file
 	Timeline              key.Binding // the selected connector's past, newest first
 
@@ -134,6 +137,8 @@ func table() []entry {
 		{"switch_account", func(k *KeyMap) *key.Binding { return &k.SwitchAccount }, []string{"P"}, "", "switch account", false},
 		{"accounts_home", func(k *KeyMap) *key.Binding { return &k.AccountsHome }, []string{"W"}, "", "all accounts", false},
 		{"merged_list", func(k *KeyMap) *key.Binding { return &k.MergedList }, []string{"L"}, "", "merged list", false},
+		{"mark", func(k *KeyMap) *key.Binding { return &k.Mark }, []string{" "}, "", "mark / unmark", false},
+		{"open_latest_event", func(k *KeyMap) *key.Binding { return &k.OpenLatest }, []string{"J"}, "", "open latest event's connector", false},
 		{"events", func(k *KeyMap) *key.Binding { return &k.Events }, []string{"E"}, "", "events", false},
 		{"timeline", func(k *KeyMap) *key.Binding { return &k.Timeline }, []string{"T"}, "", "timeline", false},
 		{"event_kind", func(k *KeyMap) *key.Binding { return &k.EventKind }, []string{"f"}, "", "filter by kind", false},
@@ -218,6 +223,12 @@ func (k *KeyMap) Remap(name string, keys ...string) error {
 	case len(keys) == 0:
 		return errors.New("keymap: " + name + " needs at least one key")
 	}
+	keys = slices.Clone(keys)
+	for i, k := range keys {
+		if k == "space" { // as a person writes it; Bubble Tea names the key " "
+			keys[i] = " "
+		}
+	}
 	a.Binding.SetKeys(keys...)
 	a.Binding.SetHelp(Label(keys), a.Binding.Help().Desc)
 	return nil
@@ -247,6 +258,8 @@ func glyph(k string) string {
 		return "←"
 	case "right":
 		return "→"
+	case " ":
+		return "space"
 	}
 	return k
 }

@@ -147,3 +147,18 @@ func TestConflictsNameBothActionsOfOneContext(t *testing.T) {
 		t.Errorf("ctrl+c taken from force_quit: %v", c)
 	}
 }
+
+// The space bar is written "space" in a config file and in the help;
+// Bubble Tea names it " ", so a remap to "space" binds that.
+func TestSpaceIsWrittenSpace(t *testing.T) {
+	k := Default()
+	if Keys(k.Mark) != "space" || k.Mark.Help().Key != "space" {
+		t.Errorf("mark's label %q / %q, want space", Keys(k.Mark), k.Mark.Help().Key)
+	}
+	if err := k.Remap("open_latest_event", "space", "J"); err != nil {
+		t.Fatal(err)
+	}
+	if got := k.OpenLatest.Keys(); len(got) != 2 || got[0] != " " || k.OpenLatest.Help().Key != "space/J" {
+		t.Errorf("remapped to space: keys %q, help %q", got, k.OpenLatest.Help().Key)
+	}
+}

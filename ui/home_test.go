@@ -101,16 +101,17 @@ func (h *homeFixture) until(what string, cond func(view string) bool) {
 // rowOf is the home screen's row of an account.
 func rowOf(view, name string) string {
 	for _, l := range strings.Split(view, "\n") {
-		if strings.Contains(l, "  "+name+" ") || strings.Contains(l, "▶ "+name+" ") {
+		if strings.Contains(l, "  "+name+" ") || strings.Contains(l, "▶ "+name+" ") || strings.Contains(l, "✓ "+name+" ") {
 			return l
 		}
 	}
 	return ""
 }
 
-// counts matches a row's reach and counts: error, paused, active, events.
-func counts(reach string, errs, paused, active string) *regexp.Regexp {
-	return regexp.MustCompile(reach + `\s+` + errs + `\s+` + paused + `\s+` + active + `\s+\d+\s`)
+// counts matches a row's reach and counts: error, late, paused, active,
+// events.
+func counts(reach string, errs, late, paused, active string) *regexp.Regexp {
+	return regexp.MustCompile(reach + `\s+` + errs + `\s+` + late + `\s+` + paused + `\s+` + active + `\s+\d+\s`)
 }
 
 // With several accounts the home screen comes first: one row per account,
@@ -127,8 +128,8 @@ func TestTheHomeScreenShowsEachAccountsCounts(t *testing.T) {
 		name string
 		re   *regexp.Regexp
 	}{
-		{"globex", counts("reachable", "5", "3", "22")},
-		{"initech", counts("reachable", "0", "2", "7")},
+		{"globex", counts("reachable", "5", "0", "3", "22")},
+		{"initech", counts("reachable", "0", "0", "2", "7")},
 	} {
 		if r := rowOf(v, c.name); !c.re.MatchString(r) {
 			t.Errorf("%s's row: %q, want %s", c.name, r, c.re)
@@ -159,7 +160,7 @@ func TestAnEventOnAnAccountNotOnScreenIsShownWithItsName(t *testing.T) {
 	if !strings.Contains(h.m.flash, "globex: ") || !h.m.flashIsError {
 		t.Errorf("status bar: %q, want the alert naming globex", h.m.flash)
 	}
-	h.until("globex's count", func(v string) bool { return counts("reachable", "6", "3", "21").MatchString(rowOf(v, "globex")) })
+	h.until("globex's count", func(v string) bool { return counts("reachable", "6", "0", "3", "21").MatchString(rowOf(v, "globex")) })
 
 	before := h.acme.requests()
 	h.Key("j", "enter")
@@ -197,7 +198,7 @@ func homeOfRows(t *testing.T, w, h int) (*uiFixture, *stubWatcher) {
 	d.Send(accounts.Snapshot{Rows: []accounts.Row{
 		{Name: "acme", Opened: true, OnScreen: true},
 		{Name: "globex", Opened: true, Unacked: 3, Summary: shared.Summary{Reach: shared.Reachable,
-			Counts:   monitor.StatusCounts{Error: 5, Paused: 3, Active: 22},
+			Counts:   monitor.StatusCounts{Error: 5, Late: 2, Overdue: 1, Paused: 3, Active: 19},
 			TopCause: "401 Unauthorized", TopCauseCount: 4,
 			Budget: api.RateLimit{Known: true, Limit: 1000, Remaining: 987},
 			Index:  monitor.IndexState{On: true, Known: 30, Total: 30, Complete: true, DoneAt: now.Add(-2 * time.Minute)}}},
@@ -214,7 +215,7 @@ func homeOfRows(t *testing.T, w, h int) (*uiFixture, *stubWatcher) {
 // an event of an account not on screen on its row and in the status bar;
 // at every size from tiny to wide it fits the terminal.
 func TestGoldenHomeScreen(t *testing.T) {
-	for _, sz := range goldenSizes {
+	for _, sz := range append(goldenSizes, [2]int{40, 16}) { // 40 wide: name, errors, late and reach
 		f, _ := homeOfRows(t, sz[0], sz[1])
 		checkGolden(t, fmt.Sprintf("home_%dx%d", sz[0], sz[1]), f.m.View())
 	}
@@ -250,5 +251,53 @@ func TestTheHomeScreenOpensAnAccountAndTellsTheWatcher(t *testing.T) {
 	f.has("acme · acme.example")
 	if len(st.shown) != 2 || st.shown[1] != 0 {
 		t.Errorf("the watcher was told %v, want [1 0]", st.shown)
+	}
+}
+
+// The home screen counts the late and overdue connectors of each account
+// in a column of their own, between the errors and the paused: acme's
+// first connector, hourly and not synced since, is late three hours on.
+func TestTheHomeScreenCountsLateConnectors(t *testing.T) {
+	h := newHomeFixture(t)
+	h.until("globex indexed", func(v string) bool { return strings.Contains(rowOf(v, "globex"), "complete") })
+	h.has("ERROR  LATE PAUSED")
+	if r := rowOf(h.View(), "acme"); !counts("reachable", `\d+`, "0", `\d+`, `\d+`).MatchString(r) {
+		t.Fatalf("on time, acme's row: %q", r)
+	}
+	h.Advance(3 * time.Hour)
+	h.until("acme's late connector counted", func(v string) bool {
+		return counts("reachable", `\d+`, "1", `\d+`, `\d+`).MatchString(rowOf(v, "acme"))
+	})
+
+	f, _ := homeOfRows(t, 160, 48) // globex's watch: 2 late and 1 overdue
+	if r := rowOf(f.View(), "globex"); !counts("reachable", "5", "3", "3", "19").MatchString(r) {
+		t.Errorf("globex's row: %q, want 3 late (2 late, 1 overdue)", r)
+	}
+}
+
+// J on an account's row opens the connector its latest event names, in
+// that account (switching to it, as enter on an event or a merged row
+// does); on a row without one it does nothing and says why.
+func TestJOpensTheConnectorOfAnAccountsLatestEvent(t *testing.T) {
+	h := newHomeFixture(t)
+	h.until("globex indexed", func(v string) bool { return strings.Contains(rowOf(v, "globex"), "complete") })
+	h.Key("J") // acme, on screen: its events are its own feed's
+	if !strings.Contains(h.m.flash, "no event on this row") {
+		t.Errorf("J on acme's row: status %q, want why it does nothing", h.m.flash)
+	}
+	h.has("REACH")
+	id := h.globex.sb.IDs()[20]
+	h.globex.sb.SetStatus(id, "error")
+	h.until("globex's event on its row", func(v string) bool { return strings.Contains(v, "latest:") })
+	h.Key("j", "J")
+	h.until("globex's connector open", func(string) bool {
+		h.Advance(time.Second)
+		sel, ok := h.m.list.Selected()
+		return ok && sel.ID == id
+	})
+	h.has("globex · globex.example")
+	h.lacks("REACH")
+	if !strings.HasSuffix(h.m.flash, " in globex") {
+		t.Errorf("status %q, want the connector named in globex", h.m.flash)
 	}
 }

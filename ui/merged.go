@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -40,20 +41,22 @@ type mergedSort int
 const (
 	mergedByAccount mergedSort = iota
 	mergedByName
-	mergedByStatus // errors first
+	mergedByStatus // errors first, then overdue, late
 	mergedByPlatform
+	mergedByLastSync // stalest first
 	nMergedSorts
 )
 
 func (s mergedSort) String() string {
-	return [...]string{"account", "name", "status (errors first)", "platform"}[s]
+	return [...]string{"account", "name", "status (errors, then late first)", "platform", "last sync (stalest first)"}[s]
 }
 
 // mergedRow is one connector of one account: rows are keyed by both.
 type mergedRow struct {
 	acct int
 	c    api.Connector
-	hay  string // name, platform, status, id and account, folded
+	late monitor.Lateness // when the rows were built
+	hay  string           // name, platform, status (and "late", "overdue"), id and account, folded
 }
 
 // mergedFail is one connector in error of one account.
@@ -72,12 +75,15 @@ type mergedGroup struct {
 // mergedScreen is the merged list; its rows are rebuilt in Update when an
 // index moved (sig), never in View.
 type mergedScreen struct {
+	accts   []int  // the accounts it covers, in the config's order; nil: every one
+	from    string // the saved view it was opened from, if any
 	cursor  int
 	query   string
 	q       monitor.Query
 	sort    mergedSort
 	errs    bool // the errors view, grouped by cause
 	sig     string
+	lateAt  time.Time // when a row's lateness next moves with time alone (zero: not by time)
 	rows    []mergedRow
 	order   []int // every row, in the sort's order (sorted when the rows or the sort change)
 	shown   []int // rows matching the filter, in the sort's order
@@ -88,13 +94,22 @@ type mergedScreen struct {
 	hits    mergedHits   // the filter's earlier matches (merged_filter.go)
 }
 
-// openMerged is L: the merged list over the home screen.
+// openMerged is L: the merged list over the home screen, of the marked
+// accounts (every account when none is marked).
 func (m *Model) openMerged(tea.KeyMsg) tea.Cmd {
-	ms := &mergedScreen{}
-	m.refreshMerged(ms)
-	m.screens.push(ms)
+	m.pushMerged(&mergedScreen{accts: m.markedAccounts()})
 	return nil
 }
+
+// pushMerged shows ms, its rows built, its filter and sort applied.
+func (m *Model) pushMerged(ms *mergedScreen) {
+	ms.q = monitor.ParseQuery(ms.query)
+	m.refreshMerged(ms)
+	m.screens.push(ms)
+}
+
+// covers says the merged list holds account i's connectors.
+func (ms *mergedScreen) covers(i int) bool { return ms.accts == nil || slices.Contains(ms.accts, i) }
 
 // mergedSources are each account's index, nil for an account with none
 // yet: the on-screen account's monitor, a watch's published copy, or a
@@ -138,12 +153,15 @@ func (m *Model) mergedSig() string {
 // refreshMerged rebuilds ms's rows and groups when an index moved.
 func (m *Model) refreshMerged(ms *mergedScreen) {
 	sig := m.mergedSig()
-	if sig == ms.sig && ms.rows != nil {
+	if sig == ms.sig && ms.rows != nil && (ms.lateAt.IsZero() || m.now().Before(ms.lateAt)) {
 		return
 	}
-	ms.sig, ms.rows, ms.groups, ms.partial, ms.waiting = sig, ms.rows[:0], nil, nil, 0
+	ms.sig, ms.rows, ms.groups, ms.partial, ms.waiting, ms.lateAt = sig, ms.rows[:0], nil, nil, 0, time.Time{}
 	byCause := map[string]*mergedGroup{}
 	for i, src := range m.mergedSources() {
+		if !ms.covers(i) {
+			continue
+		}
 		name := m.opts.Accounts[i].Name
 		if src == nil {
 			ms.partial = append(ms.partial, name+" not read yet")
@@ -156,9 +174,22 @@ func (m *Model) refreshMerged(ms *mergedScreen) {
 			ms.partial = append(ms.partial, name+" "+soFar(ix))
 		}
 		src.Store().Each(func(c api.Connector) {
-			ms.rows = append(ms.rows, mergedRow{acct: i, c: c,
-				hay: monitor.FoldFieldsForMatch(c.Name, c.Platform, c.Status, c.ID, name).Text()})
+			late, status := monitor.OnTime, c.Status
+			if c.Status != monitor.StatusError && c.Status != "paused" {
+				late = src.Lateness(c.ID)
+			}
+			switch late { // as the account's own list: a filter on "late" finds the overdue too
+			case monitor.Late:
+				status += " late"
+			case monitor.Overdue:
+				status += " late overdue"
+			}
+			ms.rows = append(ms.rows, mergedRow{acct: i, c: c, late: late,
+				hay: monitor.FoldFieldsForMatch(c.Name, c.Platform, status, c.ID, name).Text()})
 		})
+		if t := src.Counts().LateChange; t.After(m.now()) && (ms.lateAt.IsZero() || t.Before(ms.lateAt)) { // never a rebuild on every message
+			ms.lateAt = t
+		}
 		known, waiting := src.Failures()
 		ms.waiting += len(waiting)
 		for _, f := range known {
@@ -222,9 +253,11 @@ func (ms *mergedScreen) compare(a, b mergedRow) int {
 	case mergedByName:
 		return byName
 	case mergedByStatus:
-		return cmp.Or(statusRank(a.c.Status, monitor.OnTime)-statusRank(b.c.Status, monitor.OnTime), byName)
+		return cmp.Or(statusRank(a.c.Status, a.late)-statusRank(b.c.Status, b.late), byName)
 	case mergedByPlatform:
 		return cmp.Or(strings.Compare(a.c.Platform, b.c.Platform), byName)
+	case mergedByLastSync:
+		return cmp.Or(compareStale(a.c, b.c), byName)
 	}
 	return cmp.Or(a.acct-b.acct, byName)
 }
@@ -291,14 +324,17 @@ func (m *Model) mergedHint() string {
 func (m *Model) mergedHead(ms *mergedScreen) []string {
 	var title string
 	if ms.errs {
-		title = fmt.Sprintf(" Errors across accounts · %s · %s%s", widget.Plural(len(ms.picks), "connector", "connectors"),
+		title = fmt.Sprintf(" Errors across %s · %s · %s%s", m.mergedScope(ms, "accounts"), widget.Plural(len(ms.picks), "connector", "connectors"),
 			widget.Plural(len(ms.groups), "cause", "causes"), ms.soFarOf())
 		if ms.waiting > 0 {
 			title += fmt.Sprintf(" · %d more whose error is not read yet", ms.waiting)
 		}
 	} else {
-		title = fmt.Sprintf(" All accounts · %s of %s%s · by %s", widget.Thousands(len(ms.shown)),
+		title = fmt.Sprintf(" %s · %s of %s%s · by %s", m.mergedScope(ms, "All accounts"), widget.Thousands(len(ms.shown)),
 			widget.Plural(len(ms.rows), "connector", "connectors"), ms.soFarOf(), ms.sort)
+	}
+	if ms.from != "" {
+		title = " view “" + termtext.Sanitize(ms.from) + "” ·" + title
 	}
 	lines := []string{title + " · " + m.mergedHint()}
 	if ms.query != "" {
@@ -308,6 +344,23 @@ func (m *Model) mergedHead(ms *mergedScreen) []string {
 		lines = append(lines, " "+termtext.Sanitize(p))
 	}
 	return append(lines, "")
+}
+
+// mergedScope says which accounts the merged list covers: all, or "2 of
+// 5 accounts: acme, globex" (three names at most, then "…").
+func (m *Model) mergedScope(ms *mergedScreen, all string) string {
+	if ms.accts == nil || len(ms.accts) == len(m.opts.Accounts) {
+		return all
+	}
+	var names []string
+	for j, i := range ms.accts {
+		if j == 3 {
+			names = append(names, "…")
+			break
+		}
+		names = append(names, termtext.Truncate(m.accountName(i), 14))
+	}
+	return fmt.Sprintf("%d of %s: %s", len(ms.accts), widget.Plural(len(m.opts.Accounts), "account", "accounts"), strings.Join(names, ", "))
 }
 
 // mergedLines are the merged view's lines and the line of the cursor.
@@ -341,9 +394,22 @@ func (m *Model) mergedLines(ms *mergedScreen, h int) ([]string, int) {
 		}
 		lines = append(lines, fmt.Sprintf("   %s %s %s %s", termtext.PadRight(termtext.Truncate(m.accountName(r.acct), 14), 14),
 			termtext.PadRight(termtext.Clean(r.c.Name, 32), 32), termtext.PadRight(termtext.Clean(r.c.Platform, 12), 12),
-			termtext.Sanitize(r.c.Status)))
+			m.mergedStatus(r)))
 	}
 	return lines, at
+}
+
+// mergedStatus is a row's status cell as the account's own list says it:
+// glyph and word (late or overdue past the usual interval), in colour
+// when there is colour, never by colour alone.
+func (m *Model) mergedStatus(r mergedRow) string {
+	if r.c.Status != monitor.StatusError && r.c.Status != "paused" {
+		if t, style, ok := lateText(m.styles, r.late); ok {
+			return style.Render(t)
+		}
+	}
+	t, style := widget.StatusText(m.styles, termtext.Sanitize(r.c.Status))
+	return style.Render(t)
 }
 
 // mergedBody is the view in w×h: the head, then rows scrolled so the

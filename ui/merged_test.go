@@ -6,9 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	opener "github.com/pixee/pixee-tui/account"
 	"github.com/pixee/pixee-tui/accounts"
@@ -40,7 +43,11 @@ type mergedFixture struct {
 
 // newMergedFixtureOf is newMergedFixture with its first n accounts (2:
 // acme and globex).
-func newMergedFixtureOf(t *testing.T, n int) *mergedFixture {
+func newMergedFixtureOf(t *testing.T, n int) *mergedFixture { return newMergedFixtureWith(t, n, nil) }
+
+// newMergedFixtureWith is newMergedFixtureOf with the dashboard's options
+// edited.
+func newMergedFixtureWith(t *testing.T, n int, edit func(*Options)) *mergedFixture {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
@@ -73,6 +80,9 @@ func newMergedFixtureOf(t *testing.T, n int) *mergedFixture {
 	t.Cleanup(func() { cancel(); h.w.Wait() })
 	o := testOptions(onScreen.API, clock)
 	o.Accounts, o.Home, o.NoIndex = h.w.Specs(), h.w, false
+	if edit != nil {
+		edit(&o)
+	}
 	d := newDriver(t, o, clock, 160, 60)
 	d.Advance(time.Second)
 	h.uiFixture = &uiFixture{driver: d, sb: h.acme.sb, ids: h.acme.sb.IDs()}
@@ -300,4 +310,112 @@ func TestATestFromTheMergedListOfTwoAccountsGoesToItsAccountAlone(t *testing.T) 
 			}
 		}
 	}
+}
+
+// mergedStatuses are the status cells of the merged list's rows on
+// screen, in order.
+func mergedStatuses(view string) []string {
+	var out []string
+	for _, l := range strings.Split(view, "\n") {
+		if !regexp.MustCompile(`^\S*\s*[ ▶]\s+(acme|globex|initech)\s`).MatchString("  " + strings.Trim(l, "│┃ ")) {
+			continue
+		}
+		for _, st := range []string{"✗ error", "◕ overdue", "◔ late", "‖ paused", "● active"} {
+			if strings.Contains(l, st) {
+				out = append(out, st)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// The merged list says a status as each account's own list does: glyph
+// and word for every status (these dashboards are NO_COLOR, so the words
+// alone must say it), late or overdue for a connector past its usual
+// interval; the status sort puts those right after the errors.
+func TestTheMergedListSaysLateAndEveryStatusInWords(t *testing.T) {
+	h := newHomeFixture(t)
+	h.until("globex and initech indexed", func(v string) bool {
+		return strings.Contains(rowOf(v, "globex"), "complete") && strings.Contains(rowOf(v, "initech"), "complete")
+	})
+	h.Key("L")
+	if sts := mergedStatuses(h.View()); slices.Contains(sts, "◕ overdue") || len(sts) == 0 {
+		t.Fatalf("on time, the rows say %v", sts)
+	}
+	h.Advance(3 * time.Hour) // acme's first on-time connector, hourly, is past two intervals: with time alone
+	h.until("acme's overdue connector said", func(v string) bool { return slices.Contains(mergedStatuses(v), "◕ overdue") })
+	sts := mergedStatuses(h.View())
+	for _, want := range []string{"✗ error", "◕ overdue", "‖ paused", "● active"} {
+		if !slices.Contains(sts, want) {
+			t.Errorf("no row says %q: %v\n%s", want, sts, h.View())
+		}
+	}
+	h.Key("o", "o")
+	h.has("by status (errors, then late first)")
+	sts = mergedStatuses(h.View())
+	errs := 0
+	for errs < len(sts) && sts[errs] == "✗ error" {
+		errs++
+	}
+	if errs == 0 || errs >= len(sts) || sts[errs] != "◕ overdue" {
+		t.Errorf("by status, the overdue row is not right after the errors: %v", sts)
+	}
+	h.Key("/")
+	h.Type("late")
+	h.Key("enter")
+	if sts = mergedStatuses(h.View()); len(sts) != 1 || sts[0] != "◕ overdue" {
+		t.Errorf("filtered on late, the rows say %v, want the overdue one", sts)
+	}
+}
+
+// space is the space bar as a terminal sends it.
+var space = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")}
+
+// space on the home screen marks the account under the cursor (a second
+// time unmarks it), the marked rows say so, and L opens the merged list
+// over the marked accounts only, its header naming them; with none
+// marked it is every account again.
+func TestMarkedAccountsMakeTheMergedList(t *testing.T) {
+	h := newMergedFixture(t)
+	h.until("the home screen", func(v string) bool { return strings.Contains(v, "ACCOUNT") })
+	h.Key("j")
+	h.Send(space) // globex
+	h.Key("j")
+	h.Send(space) // initech
+	h.Key("k")
+	h.Send(space) // globex unmarked
+	if r := rowOf(h.View(), "globex"); strings.Contains(r, "✓") {
+		t.Fatalf("globex unmarked, its row: %q", r)
+	}
+	h.Send(space) // and marked again
+	h.has("2 of 3 marked", "L merged list of the marked")
+	for name, want := range map[string]bool{"acme": false, "globex": true, "initech": true} {
+		if r := rowOf(h.View(), name); strings.Contains(r, "✓ "+name) != want {
+			t.Errorf("%s's row %q: marked %v, want %v", name, r, !want, want)
+		}
+	}
+	h.Key("L")
+	h.until("globex and initech, whole", func(v string) bool {
+		h.Advance(time.Second)
+		return strings.Contains(v, "2 of 3 accounts: globex, initech · 39 of 39 connectors · by account") && !strings.Contains(v, "so far")
+	})
+	for _, r := range mergedRows(h.View()) {
+		if r[0] == "acme" {
+			t.Fatalf("acme is not marked, yet a row of it: %v\n%s", r, h.View())
+		}
+	}
+	h.Key("e")
+	h.has("Errors across 2 of 3 accounts: globex, initech")
+
+	h.Key("esc", "j")
+	h.Send(space)
+	h.Key("k")
+	h.Send(space) // none marked
+	h.lacks("marked")
+	h.Key("L")
+	h.until("every account", func(v string) bool {
+		h.Advance(time.Second)
+		return strings.Contains(v, "All accounts · 45 of 45 connectors")
+	})
 }

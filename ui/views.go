@@ -13,8 +13,9 @@ import (
 
 // Saved views (views: in the config): a named filter and sort over a set
 // of accounts, listed on the home screen after the accounts. Enter on a
-// view of one account opens that account's list filtered and sorted; a
-// view of several waits for the merged list of accounts.
+// view of one account opens that account's list filtered and sorted; on
+// a view of several (or of every account) the merged list over those
+// accounts, filtered and sorted, over the home screen.
 
 // View is a saved view.
 type View struct {
@@ -37,22 +38,28 @@ func (m *Model) homeKey(h *homeScreen, msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Up) && h.cursor >= n:
 		h.cursor--
 	case key.Matches(msg, k.Open) && h.cursor >= n && h.cursor <= last:
+		v := m.opts.Views[h.cursor-n]
+		if len(v.Accounts) != 1 {
+			m.pushMerged(&mergedScreen{accts: v.Accounts, from: v.Name, query: v.Filter, sort: mergedViewSorts[v.Sort]})
+			return nil
+		}
 		m.screens.pop()
-		return m.openView(m.opts.Views[h.cursor-n])
+		return m.openView(v)
 	default:
 		return m.pickAccount(&h.cursor, msg, k.AccountsHome)
 	}
 	return nil
 }
 
+// mergedViewSorts are the merged list's sorts a view names, by their
+// config name.
+var mergedViewSorts = map[string]mergedSort{"": mergedByAccount, "name": mergedByName, "status": mergedByStatus,
+	"last_sync": mergedByLastSync, "platform": mergedByPlatform}
+
 // openView shows a view of one account: that account, its list filtered
 // and sorted as the view says (once the account is opened, when it is
 // opened now).
 func (m *Model) openView(v View) tea.Cmd {
-	if len(v.Accounts) != 1 {
-		m.flashMsg("the view “"+termtext.Sanitize(v.Name)+"” covers several accounts: it needs the merged list of accounts", true)
-		return nil
-	}
 	i := v.Accounts[0]
 	if i == m.index {
 		return m.applyView(v)
@@ -82,7 +89,7 @@ func (m *Model) viewLines(cursor int) []string {
 	if len(m.opts.Views) == 0 {
 		return nil
 	}
-	lines := []string{"", fmt.Sprintf("   %-22s %s", "VIEW", "FILTER · SORT · ACCOUNTS")}
+	lines := []string{"", fmt.Sprintf("     %-22s %s", "VIEW", "FILTER · SORT · ACCOUNTS")} // under the accounts' names
 	for j, v := range m.opts.Views {
 		mark := "  "
 		if cursor == len(m.opts.Accounts)+j {
@@ -104,10 +111,10 @@ func (m *Model) viewLines(cursor int) []string {
 			names = strings.Join(ns, ", ")
 		}
 		what = append(what, names)
-		lines = append(lines, fmt.Sprintf(" %s%s %s", mark, termtext.PadRight(termtext.Truncate(termtext.Sanitize(v.Name), 22), 22), strings.Join(what, " · ")))
+		lines = append(lines, fmt.Sprintf(" %s  %s %s", mark, termtext.PadRight(termtext.Truncate(termtext.Sanitize(v.Name), 22), 22), strings.Join(what, " · ")))
 	}
 	if len(m.opts.Views) > 0 {
-		lines = append(lines, "", " "+keymap.Keys(m.keys.Open)+" on a view of one account opens its list filtered and sorted")
+		lines = append(lines, "", " "+keymap.Keys(m.keys.Open)+" on a view opens its account's list, or the merged list of its accounts, filtered and sorted")
 	}
 	return lines
 }
