@@ -210,7 +210,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.unwatch() // the watches stop publishing
 	for i := range s.openers {
 		if a := s.opened(i); a != nil {
-			a.hub.stop(ctx) // the last events written
+			a.hub.Close(ctx) // the last events written
 		}
 	}
 	close(s.logStop)
@@ -261,20 +261,20 @@ func (s *Server) account(i int) (*account, error) {
 	}
 	op.a = &account{spec: spec, index: i, base: base,
 		reads:   newReads(base.API, s.opts.Now, s.opts.Serve.ReadsPerUser),
-		hub:     newHub(i, base.Events, s.opts.Now, s.logf),
+		// What the stream keeps goes to the team's tools once, however
+		// many sessions saw it; a delivery that fails comes back as an
+		// event (ReportTo below).
+		hub:     shared.NewEventStream(shared.StreamOptions{Account: i, Log: base.Events, Notify: base.Notify, Logf: s.logf}),
 		limiter: newLimiter(s.opts.Serve.SyncsPerUser, s.opts.Now)}
 	for _, w := range base.Warnings {
 		s.logf("%s: %s", spec.Name, w)
 	}
 	if base.Events != nil {
 		if seen, _, err := base.Events.Load(); err == nil {
-			op.a.hub.seed(seen)
+			op.a.hub.Seed(seen)
 		}
 	}
 	if base.Notify != nil {
-		// What the hub keeps goes to the team's tools once, however many
-		// sessions saw it; a delivery that fails comes back as an event.
-		op.a.hub.notify = base.Notify
 		base.Notify.ReportTo(op.a.hub.Publish)
 	}
 	if !s.opts.NoWatch {

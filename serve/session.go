@@ -98,7 +98,7 @@ func (x *session) subscribe(a *account) bool {
 	}
 	if !slices.Contains(x.joined, a) {
 		x.joined = append(x.joined, a)
-		a.hub.subscribe(x.sink)
+		a.hub.Subscribe(x.sink)
 	}
 	return true
 }
@@ -505,7 +505,7 @@ func (s *Server) unregister(x *session) {
 	x.closed = true
 	x.mu.Unlock()
 	for _, a := range joined {
-		a.hub.unsubscribe(x.sink)
+		a.hub.Unsubscribe(x.sink)
 	}
 	s.mu.Lock()
 	delete(s.sessions, x)

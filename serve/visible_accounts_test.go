@@ -18,7 +18,6 @@ import (
 	"github.com/pixee/pixee-tui/api/sandbox"
 	"github.com/pixee/pixee-tui/config"
 	"github.com/pixee/pixee-tui/history"
-	"github.com/pixee/pixee-tui/monitor"
 	"github.com/pixee/pixee-tui/shared"
 )
 
@@ -123,7 +122,7 @@ func TestUserLimitedToOneAccountNeverSeesAnother(t *testing.T) {
 	c.breakAll("globex")
 	c.breakAll("initech")
 	for i := 1; i <= 2; i++ { // the others' events are published, to those who may see them
-		until(t, customerIDs[i]+"'s events", func() bool { a := c.srv.opened(i); return a != nil && a.hub.unackedCount() > 0 })
+		until(t, customerIDs[i]+"'s events", func() bool { a := c.srv.opened(i); return a != nil && a.hub.Unacked() > 0 })
 	}
 	// Every screen carol can open, each given time to draw.
 	for _, k := range []string{"P", "W", "?", "\x1b", "E", "\x1b", "e", "\x1b", "H", "\x1b", "T", "\x1b", "j", "\r", "\x1b"} {
@@ -241,31 +240,6 @@ func TestUserWithNoServedAccountIsToldSo(t *testing.T) {
 	}
 	if hidden.MatchString(carol.screen()) || strings.Contains(carol.screen(), "acme") {
 		t.Fatalf("carol saw an account: %q", carol.screen())
-	}
-}
-
-// The hub counts the account's events nobody acknowledged, for the home
-// screens: those of the log at opening, those published since, less those
-// an operator acknowledged.
-func TestHubCountsTheUnacknowledgedForTheHomeScreen(t *testing.T) {
-	h := newHub(0, nil, time.Now, t.Logf)
-	defer h.stop(context.Background())
-	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	h.seed([]history.Seen{{Event: monitor.Event{ID: "old", Time: at}}, {Event: monitor.Event{ID: "done", Time: at}, Acked: true}})
-	h.Publish([]monitor.Event{
-		{ID: "a", Time: at.Add(time.Minute), Kind: monitor.TurnedError, ConnectorID: "c1"},
-		{ID: "b", Time: at.Add(2 * time.Minute), Kind: monitor.TurnedError, ConnectorID: "c2"},
-	})
-	if n := h.unackedCount(); n != 3 {
-		t.Fatalf("%d unacknowledged, want 3 (one of the log, two published)", n)
-	}
-	h.acknowledge("alice", []string{"b"}, time.Time{})
-	if n := h.unackedCount(); n != 2 {
-		t.Fatalf("%d unacknowledged after one was, want 2", n)
-	}
-	h.acknowledge("alice", nil, at.Add(time.Minute))
-	if n := h.unackedCount(); n != 0 {
-		t.Fatalf("%d unacknowledged after all up to the last, want 0", n)
 	}
 }
 
