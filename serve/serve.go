@@ -260,7 +260,7 @@ func (s *Server) account(i int) (*account, error) {
 		return nil, err
 	}
 	op.a = &account{spec: spec, index: i, base: base,
-		reads:   newReads(base.API, s.opts.Now, s.opts.Serve.ReadsPerUser),
+		reads: newReads(base.API, s.opts.Now, s.opts.Serve.ReadsPerUser),
 		// What the stream keeps goes to the team's tools once, however
 		// many sessions saw it; a delivery that fails comes back as an
 		// event (ReportTo below).
