@@ -282,7 +282,8 @@ func (s *Server) account(i int) (*account, error) {
 		a.watched, a.inspect = true, make(chan func(*monitor.Monitor))
 		go shared.Keep(s.watching, func() *shared.Watch {
 			return shared.NewWatch(shared.WatchOptions{API: readsOnly{a.reads}, Now: s.opts.Now,
-				PerPage: s.opts.PerPage, ListRefresh: s.opts.ListRefresh, Events: a.hub.Publish, Fleet: a.fleet.Store,
+				PerPage: s.opts.PerPage, ListRefresh: s.opts.ListRefresh, Events: a.hub.Publish,
+				Fleet:   func(v *monitor.FleetView) { a.fleet.Store(v); s.homeChanged(i) }, // the merged lists follow the index
 				Summary: func(sum shared.Summary) { a.setSummary(sum); s.homeChanged(i) },
 				Inspect: a.inspect})
 		}, s.logf)

@@ -24,6 +24,10 @@ import (
 type AccountSpec struct {
 	Name, Host string
 	Open       func() (Account, error)
+	// WritesOff is why no sync or test may be sent on the account from
+	// this dashboard, known before it is opened (a team user who only
+	// watches it); "" when nothing says so yet.
+	WritesOff string
 }
 
 // Account is what an opened account runs on.
