@@ -21,7 +21,8 @@ import (
 	"github.com/pixee/pixee-tui/shared"
 )
 
-// A team of three customers: acme (its first connector firstName),
+// A team of three customers, each on its own server with its own key:
+// acme (its first connector firstName),
 // globex and initech, whose connectors are all renamed "<Name>-Secret-n"
 // so that any of their names on a screen is found. carol may see acme
 // only; dave sees acme (operate) and globex (watch), never initech.
@@ -47,7 +48,8 @@ func startCustomers(t *testing.T, carolSees ...string) *customers {
 	keys := map[string]gossh.Signer{"carol": newKey(t), "dave": newKey(t)}
 	var accs []Account
 	for i, id := range customerIDs {
-		sb := sandbox.New(sandbox.Options{Seed: int64(i + 1), Connectors: 12, ReadLimit: -1, WriteLimit: -1})
+		sb := sandbox.New(sandbox.Options{Seed: int64(i + 1), Connectors: 12, ReadLimit: -1, WriteLimit: -1,
+			APIKey: "pm_test_" + id}) // a key each: one sent to another's server is refused
 		if id != "acme" {
 			for n, cid := range sb.IDs() {
 				sb.SetName(cid, fmt.Sprintf("%s-Secret-%d", strings.ToUpper(id[:1])+id[1:], n))
