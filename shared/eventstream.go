@@ -193,11 +193,13 @@ func (s *EventStream) Publish(evs []monitor.Event) {
 	}
 }
 
-// keepUnacked counts evs among the unacknowledged (s.mu held).
+// keepUnacked counts evs among the unacknowledged (s.mu held). The
+// oldest beyond history.MaxEventsKept go, a quarter of it at a time: a
+// copy per publish of a full list would cost every event thousands.
 func (s *EventStream) keepUnacked(evs []monitor.Event) {
 	s.unacked = append(s.unacked, evs...)
-	if n := len(s.unacked) - history.MaxEventsKept; n > 0 {
-		s.unacked = append(s.unacked[:0:0], s.unacked[n:]...)
+	if len(s.unacked) > history.MaxEventsKept+history.MaxEventsKept/4 {
+		s.unacked = append(s.unacked[:0:0], s.unacked[len(s.unacked)-history.MaxEventsKept:]...)
 	}
 }
 
@@ -215,11 +217,12 @@ func (s *EventStream) Seed(seen []history.Seen) {
 	s.mu.Unlock()
 }
 
-// Unacked is how many events nobody acknowledged.
+// Unacked is how many events nobody acknowledged (at most
+// history.MaxEventsKept, as many as the log keeps).
 func (s *EventStream) Unacked() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.unacked)
+	return min(len(s.unacked), history.MaxEventsKept)
 }
 
 // Acknowledge is an acknowledgement nobody is named for (a dashboard's

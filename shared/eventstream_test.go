@@ -123,23 +123,29 @@ func TestTheStreamKeepsEachChangeOnce(t *testing.T) {
 }
 
 // The changes remembered are bounded: past the bound the oldest are
-// forgotten, and the recent ones still keep repeats out.
+// forgotten, and the recent ones still keep repeats out. So are the
+// unacknowledged events counted: as many as the log keeps.
 func TestTheStreamRemembersABoundedNumberOfChanges(t *testing.T) {
 	s := newTestStream(t, StreamOptions{})
 	s.maxLast = 100
 	in := &inbox{}
 	s.Subscribe(in)
-	for i := range 1000 {
+	n := history.MaxEventsKept + 2000
+	for i := range n {
 		s.Publish([]monitor.Event{ev(monitor.TurnedError, fmt.Sprint("c", i), "active", "error", time.Duration(i)*time.Second)})
 	}
 	s.mu.Lock()
-	n := len(s.last)
+	remembered, unacked := len(s.last), len(s.unacked)
 	s.mu.Unlock()
-	if n > 100 {
-		t.Fatalf("%d changes remembered, want at most 100", n)
+	if remembered > 100 {
+		t.Fatalf("%d changes remembered, want at most 100", remembered)
+	}
+	if got := s.Unacked(); got != history.MaxEventsKept || unacked > history.MaxEventsKept*5/4 {
+		t.Fatalf("%d events published: %d unacknowledged (%d held), want %d", n, got, unacked, history.MaxEventsKept)
 	}
 	in.kept(t, 0)
-	s.Publish([]monitor.Event{ev(monitor.TurnedError, "c999", "syncing", "error", 1000*time.Second)})
+	last := n - 1
+	s.Publish([]monitor.Event{ev(monitor.TurnedError, fmt.Sprint("c", last), "syncing", "error", time.Duration(last+1)*time.Second)})
 	if got := in.kept(t, 0); len(got) != 0 {
 		t.Fatalf("a repeat of a recent change was handed again: %v", got)
 	}
