@@ -8,7 +8,8 @@
 // reads (reads.go): an answer young enough for a request's poll interval is
 // handed to every session that asks, so N sessions on one account cost one
 // session's requests and share one budget. Events go through the account's
-// hub (hub.go): kept once, written once, shown in every session. Writes
+// events stream (shared.EventStream, the dashboard's too; hub.go): kept
+// once, written once, shown in every session. Writes
 // are checked here, on the server: watchers are refused, operators are
 // limited per minute, and every action is recorded with its SSH user.
 package serve
