@@ -127,7 +127,7 @@ func TestUserLimitedToOneAccountNeverSeesAnother(t *testing.T) {
 		until(t, customerIDs[i]+"'s events", func() bool { a := c.srv.opened(i); return a != nil && a.hub.Unacked() > 0 })
 	}
 	// Every screen carol can open, each given time to draw.
-	for _, k := range []string{"P", "W", "?", "\x1b", "E", "\x1b", "e", "\x1b", "H", "\x1b", "T", "\x1b", "j", "\r", "\x1b"} {
+	for _, k := range []string{"P", "W", "L", "?", "\x1b", "E", "\x1b", "e", "\x1b", "H", "\x1b", "T", "\x1b", "x", "\x1b", "j", "\r", "\x1b"} {
 		carol.keys(k)
 		time.Sleep(300 * time.Millisecond)
 	}
