@@ -29,7 +29,7 @@ type account struct {
 	index   int
 	base    shared.Account // the client and the account's state as opened
 	reads   *reads
-	hub     *hub
+	hub     *shared.EventStream // the account's events, kept once for every session
 	limiter *limiter
 	fleet   atomic.Pointer[monitor.FleetView] // the watch's index, for the sessions
 	watched bool                              // a watch runs: sessions read its index
@@ -45,7 +45,7 @@ func (a *account) home() (shared.Summary, int) {
 	a.mu.Lock()
 	s := a.summary
 	a.mu.Unlock()
-	return s, a.hub.unackedCount()
+	return s, a.hub.Unacked()
 }
 
 func (a *account) setSummary(s shared.Summary) {
@@ -70,7 +70,7 @@ type opener struct {
 // and writes that only an operator may send, within the user's limit.
 func (a *account) sessionFor(u config.ServeUser, s *sink) shared.Account {
 	if s != nil {
-		a.hub.subscribe(s)
+		a.hub.Subscribe(s)
 	}
 	var fleet monitor.FleetSource
 	if a.watched {
@@ -82,7 +82,7 @@ func (a *account) sessionFor(u config.ServeUser, s *sink) shared.Account {
 		API:        &userAPI{account: a, user: u},
 		History:    a.base.History,
 		Events:     a.base.Events,
-		Hub:        userHub{hub: a.hub, user: u.Name, mayWrite: role.MayWrite()},
+		Hub:        userHub{EventStream: a.hub, user: u.Name, mayWrite: role.MayWrite()},
 		ReadOnly:   a.base.ReadOnly || !role.MayWrite(),
 		HistoryErr: a.base.HistoryErr,
 		PerPage:    a.base.PerPage,

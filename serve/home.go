@@ -17,8 +17,14 @@ import (
 // numbers into the session's, and drops what is not the session's.
 //
 // The home screen is fed by the server's one watch per account (their
-// summaries, homeChanged) and its hubs (their events): a session adds a
-// view of them, never a read.
+// summaries and indexes, homeChanged) and its hubs (their events): a
+// session adds a view of them, never a read. So is the merged list (L on
+// the home screen): its rows are the watches' indexes of the session's
+// accounts, and nothing else; a write from it opens the connector in its
+// account, through that account's session (sessionFor: the user's role
+// on that account, its client, history and read-only rules), and the
+// merged list says on a row of an account the user only watches that
+// s, S and t are off there (AccountSpec.WritesOff).
 
 // visibleTo is what u may see of the served accounts: their indexes in
 // Options.Accounts, in order.
@@ -104,6 +110,9 @@ func (h *homeView) snapshot() accounts.Snapshot {
 		case a != nil:
 			r.Opened = true
 			r.Summary, r.Unacked = a.home()
+			// The watch's index, one copy for every session: the merged
+			// list reads it, and asks nothing of its own.
+			r.Fleet = a.Fleet()
 		case h.srv.failedToOpen(i):
 			// The details (a key command's stderr, paths) are the server's.
 			r.Err = "the server's log says why"

@@ -310,7 +310,7 @@ func TestAcknowledgementsAreCoalescedAndAttributed(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk := fakeclock.New(t0)
-	h := newHub(0, events, clk.Now, t.Logf)
+	h := shared.NewEventStream(shared.StreamOptions{Log: events, Logf: t.Logf})
 	a := &account{hub: h, base: shared.Account{Events: events}, reads: newReads(&countingAPI{}, clk.Now, 0)}
 	op := a.sessionFor(config.ServeUser{Name: "alice", Role: config.RoleOperate}, nil).Hub
 	w := a.sessionFor(config.ServeUser{Name: "bob", Role: config.RoleWatch}, nil).Hub
@@ -324,7 +324,7 @@ func TestAcknowledgementsAreCoalescedAndAttributed(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	h.stop(ctx) // what is pending is written
+	h.Close(ctx) // what is pending is written
 	data, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
 	if err != nil {
 		t.Fatal(err)

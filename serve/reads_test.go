@@ -3,7 +3,6 @@ package serve
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/internal/fakeclock"
 	"github.com/pixee/pixee-tui/monitor"
-	"github.com/pixee/pixee-tui/shared"
 )
 
 // countingAPI answers every read after release is closed (or at once when
@@ -191,71 +189,5 @@ func TestLimiterPerUser(t *testing.T) {
 	clk.Advance(61 * time.Second)
 	if l.take("alice") != 0 {
 		t.Fatal("alice is still limited a minute later")
-	}
-}
-
-// The hub keeps an event once however many sessions saw it, and hands it
-// to every session.
-func TestHubKeepsEachEventOnce(t *testing.T) {
-	clk := fakeclock.New(t0)
-	h := newHub(2, nil, clk.Now, t.Logf)
-	a, b := newSink(), newSink()
-	h.subscribe(a)
-	h.subscribe(b)
-	at := t0
-	turned := monitor.Event{ID: "x1", Time: at, Kind: monitor.TurnedError, ConnectorID: "c1", Name: "Shop"}
-	h.Publish([]monitor.Event{turned})
-	again := turned
-	again.ID = "x2" // another session's id for the same transition, from the same answer
-	h.Publish([]monitor.Event{again})
-	for name, s := range map[string]*sink{"a": a, "b": b} {
-		if len(s.ch) != 1 {
-			t.Fatalf("session %s got %d messages, want 1", name, len(s.ch))
-		}
-		m, ok := (<-s.ch).(shared.Events)
-		if !ok || m.Account != 2 || len(m.Events) != 1 || m.Events[0].ID != "x1" {
-			t.Fatalf("session %s got %+v, want the first publisher's event for account 2", name, m)
-		}
-	}
-	// It recovers, and a session behind the others then reports the old
-	// failure: that is over, not news.
-	h.Publish([]monitor.Event{{ID: "x3", Time: at.Add(time.Minute), Kind: monitor.Recovered, ConnectorID: "c1"}})
-	late := turned
-	late.ID, late.Time = "x4", at.Add(30*time.Second)
-	h.Publish([]monitor.Event{late})
-	// It fails again: news, however soon.
-	h.Publish([]monitor.Event{{ID: "x5", Time: at.Add(2 * time.Minute), Kind: monitor.TurnedError, ConnectorID: "c1"}})
-	var kept []string
-	for len(a.ch) > 0 {
-		for _, e := range (<-a.ch).(shared.Events).Events {
-			kept = append(kept, e.ID)
-		}
-	}
-	if strings.Join(kept, " ") != "x3 x5" {
-		t.Fatalf("kept %v, want the recovery and the new failure [x3 x5]", kept)
-	}
-	// A sync's events are each one session's own: all kept.
-	h.Publish([]monitor.Event{{ID: "s1", Time: at, Kind: monitor.SyncDrained, ConnectorID: "c1"}})
-	h.Publish([]monitor.Event{{ID: "s2", Time: at, Kind: monitor.SyncDrained, ConnectorID: "c1"}})
-	if len(a.ch) != 2 {
-		t.Fatalf("two syncs drained: %d messages, want 2", len(a.ch))
-	}
-	for len(a.ch) > 0 {
-		<-a.ch
-	}
-	for len(b.ch) > 0 {
-		<-b.ch
-	}
-	// An acknowledgement reaches every session.
-	h.acknowledge("alice", []string{"x1"}, time.Time{})
-	for name, s := range map[string]*sink{"a": a, "b": b} {
-		if m, ok := (<-s.ch).(shared.Acks); !ok || m.Account != 2 || len(m.IDs) != 1 || m.IDs[0] != "x1" {
-			t.Fatalf("session %s got %+v, want the acknowledgement of x1", name, m)
-		}
-	}
-	h.unsubscribe(b)
-	h.Publish([]monitor.Event{{Time: at.Add(time.Hour), Kind: monitor.Recovered, ConnectorID: "c1"}})
-	if len(b.ch) != 0 {
-		t.Fatal("an unsubscribed session got an event")
 	}
 }

@@ -8,7 +8,8 @@
 // reads (reads.go): an answer young enough for a request's poll interval is
 // handed to every session that asks, so N sessions on one account cost one
 // session's requests and share one budget. Events go through the account's
-// hub (hub.go): kept once, written once, shown in every session. Writes
+// events stream (shared.EventStream, the dashboard's too; hub.go): kept
+// once, written once, shown in every session. Writes
 // are checked here, on the server: watchers are refused, operators are
 // limited per minute, and every action is recorded with its SSH user.
 package serve
@@ -210,7 +211,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.unwatch() // the watches stop publishing
 	for i := range s.openers {
 		if a := s.opened(i); a != nil {
-			a.hub.stop(ctx) // the last events written
+			a.hub.Close(ctx) // the last events written
 		}
 	}
 	close(s.logStop)
@@ -260,21 +261,21 @@ func (s *Server) account(i int) (*account, error) {
 		return nil, err
 	}
 	op.a = &account{spec: spec, index: i, base: base,
-		reads:   newReads(base.API, s.opts.Now, s.opts.Serve.ReadsPerUser),
-		hub:     newHub(i, base.Events, s.opts.Now, s.logf),
+		reads: newReads(base.API, s.opts.Now, s.opts.Serve.ReadsPerUser),
+		// What the stream keeps goes to the team's tools once, however
+		// many sessions saw it; a delivery that fails comes back as an
+		// event (ReportTo below).
+		hub:     shared.NewEventStream(shared.StreamOptions{Account: i, Log: base.Events, Notify: base.Notify, Logf: s.logf}),
 		limiter: newLimiter(s.opts.Serve.SyncsPerUser, s.opts.Now)}
 	for _, w := range base.Warnings {
 		s.logf("%s: %s", spec.Name, w)
 	}
 	if base.Events != nil {
 		if seen, _, err := base.Events.Load(); err == nil {
-			op.a.hub.seed(seen)
+			op.a.hub.Seed(seen)
 		}
 	}
 	if base.Notify != nil {
-		// What the hub keeps goes to the team's tools once, however many
-		// sessions saw it; a delivery that fails comes back as an event.
-		op.a.hub.notify = base.Notify
 		base.Notify.ReportTo(op.a.hub.Publish)
 	}
 	if !s.opts.NoWatch {
@@ -282,7 +283,8 @@ func (s *Server) account(i int) (*account, error) {
 		a.watched, a.inspect = true, make(chan func(*monitor.Monitor))
 		go shared.Keep(s.watching, func() *shared.Watch {
 			return shared.NewWatch(shared.WatchOptions{API: readsOnly{a.reads}, Now: s.opts.Now,
-				PerPage: s.opts.PerPage, ListRefresh: s.opts.ListRefresh, Events: a.hub.Publish, Fleet: a.fleet.Store,
+				PerPage: s.opts.PerPage, ListRefresh: s.opts.ListRefresh, Events: a.hub.Publish,
+				Fleet:   func(v *monitor.FleetView) { a.fleet.Store(v); s.homeChanged(i) }, // the merged lists follow the index
 				Summary: func(sum shared.Summary) { a.setSummary(sum); s.homeChanged(i) },
 				Inspect: a.inspect})
 		}, s.logf)

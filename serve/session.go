@@ -98,7 +98,7 @@ func (x *session) subscribe(a *account) bool {
 	}
 	if !slices.Contains(x.joined, a) {
 		x.joined = append(x.joined, a)
-		a.hub.subscribe(x.sink)
+		a.hub.Subscribe(x.sink)
 	}
 	return true
 }
@@ -433,7 +433,7 @@ func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (t
 					return shared.Account{}, errors.New("cannot be opened now; the server's log says why")
 				}
 				return x.join(a), nil
-			}})
+			}, WritesOff: x.writesOff(acc)})
 		}
 	}
 	opts := ui.Start{
@@ -448,6 +448,15 @@ func (s *Server) model(ctx context.Context, x *session, r *lipgloss.Renderer) (t
 		opts.Home = x.sink.home
 	}
 	return ui.New(opts.Options()), nil
+}
+
+// writesOff is why the session's user may send no write on acc: the
+// merged list says it on acc's rows before the account is opened.
+func (x *session) writesOff(acc Account) string {
+	if x.user.RoleOn(acc.ID).MayWrite() {
+		return ""
+	}
+	return "read-only: " + x.user.Name + " has the watch role on " + acc.Name + "; syncs and tests need operate"
 }
 
 // startIndex is the session's index of the server's start account, or of
@@ -505,7 +514,7 @@ func (s *Server) unregister(x *session) {
 	x.closed = true
 	x.mu.Unlock()
 	for _, a := range joined {
-		a.hub.unsubscribe(x.sink)
+		a.hub.Unsubscribe(x.sink)
 	}
 	s.mu.Lock()
 	delete(s.sessions, x)

@@ -1,7 +1,8 @@
 // Package shared is what a dashboard shares with a team server: the room
 // between the screen (package ui) and the monitor. It holds an opened
 // account as a dashboard runs on it (Account, AccountSpec), where a team
-// server's sessions meet (Hub, and the Events and Acks it hands them), the
+// server's sessions meet (Hub, and the Events and Acks it hands them), an
+// account's one events stream, the same for both (EventStream), the
 // reads a monitor asks for (Read), and the one driver that turns a
 // monitor's plans into timers, reads and writes (Driver), used by the
 // dashboard's Bubble Tea loop and by a team server's watch alike.
@@ -24,6 +25,10 @@ import (
 type AccountSpec struct {
 	Name, Host string
 	Open       func() (Account, error)
+	// WritesOff is why no sync or test may be sent on the account from
+	// this dashboard, known before it is opened (a team user who only
+	// watches it); "" when nothing says so yet.
+	WritesOff string
 }
 
 // Account is what an opened account runs on.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"cmp"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -24,7 +26,8 @@ func (ms *mergedScreen) bindings(m *Model) []binding {
 	// account, where the account's own session (and its read-only rules)
 	// takes the key.
 	inAccount := func(action string, kb *key.Binding) binding {
-		b := m.bind(action, kb).when(none).do(func(msg tea.KeyMsg) tea.Cmd { return m.mergedJump(ms, &msg) })
+		b := m.bind(action, kb).when(func() string { return cmp.Or(none(), m.mergedRowWritesOff(ms)) }).
+			do(func(msg tea.KeyMsg) tea.Cmd { return m.mergedJump(ms, &msg) })
 		b.writes = false
 		return b
 	}
@@ -42,7 +45,7 @@ func (ms *mergedScreen) bindings(m *Model) []binding {
 			ms.errs, ms.cursor = !ms.errs, 0
 			return nil
 		}),
-		m.bind("export", &k.Export).when(func() string {
+		m.bind("export", &k.Export).unless(m.exportOff).when(func() string {
 			if ms.errs || len(ms.shown) == 0 {
 				return "no rows to export here"
 			}
