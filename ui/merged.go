@@ -312,11 +312,15 @@ func (m *Model) mergedExport(ms *mergedScreen) {
 	m.pushExport(rows, accts, strings.Join(ms.partial, "; "))
 }
 
-// mergedHint is the title's keys, derived from the bindings.
+// mergedHint is the title's keys: those that can be pressed here.
 func (m *Model) mergedHint() string {
 	k := m.keys
+	export := keymap.Keys(k.Export) + " export · "
+	if m.exportOff() != "" {
+		export = "" // off over SSH: the key says why when pressed
+	}
 	return keymap.Keys(k.Open) + " opens · " + keymap.Keys(k.Filter) + " filter · " + keymap.Keys(k.Sort) + " sort · " +
-		keymap.Keys(k.Errors) + " errors · " + keymap.Keys(k.Export) + " export · " + keymap.Keys(k.Back) + " closes"
+		keymap.Keys(k.Errors) + " errors · " + export + keymap.Keys(k.Back) + " closes"
 }
 
 // mergedHead is the merged view's first lines: what it is, the filter,

@@ -36,3 +36,17 @@ func TestMergedWriteKeysAreOffOnAnAccountThatMayNotBeWritten(t *testing.T) {
 	h.Key("S")
 	h.has("on account acme?")
 }
+
+// The merged list's title offers only the keys that can be pressed: over
+// SSH, where export is off, it does not offer x export.
+func TestMergedTitleOffersExportOnlyWhereItIsOn(t *testing.T) {
+	h := newMergedFixtureOf(t, 2)
+	h.mergedComplete(false)
+	h.has("x export")
+	off := newMergedFixtureWith(t, 2, func(o *Options) { o.NoExport = true })
+	off.mergedComplete(false)
+	off.has("e errors")
+	off.lacks("x export")
+	off.Key("x")
+	off.has("export is off here")
+}
