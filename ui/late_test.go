@@ -188,7 +188,13 @@ func TestDetailSaysWhyAConnectorIsLate(t *testing.T) {
 	if !strings.Contains(f.View(), "late       usually every 1h 00m · 1h 00m past due") {
 		t.Fatalf("late, the detail lacks its interval:\n%s", f.View())
 	}
+	if !strings.Contains(f.View(), "· ● active · ◔ late") {
+		t.Fatalf("late, the detail's status line does not say it:\n%s", f.View())
+	}
 	f.Advance(time.Hour)
+	if !strings.Contains(f.View(), "· ● active · ◕ overdue") {
+		t.Fatalf("overdue, the detail's status line does not say it:\n%s", f.View())
+	}
 	if !strings.Contains(f.View(), "overdue    usually every 1h 00m · 2h 00m past due") {
 		t.Fatalf("overdue, the detail lacks its interval:\n%s", f.View())
 	}

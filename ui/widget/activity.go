@@ -69,6 +69,9 @@ type Activity struct {
 	Usual, Behind time.Duration
 }
 
+// lateGlyph is the list's glyph of each lateness word.
+var lateGlyph = map[string]string{"late": "◔", "overdue": "◕"}
+
 // lateLine is the detail's words for a late connector: why the list
 // calls it late. "" when it is not.
 func (a Activity) lateLine() (label, value string) {

@@ -243,6 +243,11 @@ func (d *DetailPane) lines(now time.Time) []string {
 		b.add(st.Name.Render(termtext.PadRight(l, w)))
 	}
 	status, style := StatusText(st, c.Status)
+	if word, _ := d.activity.lateLine(); word != "" {
+		// The list calls it late in its status column: the pane says
+		// so on the same line as the server's status, not only below.
+		status += " · " + lateGlyph[word] + " " + word
+	}
 	if pw := termtext.Width(c.Platform); pw > max(w-13, 0) {
 		for _, l := range WrapWords(c.Platform, w) {
 			b.plain(l)
