@@ -101,23 +101,23 @@ type userAPI struct {
 }
 
 func (u *userAPI) ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error) {
-	return u.account.reads.list(ctx, u.user.Name, page, perPage)
+	return u.account.reads.ListConnectors(asUser(ctx, u.user.Name), page, perPage)
 }
 
 func (u *userAPI) GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error) {
-	return u.account.reads.detail(ctx, u.user.Name, id)
+	return u.account.reads.GetConnector(asUser(ctx, u.user.Name), id)
 }
 
 // ListJobs reads a connector's jobs through the shared reads.
 func (u *userAPI) ListJobs(ctx context.Context, id string) ([]api.Job, *api.Response, error) {
-	return u.account.reads.listJobs(ctx, u.user.Name, id)
+	return u.account.reads.ListJobs(asUser(ctx, u.user.Name), id)
 }
 
 func (u *userAPI) SyncEANs(ctx context.Context, id string, eans []string) (*api.SyncResult, *api.Response, error) {
 	if err := u.mayWrite(); err != nil {
 		return nil, nil, err
 	}
-	defer u.account.reads.wrote()
+	defer u.account.reads.Wrote()
 	return u.account.base.API.SyncEANs(ctx, id, eans)
 }
 
@@ -125,7 +125,7 @@ func (u *userAPI) SyncCatalog(ctx context.Context, id string) (*api.SyncResult, 
 	if err := u.mayWrite(); err != nil {
 		return nil, nil, err
 	}
-	defer u.account.reads.wrote()
+	defer u.account.reads.Wrote()
 	return u.account.base.API.SyncCatalog(ctx, id)
 }
 
@@ -133,7 +133,7 @@ func (u *userAPI) TestConnector(ctx context.Context, id string) (*api.TestResult
 	if err := u.mayWrite(); err != nil {
 		return nil, nil, err
 	}
-	defer u.account.reads.wrote()
+	defer u.account.reads.Wrote()
 	return u.account.base.API.TestConnector(ctx, id)
 }
 

@@ -67,11 +67,11 @@ func TestReadsAreLimitedPerUser(t *testing.T) {
 	clk := fakeclock.New(t0)
 	r := newReads(c, clk.Now, 3)
 	for i := range 3 {
-		if _, _, err := r.detail(context.Background(), "bob", string(rune('a'+i))); err != nil {
+		if _, _, err := r.GetConnector(asUser(context.Background(), "bob"), string(rune('a'+i))); err != nil {
 			t.Fatalf("read %d: %v", i+1, err)
 		}
 	}
-	_, _, err := r.detail(context.Background(), "bob", "z")
+	_, _, err := r.GetConnector(asUser(context.Background(), "bob"), "z")
 	var le *ReadLimitError
 	if !errors.As(err, &le) || le.Wait <= 0 || !strings.Contains(err.Error(), "bob") {
 		t.Fatalf("a 4th read in a minute: %v, want a ReadLimitError naming bob", err)
@@ -83,10 +83,10 @@ func TestReadsAreLimitedPerUser(t *testing.T) {
 		t.Fatalf("%d requests sent, want 3", n)
 	}
 	// A shared answer still serves bob: it costs the API nothing.
-	if _, _, err := r.detail(monitor.WithFresh(context.Background(), time.Minute), "bob", "a"); err != nil {
+	if _, _, err := r.GetConnector(asUser(monitor.WithFresh(context.Background(), time.Minute), "bob"), "a"); err != nil {
 		t.Fatalf("a shared answer was refused: %v", err)
 	}
-	if _, _, err := r.detail(context.Background(), "alice", "z"); err != nil {
+	if _, _, err := r.GetConnector(asUser(context.Background(), "alice"), "z"); err != nil {
 		t.Fatalf("alice was limited by bob's reads: %v", err)
 	}
 	for range 10 {
@@ -95,28 +95,8 @@ func TestReadsAreLimitedPerUser(t *testing.T) {
 		}
 	}
 	clk.Advance(time.Minute)
-	if _, _, err := r.detail(context.Background(), "bob", "z"); err != nil {
+	if _, _, err := r.GetConnector(asUser(context.Background(), "bob"), "z"); err != nil {
 		t.Fatalf("a minute later: %v", err)
-	}
-}
-
-// After a write, a refresh is never served an answer from before it:
-// that one would say the sync had not happened.
-func TestRefreshAfterAWriteAsksTheServer(t *testing.T) {
-	c := &countingAPI{}
-	c.remaining.Store(100)
-	clk := fakeclock.New(t0)
-	r := newReads(c, clk.Now, 0)
-	r.detail(context.Background(), "bob", "a")
-	clk.Advance(time.Second)
-	r.detail(context.Background(), "bob", "a")
-	if n := c.details.Load(); n != 1 {
-		t.Fatalf("a refresh 1s after an answer: %d requests, want 1", n)
-	}
-	r.wrote()
-	r.detail(context.Background(), "bob", "a")
-	if n := c.details.Load(); n != 2 {
-		t.Fatalf("a refresh after a write: %d requests, want 2", n)
 	}
 }
 

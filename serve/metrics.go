@@ -2,7 +2,9 @@ package serve
 
 import (
 	"cmp"
+	"time"
 
+	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/metrics"
 )
 
@@ -35,16 +37,11 @@ func (s *Server) OpenAll() {
 // hold, whoever asked (a session watching a sync, the watch's crawl): the
 // metrics know a connector's pending count whenever someone looks at it.
 func (r *reads) counts() map[string]metrics.Counts {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	out := map[string]metrics.Counts{}
-	for k, e := range r.entries {
-		if k.id == "" || !e.ready() || e.err != nil {
-			continue
+	r.Details(func(id string, d *api.ConnectorDetail, at time.Time) {
+		if c, ok := metrics.CountsOf(d, at); ok {
+			out[id] = c
 		}
-		if c, ok := metrics.CountsOf(e.detail, e.at); ok {
-			out[k.id] = c
-		}
-	}
+	})
 	return out
 }

@@ -236,7 +236,7 @@ func (s *Server) Requests(i int) (sent, shared int64) {
 	if a == nil {
 		return 0, 0
 	}
-	return a.reads.sent.Load(), a.reads.shared.Load()
+	return a.reads.Requests()
 }
 
 // account opens account i once.

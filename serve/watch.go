@@ -15,8 +15,17 @@ import (
 // crawl's rest).
 
 // readsOnly is the shared reads as a monitor.API that refuses every write:
-// what the watch reads through.
-type readsOnly struct{ *reads }
+// what the watch reads through (as nobody: no user's limit). It reads no
+// jobs: the watch has no connector selected.
+type readsOnly struct{ reads *reads }
+
+func (r readsOnly) ListConnectors(ctx context.Context, page, perPage int) (*api.ConnectorPage, *api.Response, error) {
+	return r.reads.ListConnectors(ctx, page, perPage)
+}
+
+func (r readsOnly) GetConnector(ctx context.Context, id string) (*api.ConnectorDetail, *api.Response, error) {
+	return r.reads.GetConnector(ctx, id)
+}
 
 func (readsOnly) SyncEANs(context.Context, string, []string) (*api.SyncResult, *api.Response, error) {
 	return nil, nil, api.ErrReadOnly

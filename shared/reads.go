@@ -24,13 +24,14 @@ import (
 // A person's refresh (Fresh 0) is served only by an answer at most
 // refreshShare old, received after the account's last write was answered.
 //
-// This is the team server's shared reads (serve/reads.go) for a
-// dashboard's accounts; serve keeps its own copy, with a per-user limit,
-// until it is moved onto this one.
+// The team server's accounts read through them too (serve/reads.go),
+// shared by every session's monitor, with each user's requests to the
+// server limited through Admit.
 type Reads struct {
-	ctx context.Context // the reads' own: they outlive the monitor that asked first
-	api monitor.API
-	now func() time.Time
+	ctx   context.Context // the reads' own: they outlive the monitor that asked first
+	api   monitor.API
+	now   func() time.Time
+	admit func(context.Context) error // nil: every read may go to the server
 
 	mu      sync.Mutex
 	entries map[sharedKey]*entry
@@ -82,6 +83,12 @@ func NewReads(ctx context.Context, c monitor.API, now func() time.Time) *Reads {
 	return &Reads{ctx: ctx, api: c, now: now, entries: map[sharedKey]*entry{}}
 }
 
+// Admit has admit asked before each read goes to the server (never for
+// one an answer kept or on its way serves), with the asker's context: an
+// error refuses the read, unsent, and is the asker's. admit is called with
+// the reads locked, so it must not call them. Set it before the first read.
+func (r *Reads) Admit(admit func(context.Context) error) { r.admit = admit }
+
 // API is the account as its monitors read it: reads shared, writes sent
 // to the account's client (through the caller's write path) and noted, so
 // that no answer from before a write serves a refresh after it.
@@ -103,6 +110,19 @@ func (r *Reads) Share(on bool) {
 // Requests are how many reads went to the API, and how many were served
 // by an answer another monitor asked for.
 func (r *Reads) Requests() (sent, shared int64) { return r.sent.Load(), r.shared.Load() }
+
+// Details calls f with each connector's detail the reads hold (answered,
+// not failed), whoever asked, and when it was received. f is called with
+// the reads locked, so it must not call them.
+func (r *Reads) Details(f func(id string, d *api.ConnectorDetail, at time.Time)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k, e := range r.entries {
+		if k.id != "" && !k.jobs && e.ready() && e.err == nil {
+			f(k.id, e.detail, e.at)
+		}
+	}
+}
 
 // Wait returns when every read sent has ended: call it once ctx has ended.
 func (r *Reads) Wait() { r.running.Wait() }
@@ -154,12 +174,17 @@ func (r *Reads) Wrote() {
 }
 
 // get is the entry for k: kept if fresh enough, joined if on its way, or
-// fetched now. err is the caller's own context ending.
+// fetched now if admitted. err is the caller's own context ending, or
+// admit's refusal.
 func (r *Reads) get(ctx context.Context, k sharedKey, fetch func(context.Context, *entry)) (*entry, error) {
 	fresh := monitor.FreshOf(ctx)
 	r.mu.Lock()
 	if !r.sharing.Load() {
+		err := r.admitted(ctx)
 		r.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
 		return r.alone(ctx, fetch), nil
 	}
 	e := r.entries[k]
@@ -176,6 +201,10 @@ func (r *Reads) get(ctx context.Context, k sharedKey, fetch func(context.Context
 		r.mu.Unlock()
 		return e, nil
 	default:
+		if err := r.admitted(ctx); err != nil {
+			r.mu.Unlock()
+			return nil, err
+		}
 		e = &entry{done: make(chan struct{}), sent: r.now(), keep: max(fresh, refreshShare)}
 		r.put(k, e)
 		r.sent.Add(1)
@@ -189,6 +218,14 @@ func (r *Reads) get(ctx context.Context, k sharedKey, fetch func(context.Context
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// admitted is admit's answer for a read about to go to the server.
+func (r *Reads) admitted(ctx context.Context) error {
+	if r.admit == nil {
+		return nil
+	}
+	return r.admit(ctx)
 }
 
 // alone is a read while nothing is shared: sent as the caller asks it,
