@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
@@ -242,12 +243,7 @@ func (d *DetailPane) lines(now time.Time) []string {
 	for _, l := range WrapWords(c.Name, w) {
 		b.add(st.Name.Render(termtext.PadRight(l, w)))
 	}
-	status, style := StatusText(st, c.Status)
-	if word, _ := d.activity.lateLine(); word != "" {
-		// The list calls it late in its status column: the pane says
-		// so on the same line as the server's status, not only below.
-		status += " · " + lateGlyph[word] + " " + word
-	}
+	status, style := d.status(st)
 	if pw := termtext.Width(c.Platform); pw > max(w-13, 0) {
 		for _, l := range WrapWords(c.Platform, w) {
 			b.plain(l)
@@ -571,4 +567,15 @@ func progressBar(st *Styles, pct float64, w int) string {
 	fill := int(pct*float64(w) + 0.5)
 	fill = min(max(fill, 0), w)
 	return st.BarFill.Render(strings.Repeat("█", fill)) + st.BarEmpty.Render(strings.Repeat("░", w-fill))
+}
+
+// status is the connector's status line: the server's word, and its
+// lateness as the list says it in its status column ("● active ·
+// ◕ overdue"), on that line rather than only further down.
+func (d *DetailPane) status(st *Styles) (string, lipgloss.Style) {
+	status, style := StatusText(st, d.base.Status)
+	if word, _ := d.activity.lateLine(); word != "" {
+		status += " · " + lateGlyph[word] + " " + word
+	}
+	return status, style
 }
