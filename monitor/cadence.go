@@ -346,7 +346,7 @@ func (w *LateWatch) look(now time.Time, s *Store, id string) (Event, bool) {
 	} else {
 		ev.Kind, ev.Before = TurnedLate, OnTime.String()
 		ev.After = fmt.Sprintf("%s: last sync %s ago, usually every %s", cd.State,
-			now.Sub(cd.Last).Round(time.Minute), cd.Usual.Round(time.Second))
+			Interval(now.Sub(cd.Last)), Interval(cd.Usual))
 	}
 	return ev, true
 }
@@ -359,4 +359,18 @@ func (w *LateWatch) earliest() {
 			w.next = t
 		}
 	}
+}
+
+// Interval is a cadence's duration as a person reads it, to the minute,
+// the way the dashboard writes durations: "45m", "1h 00m", "50h 03m"
+// (not Go's "50h3m0s" or "24h0m2s").
+func Interval(d time.Duration) string {
+	d = d.Round(time.Minute)
+	switch {
+	case d < time.Minute:
+		return "under a minute"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
 }

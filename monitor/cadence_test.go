@@ -130,7 +130,7 @@ func TestLateWatchEventsFollowTheClock(t *testing.T) {
 	c.Set(next)
 	evs, next = w.Observe(c.Now(), st)
 	if len(evs) != 2 || evs[0].Kind != TurnedLate || evs[0].ConnectorID != "a" || evs[1].ConnectorID != "b" ||
-		!strings.Contains(evs[0].Text(), "Shop a is late: last sync 2h0m0s ago, usually every 1h0m0s") {
+		!strings.Contains(evs[0].Text(), "Shop a is late: last sync 2h 00m ago, usually every 1h 00m") {
 		t.Fatalf("at the threshold: %+v", evs)
 	}
 	var a Alerts

@@ -109,7 +109,7 @@ func (v *errorsView) addLate(late []monitor.LateConnector) {
 			errorsLine{text: "    " + say})
 		for _, l := range group {
 			v.addConnector(l.ID, l.Name+" · last sync "+v.clock(l.Cadence.Last)+
-				", usually every "+l.Cadence.Usual.Round(time.Minute).String())
+				", usually every "+monitor.Interval(l.Cadence.Usual))
 		}
 		v.lines = append(v.lines, errorsLine{})
 	}

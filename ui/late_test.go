@@ -131,7 +131,7 @@ func TestLateIsFilteredSortedAndInTheErrorsView(t *testing.T) {
 		t.Fatalf("sorted by status: %d errors first, then %v; want the late one next", i, rows[min(i, len(rows)-1)].Name)
 	}
 	f.Key("e")
-	f.has("1 late", "◔ 1 × late", firstConnectorName+" · last sync 10:11, usually every 1h0m0s")
+	f.has("1 late", "◔ 1 × late", firstConnectorName+" · last sync 10:11, usually every 1h 00m")
 }
 
 // Selecting a connector costs one request for its jobs over HTTP, and none
