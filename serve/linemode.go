@@ -55,7 +55,7 @@ func (s *Server) lineMode(ctx context.Context, x *session, winCh <-chan ssh.Wind
 		return
 	}
 	go s.keepAlive(ctx, x)
-	go s.idleEnds(ctx, x, winCh)
+	go s.idleEnds(ctx, x, winCh, nil)
 	o := s.opts
 	err = linemode.Run(ctx, linemode.Options{
 		Account: start, Name: a.spec.Name, Host: a.spec.Host, Demo: o.Demo, User: x.user.Name,
@@ -77,8 +77,9 @@ func (s *Server) lineMode(ctx context.Context, x *session, winCh <-chan ssh.Wind
 }
 
 // idleEnds ends the session when nobody typed for the idle timeout; a
-// resize counts as a person there, as in the dashboard.
-func (s *Server) idleEnds(ctx context.Context, x *session, winCh <-chan ssh.Window) {
+// resize counts as a person there, and is handed to resized (nil: none).
+// Both a dashboard's session and a line-mode session end this way.
+func (s *Server) idleEnds(ctx context.Context, x *session, winCh <-chan ssh.Window, resized func(ssh.Window)) {
 	idle := s.opts.Serve.IdleTimeout
 	check := time.Hour
 	if idle > 0 {
@@ -90,12 +91,15 @@ func (s *Server) idleEnds(ctx context.Context, x *session, winCh <-chan ssh.Wind
 		select {
 		case <-ctx.Done():
 			return
-		case _, ok := <-winCh:
+		case w, ok := <-winCh:
 			if !ok {
 				winCh = nil
 				continue
 			}
 			x.lastInput.Store(time.Now().UnixNano())
+			if resized != nil {
+				resized(w)
+			}
 		case <-t.C:
 			if idle > 0 && time.Since(time.Unix(0, x.lastInput.Load())) >= idle {
 				x.end(fmt.Sprintf("session ended after %s without a key pressed; connect again any time", idle))

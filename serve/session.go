@@ -308,34 +308,10 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 // follow passes resizes to the dashboard and ends it when nobody typed for
 // the idle timeout.
 func (s *Server) follow(ctx context.Context, x *session, p *tea.Program, winCh <-chan ssh.Window) {
-	idle := s.opts.Serve.IdleTimeout
-	check := time.Hour
-	if idle > 0 {
-		check = min(max(idle/8, 100*time.Millisecond), 30*time.Second)
-	}
-	t := time.NewTicker(check)
-	defer t.Stop()
 	sizes := make(chan tea.WindowSizeMsg, 1)
 	go sendSizes(ctx, p, sizes)
 	go s.keepAlive(ctx, x)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case w, ok := <-winCh:
-			if !ok {
-				winCh = nil
-				continue
-			}
-			x.lastInput.Store(time.Now().UnixNano())
-			latest(sizes, clampSize(w))
-		case <-t.C:
-			if idle > 0 && time.Since(time.Unix(0, x.lastInput.Load())) >= idle {
-				x.end(fmt.Sprintf("session ended after %s without a key pressed; connect again any time", idle))
-				return
-			}
-		}
-	}
+	s.idleEnds(ctx, x, winCh, func(w ssh.Window) { latest(sizes, clampSize(w)) })
 }
 
 // The largest terminal a session may claim: a client's size goes into
