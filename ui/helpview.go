@@ -103,24 +103,10 @@ func moreKeysLine(n, w int) string {
 	return termtext.Truncate(long, w)
 }
 
-// flowParts joins parts with sep on lines of at most width cells, each
-// part whole where it fits a line (a part wider than a line has it alone,
-// to be cut by the pane).
+// flowParts joins parts with sep on lines of at most width cells
+// (widget.Flow).
 func flowParts(parts []string, sep string, width int) []string {
-	var lines []string
-	line := ""
-	for _, p := range parts {
-		switch {
-		case line == "":
-			line = p
-		case termtext.Width(line)+termtext.Width(sep)+termtext.Width(p) <= width:
-			line += sep + p
-		default:
-			lines = append(lines, line)
-			line = p
-		}
-	}
-	return append(lines, line)
+	return widget.Flow(parts, width, func(int) string { return sep })
 }
 
 // fullHelp is the help overlay's text: the columns of h side by side while

@@ -137,21 +137,29 @@ func (a Activity) countParts() []string {
 // a line and "completed_with_warnings" start the next.
 func (a Activity) countsLines(w int) []string {
 	items := append(a.countParts(), a.Source())
+	return Flow(items, w, func(i int) string {
+		if i == len(items)-1 {
+			return " " // the source follows the counts
+		}
+		return " · "
+	})
+}
+
+// Flow joins parts on lines of at most width cells, each part whole where
+// it fits a line (a part wider than a line has it alone, to be cut by its
+// pane); sep(i) is what goes before part i when it joins a line.
+func Flow(parts []string, width int, sep func(i int) string) []string {
 	var lines []string
 	line := ""
-	for i, it := range items {
-		sep := " · "
-		if i == len(items)-1 {
-			sep = " " // the source follows the counts
-		}
+	for i, p := range parts {
 		switch {
 		case line == "":
-			line = it
-		case termtext.Width(line)+termtext.Width(sep)+termtext.Width(it) <= w:
-			line += sep + it
+			line = p
+		case termtext.Width(line)+termtext.Width(sep(i))+termtext.Width(p) <= width:
+			line += sep(i) + p
 		default:
 			lines = append(lines, line)
-			line = it
+			line = p
 		}
 	}
 	return append(lines, line)
