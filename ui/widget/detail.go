@@ -7,7 +7,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/pixee/pixee-tui/api"
 	"github.com/pixee/pixee-tui/keymap"
@@ -243,14 +242,13 @@ func (d *DetailPane) lines(now time.Time) []string {
 	for _, l := range WrapWords(c.Name, w) {
 		b.add(st.Name.Render(termtext.PadRight(l, w)))
 	}
-	status, style := d.status(st)
 	if pw := termtext.Width(c.Platform); pw > max(w-13, 0) {
 		for _, l := range WrapWords(c.Platform, w) {
 			b.plain(l)
 		}
-		b.add(style.Render(termtext.PadRight(status, w)))
+		b.add(d.status(st, w))
 	} else {
-		b.add(termtext.PadRight(c.Platform, pw) + " · " + style.Render(termtext.PadRight(status, max(w-3-pw, 0))))
+		b.add(termtext.PadRight(c.Platform, pw) + " · " + d.status(st, max(w-3-pw, 0)))
 	}
 	if d.gone {
 		b.add(st.Error.Render(termtext.PadRight("✗ gone: this connector no longer exists on the server", w)))
@@ -569,13 +567,19 @@ func progressBar(st *Styles, pct float64, w int) string {
 	return st.BarFill.Render(strings.Repeat("█", fill)) + st.BarEmpty.Render(strings.Repeat("░", w-fill))
 }
 
-// status is the connector's status line: the server's word, and its
-// lateness as the list says it in its status column ("● active ·
-// ◕ overdue"), on that line rather than only further down.
-func (d *DetailPane) status(st *Styles) (string, lipgloss.Style) {
+// status is the connector's status in width cells: the server's word,
+// and its lateness as the list says it in its status column, in the
+// list's colour ("● active · ◕ overdue"), on that line rather than only
+// further down.
+func (d *DetailPane) status(st *Styles, width int) string {
 	status, style := StatusText(st, d.base.Status)
-	if word, _ := d.activity.lateLine(); word != "" {
-		status += " · " + lateGlyph[word] + " " + word
+	word, _ := d.activity.lateLine()
+	if sw := termtext.Width(status); word != "" && sw < width {
+		late := st.Warning
+		if word == "overdue" {
+			late = st.Stale
+		}
+		return style.Render(status) + late.Render(termtext.PadRight(" · "+lateGlyph[word]+" "+word, width-sw))
 	}
-	return status, style
+	return style.Render(termtext.PadRight(status, width))
 }
